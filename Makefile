@@ -1,0 +1,77 @@
+# Son1k Studio — the two set-up commands:
+#   make studio   installs what is missing, builds the UI and starts the desktop app
+#   make test     fmt check, clippy -D warnings, all Rust tests, UI unit tests, desktop end-to-end test
+# Works on a fresh Debian 12 machine (uses sudo when not root).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages: desktop build (Tauri 2 / WebKitGTK 4.1), audio (ALSA), desktop e2e (Xvfb + WebKit WebDriver).
+DESKTOP_PKGS := libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
+  libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config curl file
+AUDIO_PKGS := libasound2-dev
+E2E_PKGS := xvfb xauth webkit2gtk-driver
+
+.PHONY: studio test deps deps-e2e ui ui-deps bindings lint rust-test ui-test e2e screenshot release deb clean
+
+# Installs only the packages that are missing (dpkg -s is instant; apt runs only when needed).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(DESKTOP_PKGS) $(AUDIO_PKGS))
+	@command -v node >/dev/null || { echo "Node.js 20+ is required (apt-get install nodejs npm)"; exit 1; }
+	@command -v cargo >/dev/null || { echo "Rust is required: https://rustup.rs"; exit 1; }
+
+deps-e2e: deps
+	$(call apt_install,$(E2E_PKGS))
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked --version 2.0.4
+
+ui-deps:
+	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+	  npm --prefix ui ci --no-audit --no-fund; fi
+
+ui: ui-deps
+	npm --prefix ui run build
+
+## Run the desktop app.
+studio: deps ui
+	$(CARGO) run -p son1k-studio --release
+
+## Everything CI checks.
+test: deps-e2e ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace
+	npm --prefix ui test
+	$(MAKE) e2e
+
+## Desktop end-to-end: the real window under Xvfb, driven through WebDriver.
+e2e: deps-e2e ui
+	$(CARGO) build -p son1k-studio
+	node --test tests/desktop/
+
+## Regenerate ui/src/lib/bindings.ts from the shell's commands and events.
+bindings:
+	SON1K_UPDATE_BINDINGS=1 $(CARGO) test -p son1k-studio --test bindings
+
+## docs/screenshot.png from the real window under Xvfb.
+screenshot: deps-e2e ui
+	$(CARGO) build -p son1k-studio
+	SON1K_SCREENSHOT=docs/screenshot.png node --test tests/desktop/
+
+## Release binary and .deb (AppImage/MSI/DMG are built on release machines: their tools download files).
+release: deps ui
+	$(CARGO) build -p son1k-studio --release
+deb: deps ui-deps
+	cd ui && npx tauri build --config ../tauri.conf.json --bundles deb
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,41 @@
+//! Errors the façade returns.
+
+use son1k_core::ValidationError;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in a façade call, each with a message that says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input broke a product rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// No home directory could be found and `SON1K_HOME` is not set.
+    #[error("no home directory found for this user; set SON1K_HOME to the folder Son1k Studio should use")]
+    NoHome,
+    /// A file or directory could not be read or written.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done, e.g. `could not create`.
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl AppError {
+    /// A stable machine-readable code for the UI and `--json` output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "invalid-input",
+            AppError::NoHome => "no-home",
+            AppError::Io { .. } => "io",
+        }
+    }
+
+    /// Whether the caller's input caused the error (CLI exit code 2, not 1).
+    pub fn is_user_error(&self) -> bool {
+        matches!(self, AppError::Invalid(_))
+    }
+}

@@ -1,0 +1,102 @@
+//! `son1k info`: what this installation has and what it can reach.
+
+use serde::Serialize;
+use std::time::Duration;
+
+use son1k_audio::AudioReport;
+
+use crate::{ollama, OllamaStatus, Paths};
+
+/// Time allowed for each environment probe; they run in parallel.
+pub const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// A song engine and whether it can run here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EngineInfo {
+    /// Stable identifier, e.g. `procedural`.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Whether it can generate on this machine now.
+    pub available: bool,
+    /// Why not, or what it is.
+    pub status: String,
+}
+
+/// A directory and whether it exists yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DirInfo {
+    /// The path.
+    pub path: String,
+    /// Whether it exists (it is created on first write).
+    pub exists: bool,
+}
+
+/// Everything `son1k info` reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StudioInfo {
+    /// The studio's version.
+    pub version: String,
+    /// Where projects and the library live.
+    pub data_dir: DirInfo,
+    /// Where re-creatable files live.
+    pub cache_dir: DirInfo,
+    /// Song engines and their status.
+    pub engines: Vec<EngineInfo>,
+    /// The local Ollama used by Lyric Studio.
+    pub ollama: OllamaStatus,
+    /// Audio host and devices.
+    pub audio: AudioReport,
+}
+
+fn dir(path: &std::path::Path) -> DirInfo {
+    DirInfo {
+        path: path.display().to_string(),
+        exists: path.is_dir(),
+    }
+}
+
+/// The song engines this build knows about. None is built yet: the procedural engine arrives
+/// with the Generator issue and neural engines later, so each says so instead of pretending.
+pub fn engines() -> Vec<EngineInfo> {
+    vec![
+        EngineInfo {
+            id: "procedural".into(),
+            name: "Procedural composer + synthesizer".into(),
+            available: false,
+            status: "not built yet: arrives with the Generator (son1k-compose)".into(),
+        },
+        EngineInfo {
+            id: "neural".into(),
+            name: "Neural song engine (Candle)".into(),
+            available: false,
+            status: "not built yet: needs son1k-ml and installed model weights".into(),
+        },
+    ]
+}
+
+/// Runs the probes in parallel, each bounded by [`PROBE_TIMEOUT`].
+pub fn gather(paths: &Paths) -> StudioInfo {
+    let host = std::env::var("OLLAMA_HOST")
+        .ok()
+        .filter(|h| !h.trim().is_empty());
+    let ollama_probe = std::thread::spawn(move || ollama::probe(host.as_deref(), PROBE_TIMEOUT));
+    let audio = son1k_audio::probe_devices(PROBE_TIMEOUT);
+    let ollama = ollama_probe.join().unwrap_or_else(|_| OllamaStatus {
+        address: ollama::DEFAULT_OLLAMA.into(),
+        reachable: false,
+        version: None,
+        message: Some("the Ollama probe failed unexpectedly".into()),
+    });
+    StudioInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        data_dir: dir(&paths.data_dir),
+        cache_dir: dir(&paths.cache_dir),
+        engines: engines(),
+        ollama,
+        audio,
+    }
+}

@@ -1,0 +1,73 @@
+//! The Son1k Studio façade.
+//!
+//! The desktop shell (`src-tauri`), the `son1k` CLI and the end-to-end tests all call this crate
+//! and nothing below it, so behaviour is identical whichever way a user reaches it. It owns where
+//! data lives (platform directories or `SON1K_HOME`), the environment checks behind `son1k info`,
+//! and turns domain results into the shapes the UI shows. It is not for domain rules (those are
+//! in `son1k-core`) nor for presentation (the UI and the CLI format what it returns).
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod info;
+pub mod ollama;
+pub mod paths;
+pub mod prompt;
+
+pub use error::AppError;
+pub use info::{EngineInfo, StudioInfo};
+pub use ollama::OllamaStatus;
+pub use paths::Paths;
+pub use prompt::{BuiltPrompt, KnobReading, PresetInfo};
+
+use son1k_core::{Lang, PromptInput, TierLimits};
+
+/// The application: one per process, cheap to share by reference.
+#[derive(Debug, Clone)]
+pub struct Studio {
+    paths: Paths,
+}
+
+impl Studio {
+    /// Opens the studio with the directories from `SON1K_HOME` or the platform's defaults.
+    pub fn open() -> Result<Self, AppError> {
+        Ok(Studio::with_paths(Paths::from_env()?))
+    }
+
+    /// Opens the studio on explicit directories (tests, portable installs).
+    pub fn with_paths(paths: Paths) -> Self {
+        Studio { paths }
+    }
+
+    /// Where this studio keeps its data and cache.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// Version, directories, engines, Ollama and audio devices. Every probe has a short time
+    /// limit, so this answers within a few seconds even when a service or driver is wedged.
+    pub fn info(&self) -> StudioInfo {
+        info::gather(&self.paths)
+    }
+
+    /// Builds the text prompt plus the description of each knob's current range.
+    pub fn build_prompt(&self, input: &PromptInput) -> Result<BuiltPrompt, AppError> {
+        prompt::build(input)
+    }
+
+    /// The tier table, cheapest first (the single source the API and landing page read too).
+    pub fn tiers(&self) -> Vec<TierLimits> {
+        son1k_core::Tier::table().to_vec()
+    }
+
+    /// The built-in knob presets with their values.
+    pub fn presets(&self) -> Vec<PresetInfo> {
+        prompt::presets()
+    }
+
+    /// The known genres as (id, name in `lang`) pairs, in menu order.
+    pub fn genres(&self, lang: Lang) -> Vec<(String, String)> {
+        son1k_core::Genre::all()
+            .map(|g| (g.id().to_string(), g.name(lang).to_string()))
+            .collect()
+    }
+}

@@ -1,0 +1,102 @@
+//! The façade as the shell and CLI see it.
+
+use son1k_app::{AppError, Paths, Studio};
+use son1k_core::{Knob, Lang, Preset, PromptInput, Tier};
+
+fn studio() -> (tempdir::Dir, Studio) {
+    let dir = tempdir::Dir::new();
+    let s = Studio::with_paths(Paths::under(dir.path()));
+    (dir, s)
+}
+
+mod tempdir {
+    //! A throwaway directory removed on drop (no extra crate needed).
+    pub struct Dir(std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> Self {
+            let p = std::env::temp_dir().join(format!(
+                "son1k-app-test-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::create_dir_all(&p).unwrap();
+            Dir(p)
+        }
+        pub fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[test]
+fn prompt_carries_knob_descriptions_in_the_asked_language() {
+    let (_d, s) = studio();
+    let input = PromptInput {
+        genre: Some("rock".into()),
+        knobs: Preset::Alegre.knobs(),
+        lang: Lang::Es,
+        ..Default::default()
+    };
+    let built = s.build_prompt(&input).unwrap();
+    assert!(
+        built.prompt.starts_with("Una canción de rock enérgica"),
+        "{}",
+        built.prompt
+    );
+    assert_eq!(built.length as usize, built.prompt.chars().count());
+    assert_eq!(built.max_length, 2000);
+    let garage = built.knobs.iter().find(|k| k.knob == Knob::Garage).unwrap();
+    assert_eq!(garage.value, 50);
+    assert_eq!(garage.description, "Saturación de cinta vintage");
+}
+
+#[test]
+fn invalid_input_is_a_user_error() {
+    let (_d, s) = studio();
+    let input = PromptInput {
+        bpm: Some(9999),
+        ..Default::default()
+    };
+    let err = s.build_prompt(&input).unwrap_err();
+    assert!(err.is_user_error());
+    assert_eq!(err.code(), "invalid-input");
+    assert!(matches!(err, AppError::Invalid(ref v) if v.field == "bpm"));
+    assert!(err.to_string().contains("BPM must be 40–240"));
+}
+
+#[test]
+fn info_reports_directories_engines_and_probes() {
+    let (dir, s) = studio();
+    s.paths().ensure().unwrap();
+    let info = s.info();
+    assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
+    assert!(
+        info.data_dir.exists
+            && info
+                .data_dir
+                .path
+                .starts_with(&*dir.path().to_string_lossy())
+    );
+    assert!(info.engines.iter().all(|e| !e.status.is_empty()));
+    // Whatever the machine has, the Ollama and audio probes answer with a status.
+    assert!(info.ollama.reachable || info.ollama.message.is_some());
+    assert!(!info.audio.status.is_empty());
+}
+
+#[test]
+fn tiers_and_presets_come_from_core() {
+    let (_d, s) = studio();
+    let tiers = s.tiers();
+    assert_eq!(tiers.len(), 4);
+    assert_eq!(tiers[0].tier, Tier::Free);
+    assert_eq!(s.presets().len(), 4);
+    let genres = s.genres(Lang::Es);
+    assert!(genres
+        .iter()
+        .any(|(id, name)| id == "reggaeton" && name == "reguetón"));
+}

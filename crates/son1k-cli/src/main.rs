@@ -1,0 +1,305 @@
+//! `son1k`: Son1k Studio from the command line.
+//!
+//! Every command calls the `son1k-app` façade, exactly as the desktop app does. Output is text for
+//! people or `--json` for scripts. Exit codes: 0 success, 2 bad arguments or input, 1 anything else.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use son1k_app::{AppError, Studio, StudioInfo};
+use son1k_core::{Knob, Knobs, Lang, Period, Preset, PromptInput, ValidationError};
+
+#[derive(Parser)]
+#[command(
+    name = "son1k",
+    version,
+    about = "Son1k Studio: an offline music studio",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Version, data and cache directories, engines, Ollama and audio devices.
+    Info {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a generation prompt from genre, mood, tempo, key, instruments and the four knobs.
+    Prompt(PromptArgs),
+    /// The tier table: price, generations, export quality, cloud storage.
+    Tiers {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct PromptArgs {
+    /// Genre (pop, rock, reggaeton, "hip hop", …, or free text).
+    #[arg(long)]
+    genre: Option<String>,
+    /// Extra mood words.
+    #[arg(long)]
+    mood: Option<String>,
+    /// Tempo in BPM (40–240).
+    #[arg(long, allow_negative_numbers = true)]
+    bpm: Option<i64>,
+    /// Key, e.g. "F# minor", "Am", "La menor".
+    #[arg(long)]
+    key: Option<String>,
+    /// An instrument to feature; repeat for more.
+    #[arg(long = "instrument", value_name = "NAME")]
+    instruments: Vec<String>,
+    /// Your own notes for the generator.
+    #[arg(long)]
+    notes: Option<String>,
+    /// No vocals.
+    #[arg(long)]
+    instrumental: bool,
+    /// Start from a preset (Triste, Neutral, Alegre, Agresivo); knob flags override it.
+    #[arg(long)]
+    preset: Option<String>,
+    /// Expressivity 0–100 (0 deeply sad, 50 balanced, 100 ecstatic).
+    #[arg(long, allow_negative_numbers = true)]
+    expressivity: Option<i64>,
+    /// Rareza 0–100 (departure from the traditional arrangement).
+    #[arg(long, allow_negative_numbers = true)]
+    rareza: Option<i64>,
+    /// Garage 0–100 (pristine → analog → tape → lo-fi → noise).
+    #[arg(long, allow_negative_numbers = true)]
+    garage: Option<i64>,
+    /// Trash 0–100 (clean → saturated → bitcrushed).
+    #[arg(long, allow_negative_numbers = true)]
+    trash: Option<i64>,
+    /// Language of the prompt: es or en.
+    #[arg(long, default_value = "en")]
+    lang: String,
+    /// Print JSON (prompt, length, knob descriptions) instead of the prompt alone.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A failure with its exit code; printed as one line on stderr.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure {
+            code: if e.is_user_error() { 2 } else { 1 },
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<ValidationError> for Failure {
+    fn from(e: ValidationError) -> Self {
+        Failure {
+            code: 2,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure {
+            code: 1,
+            message: format!("could not write output: {e}"),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    return ExitCode::SUCCESS;
+                }
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    return ExitCode::from(2);
+                }
+                _ => {
+                    // One line, not clap's multi-line usage block.
+                    let text = e.render().to_string();
+                    let first = text
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("invalid arguments");
+                    eprintln!("son1k: {}", first.trim_start_matches("error: "));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("son1k: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let studio = Studio::open()?;
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Info { json } => {
+            let info = studio.info();
+            if json {
+                writeln!(out, "{}", to_json(&info)?)?;
+            } else {
+                write!(out, "{}", info_text(&info))?;
+            }
+        }
+        Command::Prompt(args) => {
+            let json = args.json;
+            let input = prompt_input(args)?;
+            let built = studio.build_prompt(&input)?;
+            if json {
+                writeln!(out, "{}", to_json(&built)?)?;
+            } else {
+                writeln!(out, "{}", built.prompt)?;
+            }
+        }
+        Command::Tiers { json } => {
+            let tiers = studio.tiers();
+            if json {
+                writeln!(out, "{}", to_json(&tiers)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{:<8} {:>7}  {:<18} {:<9} storage",
+                    "tier", "price", "generations", "quality"
+                )?;
+                for t in tiers {
+                    let per = match t.period {
+                        Period::Day => "day",
+                        Period::Month => "month",
+                    };
+                    let storage = t
+                        .storage_gb
+                        .map_or("unlimited".to_string(), |g| format!("{g} GB"));
+                    writeln!(
+                        out,
+                        "{:<8} {:>7}  {:<18} {:<9} {storage}",
+                        t.tier.name(),
+                        t.price_label(),
+                        format!("{} per {per}", t.generations),
+                        t.max_quality.name(),
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value).map_err(|e| Failure {
+        code: 1,
+        message: format!("could not encode JSON: {e}"),
+    })
+}
+
+/// Checks a command-line number for a field whose rule is `rule`, then hands it to the domain
+/// check (which reports out-of-range values with the same wording).
+fn non_negative(field: &str, rule: &str, v: i64) -> Result<u32, ValidationError> {
+    u32::try_from(v).map_err(|_| ValidationError::new(field, v, rule))
+}
+
+fn prompt_input(a: PromptArgs) -> Result<PromptInput, Failure> {
+    let lang: Lang = a.lang.parse()?;
+    let mut knobs = match &a.preset {
+        Some(p) => p.parse::<Preset>()?.knobs(),
+        None => Knobs::default(),
+    };
+    for (knob, value) in [
+        (Knob::Expressivity, a.expressivity),
+        (Knob::Rareza, a.rareza),
+        (Knob::Garage, a.garage),
+        (Knob::Trash, a.trash),
+    ] {
+        if let Some(v) = value {
+            let rule = format!("{} must be 0–100", knob.label(Lang::En));
+            knobs.set(knob, non_negative(knob.id(), &rule, v)?)?;
+        }
+    }
+    let bpm = a
+        .bpm
+        .map(|v| non_negative("bpm", "BPM must be 40–240", v))
+        .transpose()?;
+    Ok(PromptInput {
+        genre: a.genre,
+        mood: a.mood,
+        bpm,
+        key: a.key,
+        instruments: a.instruments,
+        knobs,
+        notes: a.notes,
+        instrumental: a.instrumental,
+        lang,
+    })
+}
+
+fn info_text(info: &StudioInfo) -> String {
+    let mut s = String::new();
+    let exists = |e: bool| if e { "" } else { " (not created yet)" };
+    let default = |d: bool| if d { " (default)" } else { "" };
+    s.push_str(&format!("Son1k Studio {}\n", info.version));
+    s.push_str(&format!(
+        "data:    {}{}\n",
+        info.data_dir.path,
+        exists(info.data_dir.exists)
+    ));
+    s.push_str(&format!(
+        "cache:   {}{}\n",
+        info.cache_dir.path,
+        exists(info.cache_dir.exists)
+    ));
+    s.push_str("engines:\n");
+    for e in &info.engines {
+        let mark = if e.available { "ready" } else { "unavailable" };
+        s.push_str(&format!("  {:<11} {mark}: {}\n", e.id, e.status));
+    }
+    match (&info.ollama.version, &info.ollama.message) {
+        (Some(v), _) if info.ollama.reachable => s.push_str(&format!(
+            "ollama:  reachable at {} (version {v})\n",
+            info.ollama.address
+        )),
+        (_, Some(m)) => s.push_str(&format!("ollama:  {m}\n")),
+        _ => s.push_str(&format!(
+            "ollama:  not reachable at {}\n",
+            info.ollama.address
+        )),
+    }
+    s.push_str(&format!(
+        "audio:   {} via {}\n",
+        info.audio.status, info.audio.host
+    ));
+    for d in &info.audio.outputs {
+        s.push_str(&format!("  out {}{}\n", d.name, default(d.is_default)));
+    }
+    for d in &info.audio.inputs {
+        s.push_str(&format!("  in  {}{}\n", d.name, default(d.is_default)));
+    }
+    if let Some(m) = &info.audio.message {
+        s.push_str(&format!("  {m}\n"));
+    }
+    s
+}

@@ -1,0 +1,103 @@
+//! The Son1k Studio desktop shell.
+//!
+//! Tauri commands that parse their arguments and forward to the `son1k-app` façade, the plugins
+//! the product needs (opener, dialog, `son1k://` deep links, single instance) and the typed event
+//! stream. No domain logic lives here: if a command grows an `if` about music, tiers or files, that
+//! code belongs in `son1k-app` or a domain crate. The TypeScript bindings the UI imports are
+//! generated from these signatures by [`specta_builder`] (see `tests/bindings.rs`).
+#![deny(missing_docs)]
+
+pub mod commands;
+pub mod events;
+
+use son1k_app::Studio;
+use tauri::{Emitter, Manager};
+use tauri_specta::{collect_commands, collect_events, Builder, Event};
+
+/// The command and event registry, shared by the running app and the bindings export.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::build_prompt,
+            commands::tiers,
+            commands::presets,
+            commands::genres,
+        ])
+        .events(collect_events![events::DeepLinkOpened])
+}
+
+/// Writes the TypeScript bindings for every command and event to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    let ts = specta_typescript::Typescript::default().header(
+        "// Generated from src-tauri by `make bindings`. Do not edit by hand.\n// @ts-nocheck",
+    );
+    specta_builder().export(ts, path).map_err(|e| e.to_string())
+}
+
+fn forward_links(app: &tauri::AppHandle, urls: Vec<String>) {
+    if urls.is_empty() {
+        return;
+    }
+    if let Err(e) = (events::DeepLinkOpened { urls }).emit(app) {
+        eprintln!("son1k-studio: could not forward a son1k:// link to the window: {e}");
+    }
+}
+
+/// Starts the desktop app. Exits with a message if the studio's folders cannot be found.
+pub fn run() {
+    let studio = match Studio::open() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("son1k-studio: {e}");
+            std::process::exit(1);
+        }
+    };
+    let builder = specta_builder();
+    let app = tauri::Builder::default()
+        // Single instance first: a second launch (e.g. from a son1k:// link) hands its arguments
+        // to the running window instead of opening another one.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+            let links = argv
+                .into_iter()
+                .filter(|a| a.starts_with("son1k://"))
+                .collect();
+            forward_links(app, links);
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(studio)
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            use tauri_plugin_deep_link::DeepLinkExt;
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                forward_links(
+                    &handle,
+                    event.urls().iter().map(|u| u.to_string()).collect(),
+                );
+            });
+            // Installed packages register son1k:// through their desktop entry; a development or
+            // portable run registers itself. Failing to register is not fatal.
+            #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+            if let Err(e) = app.deep_link().register_all() {
+                eprintln!("son1k-studio: son1k:// links will not open this app: {e}");
+            }
+            let _ = app.emit("son1k://ready", ());
+            Ok(())
+        })
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("son1k-studio: could not start the window: {e}");
+            std::process::exit(1);
+        }
+    }
+}

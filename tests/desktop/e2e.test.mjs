@@ -1,0 +1,184 @@
+// Desktop end-to-end: the real Son1k Studio window under Xvfb, driven over WebDriver through
+// tauri-driver and WebKitWebDriver. Opens the app, goes to the Generator, turns a knob and checks
+// that the live prompt (built by the real `build_prompt` command) changes.
+//
+// Run with `make e2e` (builds the app first). SON1K_SCREENSHOT=path also saves a screenshot.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const app = join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "debug", "son1k-studio");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitFor(what, fn, timeoutMs = 30000, everyMs = 200) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+class WebDriver {
+  constructor(base) {
+    this.base = base;
+  }
+  async req(method, path, body) {
+    const r = await fetch(this.base + path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await r.json();
+    if (!r.ok || (json.value && json.value.error)) {
+      throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json).slice(0, 400)}`);
+    }
+    return json.value;
+  }
+  async newSession(application) {
+    const v = await this.req("POST", "/session", {
+      capabilities: { alwaysMatch: { "tauri:options": { application } } },
+    });
+    this.sid = v.sessionId;
+    return v;
+  }
+  s(path) {
+    return `/session/${this.sid}${path}`;
+  }
+  async find(css) {
+    const v = await this.req("POST", this.s("/element"), { using: "css selector", value: css });
+    return Object.values(v)[0];
+  }
+  text(el) {
+    return this.req("GET", this.s(`/element/${el}/text`));
+  }
+  click(el) {
+    return this.req("POST", this.s(`/element/${el}/click`), {});
+  }
+  clear(el) {
+    return this.req("POST", this.s(`/element/${el}/clear`), {});
+  }
+  type(el, text) {
+    return this.req("POST", this.s(`/element/${el}/value`), { text, value: [...text] });
+  }
+  screenshot() {
+    return this.req("GET", this.s("/screenshot"));
+  }
+  quit() {
+    return this.req("DELETE", this.s(""));
+  }
+}
+
+test("the Generator's prompt follows a knob in the real desktop window", { timeout: 180000 }, async (t) => {
+  assert.ok(existsSync(app), `build the app first (cargo build -p son1k-studio): ${app} is missing`);
+  const home = mkdtempSync(join(tmpdir(), "son1k-e2e-"));
+  const children = [];
+  t.after(() => {
+    for (const c of children.reverse()) c.kill("SIGTERM");
+    rmSync(home, { recursive: true, force: true });
+  });
+  const logs = [];
+  const keep = (name, child) => {
+    child.stdout?.on("data", (d) => logs.push(`[${name}] ${d}`));
+    child.stderr?.on("data", (d) => logs.push(`[${name}] ${d}`));
+    children.push(child);
+    return child;
+  };
+
+  // A private X display.
+  const display = 90 + Math.floor(Math.random() * 400);
+  keep("xvfb", spawn("Xvfb", [`:${display}`, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "pipe" }));
+  await waitFor("Xvfb", () => existsSync(`/tmp/.X11-unix/X${display}`), 15000);
+
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = {
+    ...process.env,
+    DISPLAY: `:${display}`,
+    HOME: home,
+    XDG_DATA_HOME: join(home, "share"),
+    SON1K_HOME: join(home, "son1k"),
+    // Test-only switches for WebKitGTK inside a VM as root; never set in the shipped app.
+    WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1",
+    WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+    WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+    OLLAMA_HOST: "127.0.0.1:9", // nothing listens there: the Dashboard must say so, not hang
+  };
+  const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
+  keep(
+    "tauri-driver",
+    spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], { env, stdio: "pipe" }),
+  );
+  const wd = new WebDriver(`http://127.0.0.1:${port}`);
+  await waitFor("tauri-driver", async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 20000);
+
+  try {
+    const started = performance.now();
+    await wd.newSession(app);
+    // First paint: the Dashboard's navigation is on screen.
+    await waitFor("first paint", () => wd.find('[data-nav="dashboard"]'), 60000, 50);
+    const firstPaintMs = performance.now() - started;
+    console.log(`cold start to first paint under Xvfb: ${firstPaintMs.toFixed(0)} ms`);
+
+    // The Dashboard shows the real version from `app_info`.
+    const version = await waitFor("version", async () => wd.text(await wd.find('[data-testid="version"]')));
+    assert.match(version, /^\d+\.\d+\.\d+/);
+
+    await wd.click(await wd.find('[data-nav="generator"]'));
+    const promptText = async () => wd.text(await wd.find('[data-testid="prompt"]'));
+    const before = await waitFor("the first prompt", async () => (await promptText()) || null);
+    assert.match(before, /^A balanced song\./, before);
+
+    // Turn the Expressivity knob to 90 through its value field.
+    const field = await wd.find("#knob-expressivity");
+    await wd.clear(field);
+    await wd.type(field, "90");
+    const after = await waitFor("the prompt to change", async () => {
+      const p = await promptText();
+      return p !== before ? p : null;
+    });
+    assert.match(after, /^A euphoric song\./, after);
+    const description = await wd.text(await wd.find('[data-knob-description="expressivity"]'));
+    assert.match(description, /^Euphoric/, description);
+
+    // The language switch changes the UI and the knob descriptions.
+    await wd.click(await wd.find('[data-testid="lang-switch"] option[value="es"]'));
+    await waitFor("Spanish navigation", async () => (await wd.text(await wd.find('[data-nav="generator"]'))) === "Generador");
+
+    if (process.env.SON1K_SCREENSHOT) {
+      await wd.click(await wd.find('[data-testid="lang-switch"] option[value="en"]'));
+      await sleep(500);
+      const out = resolve(root, process.env.SON1K_SCREENSHOT);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, Buffer.from(await wd.screenshot(), "base64"));
+      console.log(`screenshot written to ${out}`);
+    }
+    await wd.quit();
+  } catch (e) {
+    console.error(logs.join("").slice(-4000));
+    throw e;
+  }
+});

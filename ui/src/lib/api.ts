@@ -1,0 +1,41 @@
+// The UI's only door to the studio: the generated bindings, plus a clear error when the page is
+// opened outside the desktop app (e.g. `vite dev` in a browser).
+import { commands } from "./bindings";
+import type { UiError } from "./bindings";
+
+export type { BuiltPrompt, PromptInput, StudioInfo, TierLimits, PresetInfo, UiError } from "./bindings";
+export { commands, events } from "./bindings";
+
+export function inDesktopApp(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+export class StudioError extends Error {
+  constructor(public readonly detail: UiError) {
+    super(detail.message);
+  }
+}
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
+
+/** Unwraps a command's result, throwing a StudioError the screens can show. */
+export async function call<T>(run: () => Promise<Result<T>>): Promise<T> {
+  if (!inDesktopApp()) {
+    throw new StudioError({ code: "no-desktop", message: "desktop-only", field: null });
+  }
+  const r = await run();
+  if (r.status === "error") {
+    // The shell's own errors are UiError objects; Tauri reports arguments it cannot decode as text.
+    const e = r.error as UiError | string;
+    throw new StudioError(typeof e === "string" ? { code: "invalid-arguments", message: e, field: null } : e);
+  }
+  return r.data;
+}
+
+/** Calls a command that cannot fail. */
+export async function get<T>(run: () => Promise<T>): Promise<T> {
+  if (!inDesktopApp()) {
+    throw new StudioError({ code: "no-desktop", message: "desktop-only", field: null });
+  }
+  return run();
+}

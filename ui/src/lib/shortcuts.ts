@@ -1,0 +1,29 @@
+// Keyboard shortcuts, as a pure mapping from a key event to an action.
+
+export type Action =
+  | { kind: "screen"; index: number }
+  | { kind: "undo" }
+  | { kind: "redo" }
+  | { kind: "help" }
+  | { kind: "escape" };
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+  /** Whether focus is in a text field (then plain keys belong to the field). */
+  inTextField: boolean;
+}
+
+export function actionFor(e: KeyLike): Action | null {
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && !e.altKey && /^[1-8]$/.test(e.key)) return { kind: "screen", index: Number(e.key) - 1 };
+  // Text fields keep their own undo.
+  if (mod && !e.inTextField && e.key.toLowerCase() === "z") return e.shiftKey ? { kind: "redo" } : { kind: "undo" };
+  if (mod && !e.inTextField && e.key.toLowerCase() === "y") return { kind: "redo" };
+  if (e.key === "Escape") return { kind: "escape" };
+  if (!mod && !e.inTextField && e.key === "?") return { kind: "help" };
+  return null;
+}

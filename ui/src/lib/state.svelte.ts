@@ -1,0 +1,55 @@
+// App-wide UI state: language, current screen, toasts.
+import { initialLang, translate, type Lang, type MessageKey } from "./i18n";
+
+export const SCREENS = [
+  "dashboard",
+  "ghost",
+  "generator",
+  "lyrics",
+  "voice",
+  "pool",
+  "account",
+  "settings",
+] as const;
+export type Screen = (typeof SCREENS)[number];
+
+function savedLang(): string | null {
+  try {
+    return localStorage.getItem("son1k.lang");
+  } catch {
+    return null;
+  }
+}
+
+export const ui = $state({
+  lang: initialLang(savedLang(), typeof navigator === "undefined" ? undefined : navigator.language) as Lang,
+  screen: "dashboard" as Screen,
+  showHelp: false,
+  toasts: [] as { id: number; text: string; kind: "info" | "error" }[],
+});
+
+export function setLang(lang: Lang) {
+  ui.lang = lang;
+  try {
+    localStorage.setItem("son1k.lang", lang);
+  } catch {
+    /* private mode: the choice lasts for this session */
+  }
+  document.documentElement.lang = lang;
+}
+
+export function t(key: MessageKey): string {
+  return translate(ui.lang, key);
+}
+
+let nextToast = 1;
+export function toast(text: string, kind: "info" | "error" = "info") {
+  const id = nextToast++;
+  ui.toasts.push({ id, text, kind });
+  setTimeout(() => dismiss(id), kind === "error" ? 8000 : 3000);
+}
+
+export function dismiss(id: number) {
+  const i = ui.toasts.findIndex((x) => x.id === id);
+  if (i >= 0) ui.toasts.splice(i, 1);
+}

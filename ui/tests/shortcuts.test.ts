@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { actionFor, type KeyLike } from "../src/lib/shortcuts";
+
+const key = (k: Partial<KeyLike>): KeyLike => ({
+  key: "",
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  inTextField: false,
+  ...k,
+});
+
+describe("shortcuts", () => {
+  it("Ctrl or Cmd + digit opens a screen", () => {
+    expect(actionFor(key({ key: "3", ctrlKey: true }))).toEqual({ kind: "screen", index: 2 });
+    expect(actionFor(key({ key: "8", metaKey: true }))).toEqual({ kind: "screen", index: 7 });
+    expect(actionFor(key({ key: "9", ctrlKey: true }))).toBeNull();
+  });
+
+  it("undo/redo, but text fields keep their own", () => {
+    expect(actionFor(key({ key: "z", ctrlKey: true }))).toEqual({ kind: "undo" });
+    expect(actionFor(key({ key: "Z", ctrlKey: true, shiftKey: true }))).toEqual({ kind: "redo" });
+    expect(actionFor(key({ key: "y", metaKey: true }))).toEqual({ kind: "redo" });
+    expect(actionFor(key({ key: "z", ctrlKey: true, inTextField: true }))).toBeNull();
+  });
+
+  it("? opens help except while typing", () => {
+    expect(actionFor(key({ key: "?" }))).toEqual({ kind: "help" });
+    expect(actionFor(key({ key: "?", inTextField: true }))).toBeNull();
+  });
+});
