@@ -54,11 +54,16 @@ pub async fn app_info(studio: State<'_, Studio>) -> Result<StudioInfo, UiError> 
         })
 }
 
-/// The prompt for the given fields and knobs, with each knob's range description.
+/// The prompt for the given fields and knobs, with each knob's range description in
+/// `display_lang` (the UI's language; the prompt itself is in `input.lang`).
 #[tauri::command]
 #[specta::specta]
-pub fn build_prompt(studio: State<'_, Studio>, input: PromptInput) -> Result<BuiltPrompt, UiError> {
-    Ok(studio.build_prompt(&input)?)
+pub fn build_prompt(
+    studio: State<'_, Studio>,
+    input: PromptInput,
+    display_lang: Lang,
+) -> Result<BuiltPrompt, UiError> {
+    Ok(studio.build_prompt(&input, display_lang)?)
 }
 
 /// The tier table.

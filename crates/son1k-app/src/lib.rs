@@ -49,9 +49,14 @@ impl Studio {
         info::gather(&self.paths)
     }
 
-    /// Builds the text prompt plus the description of each knob's current range.
-    pub fn build_prompt(&self, input: &PromptInput) -> Result<BuiltPrompt, AppError> {
-        prompt::build(input)
+    /// Builds the text prompt (in `input.lang`) plus the description of each knob's current
+    /// range in `display`, the language the user reads the studio in.
+    pub fn build_prompt(
+        &self,
+        input: &PromptInput,
+        display: Lang,
+    ) -> Result<BuiltPrompt, AppError> {
+        prompt::build(input, display)
     }
 
     /// The tier table, cheapest first (the single source the API and landing page read too).

@@ -32,7 +32,7 @@ pub struct BuiltPrompt {
     pub max_length: u32,
     /// Language it was built in.
     pub lang: Lang,
-    /// Each knob with its range description.
+    /// Each knob with its range description, in the display language.
     pub knobs: Vec<KnobReading>,
 }
 
@@ -61,13 +61,13 @@ pub fn readings(knobs: &Knobs, lang: Lang) -> Vec<KnobReading> {
         .collect()
 }
 
-pub(crate) fn build(input: &PromptInput) -> Result<BuiltPrompt, AppError> {
+pub(crate) fn build(input: &PromptInput, display: Lang) -> Result<BuiltPrompt, AppError> {
     let prompt = build_prompt(input)?;
     Ok(BuiltPrompt {
         length: prompt.chars().count() as u32,
         max_length: MAX_PROMPT_CHARS as u32,
         lang: input.lang,
-        knobs: readings(&input.knobs, input.lang),
+        knobs: readings(&input.knobs, display),
         prompt,
     })
 }

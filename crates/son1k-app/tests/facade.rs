@@ -1,4 +1,5 @@
 //! The façade as the shell and CLI see it.
+#![allow(clippy::unwrap_used)]
 
 use son1k_app::{AppError, Paths, Studio};
 use son1k_core::{Knob, Lang, Preset, PromptInput, Tier};
@@ -42,7 +43,7 @@ fn prompt_carries_knob_descriptions_in_the_asked_language() {
         lang: Lang::Es,
         ..Default::default()
     };
-    let built = s.build_prompt(&input).unwrap();
+    let built = s.build_prompt(&input, Lang::Es).unwrap();
     assert!(
         built.prompt.starts_with("Una canción de rock enérgica"),
         "{}",
@@ -56,13 +57,41 @@ fn prompt_carries_knob_descriptions_in_the_asked_language() {
 }
 
 #[test]
+fn descriptions_follow_the_display_language_not_the_prompt() {
+    let (_d, s) = studio();
+    let input = PromptInput {
+        knobs: Preset::Agresivo.knobs(),
+        lang: Lang::En,
+        ..Default::default()
+    };
+    let built = s.build_prompt(&input, Lang::Es).unwrap();
+    assert!(
+        built.prompt.starts_with("A euphoric song."),
+        "{}",
+        built.prompt
+    );
+    assert_eq!(built.lang, Lang::En);
+    let expr = built
+        .knobs
+        .iter()
+        .find(|k| k.knob == Knob::Expressivity)
+        .unwrap();
+    assert_eq!(expr.label, "Expresividad");
+    assert!(
+        expr.description.starts_with("Eufórico"),
+        "{}",
+        expr.description
+    );
+}
+
+#[test]
 fn invalid_input_is_a_user_error() {
     let (_d, s) = studio();
     let input = PromptInput {
         bpm: Some(9999),
         ..Default::default()
     };
-    let err = s.build_prompt(&input).unwrap_err();
+    let err = s.build_prompt(&input, Lang::En).unwrap_err();
     assert!(err.is_user_error());
     assert_eq!(err.code(), "invalid-input");
     assert!(matches!(err, AppError::Invalid(ref v) if v.field == "bpm"));

@@ -31,7 +31,7 @@ enum Command {
         json: bool,
     },
     /// Build a generation prompt from genre, mood, tempo, key, instruments and the four knobs.
-    Prompt(PromptArgs),
+    Prompt(Box<PromptArgs>),
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
         /// Print JSON instead of text.
@@ -169,8 +169,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Prompt(args) => {
             let json = args.json;
-            let input = prompt_input(args)?;
-            let built = studio.build_prompt(&input)?;
+            let input = prompt_input(*args)?;
+            let built = studio.build_prompt(&input, input.lang)?;
             if json {
                 writeln!(out, "{}", to_json(&built)?)?;
             } else {

@@ -258,8 +258,10 @@ mod tests {
 
     #[test]
     fn knobs_move_the_words() {
-        let mut i = PromptInput::default();
-        i.knobs = Preset::Agresivo.knobs();
+        let mut i = PromptInput {
+            knobs: Preset::Agresivo.knobs(),
+            ..Default::default()
+        };
         let p = build_prompt(&i).unwrap();
         assert!(p.starts_with("A euphoric song."), "{p}");
         assert!(p.contains("aggressive, saturated mix"), "{p}");
