@@ -69,8 +69,8 @@ screenshot: deps-e2e ui
 ## Release binary and .deb (AppImage/MSI/DMG are built on release machines: their tools download files).
 release: deps ui
 	$(CARGO) build -p son1k-studio --release
-deb: deps ui-deps
-	cd ui && npx tauri build --config ../tauri.conf.json --bundles deb
+deb: deps ui
+	ui/node_modules/.bin/tauri build --bundles deb
 
 clean:
 	$(CARGO) clean

@@ -92,7 +92,7 @@ pub fn run() {
             let _ = app.emit("son1k://ready", ());
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|_, _| {}),
         Err(e) => {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 #[test]
 fn typescript_bindings_are_up_to_date() {
-    let checked_in = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+    let checked_in = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
     let fresh = std::env::temp_dir().join(format!("son1k-bindings-{}.ts", std::process::id()));
     son1k_studio::export_bindings(&fresh).unwrap();
     let generated = std::fs::read_to_string(&fresh).unwrap();
