@@ -1,11 +1,24 @@
 //! Son1k Studio's sound path.
 //!
-//! Today this crate lists the audio hosts and devices the machine offers (for `son1k info` and the
-//! Settings screen), with a time limit so a wedged driver never hangs the caller. Decoding, WAV
-//! and FLAC writing, resampling, effects, loudness, mixdown and the real-time engine arrive with
-//! the audio engine issue. It is not for domain rules (those live in `son1k-core`).
+//! Decoding any common file to planar f32 ([`decode`]), writing WAV/FLAC atomically with dither
+//! ([`write`]), resampling and channel mixing ([`resample`], [`AudioBuffer::with_channels`]),
+//! EBU R128 loudness and normalisation ([`loudness`]), and the audio hosts and devices the machine
+//! offers ([`devices`]). It is not for domain rules (those live in `son1k-core`) and holds no UI or
+//! file-layout policy (that is `son1k-app`'s).
 #![deny(missing_docs)]
 
+pub mod buffer;
+pub mod decode;
 pub mod devices;
+pub mod error;
+pub mod loudness;
+pub mod resample;
+pub mod write;
 
+pub use buffer::AudioBuffer;
+pub use decode::{decode_bytes, decode_file};
 pub use devices::{probe_devices, AudioReport, DeviceInfo};
+pub use error::AudioError;
+pub use loudness::{measure, normalize, Loudness};
+pub use resample::resample;
+pub use write::{write_file, SampleFormat};

@@ -1,0 +1,226 @@
+//! Decoding any common audio file to planar f32 through symphonia.
+//!
+//! WAV/AIFF (16/24/32-bit integer, 32-bit float), FLAC, MP3, Ogg Vorbis and AAC/M4A. Damaged,
+//! truncated, empty or unknown files give an [`AudioError`] that names the file; nothing panics
+//! (the `fuzz/` target `decode` feeds this module arbitrary bytes).
+
+use std::fs::File;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use crate::{AudioBuffer, AudioError};
+
+/// Longest input accepted: 6 hours at 192 kHz would not fit comfortably in memory anyway.
+pub const MAX_FRAMES: u64 = 192_000 * 60 * 60 * 6;
+/// Damaged packets tolerated in a row before the file is declared corrupt.
+const MAX_CONSECUTIVE_ERRORS: usize = 64;
+
+/// Decodes the file at `path`, guessing the format from its contents and extension.
+pub fn decode_file(path: &Path) -> Result<AudioBuffer, AudioError> {
+    let file = File::open(path).map_err(|e| AudioError::io(path, "could not open", e))?;
+    let len = file
+        .metadata()
+        .map_err(|e| AudioError::io(path, "could not read", e))?
+        .len();
+    if len == 0 {
+        return Err(AudioError::Empty { path: path.into() });
+    }
+    let ext = path.extension().and_then(|e| e.to_str());
+    decode_source(Box::new(file), ext, path.to_path_buf())
+}
+
+/// Decodes an in-memory file; `ext` is an optional format hint such as `"mp3"`.
+pub fn decode_bytes(bytes: Vec<u8>, ext: Option<&str>) -> Result<AudioBuffer, AudioError> {
+    if bytes.is_empty() {
+        return Err(AudioError::Empty {
+            path: PathBuf::from("<memory>"),
+        });
+    }
+    decode_source(Box::new(Cursor::new(bytes)), ext, PathBuf::from("<memory>"))
+}
+
+fn decode_source(
+    source: Box<dyn MediaSource>,
+    ext: Option<&str>,
+    path: PathBuf,
+) -> Result<AudioBuffer, AudioError> {
+    let mss = MediaSourceStream::new(source, Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = ext {
+        hint.with_extension(ext);
+    }
+    let probed = symphonia::default::get_probe()
+        .format(
+            &hint,
+            mss,
+            &FormatOptions::default(),
+            &MetadataOptions::default(),
+        )
+        .map_err(|e| AudioError::Unsupported {
+            path: path.clone(),
+            detail: describe(&e),
+        })?;
+    let mut format = probed.format;
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| AudioError::Unsupported {
+            path: path.clone(),
+            detail: "no audio track".into(),
+        })?;
+    let track_id = track.id;
+    let params = track.codec_params.clone();
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&params, &DecoderOptions::default())
+        .map_err(|e| AudioError::Unsupported {
+            path: path.clone(),
+            detail: describe(&e),
+        })?;
+    let expected = params.n_frames;
+    if expected.is_some_and(|n| n > MAX_FRAMES) {
+        return Err(AudioError::Invalid(format!(
+            "{}: the file claims {} frames, more than the {MAX_FRAMES} this studio decodes",
+            path.display(),
+            expected.unwrap_or(0)
+        )));
+    }
+
+    let mut rate = params.sample_rate;
+    let mut channels: Vec<Vec<f32>> = Vec::new();
+    let mut sample_buf: Option<SampleBuffer<f32>> = None;
+    let mut errors_in_a_row = 0usize;
+    let mut total: u64 = 0;
+    loop {
+        let packet = match format.next_packet() {
+            Ok(p) => p,
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(SymError::ResetRequired) => break,
+            Err(SymError::IoError(e)) => {
+                return Err(AudioError::io(path, "could not read", e));
+            }
+            Err(e) => {
+                errors_in_a_row += 1;
+                if errors_in_a_row > MAX_CONSECUTIVE_ERRORS {
+                    return Err(AudioError::Corrupt {
+                        path,
+                        detail: describe(&e),
+                    });
+                }
+                continue;
+            }
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        match decoder.decode(&packet) {
+            Ok(decoded) => {
+                errors_in_a_row = 0;
+                let spec = *decoded.spec();
+                if spec.rate == 0 || spec.channels.count() == 0 {
+                    return Err(AudioError::Corrupt {
+                        path,
+                        detail: "a packet declares no sample rate or no channels".into(),
+                    });
+                }
+                rate = rate.or(Some(spec.rate));
+                let ch = spec.channels.count();
+                if channels.is_empty() {
+                    channels = vec![Vec::new(); ch];
+                } else if channels.len() != ch {
+                    return Err(AudioError::Corrupt {
+                        path,
+                        detail: format!(
+                            "channel count changes mid-stream ({} → {ch})",
+                            channels.len()
+                        ),
+                    });
+                }
+                let frames = decoded.frames();
+                if frames == 0 {
+                    continue;
+                }
+                let needed = decoded.capacity() as u64 * ch as u64;
+                if sample_buf
+                    .as_ref()
+                    .is_none_or(|b| (b.capacity() as u64) < needed)
+                {
+                    sample_buf = Some(SampleBuffer::<f32>::new(decoded.capacity() as u64, spec));
+                }
+                let Some(buf) = sample_buf.as_mut() else {
+                    continue;
+                };
+                buf.copy_interleaved_ref(decoded);
+                for frame in buf.samples().chunks_exact(ch) {
+                    for (c, s) in frame.iter().enumerate() {
+                        // Keep NaN/inf from damaged streams out of the mix.
+                        channels[c].push(if s.is_finite() { *s } else { 0.0 });
+                    }
+                }
+                total += frames as u64;
+                if total > MAX_FRAMES {
+                    return Err(AudioError::Invalid(format!(
+                        "{}: longer than the {MAX_FRAMES} frames this studio decodes",
+                        path.display()
+                    )));
+                }
+            }
+            Err(SymError::DecodeError(e)) => {
+                errors_in_a_row += 1;
+                if errors_in_a_row > MAX_CONSECUTIVE_ERRORS {
+                    return Err(AudioError::Corrupt {
+                        path,
+                        detail: e.to_string(),
+                    });
+                }
+            }
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) => {
+                return Err(AudioError::Corrupt {
+                    path,
+                    detail: describe(&e),
+                })
+            }
+        }
+    }
+    if total == 0 || channels.is_empty() {
+        return Err(AudioError::Corrupt {
+            path,
+            detail: "no audio could be decoded".into(),
+        });
+    }
+    if let Some(expected) = expected {
+        // Codecs with priming/padding may differ by a packet; anything more is a cut-off file.
+        if total + 4096 < expected {
+            return Err(AudioError::Truncated {
+                path,
+                got: total,
+                expected,
+            });
+        }
+    }
+    let rate = rate.filter(|r| *r > 0).ok_or_else(|| AudioError::Corrupt {
+        path: path.clone(),
+        detail: "the stream declares no sample rate".into(),
+    })?;
+    AudioBuffer::new(rate, channels)
+}
+
+fn describe(e: &SymError) -> String {
+    match e {
+        SymError::Unsupported(what) => format!("unsupported: {what}"),
+        SymError::DecodeError(what) => format!("malformed data: {what}"),
+        SymError::LimitError(what) => format!("exceeds a limit: {what}"),
+        SymError::IoError(io) => format!("read error: {io}"),
+        SymError::SeekError(_) => "seek error".into(),
+        SymError::ResetRequired => "decoder reset required".into(),
+    }
+}
