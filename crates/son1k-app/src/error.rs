@@ -9,6 +9,9 @@ pub enum AppError {
     /// The input broke a product rule.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// An audio file could not be read, decoded or written.
+    #[error(transparent)]
+    Audio(#[from] son1k_audio::AudioError),
     /// No home directory could be found and `SON1K_HOME` is not set.
     #[error("no home directory found for this user; set SON1K_HOME to the folder Son1k Studio should use")]
     NoHome,
@@ -29,13 +32,22 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "invalid-input",
+            AppError::Audio(son1k_audio::AudioError::Io { .. }) => "io",
+            AppError::Audio(son1k_audio::AudioError::Device(_)) => "audio-device",
+            AppError::Audio(_) => "bad-audio",
             AppError::NoHome => "no-home",
             AppError::Io { .. } => "io",
         }
     }
 
-    /// Whether the caller's input caused the error (CLI exit code 2, not 1).
+    /// Whether the caller's input caused the error (CLI exit code 2, not 1): invalid values and
+    /// audio files that are empty, damaged or in an unknown format.
     pub fn is_user_error(&self) -> bool {
-        matches!(self, AppError::Invalid(_))
+        use son1k_audio::AudioError as A;
+        match self {
+            AppError::Invalid(_) => true,
+            AppError::Audio(a) => !matches!(a, A::Io { .. } | A::Device(_)),
+            _ => false,
+        }
     }
 }

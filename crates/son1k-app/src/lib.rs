@@ -7,12 +7,14 @@
 //! in `son1k-core`) nor for presentation (the UI and the CLI format what it returns).
 #![deny(missing_docs)]
 
+pub mod audio;
 pub mod error;
 pub mod info;
 pub mod ollama;
 pub mod paths;
 pub mod prompt;
 
+pub use audio::{ConvertOptions, ConvertReport, LoudnessReport};
 pub use error::AppError;
 pub use info::{EngineInfo, StudioInfo};
 pub use ollama::OllamaStatus;
@@ -57,6 +59,21 @@ impl Studio {
         display: Lang,
     ) -> Result<BuiltPrompt, AppError> {
         prompt::build(input, display)
+    }
+
+    /// Converts an audio file (format from `output`'s extension: .wav or .flac).
+    pub fn convert(
+        &self,
+        input: &std::path::Path,
+        output: &std::path::Path,
+        opts: ConvertOptions,
+    ) -> Result<ConvertReport, AppError> {
+        audio::convert(input, output, opts)
+    }
+
+    /// Measures a file's loudness (EBU R128: integrated LUFS, range, true peak).
+    pub fn loudness(&self, path: &std::path::Path) -> Result<LoudnessReport, AppError> {
+        audio::measure(path)
     }
 
     /// The tier table, cheapest first (the single source the API and landing page read too).

@@ -23,8 +23,20 @@ pub const MAX_FRAMES: u64 = 192_000 * 60 * 60 * 6;
 /// Damaged packets tolerated in a row before the file is declared corrupt.
 const MAX_CONSECUTIVE_ERRORS: usize = 64;
 
+/// What the source file was, beyond its samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SourceInfo {
+    /// Bits per sample of the source, when the format has a fixed depth (PCM, FLAC).
+    pub bits_per_sample: Option<u32>,
+}
+
 /// Decodes the file at `path`, guessing the format from its contents and extension.
 pub fn decode_file(path: &Path) -> Result<AudioBuffer, AudioError> {
+    decode_file_with_info(path).map(|(audio, _)| audio)
+}
+
+/// Like [`decode_file`], also saying what the source was (its bit depth, for instance).
+pub fn decode_file_with_info(path: &Path) -> Result<(AudioBuffer, SourceInfo), AudioError> {
     let file = File::open(path).map_err(|e| AudioError::io(path, "could not open", e))?;
     let len = file
         .metadata()
@@ -44,14 +56,14 @@ pub fn decode_bytes(bytes: Vec<u8>, ext: Option<&str>) -> Result<AudioBuffer, Au
             path: PathBuf::from("<memory>"),
         });
     }
-    decode_source(Box::new(Cursor::new(bytes)), ext, PathBuf::from("<memory>"))
+    decode_source(Box::new(Cursor::new(bytes)), ext, PathBuf::from("<memory>")).map(|(a, _)| a)
 }
 
 fn decode_source(
     source: Box<dyn MediaSource>,
     ext: Option<&str>,
     path: PathBuf,
-) -> Result<AudioBuffer, AudioError> {
+) -> Result<(AudioBuffer, SourceInfo), AudioError> {
     let mss = MediaSourceStream::new(source, Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = ext {
@@ -211,7 +223,10 @@ fn decode_source(
         path: path.clone(),
         detail: "the stream declares no sample rate".into(),
     })?;
-    AudioBuffer::new(rate, channels)
+    let info = SourceInfo {
+        bits_per_sample: params.bits_per_sample,
+    };
+    Ok((AudioBuffer::new(rate, channels)?, info))
 }
 
 fn describe(e: &SymError) -> String {

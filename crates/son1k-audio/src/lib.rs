@@ -16,7 +16,7 @@ pub mod resample;
 pub mod write;
 
 pub use buffer::AudioBuffer;
-pub use decode::{decode_bytes, decode_file};
+pub use decode::{decode_bytes, decode_file, decode_file_with_info, SourceInfo};
 pub use devices::{probe_devices, AudioReport, DeviceInfo};
 pub use error::AudioError;
 pub use loudness::{measure, normalize, Loudness};

@@ -4,10 +4,11 @@
 //! people or `--json` for scripts. Exit codes: 0 success, 2 bad arguments or input, 1 anything else.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use son1k_app::{AppError, Studio, StudioInfo};
+use son1k_app::{AppError, ConvertOptions, Studio, StudioInfo};
 use son1k_core::{Knob, Knobs, Lang, Period, Preset, PromptInput, ValidationError};
 
 #[derive(Parser)]
@@ -32,6 +33,33 @@ enum Command {
     },
     /// Build a generation prompt from genre, mood, tempo, key, instruments and the four knobs.
     Prompt(Box<PromptArgs>),
+    /// Convert an audio file: format from OUT's extension (.wav, .flac), optional rate, depth, channels.
+    Convert {
+        /// Input file (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A).
+        input: PathBuf,
+        /// Output file (.wav or .flac).
+        output: PathBuf,
+        /// Output sample rate in Hz.
+        #[arg(long)]
+        rate: Option<u32>,
+        /// Output bit depth: 16, 24 or 32f (32-bit float; WAV only).
+        #[arg(long)]
+        bits: Option<String>,
+        /// Output channel count.
+        #[arg(long)]
+        channels: Option<usize>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure a file's loudness: integrated LUFS, loudness range, true peak (EBU R128).
+    Loudness {
+        /// The audio file.
+        file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
         /// Print JSON instead of text.
@@ -175,6 +203,66 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "{}", to_json(&built)?)?;
             } else {
                 writeln!(out, "{}", built.prompt)?;
+            }
+        }
+        Command::Convert {
+            input,
+            output,
+            rate,
+            bits,
+            channels,
+            json,
+        } => {
+            let format = bits
+                .as_deref()
+                .map(son1k_audio::SampleFormat::parse)
+                .transpose()
+                .map_err(AppError::from)?;
+            let opts = ConvertOptions {
+                rate,
+                format,
+                channels,
+            };
+            let report = studio.convert(&input, &output, opts)?;
+            if json {
+                writeln!(out, "{}", to_json(&report)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "wrote {}: {} Hz, {} ch, {}-bit, {:.2} s",
+                    report.output.display(),
+                    report.sample_rate,
+                    report.channels,
+                    report.bits_per_sample,
+                    report.seconds
+                )?;
+            }
+        }
+        Command::Loudness { file, json } => {
+            let r = studio.loudness(&file)?;
+            if json {
+                writeln!(out, "{}", to_json(&r)?)?;
+            } else {
+                let db = |v: Option<f64>, unit: &str| {
+                    v.map_or("-inf".to_string(), |v| format!("{v:.1} {unit}"))
+                };
+                writeln!(out, "{}", r.file.display())?;
+                writeln!(
+                    out,
+                    "  integrated: {}",
+                    db(r.loudness.integrated_lufs, "LUFS")
+                )?;
+                writeln!(out, "  range:      {:.1} LU", r.loudness.range_lu)?;
+                writeln!(
+                    out,
+                    "  true peak:  {}",
+                    db(r.loudness.true_peak_dbtp, "dBTP")
+                )?;
+                writeln!(
+                    out,
+                    "  length:     {:.2} s, {} Hz, {} ch",
+                    r.seconds, r.sample_rate, r.channels
+                )?;
             }
         }
         Command::Tiers { json } => {

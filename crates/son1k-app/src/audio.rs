@@ -1,0 +1,97 @@
+//! Audio files: convert between formats, rates and channel layouts; measure loudness.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use son1k_audio::{
+    decode_file_with_info, loudness, resample, write_file, AudioBuffer, Loudness, SampleFormat,
+};
+
+use crate::AppError;
+
+/// What `convert` should change; `None` keeps the source's value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConvertOptions {
+    /// Target sample rate in Hz.
+    pub rate: Option<u32>,
+    /// Target sample format. Default: 16-bit for sources of 16 bits or fewer, 24-bit otherwise.
+    pub format: Option<SampleFormat>,
+    /// Target channel count.
+    pub channels: Option<usize>,
+}
+
+/// What `convert` wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConvertReport {
+    /// The file written.
+    pub output: PathBuf,
+    /// Its sample rate.
+    pub sample_rate: u32,
+    /// Its channel count.
+    pub channels: u32,
+    /// Its bits per sample.
+    pub bits_per_sample: u32,
+    /// Its length in seconds.
+    pub seconds: f64,
+}
+
+/// A file's loudness report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LoudnessReport {
+    /// The file measured.
+    pub file: PathBuf,
+    /// Length in seconds.
+    pub seconds: f64,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// Channel count.
+    pub channels: u32,
+    /// The EBU R128 measurement.
+    #[serde(flatten)]
+    pub loudness: Loudness,
+}
+
+/// Decodes `input`, remixes channels, resamples, and writes `output` (format from its extension).
+pub fn convert(
+    input: &Path,
+    output: &Path,
+    opts: ConvertOptions,
+) -> Result<ConvertReport, AppError> {
+    let (mut audio, info) = decode_file_with_info(input)?;
+    if let Some(ch) = opts.channels {
+        audio = audio.with_channels(ch)?;
+    }
+    if let Some(rate) = opts.rate {
+        audio = resample(&audio, rate)?;
+    }
+    let format = opts.format.unwrap_or(match info.bits_per_sample {
+        Some(b) if b <= 16 => SampleFormat::I16,
+        _ => SampleFormat::I24,
+    });
+    write_file(output, &audio, format)?;
+    Ok(ConvertReport {
+        output: output.to_path_buf(),
+        sample_rate: audio.sample_rate,
+        channels: audio.channel_count() as u32,
+        bits_per_sample: u32::from(format.bits()),
+        seconds: audio.duration_secs(),
+    })
+}
+
+/// Measures `path`'s loudness.
+pub fn measure(path: &Path) -> Result<LoudnessReport, AppError> {
+    let (audio, _) = decode_file_with_info(path)?;
+    report(path, &audio)
+}
+
+fn report(path: &Path, audio: &AudioBuffer) -> Result<LoudnessReport, AppError> {
+    Ok(LoudnessReport {
+        file: path.to_path_buf(),
+        seconds: audio.duration_secs(),
+        sample_rate: audio.sample_rate,
+        channels: audio.channel_count() as u32,
+        loudness: loudness::measure(audio)?,
+    })
+}
