@@ -11,6 +11,7 @@ pub mod buffer;
 pub mod decode;
 pub mod devices;
 pub mod error;
+pub mod fx;
 pub mod loudness;
 pub mod resample;
 pub mod write;

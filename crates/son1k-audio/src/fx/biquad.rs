@@ -1,0 +1,139 @@
+//! Biquad filters (RBJ audio EQ cookbook), transposed direct form II.
+
+use serde::{Deserialize, Serialize};
+
+use super::Effect;
+
+/// Filter shapes of the parametric EQ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterKind {
+    /// Bell around `freq`.
+    Peak,
+    /// Shelf below `freq`.
+    LowShelf,
+    /// Shelf above `freq`.
+    HighShelf,
+    /// 12 dB/octave low-pass.
+    LowPass,
+    /// 12 dB/octave high-pass.
+    HighPass,
+}
+
+/// One biquad band with per-channel state.
+pub struct Biquad {
+    b: [f32; 3],
+    a: [f32; 2],
+    z: Vec<[f32; 2]>,
+}
+
+impl Biquad {
+    /// Designs the band for `sample_rate`.
+    pub fn new(
+        kind: FilterKind,
+        sample_rate: f32,
+        freq: f32,
+        q: f32,
+        gain_db: f32,
+        channels: usize,
+    ) -> Self {
+        let a = 10f32.powf(gain_db / 40.0);
+        let w0 = 2.0 * std::f32::consts::PI * freq / sample_rate;
+        let (sin, cos) = w0.sin_cos();
+        let alpha = sin / (2.0 * q);
+        let (b0, b1, b2, a0, a1, a2) = match kind {
+            FilterKind::Peak => (
+                1.0 + alpha * a,
+                -2.0 * cos,
+                1.0 - alpha * a,
+                1.0 + alpha / a,
+                -2.0 * cos,
+                1.0 - alpha / a,
+            ),
+            FilterKind::LowShelf => {
+                let s = 2.0 * a.sqrt() * alpha;
+                (
+                    a * ((a + 1.0) - (a - 1.0) * cos + s),
+                    2.0 * a * ((a - 1.0) - (a + 1.0) * cos),
+                    a * ((a + 1.0) - (a - 1.0) * cos - s),
+                    (a + 1.0) + (a - 1.0) * cos + s,
+                    -2.0 * ((a - 1.0) + (a + 1.0) * cos),
+                    (a + 1.0) + (a - 1.0) * cos - s,
+                )
+            }
+            FilterKind::HighShelf => {
+                let s = 2.0 * a.sqrt() * alpha;
+                (
+                    a * ((a + 1.0) + (a - 1.0) * cos + s),
+                    -2.0 * a * ((a - 1.0) + (a + 1.0) * cos),
+                    a * ((a + 1.0) + (a - 1.0) * cos - s),
+                    (a + 1.0) - (a - 1.0) * cos + s,
+                    2.0 * ((a - 1.0) - (a + 1.0) * cos),
+                    (a + 1.0) - (a - 1.0) * cos - s,
+                )
+            }
+            FilterKind::LowPass => (
+                (1.0 - cos) / 2.0,
+                1.0 - cos,
+                (1.0 - cos) / 2.0,
+                1.0 + alpha,
+                -2.0 * cos,
+                1.0 - alpha,
+            ),
+            FilterKind::HighPass => (
+                (1.0 + cos) / 2.0,
+                -(1.0 + cos),
+                (1.0 + cos) / 2.0,
+                1.0 + alpha,
+                -2.0 * cos,
+                1.0 - alpha,
+            ),
+        };
+        Biquad {
+            b: [b0 / a0, b1 / a0, b2 / a0],
+            a: [a1 / a0, a2 / a0],
+            z: vec![[0.0; 2]; channels],
+        }
+    }
+
+    /// Magnitude response in dB at `freq` (for tests and the EQ display).
+    pub fn response_db(&self, freq: f32, sample_rate: f32) -> f32 {
+        let w = 2.0 * std::f64::consts::PI * f64::from(freq) / f64::from(sample_rate);
+        let (c1, s1) = (w.cos(), -w.sin());
+        let (c2, s2) = ((2.0 * w).cos(), -(2.0 * w).sin());
+        let [b0, b1, b2] = self.b.map(f64::from);
+        let [a1, a2] = self.a.map(f64::from);
+        let nr = b0 + b1 * c1 + b2 * c2;
+        let ni = b1 * s1 + b2 * s2;
+        let dr = 1.0 + a1 * c1 + a2 * c2;
+        let di = a1 * s1 + a2 * s2;
+        (10.0 * ((nr * nr + ni * ni) / (dr * dr + di * di)).log10()) as f32
+    }
+}
+
+impl Effect for Biquad {
+    fn process(&mut self, block: &mut [&mut [f32]]) {
+        let [b0, b1, b2] = self.b;
+        let [a1, a2] = self.a;
+        for (ch, z) in block.iter_mut().zip(self.z.iter_mut()) {
+            let [mut z1, mut z2] = *z;
+            for s in ch.iter_mut() {
+                let x = *s;
+                let y = b0 * x + z1;
+                z1 = b1 * x - a1 * y + z2;
+                z2 = b2 * x - a2 * y;
+                *s = y;
+            }
+            // Flush denormals so silence after a loud passage stays cheap.
+            *z = [
+                if z1.abs() < 1e-20 { 0.0 } else { z1 },
+                if z2.abs() < 1e-20 { 0.0 } else { z2 },
+            ];
+        }
+    }
+    fn reset(&mut self) {
+        for z in &mut self.z {
+            *z = [0.0; 2];
+        }
+    }
+}

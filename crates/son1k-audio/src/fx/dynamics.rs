@@ -1,0 +1,270 @@
+//! Dynamics: a feed-forward compressor and a look-ahead brick-wall limiter.
+
+use super::{db_to_gain, Effect};
+
+/// Sub-block over which the compressor computes its target gain (log/exp once per sub-block).
+const SUB: usize = 16;
+
+/// Stereo-linked feed-forward compressor with peak detection and attack/release smoothing.
+pub struct Compressor {
+    threshold_db: f32,
+    slope: f32,
+    makeup: f32,
+    attack: f32,
+    release: f32,
+    /// Current gain reduction in dB (≥ 0).
+    gr_db: f32,
+}
+
+impl Compressor {
+    /// A compressor at `sample_rate`.
+    pub fn new(
+        sample_rate: f32,
+        threshold_db: f32,
+        ratio: f32,
+        attack_ms: f32,
+        release_ms: f32,
+        makeup_db: f32,
+    ) -> Self {
+        // Coefficients per sub-block.
+        let coef = |ms: f32| {
+            if ms <= 0.0 {
+                0.0
+            } else {
+                (-(SUB as f32) / (ms * 0.001 * sample_rate)).exp()
+            }
+        };
+        Compressor {
+            threshold_db,
+            slope: 1.0 - 1.0 / ratio,
+            makeup: db_to_gain(makeup_db),
+            attack: coef(attack_ms),
+            release: coef(release_ms),
+            gr_db: 0.0,
+        }
+    }
+
+    /// The gain reduction now, in dB.
+    pub fn gain_reduction_db(&self) -> f32 {
+        self.gr_db
+    }
+}
+
+impl Effect for Compressor {
+    fn process(&mut self, block: &mut [&mut [f32]]) {
+        let frames = block.first().map_or(0, |c| c.len());
+        let mut start = 0;
+        while start < frames {
+            let end = (start + SUB).min(frames);
+            let mut peak = 0.0f32;
+            for ch in block.iter() {
+                for s in &ch[start..end] {
+                    peak = peak.max(s.abs());
+                }
+            }
+            let level_db = if peak > 1e-9 {
+                20.0 * peak.log10()
+            } else {
+                -180.0
+            };
+            let target = ((level_db - self.threshold_db) * self.slope).max(0.0);
+            let coef = if target > self.gr_db {
+                self.attack
+            } else {
+                self.release
+            };
+            let from = db_to_gain(-self.gr_db);
+            self.gr_db = target + coef * (self.gr_db - target);
+            let to = db_to_gain(-self.gr_db);
+            // Ramp the gain linearly across the sub-block: no zipper noise.
+            let n = (end - start) as f32;
+            for ch in block.iter_mut() {
+                for (i, s) in ch[start..end].iter_mut().enumerate() {
+                    let g = from + (to - from) * ((i + 1) as f32 / n);
+                    *s *= g * self.makeup;
+                }
+            }
+            start = end;
+        }
+    }
+
+    fn reset(&mut self) {
+        self.gr_db = 0.0;
+    }
+}
+
+/// Taps of the 4× true-peak interpolator (windowed sinc, 3 fractional phases × 8 taps).
+const TP_TAPS: usize = 8;
+/// The interpolated points lie between history samples `TP_CENTRE - 1` and `TP_CENTRE`.
+const TP_CENTRE: usize = 4;
+
+fn tp_kernel() -> [[f32; TP_TAPS]; 3] {
+    let mut k = [[0.0f32; TP_TAPS]; 3];
+    for (p, row) in k.iter_mut().enumerate() {
+        let frac = (p + 1) as f32 / 4.0;
+        for (t, v) in row.iter_mut().enumerate() {
+            // Sample positions −3..=4 relative to the current one, evaluated at t = frac.
+            let x = (t as f32 - 3.0) - frac;
+            let sinc = if x.abs() < 1e-6 {
+                1.0
+            } else {
+                (std::f32::consts::PI * x).sin() / (std::f32::consts::PI * x)
+            };
+            let w = 0.5 + 0.5 * (std::f32::consts::PI * x / 4.5).cos();
+            *v = sinc * w;
+        }
+    }
+    k
+}
+
+/// Look-ahead brick-wall limiter: the output never exceeds the ceiling (sample peak, or the
+/// 4×-oversampled true-peak estimate when `true_peak` is on). Gain moves smoothly: a minimum-hold
+/// over the look-ahead window followed by a moving average of the same length, then release.
+pub struct Limiter {
+    ceiling: f32,
+    look: usize,
+    release: f32,
+    true_peak: bool,
+    kernel: [[f32; TP_TAPS]; 3],
+    /// Per-channel delay line (ring): `look` samples, plus the interpolator's centre offset in
+    /// true-peak mode so each requirement lines up with the samples it was computed from.
+    delay: Vec<Vec<f32>>,
+    delay_len: usize,
+    /// Per-channel history for the true-peak interpolator.
+    hist: Vec<[f32; TP_TAPS]>,
+    pos: usize,
+    /// Monotonic deque (ring) of (sample index, required gain) for the window minimum.
+    dq_idx: Vec<u64>,
+    dq_val: Vec<f32>,
+    dq_head: usize,
+    dq_len: usize,
+    /// Ring of held minima for the moving average.
+    held: Vec<f32>,
+    held_sum: f64,
+    n: u64,
+    gain: f32,
+}
+
+impl Limiter {
+    /// A limiter with 5 ms look-ahead.
+    pub fn new(
+        sample_rate: f32,
+        ceiling_db: f32,
+        release_ms: f32,
+        true_peak: bool,
+        channels: usize,
+    ) -> Self {
+        let look = ((sample_rate * 0.005) as usize).max(1);
+        let delay_len = if true_peak { look + TP_CENTRE } else { look };
+        Limiter {
+            ceiling: db_to_gain(ceiling_db),
+            look,
+            release: (-1.0 / (release_ms * 0.001 * sample_rate)).exp(),
+            true_peak,
+            kernel: tp_kernel(),
+            delay: vec![vec![0.0; delay_len]; channels],
+            delay_len,
+            hist: vec![[0.0; TP_TAPS]; channels],
+            pos: 0,
+            dq_idx: vec![0; look + 1],
+            dq_val: vec![1.0; look + 1],
+            dq_head: 0,
+            dq_len: 0,
+            held: vec![1.0; look + 1],
+            held_sum: (look + 1) as f64,
+            n: 0,
+            gain: 1.0,
+        }
+    }
+
+    fn push_min(&mut self, idx: u64, v: f32) {
+        let cap = self.dq_idx.len();
+        // Drop larger values from the back, then expired ones from the front.
+        while self.dq_len > 0 {
+            let back = (self.dq_head + self.dq_len - 1) % cap;
+            if self.dq_val[back] >= v {
+                self.dq_len -= 1;
+            } else {
+                break;
+            }
+        }
+        let slot = (self.dq_head + self.dq_len) % cap;
+        self.dq_idx[slot] = idx;
+        self.dq_val[slot] = v;
+        self.dq_len += 1;
+        while self.dq_len > 0 && self.dq_idx[self.dq_head] + (self.look as u64) < idx {
+            self.dq_head = (self.dq_head + 1) % cap;
+            self.dq_len -= 1;
+        }
+    }
+}
+
+impl Effect for Limiter {
+    fn process(&mut self, block: &mut [&mut [f32]]) {
+        let frames = block.first().map_or(0, |c| c.len());
+        let channels = block.len().min(self.delay.len());
+        let window = self.held.len();
+        for i in 0..frames {
+            let mut peak = 0.0f32;
+            for c in 0..channels {
+                let x = block[c][i];
+                if self.true_peak {
+                    // Peaks of the two samples around the interpolator's centre and of the three
+                    // points between them; the delay line is longer by the same offset.
+                    let h = &mut self.hist[c];
+                    h.copy_within(1.., 0);
+                    h[TP_TAPS - 1] = x;
+                    peak = peak.max(h[TP_CENTRE - 1].abs()).max(h[TP_CENTRE].abs());
+                    for row in &self.kernel {
+                        let v: f32 = row.iter().zip(h.iter()).map(|(k, s)| k * s).sum();
+                        peak = peak.max(v.abs());
+                    }
+                } else {
+                    peak = peak.max(x.abs());
+                }
+            }
+            let required = if peak > self.ceiling {
+                self.ceiling / peak
+            } else {
+                1.0
+            };
+            self.push_min(self.n, required);
+            let hold = self.dq_val[self.dq_head];
+            let slot = (self.n as usize) % window;
+            self.held_sum += f64::from(hold) - f64::from(self.held[slot]);
+            self.held[slot] = hold;
+            let avg = (self.held_sum / window as f64) as f32;
+            self.gain = if avg < self.gain {
+                avg
+            } else {
+                avg + self.release * (self.gain - avg)
+            };
+            self.n += 1;
+            for c in 0..channels {
+                let delayed = self.delay[c][self.pos];
+                self.delay[c][self.pos] = block[c][i];
+                // The running average can sit a hair above the held minimum from rounding: clamp.
+                block[c][i] = (delayed * self.gain).clamp(-self.ceiling, self.ceiling);
+            }
+            self.pos = (self.pos + 1) % self.delay_len;
+        }
+    }
+
+    fn reset(&mut self) {
+        for d in &mut self.delay {
+            d.fill(0.0);
+        }
+        for h in &mut self.hist {
+            *h = [0.0; TP_TAPS];
+        }
+        self.dq_len = 0;
+        self.held.fill(1.0);
+        self.held_sum = self.held.len() as f64;
+        self.gain = 1.0;
+        self.pos = 0;
+    }
+
+    fn latency(&self) -> usize {
+        self.delay_len
+    }
+}

@@ -1,0 +1,339 @@
+//! Effects: the building blocks of the Ghost Studio knobs, usable offline and in real time.
+//!
+//! Every effect is prepared once (allocation happens in [`FxSpec::build`]) and then processes
+//! planar blocks in place without allocating, locking or touching files, so the same chain runs in
+//! the audio callback and in offline mixdown and gives the same samples.
+
+mod biquad;
+mod dynamics;
+mod reverb;
+mod tone;
+
+pub use biquad::{Biquad, FilterKind};
+pub use dynamics::{Compressor, Limiter};
+pub use reverb::Reverb;
+pub use tone::{Bitcrusher, Gain, Noise, Pan, Saturation};
+
+use serde::{Deserialize, Serialize};
+
+use crate::AudioError;
+
+/// A processor that works on planar blocks in place.
+pub trait Effect: Send {
+    /// Processes one block; every slice has the same length. Must not allocate.
+    fn process(&mut self, block: &mut [&mut [f32]]);
+    /// Clears internal state (delay lines, envelopes) as after a seek.
+    fn reset(&mut self);
+    /// Samples of latency this effect adds (look-ahead).
+    fn latency(&self) -> usize {
+        0
+    }
+}
+
+/// Converts decibels to a linear factor.
+pub fn db_to_gain(db: f32) -> f32 {
+    10f32.powf(db / 20.0)
+}
+
+/// Converts a linear factor to decibels (−inf for 0).
+pub fn gain_to_db(g: f32) -> f32 {
+    20.0 * g.abs().log10()
+}
+
+/// A serialisable effect description (what a session file stores).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FxSpec {
+    /// Gain in dB.
+    Gain {
+        /// Gain in dB.
+        db: f32,
+    },
+    /// Constant-power pan, −1 (left) … +1 (right).
+    Pan {
+        /// Position.
+        position: f32,
+    },
+    /// One biquad band of a parametric EQ.
+    Eq {
+        /// Filter shape.
+        kind: FilterKind,
+        /// Centre or corner frequency in Hz.
+        freq: f32,
+        /// Quality factor.
+        #[serde(default = "default_q")]
+        q: f32,
+        /// Gain in dB (peaking and shelving kinds).
+        #[serde(default)]
+        gain_db: f32,
+    },
+    /// Feed-forward compressor.
+    Compressor {
+        /// Threshold in dBFS.
+        threshold_db: f32,
+        /// Ratio (≥ 1).
+        ratio: f32,
+        /// Attack in ms.
+        #[serde(default = "default_attack")]
+        attack_ms: f32,
+        /// Release in ms.
+        #[serde(default = "default_release")]
+        release_ms: f32,
+        /// Make-up gain in dB.
+        #[serde(default)]
+        makeup_db: f32,
+    },
+    /// Look-ahead brick-wall limiter.
+    Limiter {
+        /// Ceiling in dBFS (or dBTP with `true_peak`).
+        ceiling_db: f32,
+        /// Release in ms.
+        #[serde(default = "default_limiter_release")]
+        release_ms: f32,
+        /// Limit inter-sample (true) peaks, estimated by 4× oversampling.
+        #[serde(default)]
+        true_peak: bool,
+    },
+    /// Algorithmic reverb (room).
+    Reverb {
+        /// Room size 0–1.
+        room: f32,
+        /// High-frequency damping 0–1.
+        damping: f32,
+        /// Wet level 0–1.
+        wet: f32,
+    },
+    /// Soft-clipping saturation.
+    Saturation {
+        /// Drive in dB before the curve.
+        drive_db: f32,
+        /// Dry/wet mix 0–1.
+        #[serde(default = "one")]
+        mix: f32,
+    },
+    /// Bit-depth and sample-rate reduction.
+    Bitcrusher {
+        /// Bits kept (1–24).
+        bits: u32,
+        /// Hold each sample for this many samples (1 = off).
+        #[serde(default = "one_u32")]
+        downsample: u32,
+    },
+    /// Added noise.
+    Noise {
+        /// Level in dBFS.
+        level_db: f32,
+        /// Pink (−3 dB/octave) instead of white.
+        #[serde(default)]
+        pink: bool,
+        /// Seed (the same seed gives the same noise).
+        #[serde(default)]
+        seed: u64,
+    },
+}
+
+fn default_q() -> f32 {
+    std::f32::consts::FRAC_1_SQRT_2
+}
+fn default_attack() -> f32 {
+    10.0
+}
+fn default_release() -> f32 {
+    100.0
+}
+fn default_limiter_release() -> f32 {
+    50.0
+}
+fn one() -> f32 {
+    1.0
+}
+fn one_u32() -> u32 {
+    1
+}
+
+fn check(ok: bool, what: &str) -> Result<(), AudioError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AudioError::Invalid(format!(
+            "effect parameter out of range: {what}"
+        )))
+    }
+}
+
+impl FxSpec {
+    /// Builds the effect for `channels` channels at `sample_rate`, validating its parameters.
+    pub fn build(&self, sample_rate: u32, channels: usize) -> Result<Box<dyn Effect>, AudioError> {
+        let sr = sample_rate as f32;
+        Ok(match *self {
+            FxSpec::Gain { db } => {
+                check(
+                    db.is_finite() && (-120.0..=48.0).contains(&db),
+                    "gain must be −120–48 dB",
+                )?;
+                Box::new(Gain::new(db))
+            }
+            FxSpec::Pan { position } => {
+                check((-1.0..=1.0).contains(&position), "pan must be −1–1")?;
+                Box::new(Pan::new(position))
+            }
+            FxSpec::Eq {
+                kind,
+                freq,
+                q,
+                gain_db,
+            } => {
+                check(
+                    freq > 0.0 && freq < sr / 2.0,
+                    "EQ frequency must be between 0 Hz and half the sample rate",
+                )?;
+                check(q > 0.01 && q <= 40.0, "EQ Q must be 0.01–40")?;
+                check(
+                    (-48.0..=48.0).contains(&gain_db),
+                    "EQ gain must be −48–48 dB",
+                )?;
+                Box::new(Biquad::new(kind, sr, freq, q, gain_db, channels))
+            }
+            FxSpec::Compressor {
+                threshold_db,
+                ratio,
+                attack_ms,
+                release_ms,
+                makeup_db,
+            } => {
+                check(
+                    (-80.0..=0.0).contains(&threshold_db),
+                    "compressor threshold must be −80–0 dB",
+                )?;
+                check(
+                    (1.0..=100.0).contains(&ratio),
+                    "compressor ratio must be 1–100",
+                )?;
+                check(
+                    attack_ms >= 0.0 && release_ms > 0.0,
+                    "compressor times must be positive",
+                )?;
+                Box::new(Compressor::new(
+                    sr,
+                    threshold_db,
+                    ratio,
+                    attack_ms,
+                    release_ms,
+                    makeup_db,
+                ))
+            }
+            FxSpec::Limiter {
+                ceiling_db,
+                release_ms,
+                true_peak,
+            } => {
+                check(
+                    (-30.0..=0.0).contains(&ceiling_db),
+                    "limiter ceiling must be −30–0 dB",
+                )?;
+                check(release_ms > 0.0, "limiter release must be positive")?;
+                Box::new(Limiter::new(
+                    sr, ceiling_db, release_ms, true_peak, channels,
+                ))
+            }
+            FxSpec::Reverb { room, damping, wet } => {
+                check(
+                    (0.0..=1.0).contains(&room)
+                        && (0.0..=1.0).contains(&damping)
+                        && (0.0..=1.0).contains(&wet),
+                    "reverb values must be 0–1",
+                )?;
+                Box::new(Reverb::new(sr, room, damping, wet, channels))
+            }
+            FxSpec::Saturation { drive_db, mix } => {
+                check(
+                    (0.0..=48.0).contains(&drive_db),
+                    "saturation drive must be 0–48 dB",
+                )?;
+                check((0.0..=1.0).contains(&mix), "saturation mix must be 0–1")?;
+                Box::new(Saturation::new(drive_db, mix))
+            }
+            FxSpec::Bitcrusher { bits, downsample } => {
+                check((1..=24).contains(&bits), "bitcrusher bits must be 1–24")?;
+                check(
+                    (1..=256).contains(&downsample),
+                    "bitcrusher downsample must be 1–256",
+                )?;
+                Box::new(Bitcrusher::new(bits, downsample, channels))
+            }
+            FxSpec::Noise {
+                level_db,
+                pink,
+                seed,
+            } => {
+                check(
+                    (-120.0..=0.0).contains(&level_db),
+                    "noise level must be −120–0 dBFS",
+                )?;
+                Box::new(Noise::new(level_db, pink, seed, channels))
+            }
+        })
+    }
+}
+
+/// Effects run in order.
+#[derive(Default)]
+pub struct Chain {
+    effects: Vec<Box<dyn Effect>>,
+}
+
+impl Chain {
+    /// Builds a chain from specs.
+    pub fn build(specs: &[FxSpec], sample_rate: u32, channels: usize) -> Result<Self, AudioError> {
+        Ok(Chain {
+            effects: specs
+                .iter()
+                .map(|s| s.build(sample_rate, channels))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Whether the chain does nothing.
+    pub fn is_empty(&self) -> bool {
+        self.effects.is_empty()
+    }
+
+    /// Total look-ahead latency in samples.
+    pub fn latency(&self) -> usize {
+        self.effects.iter().map(|e| e.latency()).sum()
+    }
+}
+
+impl Effect for Chain {
+    fn process(&mut self, block: &mut [&mut [f32]]) {
+        for e in &mut self.effects {
+            e.process(block);
+        }
+    }
+
+    fn reset(&mut self) {
+        for e in &mut self.effects {
+            e.reset();
+        }
+    }
+
+    fn latency(&self) -> usize {
+        Chain::latency(self)
+    }
+}
+
+/// Runs `effect` over a whole buffer in blocks of `block` frames (offline use).
+pub fn process_buffer(effect: &mut dyn Effect, buf: &mut crate::AudioBuffer, block: usize) {
+    let frames = buf.frames();
+    let mut start = 0;
+    while start < frames {
+        let end = (start + block).min(frames);
+        let mut slices: Vec<&mut [f32]> = buf
+            .channels
+            .iter_mut()
+            .map(|c| &mut c[start..end])
+            .collect();
+        effect.process(&mut slices);
+        start = end;
+    }
+}
