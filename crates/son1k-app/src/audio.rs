@@ -80,6 +80,32 @@ pub fn convert(
     })
 }
 
+/// What `mix` wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MixReport {
+    /// The file written.
+    pub output: PathBuf,
+    /// Length in seconds.
+    pub seconds: f64,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// Loudness of the mix.
+    #[serde(flatten)]
+    pub loudness: Loudness,
+}
+
+/// Renders a session file to `output` (format from its extension).
+pub fn mix(session: &Path, output: &Path, format: SampleFormat) -> Result<MixReport, AppError> {
+    let audio = son1k_audio::mixdown::mix_file(session, output, format)?;
+    Ok(MixReport {
+        output: output.to_path_buf(),
+        seconds: audio.duration_secs(),
+        sample_rate: audio.sample_rate,
+        loudness: loudness::measure(&audio)?,
+    })
+}
+
 /// Measures `path`'s loudness.
 pub fn measure(path: &Path) -> Result<LoudnessReport, AppError> {
     let (audio, _) = decode_file_with_info(path)?;

@@ -14,7 +14,7 @@ pub mod ollama;
 pub mod paths;
 pub mod prompt;
 
-pub use audio::{ConvertOptions, ConvertReport, LoudnessReport};
+pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};
 pub use error::AppError;
 pub use info::{EngineInfo, StudioInfo};
 pub use ollama::OllamaStatus;
@@ -69,6 +69,16 @@ impl Studio {
         opts: ConvertOptions,
     ) -> Result<ConvertReport, AppError> {
         audio::convert(input, output, opts)
+    }
+
+    /// Renders a session description (tracks of clips, per-track gain/pan/FX, master chain).
+    pub fn mix(
+        &self,
+        session: &std::path::Path,
+        output: &std::path::Path,
+        format: son1k_audio::SampleFormat,
+    ) -> Result<MixReport, AppError> {
+        audio::mix(session, output, format)
     }
 
     /// Measures a file's loudness (EBU R128: integrated LUFS, range, true peak).

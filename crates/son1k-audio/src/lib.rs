@@ -13,6 +13,7 @@ pub mod devices;
 pub mod error;
 pub mod fx;
 pub mod loudness;
+pub mod mixdown;
 pub mod resample;
 pub mod write;
 

@@ -52,6 +52,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Render a session (JSON: tracks of clips with gain, pan, mute/solo, effects; master chain).
+    Mix {
+        /// The session file.
+        session: PathBuf,
+        /// Output file (.wav or .flac).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Output bit depth: 16, 24 or 32f.
+        #[arg(long, default_value = "24")]
+        bits: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure a file's loudness: integrated LUFS, loudness range, true peak (EBU R128).
     Loudness {
         /// The audio file.
@@ -235,6 +249,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     report.channels,
                     report.bits_per_sample,
                     report.seconds
+                )?;
+            }
+        }
+        Command::Mix {
+            session,
+            output,
+            bits,
+            json,
+        } => {
+            let format = son1k_audio::SampleFormat::parse(&bits).map_err(AppError::from)?;
+            let r = studio.mix(&session, &output, format)?;
+            if json {
+                writeln!(out, "{}", to_json(&r)?)?;
+            } else {
+                let lufs = r
+                    .loudness
+                    .integrated_lufs
+                    .map_or("-inf".into(), |v| format!("{v:.1}"));
+                writeln!(
+                    out,
+                    "wrote {}: {:.2} s at {} Hz, {lufs} LUFS",
+                    r.output.display(),
+                    r.seconds,
+                    r.sample_rate
                 )?;
             }
         }

@@ -173,3 +173,42 @@ fn loudness_reports_lufs_and_true_peak() {
     assert!(text.contains("LUFS") && text.contains("dBTP"), "{text}");
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn mix_renders_a_session_file() {
+    let d = workdir("mix");
+    write_tone(&d.join("a.wav"), 44_100, 1.0, 440.0);
+    write_tone(&d.join("b.wav"), 44_100, 1.0, 660.0);
+    let session = d.join("song.json");
+    std::fs::write(
+        &session,
+        r#"{"sample_rate":48000,"tracks":[
+            {"name":"lead","pan":-0.5,"fx":[{"type":"eq","kind":"peak","freq":1000,"gain_db":3}],"clips":[{"file":"a.wav"}]},
+            {"name":"pad","gain_db":-6,"clips":[{"file":"b.wav","offset":0.5}]}],
+          "master":[{"type":"limiter","ceiling_db":-1}]}"#,
+    )
+    .unwrap();
+    let out = d.join("mix.flac");
+    let o = son1k(&[
+        "mix",
+        session.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!((v["seconds"].as_f64().unwrap() - 1.5).abs() < 1e-3);
+    assert!(v["true_peak_dbtp"].as_f64().unwrap() < 0.0);
+    assert_eq!(&std::fs::read(&out).unwrap()[..4], b"fLaC");
+    std::fs::write(&session, "{not json").unwrap();
+    let o = son1k(&[
+        "mix",
+        session.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a valid session"));
+    std::fs::remove_dir_all(d).unwrap();
+}

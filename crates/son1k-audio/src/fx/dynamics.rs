@@ -6,6 +6,11 @@ use super::{db_to_gain, Effect};
 const SUB: usize = 16;
 
 /// Stereo-linked feed-forward compressor with peak detection and attack/release smoothing.
+///
+/// The detector collects the peak of each 16-sample sub-block; at the sub-block's end the gain
+/// computer runs once (one log, one exp) and the gain ramps linearly to the new value over the next
+/// sub-block. Sub-blocks are counted in absolute samples, so the output does not depend on how the
+/// host slices the stream into blocks.
 pub struct Compressor {
     threshold_db: f32,
     slope: f32,
@@ -14,6 +19,12 @@ pub struct Compressor {
     release: f32,
     /// Current gain reduction in dB (≥ 0).
     gr_db: f32,
+    /// Peak seen so far in the current sub-block.
+    peak: f32,
+    /// Position inside the current sub-block.
+    i: usize,
+    from: f32,
+    to: f32,
 }
 
 impl Compressor {
@@ -41,6 +52,10 @@ impl Compressor {
             attack: coef(attack_ms),
             release: coef(release_ms),
             gr_db: 0.0,
+            peak: 0.0,
+            i: 0,
+            from: 1.0,
+            to: 1.0,
         }
     }
 
@@ -53,43 +68,43 @@ impl Compressor {
 impl Effect for Compressor {
     fn process(&mut self, block: &mut [&mut [f32]]) {
         let frames = block.first().map_or(0, |c| c.len());
-        let mut start = 0;
-        while start < frames {
-            let end = (start + SUB).min(frames);
-            let mut peak = 0.0f32;
-            for ch in block.iter() {
-                for s in &ch[start..end] {
-                    peak = peak.max(s.abs());
-                }
-            }
-            let level_db = if peak > 1e-9 {
-                20.0 * peak.log10()
-            } else {
-                -180.0
-            };
-            let target = ((level_db - self.threshold_db) * self.slope).max(0.0);
-            let coef = if target > self.gr_db {
-                self.attack
-            } else {
-                self.release
-            };
-            let from = db_to_gain(-self.gr_db);
-            self.gr_db = target + coef * (self.gr_db - target);
-            let to = db_to_gain(-self.gr_db);
-            // Ramp the gain linearly across the sub-block: no zipper noise.
-            let n = (end - start) as f32;
+        let step = 1.0 / SUB as f32;
+        for f in 0..frames {
+            let g =
+                (self.from + (self.to - self.from) * ((self.i + 1) as f32 * step)) * self.makeup;
             for ch in block.iter_mut() {
-                for (i, s) in ch[start..end].iter_mut().enumerate() {
-                    let g = from + (to - from) * ((i + 1) as f32 / n);
-                    *s *= g * self.makeup;
-                }
+                let x = ch[f];
+                self.peak = self.peak.max(x.abs());
+                ch[f] = x * g;
             }
-            start = end;
+            self.i += 1;
+            if self.i == SUB {
+                let level_db = if self.peak > 1e-9 {
+                    20.0 * self.peak.log10()
+                } else {
+                    -180.0
+                };
+                let target = ((level_db - self.threshold_db) * self.slope).max(0.0);
+                let coef = if target > self.gr_db {
+                    self.attack
+                } else {
+                    self.release
+                };
+                self.gr_db = target + coef * (self.gr_db - target);
+                self.from = self.to;
+                self.to = db_to_gain(-self.gr_db);
+                self.peak = 0.0;
+                self.i = 0;
+            }
         }
     }
 
     fn reset(&mut self) {
         self.gr_db = 0.0;
+        self.peak = 0.0;
+        self.i = 0;
+        self.from = 1.0;
+        self.to = 1.0;
     }
 }
 
@@ -200,6 +215,8 @@ impl Limiter {
 }
 
 impl Effect for Limiter {
+    // Frame-major loops over channel-major buffers: indices are the clearest way to walk both.
+    #[allow(clippy::needless_range_loop)]
     fn process(&mut self, block: &mut [&mut [f32]]) {
         let frames = block.first().map_or(0, |c| c.len());
         let channels = block.len().min(self.delay.len());

@@ -143,7 +143,8 @@ pub struct Noise {
     level: f32,
     pink: bool,
     seed: u64,
-    rng: ChaCha8Rng,
+    /// One generator per channel, so the sequence does not depend on block sizes.
+    rngs: Vec<ChaCha8Rng>,
     // Paul Kellet's economy pink filter state per channel.
     state: Vec<[f32; 3]>,
 }
@@ -155,7 +156,9 @@ impl Noise {
             level: db_to_gain(level_db) * 3f32.sqrt(), // uniform ±a has RMS a/√3
             pink,
             seed,
-            rng: ChaCha8Rng::seed_from_u64(seed),
+            rngs: (0..channels as u64)
+                .map(|c| ChaCha8Rng::seed_from_u64(seed ^ (c << 32)))
+                .collect(),
             state: vec![[0.0; 3]; channels],
         }
     }
@@ -164,9 +167,12 @@ impl Noise {
 impl Effect for Noise {
     fn process(&mut self, block: &mut [&mut [f32]]) {
         for (c, ch) in block.iter_mut().enumerate() {
+            let Some(rng) = self.rngs.get_mut(c) else {
+                break;
+            };
             for s in ch.iter_mut() {
-                let white: f32 = self.rng.random::<f32>() * 2.0 - 1.0;
-                let n = if self.pink && c < self.state.len() {
+                let white: f32 = rng.random::<f32>() * 2.0 - 1.0;
+                let n = if self.pink {
                     let st = &mut self.state[c];
                     st[0] = 0.99765 * st[0] + white * 0.099_046;
                     st[1] = 0.963 * st[1] + white * 0.296_516_4;
@@ -180,7 +186,9 @@ impl Effect for Noise {
         }
     }
     fn reset(&mut self) {
-        self.rng = ChaCha8Rng::seed_from_u64(self.seed);
+        for (c, rng) in self.rngs.iter_mut().enumerate() {
+            *rng = ChaCha8Rng::seed_from_u64(self.seed ^ ((c as u64) << 32));
+        }
         for st in &mut self.state {
             *st = [0.0; 3];
         }

@@ -1,0 +1,389 @@
+//! Sessions (tracks of clips with per-track gain, pan, mute/solo and effects, plus a master
+//! chain) and the [`Renderer`] that plays them: block by block, without allocating, so the
+//! real-time engine and offline mixdown run the very same code and produce the same samples.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::fx::{db_to_gain, Chain, Effect, FxSpec};
+use crate::{decode_file, resample, write_file, AudioBuffer, AudioError, SampleFormat};
+
+/// Largest block the renderer processes at once; larger requests are split.
+pub const MAX_BLOCK: usize = 1024;
+
+/// A session description, as stored in `SESSION.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Rate everything is rendered at (clips are resampled to it).
+    #[serde(default = "default_rate")]
+    pub sample_rate: u32,
+    /// The tracks.
+    pub tracks: Vec<Track>,
+    /// Effects on the stereo master bus.
+    #[serde(default)]
+    pub master: Vec<FxSpec>,
+}
+
+fn default_rate() -> u32 {
+    48_000
+}
+
+/// One track.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Track {
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Track gain in dB.
+    #[serde(default)]
+    pub gain_db: f32,
+    /// Constant-power pan, −1 … 1.
+    #[serde(default)]
+    pub pan: f32,
+    /// Silenced.
+    #[serde(default)]
+    pub mute: bool,
+    /// Soloed: when any track is soloed, only soloed tracks play.
+    #[serde(default)]
+    pub solo: bool,
+    /// Effects, in order, before gain and pan.
+    #[serde(default)]
+    pub fx: Vec<FxSpec>,
+    /// The clips.
+    #[serde(default)]
+    pub clips: Vec<Clip>,
+}
+
+/// A region of an audio file placed on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clip {
+    /// The audio file (relative paths are relative to the session file's folder).
+    pub file: PathBuf,
+    /// Where the clip starts on the timeline, in seconds.
+    #[serde(default)]
+    pub offset: f64,
+    /// Seconds trimmed from the start of the file.
+    #[serde(default)]
+    pub trim_start: f64,
+    /// Length to play, in seconds (default: to the end of the file).
+    #[serde(default)]
+    pub length: Option<f64>,
+    /// Clip gain in dB.
+    #[serde(default)]
+    pub gain_db: f32,
+    /// Fade-in length in seconds.
+    #[serde(default)]
+    pub fade_in: f64,
+    /// Fade-out length in seconds.
+    #[serde(default)]
+    pub fade_out: f64,
+}
+
+impl Session {
+    /// Reads and validates a session file.
+    pub fn load(path: &Path) -> Result<Session, AudioError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| AudioError::io(path, "could not read", e))?;
+        let s: Session = serde_json::from_str(&text).map_err(|e| {
+            AudioError::Invalid(format!("{}: not a valid session: {e}", path.display()))
+        })?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// Checks rates, times and levels.
+    pub fn validate(&self) -> Result<(), AudioError> {
+        let bad = |m: String| Err(AudioError::Invalid(m));
+        if !(8_000..=192_000).contains(&self.sample_rate) {
+            return bad(format!(
+                "session sample rate must be 8000–192000 Hz, not {}",
+                self.sample_rate
+            ));
+        }
+        if self.tracks.len() > 256 {
+            return bad(format!(
+                "a session holds at most 256 tracks, not {}",
+                self.tracks.len()
+            ));
+        }
+        for (i, t) in self.tracks.iter().enumerate() {
+            let name = if t.name.is_empty() {
+                format!("track {}", i + 1)
+            } else {
+                t.name.clone()
+            };
+            if !(-1.0..=1.0).contains(&t.pan) || !(-120.0..=24.0).contains(&t.gain_db) {
+                return bad(format!("{name}: pan must be −1–1 and gain −120–24 dB"));
+            }
+            for c in &t.clips {
+                let times = [
+                    c.offset,
+                    c.trim_start,
+                    c.fade_in,
+                    c.fade_out,
+                    c.length.unwrap_or(0.0),
+                ];
+                if times
+                    .iter()
+                    .any(|v| !v.is_finite() || *v < 0.0 || *v > 86_400.0)
+                {
+                    return bad(format!(
+                        "{name}: clip {} has a negative or absurd time",
+                        c.file.display()
+                    ));
+                }
+                if !(-120.0..=24.0).contains(&c.gain_db) {
+                    return bad(format!("{name}: clip gain must be −120–24 dB"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A clip decoded, resampled, trimmed, faded and converted to stereo, ready to mix.
+struct ReadyClip {
+    start: usize,
+    audio: [Vec<f32>; 2],
+}
+
+struct ReadyTrack {
+    clips: Vec<ReadyClip>,
+    chain: Chain,
+    gains: (f32, f32),
+    audible: bool,
+    /// Delay that lines this track up with the track of largest effect latency.
+    comp: Vec<[f32; 2]>,
+    comp_pos: usize,
+}
+
+/// Plays a session block by block. Everything is allocated in [`Renderer::new`]; [`Renderer::render`]
+/// only reads and writes preallocated memory.
+pub struct Renderer {
+    sample_rate: u32,
+    tracks: Vec<ReadyTrack>,
+    master: Chain,
+    bus: [Vec<f32>; 2],
+    scratch: [Vec<f32>; 2],
+    pos: usize,
+    length: usize,
+    latency: usize,
+}
+
+fn load_clip(clip: &Clip, base: &Path, rate: u32) -> Result<ReadyClip, AudioError> {
+    let path = if clip.file.is_absolute() {
+        clip.file.clone()
+    } else {
+        base.join(&clip.file)
+    };
+    let decoded = decode_file(&path)?;
+    let audio = resample(&decoded.with_channels(2)?, rate)?;
+    let r = f64::from(rate);
+    let from = ((clip.trim_start * r) as usize).min(audio.frames());
+    let to = match clip.length {
+        Some(len) => (from + (len * r) as usize).min(audio.frames()),
+        None => audio.frames(),
+    };
+    let n = to - from;
+    let gain = db_to_gain(clip.gain_db);
+    let fade_in = ((clip.fade_in * r) as usize).min(n);
+    let fade_out = ((clip.fade_out * r) as usize).min(n);
+    let mut out = [Vec::with_capacity(n), Vec::with_capacity(n)];
+    for (c, o) in out.iter_mut().enumerate() {
+        for i in 0..n {
+            let mut g = gain;
+            if i < fade_in {
+                g *= i as f32 / fade_in as f32;
+            }
+            if i >= n - fade_out {
+                g *= (n - i) as f32 / fade_out as f32;
+            }
+            o.push(audio.channels[c][from + i] * g);
+        }
+    }
+    Ok(ReadyClip {
+        start: (clip.offset * r) as usize,
+        audio: out,
+    })
+}
+
+impl Renderer {
+    /// Loads every clip (decoding, resampling, trimming, fading) and builds every effect.
+    /// `base` is the folder relative clip paths are resolved against.
+    pub fn new(session: &Session, base: &Path) -> Result<Renderer, AudioError> {
+        session.validate()?;
+        let rate = session.sample_rate;
+        let any_solo = session.tracks.iter().any(|t| t.solo);
+        let mut tracks = Vec::with_capacity(session.tracks.len());
+        let mut length = 0usize;
+        for t in &session.tracks {
+            let clips = t
+                .clips
+                .iter()
+                .map(|c| load_clip(c, base, rate))
+                .collect::<Result<Vec<_>, _>>()?;
+            for c in &clips {
+                length = length.max(c.start + c.audio[0].len());
+            }
+            let pan = crate::fx::Pan::new(t.pan).gains();
+            let g = db_to_gain(t.gain_db);
+            tracks.push(ReadyTrack {
+                clips,
+                chain: Chain::build(&t.fx, rate, 2)?,
+                gains: (pan.0 * g, pan.1 * g),
+                audible: !t.mute && (!any_solo || t.solo),
+                comp: Vec::new(),
+                comp_pos: 0,
+            });
+        }
+        let max_latency = tracks.iter().map(|t| t.chain.latency()).max().unwrap_or(0);
+        for t in &mut tracks {
+            t.comp = vec![[0.0; 2]; max_latency - t.chain.latency()];
+        }
+        let master = Chain::build(&session.master, rate, 2)?;
+        let latency = max_latency + master.latency();
+        Ok(Renderer {
+            sample_rate: rate,
+            tracks,
+            master,
+            bus: [vec![0.0; MAX_BLOCK], vec![0.0; MAX_BLOCK]],
+            scratch: [vec![0.0; MAX_BLOCK], vec![0.0; MAX_BLOCK]],
+            pos: 0,
+            length,
+            latency,
+        })
+    }
+
+    /// The session's sample rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    /// Frames until the last clip ends.
+    pub fn length(&self) -> usize {
+        self.length
+    }
+
+    /// Frames of delay the effects add (the output lags the timeline by this much).
+    pub fn latency(&self) -> usize {
+        self.latency
+    }
+
+    /// The next frame to be rendered.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Jumps to `frame`, clearing effect state (delay lines, envelopes).
+    pub fn seek(&mut self, frame: usize) {
+        self.pos = frame;
+        self.master.reset();
+        for t in &mut self.tracks {
+            t.chain.reset();
+            t.comp.fill([0.0; 2]);
+            t.comp_pos = 0;
+        }
+    }
+
+    /// Renders the next `left.len()` frames of stereo into `left`/`right` (no allocation).
+    pub fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let total = left.len().min(right.len());
+        let mut done = 0;
+        while done < total {
+            let n = (total - done).min(MAX_BLOCK);
+            self.render_block(n);
+            left[done..done + n].copy_from_slice(&self.bus[0][..n]);
+            right[done..done + n].copy_from_slice(&self.bus[1][..n]);
+            done += n;
+        }
+    }
+
+    fn render_block(&mut self, n: usize) {
+        let pos = self.pos;
+        let [bl, br] = &mut self.bus;
+        bl[..n].fill(0.0);
+        br[..n].fill(0.0);
+        for t in &mut self.tracks {
+            let [sl, sr] = &mut self.scratch;
+            sl[..n].fill(0.0);
+            sr[..n].fill(0.0);
+            for c in &t.clips {
+                let len = c.audio[0].len();
+                if c.start >= pos + n || c.start + len <= pos {
+                    continue;
+                }
+                let from = pos.max(c.start);
+                let to = (pos + n).min(c.start + len);
+                for f in from..to {
+                    sl[f - pos] += c.audio[0][f - c.start];
+                    sr[f - pos] += c.audio[1][f - c.start];
+                }
+            }
+            // Effects run even when the track is silent so tails and state stay continuous.
+            {
+                let mut block: [&mut [f32]; 2] = [&mut sl[..n], &mut sr[..n]];
+                t.chain.process(&mut block);
+            }
+            if !t.comp.is_empty() {
+                let len = t.comp.len();
+                for i in 0..n {
+                    let slot = &mut t.comp[t.comp_pos];
+                    let out = *slot;
+                    *slot = [sl[i], sr[i]];
+                    sl[i] = out[0];
+                    sr[i] = out[1];
+                    t.comp_pos = (t.comp_pos + 1) % len;
+                }
+            }
+            if t.audible {
+                let (gl, gr) = t.gains;
+                for i in 0..n {
+                    bl[i] += sl[i] * gl;
+                    br[i] += sr[i] * gr;
+                }
+            }
+        }
+        let mut block: [&mut [f32]; 2] = [&mut bl[..n], &mut br[..n]];
+        self.master.process(&mut block);
+        self.pos += n;
+    }
+}
+
+/// Renders the whole session offline (latency compensated: the output starts at timeline 0).
+pub fn render(session: &Session, base: &Path) -> Result<AudioBuffer, AudioError> {
+    let mut r = Renderer::new(session, base)?;
+    render_with(&mut r)
+}
+
+/// Renders everything a prepared renderer holds, from the start.
+pub fn render_with(r: &mut Renderer) -> Result<AudioBuffer, AudioError> {
+    r.seek(0);
+    let total = r.length() + r.latency();
+    let mut l = vec![0.0f32; total];
+    let mut rr = vec![0.0f32; total];
+    r.render(&mut l, &mut rr);
+    let lat = r.latency();
+    l.drain(..lat);
+    rr.drain(..lat);
+    AudioBuffer::new(r.sample_rate(), vec![l, rr])
+}
+
+/// Renders `session_file` to `out` (format from its extension), atomically.
+pub fn mix_file(
+    session_file: &Path,
+    out: &Path,
+    format: SampleFormat,
+) -> Result<AudioBuffer, AudioError> {
+    let session = Session::load(session_file)?;
+    let base = session_file.parent().unwrap_or(Path::new("."));
+    let audio = render(&session, base)?;
+    if audio.frames() == 0 {
+        return Err(AudioError::Invalid(format!(
+            "{}: the session has no audio to mix",
+            session_file.display()
+        )));
+    }
+    write_file(out, &audio, format)?;
+    Ok(audio)
+}
