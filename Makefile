@@ -12,8 +12,12 @@ DESKTOP_PKGS := libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-d
   libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config curl file
 AUDIO_PKGS := libasound2-dev
 E2E_PKGS := xvfb xauth webkit2gtk-driver
+# A real-time-paced virtual sound device for the cpal tests on machines without sound hardware.
+VIRTUAL_AUDIO_PKGS := pulseaudio libasound2-plugins
+# Peers the benchmarks compare against.
+BENCH_PKGS := sox ffmpeg
 
-.PHONY: studio test deps deps-e2e ui ui-deps bindings lint rust-test ui-test e2e screenshot release deb clean
+.PHONY: studio test deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
 
 # Installs only the packages that are missing (dpkg -s is instant; apt runs only when needed).
 define apt_install
@@ -30,7 +34,7 @@ deps:
 	@command -v cargo >/dev/null || { echo "Rust is required: https://rustup.rs"; exit 1; }
 
 deps-e2e: deps
-	$(call apt_install,$(E2E_PKGS))
+	$(call apt_install,$(E2E_PKGS) $(VIRTUAL_AUDIO_PKGS))
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked --version 2.0.4
 
 ui-deps:
@@ -48,6 +52,7 @@ studio: deps ui
 test: deps-e2e ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	scripts/virtual-audio.sh
 	$(CARGO) test --workspace
 	npm --prefix ui test
 	$(MAKE) e2e
@@ -71,6 +76,12 @@ release: deps ui
 	$(CARGO) build -p son1k-studio --release
 deb: deps ui
 	ui/node_modules/.bin/tauri build --bundles deb
+
+## Benchmarks: ours against sox/ffmpeg in the same run, printed as ratios.
+bench: deps
+	$(call apt_install,$(BENCH_PKGS) $(VIRTUAL_AUDIO_PKGS))
+	scripts/virtual-audio.sh
+	$(CARGO) run --release -p son1k-cli -- bench audio
 
 clean:
 	$(CARGO) clean

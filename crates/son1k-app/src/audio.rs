@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use son1k_audio::write::Container;
 use son1k_audio::{
     decode_file_with_info, loudness, resample, write_file, AudioBuffer, Loudness, SampleFormat,
 };
@@ -104,6 +105,61 @@ pub fn mix(session: &Path, output: &Path, format: SampleFormat) -> Result<MixRep
         sample_rate: audio.sample_rate,
         loudness: loudness::measure(&audio)?,
     })
+}
+
+/// Starts playing `path` on the default output device (resampled to the device's rate).
+pub fn play_file(
+    path: &Path,
+    buffer: Option<u32>,
+) -> Result<son1k_audio::engine::Playback, AppError> {
+    let (_, config) = son1k_audio::engine::default_output()?;
+    let session = son1k_audio::mixdown::Session {
+        sample_rate: config.sample_rate().0,
+        tracks: vec![son1k_audio::mixdown::Track {
+            name: "file".into(),
+            gain_db: 0.0,
+            pan: 0.0,
+            mute: false,
+            solo: false,
+            fx: vec![],
+            clips: vec![son1k_audio::mixdown::Clip {
+                file: path.to_path_buf(),
+                offset: 0.0,
+                trim_start: 0.0,
+                length: None,
+                gain_db: 0.0,
+                fade_in: 0.0,
+                fade_out: 0.0,
+            }],
+        }],
+        master: vec![],
+    };
+    let renderer = son1k_audio::mixdown::Renderer::new(&session, Path::new("."))?;
+    Ok(son1k_audio::engine::play(renderer, buffer)?)
+}
+
+/// Repairs takes interrupted by a crash in `output`'s folder, then starts recording into `output`.
+pub fn record(
+    output: &Path,
+) -> Result<
+    (
+        Vec<son1k_audio::record::RecoveredTake>,
+        son1k_audio::record::Recording,
+    ),
+    AppError,
+> {
+    if Container::from_path(output)? != Container::Wav {
+        return Err(AppError::Audio(son1k_audio::AudioError::Invalid(format!(
+            "{}: recordings are written as .wav (convert afterwards for FLAC)",
+            output.display()
+        ))));
+    }
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let recovered = son1k_audio::record::recover_takes(&dir)?;
+    Ok((recovered, son1k_audio::record::record(output)?))
 }
 
 /// Measures `path`'s loudness.

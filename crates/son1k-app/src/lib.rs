@@ -81,6 +81,34 @@ impl Studio {
         audio::mix(session, output, format)
     }
 
+    /// Plays an audio file on the default output device.
+    pub fn play(
+        &self,
+        path: &std::path::Path,
+        buffer_frames: Option<u32>,
+    ) -> Result<son1k_audio::engine::Playback, AppError> {
+        audio::play_file(path, buffer_frames)
+    }
+
+    /// Records the default input into a WAV file, first repairing takes a crash interrupted.
+    pub fn record(
+        &self,
+        output: &std::path::Path,
+    ) -> Result<
+        (
+            Vec<son1k_audio::record::RecoveredTake>,
+            son1k_audio::record::Recording,
+        ),
+        AppError,
+    > {
+        audio::record(output)
+    }
+
+    /// Audio hosts and devices, answered within a short time limit.
+    pub fn devices(&self) -> son1k_audio::AudioReport {
+        son1k_audio::probe_devices(info::PROBE_TIMEOUT)
+    }
+
     /// Measures a file's loudness (EBU R128: integrated LUFS, range, true peak).
     pub fn loudness(&self, path: &std::path::Path) -> Result<LoudnessReport, AppError> {
         audio::measure(path)

@@ -10,10 +10,12 @@
 pub mod buffer;
 pub mod decode;
 pub mod devices;
+pub mod engine;
 pub mod error;
 pub mod fx;
 pub mod loudness;
 pub mod mixdown;
+pub mod record;
 pub mod resample;
 pub mod write;
 

@@ -66,6 +66,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Play an audio file on the default output device.
+    Play {
+        /// The audio file.
+        file: PathBuf,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Frames per device buffer (latency); the device's default when omitted.
+        #[arg(long)]
+        buffer: Option<u32>,
+    },
+    /// Record the default input into a WAV file (Ctrl+C stops; a crash loses at most 1 s).
+    Record {
+        /// Output file (.wav).
+        output: PathBuf,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        seconds: Option<f64>,
+    },
+    /// List audio hosts and devices.
+    Devices {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure a file's loudness: integrated LUFS, loudness range, true peak (EBU R128).
     Loudness {
         /// The audio file.
@@ -276,6 +301,85 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )?;
             }
         }
+        Command::Play {
+            file,
+            seconds,
+            buffer,
+        } => {
+            let p = studio.play(&file, buffer)?;
+            let stop = interrupted();
+            let started = std::time::Instant::now();
+            let meters = p.handle.meters();
+            while !meters.finished() && !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if seconds.is_some_and(|s| started.elapsed().as_secs_f64() >= s) {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            writeln!(
+                out,
+                "played {:.2} s of {} on {} at {} Hz ({} deadline misses)",
+                meters.position() as f64 / f64::from(p.sample_rate),
+                file.display(),
+                p.device,
+                p.sample_rate,
+                meters.deadline_misses()
+            )?;
+        }
+        Command::Record { output, seconds } => {
+            let (recovered, rec) = studio.record(&output)?;
+            for r in &recovered {
+                writeln!(
+                    out,
+                    "recovered an interrupted take: {} ({:.2} s)",
+                    r.path.display(),
+                    r.seconds
+                )?;
+            }
+            writeln!(
+                out,
+                "recording {} from {} ({} Hz, {} ch); Ctrl+C stops",
+                output.display(),
+                rec.device,
+                rec.format.sample_rate,
+                rec.format.channels
+            )?;
+            out.flush()?;
+            let stop = interrupted();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if seconds.is_some_and(|s| rec.seconds() >= s) {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            let secs = rec.seconds();
+            let lost = rec.overflows();
+            let path = rec.stop().map_err(AppError::from)?;
+            writeln!(
+                out,
+                "wrote {}: {secs:.2} s ({lost} samples dropped)",
+                path.display()
+            )?;
+        }
+        Command::Devices { json } => {
+            let report = studio.devices();
+            if json {
+                writeln!(out, "{}", to_json(&report)?)?;
+            } else {
+                writeln!(out, "{} ({})", report.host, report.status)?;
+                for (kind, list) in [("output", &report.outputs), ("input", &report.inputs)] {
+                    for d in list {
+                        let rate = d.sample_rate.map_or(String::new(), |r| format!(", {r} Hz"));
+                        let ch = d.channels.map_or(String::new(), |c| format!(", {c} ch"));
+                        let def = if d.is_default { " (default)" } else { "" };
+                        writeln!(out, "  {kind:<6} {}{def}{rate}{ch}", d.name)?;
+                    }
+                }
+                if let Some(m) = &report.message {
+                    writeln!(out, "  {m}")?;
+                }
+            }
+        }
         Command::Loudness { file, json } => {
             let r = studio.loudness(&file)?;
             if json {
@@ -334,6 +438,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// A flag set by Ctrl+C (the first press stops cleanly; the default handler is replaced once).
+fn interrupted() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let f = flag.clone();
+    // If a handler is already set (never in this program), Ctrl+C simply ends the process and the
+    // next `son1k record` repairs the take.
+    let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::Relaxed));
+    flag
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
