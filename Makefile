@@ -83,6 +83,14 @@ bench: deps
 	scripts/virtual-audio.sh
 	$(CARGO) run --release -p son1k-cli -- bench audio
 
+## Fuzz the decoder for FUZZ_SECONDS (default 60) with cargo-fuzz (stable toolchain + RUSTC_BOOTSTRAP).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(call apt_install,$(BENCH_PKGS))
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	scripts/fuzz-corpus.sh fuzz/corpus/decode
+	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run decode corpus/decode -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=10
+
 clean:
 	$(CARGO) clean
 	rm -rf ui/dist ui/node_modules

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use symphonia::core::audio::SampleBuffer;
+use symphonia::core::audio::{AudioBuffer as SymBuffer, Signal};
 use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::FormatOptions;
@@ -108,7 +108,7 @@ fn decode_source(
 
     let mut rate = params.sample_rate;
     let mut channels: Vec<Vec<f32>> = Vec::new();
-    let mut sample_buf: Option<SampleBuffer<f32>> = None;
+    let mut planar: Option<SymBuffer<f32>> = None;
     let mut errors_in_a_row = 0usize;
     let mut total: u64 = 0;
     loop {
@@ -146,7 +146,9 @@ fn decode_source(
                 rate = rate.or(Some(spec.rate));
                 let ch = spec.channels.count();
                 if channels.is_empty() {
-                    channels = vec![Vec::new(); ch];
+                    // Reserve what the header promises (bounded) so pushes never reallocate.
+                    let hint = expected.unwrap_or(0).min(MAX_FRAMES) as usize;
+                    channels = (0..ch).map(|_| Vec::with_capacity(hint)).collect();
                 } else if channels.len() != ch {
                     return Err(AudioError::Corrupt {
                         path,
@@ -160,22 +162,18 @@ fn decode_source(
                 if frames == 0 {
                     continue;
                 }
-                let needed = decoded.capacity() as u64 * ch as u64;
-                if sample_buf
+                if planar
                     .as_ref()
-                    .is_none_or(|b| (b.capacity() as u64) < needed)
+                    .is_none_or(|b| b.capacity() < decoded.capacity() || b.spec() != &spec)
                 {
-                    sample_buf = Some(SampleBuffer::<f32>::new(decoded.capacity() as u64, spec));
+                    planar = Some(SymBuffer::<f32>::new(decoded.capacity() as u64, spec));
                 }
-                let Some(buf) = sample_buf.as_mut() else {
+                let Some(buf) = planar.as_mut() else {
                     continue;
                 };
-                buf.copy_interleaved_ref(decoded);
-                for frame in buf.samples().chunks_exact(ch) {
-                    for (c, s) in frame.iter().enumerate() {
-                        // Keep NaN/inf from damaged streams out of the mix.
-                        channels[c].push(if s.is_finite() { *s } else { 0.0 });
-                    }
+                decoded.convert(buf);
+                for (c, plane) in channels.iter_mut().enumerate() {
+                    plane.extend_from_slice(&buf.chan(c)[..frames]);
                 }
                 total += frames as u64;
                 if total > MAX_FRAMES {
@@ -223,6 +221,14 @@ fn decode_source(
         path: path.clone(),
         detail: "the stream declares no sample rate".into(),
     })?;
+    // Keep NaN/inf from damaged float streams out of the mix.
+    for plane in &mut channels {
+        for s in plane.iter_mut() {
+            if !s.is_finite() {
+                *s = 0.0;
+            }
+        }
+    }
     let info = SourceInfo {
         bits_per_sample: params.bits_per_sample,
     };

@@ -177,8 +177,13 @@ fn load_clip(clip: &Clip, base: &Path, rate: u32) -> Result<ReadyClip, AudioErro
     } else {
         base.join(&clip.file)
     };
-    let decoded = decode_file(&path)?;
-    let audio = resample(&decoded.with_channels(2)?, rate)?;
+    let mut audio = decode_file(&path)?;
+    if audio.channel_count() != 2 {
+        audio = audio.with_channels(2)?;
+    }
+    if audio.sample_rate != rate {
+        audio = resample(&audio, rate)?;
+    }
     let r = f64::from(rate);
     let from = ((clip.trim_start * r) as usize).min(audio.frames());
     let to = match clip.length {
@@ -189,19 +194,28 @@ fn load_clip(clip: &Clip, base: &Path, rate: u32) -> Result<ReadyClip, AudioErro
     let gain = db_to_gain(clip.gain_db);
     let fade_in = ((clip.fade_in * r) as usize).min(n);
     let fade_out = ((clip.fade_out * r) as usize).min(n);
-    let mut out = [Vec::with_capacity(n), Vec::with_capacity(n)];
-    for (c, o) in out.iter_mut().enumerate() {
-        for i in 0..n {
-            let mut g = gain;
-            if i < fade_in {
-                g *= i as f32 / fade_in as f32;
+    let Ok([mut left, mut right]) = <[Vec<f32>; 2]>::try_from(audio.channels) else {
+        return Err(AudioError::Invalid("stereo conversion failed".into()));
+    };
+    left.truncate(to);
+    right.truncate(to);
+    left.drain(..from);
+    right.drain(..from);
+    if gain != 1.0 || fade_in > 0 || fade_out > 0 {
+        for c in [&mut left, &mut right] {
+            for (i, s) in c.iter_mut().enumerate() {
+                let mut g = gain;
+                if i < fade_in {
+                    g *= i as f32 / fade_in as f32;
+                }
+                if i >= n - fade_out {
+                    g *= (n - i) as f32 / fade_out as f32;
+                }
+                *s *= g;
             }
-            if i >= n - fade_out {
-                g *= (n - i) as f32 / fade_out as f32;
-            }
-            o.push(audio.channels[c][from + i] * g);
         }
     }
+    let out = [left, right];
     Ok(ReadyClip {
         start: (clip.offset * r) as usize,
         audio: out,
@@ -315,9 +329,12 @@ impl Renderer {
                 }
                 let from = pos.max(c.start);
                 let to = (pos + n).min(c.start + len);
-                for f in from..to {
-                    sl[f - pos] += c.audio[0][f - c.start];
-                    sr[f - pos] += c.audio[1][f - c.start];
+                let (dst, src) = (from - pos..to - pos, from - c.start..to - c.start);
+                for (d, s) in sl[dst.clone()].iter_mut().zip(&c.audio[0][src.clone()]) {
+                    *d += s;
+                }
+                for (d, s) in sr[dst].iter_mut().zip(&c.audio[1][src]) {
+                    *d += s;
                 }
             }
             // Effects run even when the track is silent so tails and state stay continuous.
@@ -338,9 +355,11 @@ impl Renderer {
             }
             if t.audible {
                 let (gl, gr) = t.gains;
-                for i in 0..n {
-                    bl[i] += sl[i] * gl;
-                    br[i] += sr[i] * gr;
+                for (b, s) in bl[..n].iter_mut().zip(&sl[..n]) {
+                    *b += s * gl;
+                }
+                for (b, s) in br[..n].iter_mut().zip(&sr[..n]) {
+                    *b += s * gr;
                 }
             }
         }

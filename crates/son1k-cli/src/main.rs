@@ -3,6 +3,8 @@
 //! Every command calls the `son1k-app` façade, exactly as the desktop app does. Output is text for
 //! people or `--json` for scripts. Exit codes: 0 success, 2 bad arguments or input, 1 anything else.
 
+mod bench;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,6 +100,21 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Benchmarks against peer tools (sox, ffmpeg), printed as ratios.
+    Bench {
+        /// What to benchmark.
+        #[arg(value_parser = ["audio"])]
+        what: String,
+        /// Seconds per track.
+        #[arg(long, default_value_t = 180)]
+        seconds: u32,
+        /// Stereo tracks in the mixdown.
+        #[arg(long, default_value_t = 16)]
+        tracks: usize,
+        /// Seconds of real-time playback for the xrun check (0 skips it).
+        #[arg(long, default_value_t = 20)]
+        realtime_seconds: u32,
     },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
@@ -406,6 +423,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     r.seconds, r.sample_rate, r.channels
                 )?;
             }
+        }
+        Command::Bench {
+            what: _,
+            seconds,
+            tracks,
+            realtime_seconds,
+        } => {
+            if !(1..=3600).contains(&seconds) || !(1..=256).contains(&tracks) {
+                return Err(Failure {
+                    code: 2,
+                    message: "bench: seconds must be 1–3600 and tracks 1–256".into(),
+                });
+            }
+            bench::audio(&bench::BenchOptions {
+                seconds,
+                tracks,
+                realtime_seconds,
+            })
+            .map_err(|message| Failure { code: 1, message })?;
         }
         Command::Tiers { json } => {
             let tiers = studio.tiers();

@@ -115,6 +115,25 @@ impl Effect for Biquad {
     fn process(&mut self, block: &mut [&mut [f32]]) {
         let [b0, b1, b2] = self.b;
         let [a1, a2] = self.a;
+        if let ([l, r], [zl, zr]) = (&mut *block, self.z.as_mut_slice()) {
+            // Stereo: run both channels' recursions in one loop so they overlap in the CPU.
+            let ([mut l1, mut l2], [mut r1, mut r2]) = (*zl, *zr);
+            for (xl, xr) in l.iter_mut().zip(r.iter_mut()) {
+                let (il, ir) = (*xl, *xr);
+                let yl = b0 * il + l1;
+                let yr = b0 * ir + r1;
+                l1 = b1 * il - a1 * yl + l2;
+                r1 = b1 * ir - a1 * yr + r2;
+                l2 = b2 * il - a2 * yl;
+                r2 = b2 * ir - a2 * yr;
+                *xl = yl;
+                *xr = yr;
+            }
+            let flush = |v: f32| if v.abs() < 1e-20 { 0.0 } else { v };
+            *zl = [flush(l1), flush(l2)];
+            *zr = [flush(r1), flush(r2)];
+            return;
+        }
         for (ch, z) in block.iter_mut().zip(self.z.iter_mut()) {
             let [mut z1, mut z2] = *z;
             for s in ch.iter_mut() {

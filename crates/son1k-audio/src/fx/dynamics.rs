@@ -3,11 +3,21 @@
 use super::{db_to_gain, Effect};
 
 /// Sub-block over which the compressor computes its target gain (log/exp once per sub-block).
-const SUB: usize = 16;
+const SUB: usize = 32;
+/// The gain ramp's position inside a sub-block: (k + 1) / SUB.
+const RAMP: [f32; SUB] = {
+    let mut r = [0.0f32; SUB];
+    let mut k = 0;
+    while k < SUB {
+        r[k] = (k + 1) as f32 / SUB as f32;
+        k += 1;
+    }
+    r
+};
 
 /// Stereo-linked feed-forward compressor with peak detection and attack/release smoothing.
 ///
-/// The detector collects the peak of each 16-sample sub-block; at the sub-block's end the gain
+/// The detector collects the peak of each 32-sample sub-block (0.7 ms at 44.1 kHz); at the sub-block's end the gain
 /// computer runs once (one log, one exp) and the gain ramps linearly to the new value over the next
 /// sub-block. Sub-blocks are counted in absolute samples, so the output does not depend on how the
 /// host slices the stream into blocks.
@@ -63,12 +73,65 @@ impl Compressor {
     pub fn gain_reduction_db(&self) -> f32 {
         self.gr_db
     }
+
+    /// End of a sub-block: run the gain computer once and start the next ramp.
+    fn update(&mut self) {
+        let level_db = if self.peak > 1e-9 {
+            20.0 * self.peak.log10()
+        } else {
+            -180.0
+        };
+        let target = ((level_db - self.threshold_db) * self.slope).max(0.0);
+        let coef = if target > self.gr_db {
+            self.attack
+        } else {
+            self.release
+        };
+        self.gr_db = target + coef * (self.gr_db - target);
+        self.from = self.to;
+        self.to = db_to_gain(-self.gr_db);
+        self.peak = 0.0;
+        self.i = 0;
+    }
 }
 
 impl Effect for Compressor {
     fn process(&mut self, block: &mut [&mut [f32]]) {
         let frames = block.first().map_or(0, |c| c.len());
         let step = 1.0 / SUB as f32;
+        if let [l, r] = &mut *block {
+            // Stereo: walk sub-block by sub-block; the peak uses four independent accumulators
+            // so the max chain does not serialise the loop.
+            let mut f = 0;
+            while f < frames {
+                let take = (SUB - self.i).min(frames - f);
+                let (cl, cr) = (&mut l[f..f + take], &mut r[f..f + take]);
+                let mut acc = [0.0f32; 4];
+                let (mut il, mut ir) = (cl.chunks_exact(4), cr.chunks_exact(4));
+                for (a, b) in (&mut il).zip(&mut ir) {
+                    for j in 0..4 {
+                        acc[j] = acc[j].max(a[j].abs()).max(b[j].abs());
+                    }
+                }
+                for (a, b) in il.remainder().iter().zip(ir.remainder()) {
+                    acc[0] = acc[0].max(a.abs()).max(b.abs());
+                }
+                self.peak = self.peak.max(acc[0].max(acc[1]).max(acc[2].max(acc[3])));
+                let (from, delta, makeup) = (self.from, self.to - self.from, self.makeup);
+                let ramp = &RAMP[self.i..self.i + take];
+                for ((a, b), r) in cl.iter_mut().zip(cr.iter_mut()).zip(ramp) {
+                    let g = (from + delta * r) * makeup;
+                    *a *= g;
+                    *b *= g;
+                }
+                self.i += take;
+                f += take;
+                if self.i == SUB {
+                    self.update();
+                }
+            }
+            return;
+        }
         for f in 0..frames {
             let g =
                 (self.from + (self.to - self.from) * ((self.i + 1) as f32 * step)) * self.makeup;
@@ -79,22 +142,7 @@ impl Effect for Compressor {
             }
             self.i += 1;
             if self.i == SUB {
-                let level_db = if self.peak > 1e-9 {
-                    20.0 * self.peak.log10()
-                } else {
-                    -180.0
-                };
-                let target = ((level_db - self.threshold_db) * self.slope).max(0.0);
-                let coef = if target > self.gr_db {
-                    self.attack
-                } else {
-                    self.release
-                };
-                self.gr_db = target + coef * (self.gr_db - target);
-                self.from = self.to;
-                self.to = db_to_gain(-self.gr_db);
-                self.peak = 0.0;
-                self.i = 0;
+                self.update();
             }
         }
     }
@@ -155,6 +203,7 @@ pub struct Limiter {
     dq_len: usize,
     /// Ring of held minima for the moving average.
     held: Vec<f32>,
+    held_pos: usize,
     held_sum: f64,
     n: u64,
     gain: f32,
@@ -186,6 +235,7 @@ impl Limiter {
             dq_head: 0,
             dq_len: 0,
             held: vec![1.0; look + 1],
+            held_pos: 0,
             held_sum: (look + 1) as f64,
             n: 0,
             gain: 1.0,
@@ -194,21 +244,22 @@ impl Limiter {
 
     fn push_min(&mut self, idx: u64, v: f32) {
         let cap = self.dq_idx.len();
+        let wrap = |i: usize| if i >= cap { i - cap } else { i };
         // Drop larger values from the back, then expired ones from the front.
         while self.dq_len > 0 {
-            let back = (self.dq_head + self.dq_len - 1) % cap;
+            let back = wrap(self.dq_head + self.dq_len - 1);
             if self.dq_val[back] >= v {
                 self.dq_len -= 1;
             } else {
                 break;
             }
         }
-        let slot = (self.dq_head + self.dq_len) % cap;
+        let slot = wrap(self.dq_head + self.dq_len);
         self.dq_idx[slot] = idx;
         self.dq_val[slot] = v;
         self.dq_len += 1;
         while self.dq_len > 0 && self.dq_idx[self.dq_head] + (self.look as u64) < idx {
-            self.dq_head = (self.dq_head + 1) % cap;
+            self.dq_head = wrap(self.dq_head + 1);
             self.dq_len -= 1;
         }
     }
@@ -247,7 +298,8 @@ impl Effect for Limiter {
             };
             self.push_min(self.n, required);
             let hold = self.dq_val[self.dq_head];
-            let slot = (self.n as usize) % window;
+            let slot = self.held_pos;
+            self.held_pos = if slot + 1 == window { 0 } else { slot + 1 };
             self.held_sum += f64::from(hold) - f64::from(self.held[slot]);
             self.held[slot] = hold;
             let avg = (self.held_sum / window as f64) as f32;
@@ -263,7 +315,11 @@ impl Effect for Limiter {
                 // The running average can sit a hair above the held minimum from rounding: clamp.
                 block[c][i] = (delayed * self.gain).clamp(-self.ceiling, self.ceiling);
             }
-            self.pos = (self.pos + 1) % self.delay_len;
+            self.pos = if self.pos + 1 == self.delay_len {
+                0
+            } else {
+                self.pos + 1
+            };
         }
     }
 
@@ -276,6 +332,7 @@ impl Effect for Limiter {
         }
         self.dq_len = 0;
         self.held.fill(1.0);
+        self.held_pos = 0;
         self.held_sum = self.held.len() as f64;
         self.gain = 1.0;
         self.pos = 0;
