@@ -34,7 +34,7 @@ deps:
 	@command -v cargo >/dev/null || { echo "Rust is required: https://rustup.rs"; exit 1; }
 
 deps-e2e: deps
-	$(call apt_install,$(E2E_PKGS) $(VIRTUAL_AUDIO_PKGS))
+	$(call apt_install,$(E2E_PKGS) $(VIRTUAL_AUDIO_PKGS) $(BENCH_PKGS))
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked --version 2.0.4
 
 ui-deps:

@@ -11,7 +11,7 @@ use son1k_audio::{
 use crate::AppError;
 
 /// What `convert` should change; `None` keeps the source's value.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ConvertOptions {
     /// Target sample rate in Hz.
     pub rate: Option<u32>,
@@ -19,6 +19,8 @@ pub struct ConvertOptions {
     pub format: Option<SampleFormat>,
     /// Target channel count.
     pub channels: Option<usize>,
+    /// Normalise to this integrated loudness (LUFS), keeping true peaks under −1 dBTP.
+    pub normalize_lufs: Option<f64>,
 }
 
 /// What `convert` wrote.
@@ -35,6 +37,10 @@ pub struct ConvertReport {
     pub bits_per_sample: u32,
     /// Its length in seconds.
     pub seconds: f64,
+    /// Gain applied by loudness normalisation, in dB (when asked).
+    pub normalize_gain_db: Option<f64>,
+    /// Whether the true-peak ceiling stopped normalisation short of its target.
+    pub normalize_limited_by_peak: bool,
 }
 
 /// A file's loudness report.
@@ -67,6 +73,14 @@ pub fn convert(
     if let Some(rate) = opts.rate {
         audio = resample(&audio, rate)?;
     }
+    let mut normalized = None;
+    if let Some(target) = opts.normalize_lufs {
+        normalized = Some(loudness::normalize(
+            &mut audio,
+            target,
+            loudness::DEFAULT_CEILING_DBTP,
+        )?);
+    }
     let format = opts.format.unwrap_or(match info.bits_per_sample {
         Some(b) if b <= 16 => SampleFormat::I16,
         _ => SampleFormat::I24,
@@ -78,6 +92,8 @@ pub fn convert(
         channels: audio.channel_count() as u32,
         bits_per_sample: u32::from(format.bits()),
         seconds: audio.duration_secs(),
+        normalize_gain_db: normalized.map(|n| n.gain_db),
+        normalize_limited_by_peak: normalized.is_some_and(|n| n.limited_by_peak),
     })
 }
 
@@ -97,8 +113,13 @@ pub struct MixReport {
 }
 
 /// Renders a session file to `output` (format from its extension).
-pub fn mix(session: &Path, output: &Path, format: SampleFormat) -> Result<MixReport, AppError> {
-    let audio = son1k_audio::mixdown::mix_file(session, output, format)?;
+pub fn mix(
+    session: &Path,
+    output: &Path,
+    format: SampleFormat,
+    progress: &mut dyn FnMut(f64),
+) -> Result<MixReport, AppError> {
+    let audio = son1k_audio::mixdown::mix_file_with_progress(session, output, format, progress)?;
     Ok(MixReport {
         output: output.to_path_buf(),
         seconds: audio.duration_secs(),

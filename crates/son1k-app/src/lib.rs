@@ -71,14 +71,16 @@ impl Studio {
         audio::convert(input, output, opts)
     }
 
-    /// Renders a session description (tracks of clips, per-track gain/pan/FX, master chain).
+    /// Renders a session description (tracks of clips, per-track gain/pan/FX, master chain),
+    /// reporting progress (0–1) as it renders.
     pub fn mix(
         &self,
         session: &std::path::Path,
         output: &std::path::Path,
         format: son1k_audio::SampleFormat,
+        progress: &mut dyn FnMut(f64),
     ) -> Result<MixReport, AppError> {
-        audio::mix(session, output, format)
+        audio::mix(session, output, format, progress)
     }
 
     /// Plays an audio file on the default output device.

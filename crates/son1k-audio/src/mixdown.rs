@@ -377,11 +377,26 @@ pub fn render(session: &Session, base: &Path) -> Result<AudioBuffer, AudioError>
 
 /// Renders everything a prepared renderer holds, from the start.
 pub fn render_with(r: &mut Renderer) -> Result<AudioBuffer, AudioError> {
+    render_with_progress(r, &mut |_| {})
+}
+
+/// Like [`render_with`], reporting the fraction done (0–1) about every second of audio.
+pub fn render_with_progress(
+    r: &mut Renderer,
+    progress: &mut dyn FnMut(f64),
+) -> Result<AudioBuffer, AudioError> {
     r.seek(0);
     let total = r.length() + r.latency();
     let mut l = vec![0.0f32; total];
     let mut rr = vec![0.0f32; total];
-    r.render(&mut l, &mut rr);
+    let step = r.sample_rate() as usize;
+    let mut done = 0;
+    while done < total {
+        let end = (done + step).min(total);
+        r.render(&mut l[done..end], &mut rr[done..end]);
+        done = end;
+        progress(done as f64 / total as f64);
+    }
     let lat = r.latency();
     l.drain(..lat);
     rr.drain(..lat);
@@ -394,9 +409,20 @@ pub fn mix_file(
     out: &Path,
     format: SampleFormat,
 ) -> Result<AudioBuffer, AudioError> {
+    mix_file_with_progress(session_file, out, format, &mut |_| {})
+}
+
+/// Like [`mix_file`], reporting the rendering's progress (0–1).
+pub fn mix_file_with_progress(
+    session_file: &Path,
+    out: &Path,
+    format: SampleFormat,
+    progress: &mut dyn FnMut(f64),
+) -> Result<AudioBuffer, AudioError> {
     let session = Session::load(session_file)?;
     let base = session_file.parent().unwrap_or(Path::new("."));
-    let audio = render(&session, base)?;
+    let mut renderer = Renderer::new(&session, base)?;
+    let audio = render_with_progress(&mut renderer, progress)?;
     if audio.frames() == 0 {
         return Err(AudioError::Invalid(format!(
             "{}: the session has no audio to mix",

@@ -168,3 +168,67 @@ fn every_prefix_and_bit_flip_of_a_flac_is_handled() {
     }
     std::fs::remove_dir_all(d).unwrap();
 }
+
+/// Files made by the reference tools (sox, ffmpeg; installed by `make test`) in every format the
+/// studio reads, decoded and measured: rate, channels, length and pitch.
+#[test]
+fn decodes_every_common_format_made_by_reference_encoders() {
+    use std::process::Command;
+    let d = dir("formats");
+    let wav = d.join("src.wav");
+    let ok = Command::new("sox")
+        .args(["-n", "-r", "44100", "-c", "2", "-b", "16"])
+        .arg(&wav)
+        .args(["synth", "2", "sine", "440"])
+        .status()
+        .expect("sox is needed for this test (make test installs it)");
+    assert!(ok.success());
+    let mut files = vec![wav.clone()];
+    for (name, sox_args) in [
+        ("s24.aiff", vec!["-b", "24"]),
+        ("f32.wav", vec!["-e", "floating-point", "-b", "32"]),
+        ("s.flac", vec![]),
+    ] {
+        let out = d.join(name);
+        assert!(Command::new("sox")
+            .arg(&wav)
+            .args(&sox_args)
+            .arg(&out)
+            .status()
+            .unwrap()
+            .success());
+        files.push(out);
+    }
+    for (name, codec) in [
+        ("a.mp3", "libmp3lame"),
+        ("a.ogg", "libvorbis"),
+        ("a.m4a", "aac"),
+    ] {
+        let out = d.join(name);
+        let st = Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-i"])
+            .arg(&wav)
+            .args(["-c:a", codec])
+            .arg(&out)
+            .status()
+            .expect("ffmpeg is needed for this test (make test installs it)");
+        assert!(st.success(), "{name}");
+        files.push(out);
+    }
+    for f in files {
+        let a = decode_file(&f).unwrap_or_else(|e| panic!("{e}"));
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!((a.sample_rate, a.channel_count()), (44_100, 2), "{name}");
+        // AAC in MP4 keeps the encoder's priming unless an edit list is honoured: allow 50 ms.
+        assert!(
+            (a.duration_secs() - 2.0).abs() < 0.05,
+            "{name}: {} s",
+            a.duration_secs()
+        );
+        let c = &a.channels[0];
+        let ups =
+            c.windows(2).filter(|w| w[0] < 0.0 && w[1] >= 0.0).count() as f64 / a.duration_secs();
+        assert!((ups - 440.0).abs() < 10.0, "{name}: {ups} Hz");
+    }
+    std::fs::remove_dir_all(d).unwrap();
+}

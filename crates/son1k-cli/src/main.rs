@@ -50,6 +50,9 @@ enum Command {
         /// Output channel count.
         #[arg(long)]
         channels: Option<usize>,
+        /// Normalise loudness to this many LUFS (−14 when given without a value), true peak ≤ −1 dBTP.
+        #[arg(long, num_args = 0..=1, default_missing_value = "-14", allow_negative_numbers = true, value_name = "LUFS")]
+        normalize: Option<f64>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -267,6 +270,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             rate,
             bits,
             channels,
+            normalize,
             json,
         } => {
             let format = bits
@@ -278,6 +282,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 rate,
                 format,
                 channels,
+                normalize_lufs: normalize,
             };
             let report = studio.convert(&input, &output, opts)?;
             if json {
@@ -292,6 +297,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     report.bits_per_sample,
                     report.seconds
                 )?;
+                if let Some(g) = report.normalize_gain_db {
+                    let note = if report.normalize_limited_by_peak {
+                        " (stopped by the −1 dBTP ceiling before the target)"
+                    } else {
+                        ""
+                    };
+                    writeln!(out, "normalised by {g:+.1} dB{note}")?;
+                }
             }
         }
         Command::Mix {
@@ -301,7 +314,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             json,
         } => {
             let format = son1k_audio::SampleFormat::parse(&bits).map_err(AppError::from)?;
-            let r = studio.mix(&session, &output, format)?;
+            let bar = indicatif::ProgressBar::new(1000).with_message("rendering");
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let r = studio.mix(&session, &output, format, &mut |f| {
+                bar.set_position((f * 1000.0) as u64)
+            });
+            bar.finish_and_clear();
+            let r = r?;
             if json {
                 writeln!(out, "{}", to_json(&r)?)?;
             } else {

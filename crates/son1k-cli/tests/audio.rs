@@ -212,3 +212,32 @@ fn mix_renders_a_session_file() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a valid session"));
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn convert_can_normalise_loudness() {
+    let d = workdir("norm");
+    let src = d.join("quiet.wav");
+    write_tone(&src, 48_000, 3.0, 997.0); // about −9 LUFS
+    let dst = d.join("norm.wav");
+    let o = son1k(&[
+        "convert",
+        src.to_str().unwrap(),
+        dst.to_str().unwrap(),
+        "--normalize",
+        "-16",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        (v["normalize_gain_db"].as_f64().unwrap() + 7.0).abs() < 0.6,
+        "{v}"
+    );
+    let o = son1k(&["loudness", dst.to_str().unwrap(), "--json"]);
+    let l: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        (l["integrated_lufs"].as_f64().unwrap() + 16.0).abs() < 0.3,
+        "{l}"
+    );
+    std::fs::remove_dir_all(d).unwrap();
+}
