@@ -20,6 +20,8 @@ use crate::{AudioBuffer, AudioError};
 
 /// Longest input accepted: 6 hours at 192 kHz would not fit comfortably in memory anyway.
 pub const MAX_FRAMES: u64 = 192_000 * 60 * 60 * 6;
+/// Most frames reserved up front from a header's claim (ten minutes at 48 kHz).
+const RESERVE_FRAMES: u64 = 48_000 * 600;
 /// Damaged packets tolerated in a row before the file is declared corrupt.
 const MAX_CONSECUTIVE_ERRORS: usize = 64;
 
@@ -46,7 +48,20 @@ pub fn decode_file_with_info(path: &Path) -> Result<(AudioBuffer, SourceInfo), A
         return Err(AudioError::Empty { path: path.into() });
     }
     let ext = path.extension().and_then(|e| e.to_str());
-    decode_source(Box::new(file), ext, path.to_path_buf())
+    guarded(path, || {
+        decode_source(Box::new(file), ext, path.to_path_buf())
+    })
+}
+
+/// Runs third-party decoding so that a panic inside it (a decoder bug on hostile input) becomes
+/// an error naming the file instead of taking the studio down.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, AudioError>) -> Result<T, AudioError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(AudioError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "the decoder failed on malformed data".into(),
+        })
+    })
 }
 
 /// Decodes an in-memory file; `ext` is an optional format hint such as `"mp3"`.
@@ -56,7 +71,11 @@ pub fn decode_bytes(bytes: Vec<u8>, ext: Option<&str>) -> Result<AudioBuffer, Au
             path: PathBuf::from("<memory>"),
         });
     }
-    decode_source(Box::new(Cursor::new(bytes)), ext, PathBuf::from("<memory>")).map(|(a, _)| a)
+    let path = PathBuf::from("<memory>");
+    guarded(&path.clone(), || {
+        decode_source(Box::new(Cursor::new(bytes)), ext, path)
+    })
+    .map(|(a, _)| a)
 }
 
 fn decode_source(
@@ -149,8 +168,9 @@ fn decode_source(
                 rate = rate.or(Some(spec.rate));
                 let ch = spec.channels.count();
                 if channels.is_empty() {
-                    // Reserve what the header promises (bounded) so pushes never reallocate.
-                    let hint = expected.unwrap_or(0).min(MAX_FRAMES) as usize;
+                    // Reserve what the header promises, up to ten minutes at 48 kHz: a lying header
+                    // must not make us allocate gigabytes up front (pushes grow past this).
+                    let hint = expected.unwrap_or(0).min(RESERVE_FRAMES) as usize;
                     channels = (0..ch).map(|_| Vec::with_capacity(hint)).collect();
                 } else if channels.len() != ch {
                     return Err(AudioError::Corrupt {

@@ -1,39 +1,20 @@
 //! `son1k convert` and `son1k loudness` on real files.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn son1k(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_son1k"))
-        .args(args)
-        .env(
-            "SON1K_HOME",
-            std::env::temp_dir().join("son1k-cli-audio-home"),
-        )
-        .output()
-        .unwrap()
+use common::workdir as dir;
+
+fn son1k(args: &[&str]) -> std::process::Output {
+    common::son1k_in("audio", args)
 }
 
-fn workdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("son1k-cli-audio-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn workdir(name: &str) -> std::path::PathBuf {
+    dir("audio", name)
 }
 
-fn write_tone(path: &Path, rate: u32, secs: f32, hz: f32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(rate as f32 * secs) as usize {
-        let s = (2.0 * std::f32::consts::PI * hz * i as f32 / rate as f32).sin() * 0.5;
-        w.write_sample((s * 32767.0) as i16).unwrap();
-    }
-    w.finalize().unwrap();
+fn write_tone(path: &std::path::Path, rate: u32, secs: f32, hz: f32) {
+    common::write_tone(path, rate, 1, secs, hz)
 }
 
 /// Frequency from upward zero crossings over the whole file.

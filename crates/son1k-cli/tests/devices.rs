@@ -5,41 +5,22 @@
 //! real time like a sound card.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn son1k(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_son1k"))
-        .args(args)
-        .env(
-            "SON1K_HOME",
-            std::env::temp_dir().join("son1k-cli-dev-home"),
-        )
-        .output()
-        .unwrap()
+    common::son1k_in("dev", args)
 }
 
-fn workdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("son1k-cli-dev-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn workdir(name: &str) -> std::path::PathBuf {
+    common::workdir("dev", name)
 }
 
 fn tone(path: &Path, secs: f32) {
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 44_100,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(44_100.0 * secs) as usize {
-        let s = ((i as f32 * 0.0627).sin() * 12_000.0) as i16;
-        w.write_sample(s).unwrap();
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
+    common::write_tone(path, 44_100, 2, secs, 440.0)
 }
 
 #[test]
