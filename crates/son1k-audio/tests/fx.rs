@@ -315,3 +315,23 @@ fn every_effect_is_independent_of_block_size() {
     }
     assert!(whole == pieces);
 }
+
+#[test]
+fn fast_decibel_conversions_match_the_exact_ones() {
+    use son1k_audio::fx::{db_to_gain, fast_db_to_gain, fast_gain_to_db, gain_to_db};
+    let mut g = 1e-7f32;
+    while g < 1e4 {
+        let (fast, exact) = (fast_gain_to_db(g), gain_to_db(g));
+        assert!((fast - exact).abs() < 0.002, "{g}: {fast} vs {exact}");
+        g *= 1.013;
+    }
+    let mut db = -140.0f32;
+    while db < 60.0 {
+        let (fast, exact) = (fast_db_to_gain(db), db_to_gain(db));
+        assert!(
+            ((fast - exact) / exact).abs() < 2e-4,
+            "{db}: {fast} vs {exact}"
+        );
+        db += 0.173;
+    }
+}

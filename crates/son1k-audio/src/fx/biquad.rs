@@ -1,4 +1,4 @@
-//! Biquad filters (RBJ audio EQ cookbook), transposed direct form II.
+//! Biquad filters (RBJ audio EQ cookbook) in direct form I.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +24,8 @@ pub enum FilterKind {
 pub struct Biquad {
     b: [f32; 3],
     a: [f32; 2],
-    z: Vec<[f32; 2]>,
+    /// Per channel: x[n−1], x[n−2], y[n−1], y[n−2].
+    z: Vec<[f32; 4]>,
 }
 
 impl Biquad {
@@ -92,7 +93,7 @@ impl Biquad {
         Biquad {
             b: [b0 / a0, b1 / a0, b2 / a0],
             a: [a1 / a0, a2 / a0],
-            z: vec![[0.0; 2]; channels],
+            z: vec![[0.0; 4]; channels],
         }
     }
 
@@ -112,47 +113,49 @@ impl Biquad {
 }
 
 impl Effect for Biquad {
+    // Direct form I: the feedback path holds one multiply-add per sample (the feed-forward part
+    // and the a2 term do not depend on the previous output), half the latency of transposed
+    // form II, which is what bounds a recursive filter's speed. Stereo runs both channels in one
+    // loop so their recursions overlap.
     fn process(&mut self, block: &mut [&mut [f32]]) {
         let [b0, b1, b2] = self.b;
         let [a1, a2] = self.a;
         if let ([l, r], [zl, zr]) = (&mut *block, self.z.as_mut_slice()) {
-            // Stereo: run both channels' recursions in one loop so they overlap in the CPU.
-            let ([mut l1, mut l2], [mut r1, mut r2]) = (*zl, *zr);
+            let (mut sl, mut sr) = (*zl, *zr);
             for (xl, xr) in l.iter_mut().zip(r.iter_mut()) {
                 let (il, ir) = (*xl, *xr);
-                let yl = b0 * il + l1;
-                let yr = b0 * ir + r1;
-                l1 = b1 * il - a1 * yl + l2;
-                r1 = b1 * ir - a1 * yr + r2;
-                l2 = b2 * il - a2 * yl;
-                r2 = b2 * ir - a2 * yr;
+                let pl = b0 * il + b1 * sl[0] + b2 * sl[1] - a2 * sl[3];
+                let pr = b0 * ir + b1 * sr[0] + b2 * sr[1] - a2 * sr[3];
+                let yl = pl - a1 * sl[2];
+                let yr = pr - a1 * sr[2];
+                sl = [il, sl[0], yl, sl[2]];
+                sr = [ir, sr[0], yr, sr[2]];
                 *xl = yl;
                 *xr = yr;
             }
-            let flush = |v: f32| if v.abs() < 1e-20 { 0.0 } else { v };
-            *zl = [flush(l1), flush(l2)];
-            *zr = [flush(r1), flush(r2)];
+            *zl = flush(sl);
+            *zr = flush(sr);
             return;
         }
         for (ch, z) in block.iter_mut().zip(self.z.iter_mut()) {
-            let [mut z1, mut z2] = *z;
-            for s in ch.iter_mut() {
-                let x = *s;
-                let y = b0 * x + z1;
-                z1 = b1 * x - a1 * y + z2;
-                z2 = b2 * x - a2 * y;
-                *s = y;
+            let mut st = *z;
+            for x in ch.iter_mut() {
+                let i = *x;
+                let y = b0 * i + b1 * st[0] + b2 * st[1] - a2 * st[3] - a1 * st[2];
+                st = [i, st[0], y, st[2]];
+                *x = y;
             }
-            // Flush denormals so silence after a loud passage stays cheap.
-            *z = [
-                if z1.abs() < 1e-20 { 0.0 } else { z1 },
-                if z2.abs() < 1e-20 { 0.0 } else { z2 },
-            ];
+            *z = flush(st);
         }
     }
     fn reset(&mut self) {
         for z in &mut self.z {
-            *z = [0.0; 2];
+            *z = [0.0; 4];
         }
     }
+}
+
+/// Flushes denormal state so silence after a loud passage stays cheap.
+fn flush(st: [f32; 4]) -> [f32; 4] {
+    st.map(|v| if v.abs() < 1e-20 { 0.0 } else { v })
 }

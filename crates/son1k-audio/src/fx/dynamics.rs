@@ -1,6 +1,6 @@
 //! Dynamics: a feed-forward compressor and a look-ahead brick-wall limiter.
 
-use super::{db_to_gain, Effect};
+use super::{db_to_gain, fast_db_to_gain, fast_gain_to_db, Effect};
 
 /// Sub-block over which the compressor computes its target gain (log/exp once per sub-block).
 const SUB: usize = 32;
@@ -77,7 +77,7 @@ impl Compressor {
     /// End of a sub-block: run the gain computer once and start the next ramp.
     fn update(&mut self) {
         let level_db = if self.peak > 1e-9 {
-            20.0 * self.peak.log10()
+            fast_gain_to_db(self.peak)
         } else {
             -180.0
         };
@@ -89,7 +89,7 @@ impl Compressor {
         };
         self.gr_db = target + coef * (self.gr_db - target);
         self.from = self.to;
-        self.to = db_to_gain(-self.gr_db);
+        self.to = fast_db_to_gain(-self.gr_db);
         self.peak = 0.0;
         self.i = 0;
     }
