@@ -66,7 +66,7 @@ pub fn fast_db_to_gain(db: f32) -> f32 {
     let f = x - xi; // [0, 1)
                     // 2^f on [0, 1): least-squares quintic (max error 2.4e-7).
     let p = 0.999_999_77
-        + f * (0.693_156_75
+        + f * (0.693_156_8
             + f * (0.240_131_77 + f * (0.055_876_44 + f * (0.008_940_63 + f * 0.001_894_387))));
     f32::from_bits(((xi as i32 + 127) as u32) << 23) * p
 }
