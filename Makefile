@@ -59,7 +59,7 @@ test: deps-e2e ui
 
 ## Desktop end-to-end: the real window under Xvfb, driven through WebDriver.
 e2e: deps-e2e ui
-	$(CARGO) build -p son1k-studio
+	$(CARGO) build --workspace --bins
 	node --test tests/desktop/
 
 ## Regenerate ui/src/lib/bindings.ts from the shell's commands and events.
@@ -68,7 +68,7 @@ bindings:
 
 ## docs/screenshot.png from the real window under Xvfb.
 screenshot: deps-e2e ui
-	$(CARGO) build -p son1k-studio
+	$(CARGO) build --workspace --bins
 	SON1K_SCREENSHOT=docs/screenshot.png node --test tests/desktop/
 
 ## Release binary and .deb (AppImage/MSI/DMG are built on release machines: their tools download files).

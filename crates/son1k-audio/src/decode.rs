@@ -8,13 +8,12 @@ use std::fs::File;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use symphonia::core::audio::{AudioBuffer as SymBuffer, Signal};
-use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL};
+use symphonia::core::codecs::audio::AudioDecoderOptions;
 use symphonia::core::errors::Error as SymError;
-use symphonia::core::formats::FormatOptions;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, TrackType};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
-use symphonia::core::probe::Hint;
 
 use crate::{AudioBuffer, AudioError};
 
@@ -88,38 +87,37 @@ fn decode_source(
     if let Some(ext) = ext {
         hint.with_extension(ext);
     }
-    let probed = symphonia::default::get_probe()
-        .format(
-            &hint,
-            mss,
-            &FormatOptions {
-                enable_gapless: true,
-                ..Default::default()
-            },
-            &MetadataOptions::default(),
-        )
+    let mut format = symphonia::default::get_probe()
+        .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
         .map_err(|e| AudioError::Unsupported {
             path: path.clone(),
             detail: describe(&e),
         })?;
-    let mut format = probed.format;
     let track = format
-        .tracks()
-        .iter()
-        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .default_track(TrackType::Audio)
         .ok_or_else(|| AudioError::Unsupported {
             path: path.clone(),
             detail: "no audio track".into(),
         })?;
     let track_id = track.id;
-    let params = track.codec_params.clone();
+    let expected = track.num_frames;
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .cloned()
+        .ok_or_else(|| AudioError::Unsupported {
+            path: path.clone(),
+            detail: "the audio track has no codec parameters".into(),
+        })?;
+    // Gapless: the decoder trims encoder delay and padding (MP3, AAC, Vorbis).
+    let opts = AudioDecoderOptions::default().gapless(true);
     let mut decoder = symphonia::default::get_codecs()
-        .make(&params, &DecoderOptions::default())
+        .make_audio_decoder(&params, &opts)
         .map_err(|e| AudioError::Unsupported {
             path: path.clone(),
             detail: describe(&e),
         })?;
-    let expected = params.n_frames;
     if expected.is_some_and(|n| n > MAX_FRAMES) {
         return Err(AudioError::Invalid(format!(
             "{}: the file claims {} frames, more than the {MAX_FRAMES} this studio decodes",
@@ -130,12 +128,12 @@ fn decode_source(
 
     let mut rate = params.sample_rate;
     let mut channels: Vec<Vec<f32>> = Vec::new();
-    let mut planar: Option<SymBuffer<f32>> = None;
     let mut errors_in_a_row = 0usize;
     let mut total: u64 = 0;
     loop {
         let packet = match format.next_packet() {
-            Ok(p) => p,
+            Ok(Some(p)) => p,
+            Ok(None) => break,
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(SymError::ResetRequired) => break,
             Err(SymError::IoError(e)) => {
@@ -152,21 +150,21 @@ fn decode_source(
                 continue;
             }
         };
-        if packet.track_id() != track_id {
+        if packet.track_id != track_id {
             continue;
         }
         match decoder.decode(&packet) {
             Ok(decoded) => {
                 errors_in_a_row = 0;
-                let spec = *decoded.spec();
-                if spec.rate == 0 || spec.channels.count() == 0 {
+                let spec = decoded.spec().clone();
+                let ch = spec.channels().count();
+                if spec.rate() == 0 || ch == 0 {
                     return Err(AudioError::Corrupt {
                         path,
                         detail: "a packet declares no sample rate or no channels".into(),
                     });
                 }
-                rate = rate.or(Some(spec.rate));
-                let ch = spec.channels.count();
+                rate = rate.or(Some(spec.rate()));
                 if channels.is_empty() {
                     // Reserve what the header promises, up to ten minutes at 48 kHz: a lying header
                     // must not make us allocate gigabytes up front (pushes grow past this).
@@ -185,19 +183,15 @@ fn decode_source(
                 if frames == 0 {
                     continue;
                 }
-                if planar
-                    .as_ref()
-                    .is_none_or(|b| b.capacity() < decoded.capacity() || b.spec() != &spec)
-                {
-                    planar = Some(SymBuffer::<f32>::new(decoded.capacity() as u64, spec));
-                }
-                let Some(buf) = planar.as_mut() else {
-                    continue;
-                };
-                decoded.convert(buf);
-                for (c, plane) in channels.iter_mut().enumerate() {
-                    plane.extend_from_slice(&buf.chan(c)[..frames]);
-                }
+                let mut planes: Vec<&mut [f32]> = channels
+                    .iter_mut()
+                    .map(|c| {
+                        let start = c.len();
+                        c.resize(start + frames, 0.0);
+                        &mut c[start..]
+                    })
+                    .collect();
+                decoded.copy_to_slice_planar::<f32, _>(&mut planes);
                 total += frames as u64;
                 if total > MAX_FRAMES {
                     return Err(AudioError::Invalid(format!(
@@ -266,5 +260,6 @@ fn describe(e: &SymError) -> String {
         SymError::IoError(io) => format!("read error: {io}"),
         SymError::SeekError(_) => "seek error".into(),
         SymError::ResetRequired => "decoder reset required".into(),
+        other => other.to_string(),
     }
 }
