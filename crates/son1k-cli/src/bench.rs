@@ -134,12 +134,16 @@ fn mixdown(
     opts: &BenchOptions,
 ) -> Result<(), String> {
     println!("\n## Mixdown: per track gain + EQ + compressor, master limiter, 16-bit WAV out");
-    // Ours, whole job: decode every file, render, write.
+    // Ours, whole job: decode every file, render, write. Best of two, as for sox below, so a
+    // burst of disk write-back on this shared machine does not decide the ratio.
     let out = dir.join("ours.wav");
-    let start = Instant::now();
-    son1k_audio::mixdown::mix_file(session_path, &out, SampleFormat::I16)
-        .map_err(|e| e.to_string())?;
-    let ours_total = start.elapsed();
+    let mut ours_total = Duration::MAX;
+    for _ in 0..2 {
+        let start = Instant::now();
+        son1k_audio::mixdown::mix_file(session_path, &out, SampleFormat::I16)
+            .map_err(|e| e.to_string())?;
+        ours_total = ours_total.min(start.elapsed());
+    }
     // Ours, rendering only (one core), after loading.
     let session = Session::load(session_path).map_err(|e| e.to_string())?;
     let mut r = Renderer::new(&session, dir).map_err(|e| e.to_string())?;
@@ -161,40 +165,47 @@ fn mixdown(
     }
     // sox: each track through the same chain (one process at a time, one core), then the mix
     // through a limiter-like compand with look-ahead.
-    let mut sox = Duration::ZERO;
-    let mut processed = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let p = dir.join(format!("sox{i}.wav"));
-        sox += run(Command::new("sox")
-            .args([
-                f.as_os_str(),
-                "-e".as_ref(),
-                "floating-point".as_ref(),
-                p.as_os_str(),
-            ])
-            .args([
-                "gain",
-                "-3",
-                "equalizer",
-                "1000",
-                "1q",
-                "3",
-                "compand",
-                "0.01,0.1",
-                "6:-70,-70,-20,-20,0,-15",
-                "0",
-                "-90",
-                "0",
-            ]))?;
-        processed.push(p);
+    let mut best_sox = Duration::MAX;
+    for _ in 0..2 {
+        let mut sox = Duration::ZERO;
+        let mut processed = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            let p = dir.join(format!("sox{i}.wav"));
+            sox += run(Command::new("sox")
+                .args([
+                    f.as_os_str(),
+                    "-e".as_ref(),
+                    "floating-point".as_ref(),
+                    p.as_os_str(),
+                ])
+                .args([
+                    "gain",
+                    "-3",
+                    "equalizer",
+                    "1000",
+                    "1q",
+                    "3",
+                    "compand",
+                    "0.01,0.1",
+                    "6:-70,-70,-20,-20,0,-15",
+                    "0",
+                    "-90",
+                    "0",
+                ]))?;
+            processed.push(p);
+        }
+        let mut mix = Command::new("sox");
+        if processed.len() > 1 {
+            mix.arg("-m");
+        }
+        mix.args(&processed)
+            .args(["-b", "16"])
+            .arg(dir.join("sox.wav"))
+            .args(["compand", "0.001,0.05", "-1,-1,0,-1", "0", "-90", "0.005"]);
+        sox += run(&mut mix)?;
+        best_sox = best_sox.min(sox);
     }
-    let mut mix = Command::new("sox");
-    mix.arg("-m")
-        .args(&processed)
-        .args(["-b", "16"])
-        .arg(dir.join("sox.wav"))
-        .args(["compand", "0.001,0.05", "-1,-1,0,-1", "0", "-90", "0.005"]);
-    sox += run(&mut mix)?;
+    let sox = best_sox;
     println!(
         "sox   same chain, sequential:          {:>8.2} s",
         sox.as_secs_f64()
@@ -214,6 +225,7 @@ fn decode(dir: &Path, wav: &Path) -> Result<(), String> {
         return Ok(());
     }
     for (ext, args) in [
+        ("wav", vec!["-c:a", "pcm_s16le"]),
         ("mp3", vec!["-c:a", "libmp3lame", "-b:a", "192k"]),
         ("flac", vec!["-c:a", "flac"]),
         ("ogg", vec!["-c:a", "libvorbis", "-q:a", "5"]),
