@@ -12,6 +12,9 @@ pub enum AppError {
     /// An audio file could not be read, decoded or written.
     #[error(transparent)]
     Audio(#[from] son1k_audio::AudioError),
+    /// Analysis failed (unreadable or too short input).
+    #[error(transparent)]
+    Analysis(#[from] son1k_analysis::AnalysisError),
     /// No home directory could be found and `SON1K_HOME` is not set.
     #[error("no home directory found for this user; set SON1K_HOME to the folder Son1k Studio should use")]
     NoHome,
@@ -35,6 +38,8 @@ impl AppError {
             AppError::Audio(son1k_audio::AudioError::Io { .. }) => "io",
             AppError::Audio(son1k_audio::AudioError::Device(_)) => "audio-device",
             AppError::Audio(_) => "bad-audio",
+            AppError::Analysis(son1k_analysis::AnalysisError::Audio(_)) => "bad-audio",
+            AppError::Analysis(_) => "too-short",
             AppError::NoHome => "no-home",
             AppError::Io { .. } => "io",
         }
@@ -47,6 +52,10 @@ impl AppError {
         match self {
             AppError::Invalid(_) => true,
             AppError::Audio(a) => !matches!(a, A::Io { .. } | A::Device(_)),
+            AppError::Analysis(son1k_analysis::AnalysisError::Audio(a)) => {
+                !matches!(a, A::Io { .. } | A::Device(_))
+            }
+            AppError::Analysis(_) => true,
             _ => false,
         }
     }

@@ -111,6 +111,11 @@ impl Studio {
         son1k_audio::probe_devices(info::PROBE_TIMEOUT)
     }
 
+    /// Tempo, beats, meter, key, tuning, loudness, features and sections of an audio file.
+    pub fn analyze(&self, path: &std::path::Path) -> Result<son1k_analysis::Analysis, AppError> {
+        Ok(son1k_analysis::analyze_file(path)?)
+    }
+
     /// Measures a file's loudness (EBU R128: integrated LUFS, range, true peak).
     pub fn loudness(&self, path: &std::path::Path) -> Result<LoudnessReport, AppError> {
         audio::measure(path)

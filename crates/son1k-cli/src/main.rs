@@ -96,6 +96,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Analyse audio files: tempo, beats, meter, key, tuning, loudness, features, sections.
+    Analyze {
+        /// One or more audio files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON: one object for one file, an array for several.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure a file's loudness: integrated LUFS, loudness range, true peak (EBU R128).
     Loudness {
         /// The audio file.
@@ -416,6 +425,61 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 if let Some(m) = &report.message {
                     writeln!(out, "  {m}")?;
+                }
+            }
+        }
+        Command::Analyze { files, json } => {
+            let bar = indicatif::ProgressBar::new(files.len() as u64).with_message("analysing");
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {pos}/{len} [{bar:30}] {wide_msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let mut results = Vec::with_capacity(files.len());
+            for f in &files {
+                let r = studio.analyze(f);
+                bar.inc(1);
+                results.push(r);
+            }
+            bar.finish_and_clear();
+            // One unreadable file fails the command, after the others were analysed.
+            let mut ok = Vec::new();
+            for r in results {
+                ok.push(r?);
+            }
+            if json {
+                if ok.len() == 1 {
+                    writeln!(out, "{}", to_json(&ok[0])?)?;
+                } else {
+                    writeln!(out, "{}", to_json(&ok)?)?;
+                }
+            } else {
+                for a in &ok {
+                    writeln!(out, "{}", a.file.display())?;
+                    writeln!(
+                        out,
+                        "  tempo {:.1} BPM ({:.0}% sure; half {:.1}, double {:.1}), {}/4, {} beats",
+                        a.bpm,
+                        a.bpm_confidence * 100.0,
+                        a.bpm_alternatives[0],
+                        a.bpm_alternatives[1],
+                        a.meter,
+                        a.beats.len()
+                    )?;
+                    writeln!(
+                        out,
+                        "  key {} ({:.0}% sure), tuned to A = {:.1} Hz",
+                        a.key,
+                        a.key_confidence * 100.0,
+                        a.tuning_hz
+                    )?;
+                    let lufs = a.lufs.map_or("-inf".into(), |v| format!("{v:.1}"));
+                    writeln!(out, "  loudness {lufs} LUFS, length {:.1} s", a.seconds)?;
+                    let sections: Vec<String> = a
+                        .sections
+                        .iter()
+                        .map(|s| format!("{} {:.1}–{:.1}", s.label, s.start, s.end))
+                        .collect();
+                    writeln!(out, "  sections {}", sections.join(", "))?;
                 }
             }
         }

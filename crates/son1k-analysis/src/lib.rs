@@ -1,0 +1,135 @@
+//! Music analysis: what a song's tempo, beats, meter, key and tuning are, how loud and bright it
+//! is, where its sections change, and the pitch of a monophonic voice.
+//!
+//! Everything works on a mono mixdown resampled to [`ANALYSIS_RATE`], from one short-time Fourier
+//! transform shared by the tempo, key and feature extractors. It reads audio through `son1k-audio`
+//! and holds no UI or storage policy.
+#![deny(missing_docs)]
+
+pub mod corpus;
+pub mod features;
+pub mod key;
+pub mod pitch;
+pub mod spectrum;
+pub mod structure;
+pub mod tempo;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use son1k_audio::{AudioBuffer, AudioError};
+
+pub use key::KeyEstimate;
+pub use structure::Section;
+pub use tempo::TempoEstimate;
+
+/// The rate analysis runs at: enough for chroma up to ~5 kHz and for onsets, cheap to transform.
+pub const ANALYSIS_RATE: u32 = 22_050;
+
+/// Errors analysis can return.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    /// The audio could not be read.
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    /// Too short to analyse.
+    #[error("{0}: too short to analyse ({1:.2} s; at least 2 s are needed)")]
+    TooShort(String, f64),
+}
+
+/// Everything `son1k analyze` reports for one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// The file analysed.
+    pub file: PathBuf,
+    /// Length in seconds.
+    pub seconds: f64,
+    /// Tempo in BPM.
+    pub bpm: f64,
+    /// Confidence of the tempo, 0–1.
+    pub bpm_confidence: f64,
+    /// Half and double the tempo, for octave-ambiguous material.
+    pub bpm_alternatives: [f64; 2],
+    /// Beat times in seconds.
+    pub beats: Vec<f64>,
+    /// Beats per bar (3 or 4).
+    pub meter: u32,
+    /// Downbeat times in seconds.
+    pub downbeats: Vec<f64>,
+    /// The key, written like "F# minor".
+    pub key: String,
+    /// Confidence of the key, 0–1.
+    pub key_confidence: f64,
+    /// The reference A the music is tuned to, in Hz.
+    pub tuning_hz: f64,
+    /// Integrated loudness in LUFS.
+    pub lufs: Option<f64>,
+    /// True peak in dBTP.
+    pub true_peak_db: Option<f64>,
+    /// Loudness range in LU.
+    pub loudness_range_lu: f64,
+    /// Spectral and rhythmic features.
+    pub features: features::Features,
+    /// Sections with A/B/… labels.
+    pub sections: Vec<Section>,
+}
+
+/// Analyses a decoded buffer. `file` is only echoed in the result.
+pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisError> {
+    let seconds = audio.duration_secs();
+    if seconds < 2.0 {
+        return Err(AnalysisError::TooShort(file.display().to_string(), seconds));
+    }
+    let loud = son1k_audio::loudness::measure(audio)?;
+    let mono = spectrum::mono_at(audio, ANALYSIS_RATE)?;
+    let spec = spectrum::Spectrogram::compute(&mono, ANALYSIS_RATE, 2048, 512);
+    let onsets = tempo::onset_strength(&spec);
+    let low = tempo::low_band_onsets(&spec, 200.0);
+    let t = tempo::estimate(&onsets, &low, spec.frames_per_second());
+    let fps = spec.frames_per_second();
+    let mut t = t;
+    let mut beats = tempo::track_beats(&onsets, fps, t.bpm);
+    // If the bass accents fall between our beats more than on them, we are reading every other
+    // beat (the classic drum & bass octave error): double the tempo and track again.
+    if tempo::offbeat_ratio(&low, &beats, fps) > 1.0 && t.bpm * 2.0 <= 240.0 {
+        t.bpm *= 2.0;
+        beats = tempo::track_beats(&onsets, fps, t.bpm);
+    }
+    let (meter, downbeats) = tempo::meter_and_downbeats(&low, &beats, fps);
+    let key_spec = spectrum::Spectrogram::compute(&mono, ANALYSIS_RATE, 8192, 2048);
+    let k = key::estimate(&key_spec);
+    let features = features::compute(&spec, &onsets);
+    let sections = structure::sections(&spec, &beats);
+    Ok(Analysis {
+        file: file.to_path_buf(),
+        seconds,
+        bpm: round2(t.bpm),
+        bpm_confidence: round2(t.confidence),
+        bpm_alternatives: [round2(t.bpm / 2.0), round2(t.bpm * 2.0)],
+        beats: beats.iter().map(|&f| round3(f as f64 / fps)).collect(),
+        meter,
+        downbeats: downbeats.iter().map(|&f| round3(f as f64 / fps)).collect(),
+        key: k.key.to_string(),
+        key_confidence: round2(k.confidence),
+        tuning_hz: round2(k.tuning_hz),
+        lufs: loud.integrated_lufs.map(round2),
+        true_peak_db: loud.true_peak_dbtp.map(round2),
+        loudness_range_lu: round2(loud.range_lu),
+        features,
+        sections,
+    })
+}
+
+/// Decodes and analyses a file.
+pub fn analyze_file(path: &Path) -> Result<Analysis, AnalysisError> {
+    let audio = son1k_audio::decode_file(path)?;
+    analyze(&audio, path)
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
