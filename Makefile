@@ -81,7 +81,9 @@ deb: deps ui
 bench: deps
 	$(call apt_install,$(BENCH_PKGS) $(VIRTUAL_AUDIO_PKGS))
 	scripts/virtual-audio.sh
+	@python3 -c "import librosa" 2>/dev/null || pip install --quiet librosa
 	$(CARGO) run --release -p son1k-cli -- bench audio
+	$(CARGO) run --release -p son1k-cli -- bench analysis
 
 ## Fuzz the decoder for FUZZ_SECONDS (default 60) with cargo-fuzz (stable toolchain + RUSTC_BOOTSTRAP).
 FUZZ_SECONDS ?= 60

@@ -1,7 +1,7 @@
 //! Music analysis: what a song's tempo, beats, meter, key and tuning are, how loud and bright it
 //! is, where its sections change, and the pitch of a monophonic voice.
 //!
-//! Everything works on a mono mixdown resampled to [`ANALYSIS_RATE`], from one short-time Fourier
+//! Everything works on a mono mixdown decimated to about [`ANALYSIS_RATE`], from one short-time Fourier
 //! transform shared by the tempo, key and feature extractors. It reads audio through `son1k-audio`
 //! and holds no UI or storage policy.
 #![deny(missing_docs)]
@@ -23,7 +23,8 @@ pub use key::KeyEstimate;
 pub use structure::Section;
 pub use tempo::TempoEstimate;
 
-/// The rate analysis runs at: enough for chroma up to ~5 kHz and for onsets, cheap to transform.
+/// The rate analysis runs at, approximately: inputs are decimated by the integer factor that
+/// comes closest (44.1 kHz → 22.05 kHz, 48 kHz → 24 kHz); enough for onsets and chroma.
 pub const ANALYSIS_RATE: u32 = 22_050;
 
 /// Errors analysis can return.
@@ -81,10 +82,9 @@ pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisErr
         return Err(AnalysisError::TooShort(file.display().to_string(), seconds));
     }
     let loud = son1k_audio::loudness::measure(audio)?;
-    let mono = spectrum::mono_at(audio, ANALYSIS_RATE)?;
-    let spec = spectrum::Spectrogram::compute(&mono, ANALYSIS_RATE, 2048, 512);
-    let onsets = tempo::onset_strength(&spec);
-    let low = tempo::low_band_onsets(&spec, 200.0);
+    let (mono, rate) = spectrum::mono_for_analysis(audio)?;
+    let spec = spectrum::Spectrogram::compute(&mono, rate, 2048, 512);
+    let (onsets, low) = tempo::onset_envelopes(&spec, 200.0);
     let t = tempo::estimate(&onsets, &low, spec.frames_per_second());
     let fps = spec.frames_per_second();
     let mut t = t;
@@ -96,7 +96,7 @@ pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisErr
         beats = tempo::track_beats(&onsets, fps, t.bpm);
     }
     let (meter, downbeats) = tempo::meter_and_downbeats(&low, &beats, fps);
-    let key_spec = spectrum::Spectrogram::compute(&mono, ANALYSIS_RATE, 8192, 2048);
+    let key_spec = spectrum::Spectrogram::compute(&mono, rate, 8192, 8192);
     let k = key::estimate(&key_spec);
     let features = features::compute(&spec, &onsets);
     let sections = structure::sections(&spec, &beats);
@@ -118,6 +118,22 @@ pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisErr
         features,
         sections,
     })
+}
+
+/// Tempo and key only (what the speed benchmark times): the shared spectrogram, onsets, tempo
+/// with the octave check, beats, tuning, chroma and key.
+pub fn tempo_and_key(audio: &AudioBuffer) -> Result<(f64, KeyEstimate), AnalysisError> {
+    let (mono, rate) = spectrum::mono_for_analysis(audio)?;
+    let spec = spectrum::Spectrogram::compute(&mono, rate, 2048, 512);
+    let fps = spec.frames_per_second();
+    let (onsets, low) = tempo::onset_envelopes(&spec, 200.0);
+    let mut t = tempo::estimate(&onsets, &low, fps);
+    let beats = tempo::track_beats(&onsets, fps, t.bpm);
+    if tempo::offbeat_ratio(&low, &beats, fps) > 1.0 && t.bpm * 2.0 <= 240.0 {
+        t.bpm *= 2.0;
+    }
+    let key_spec = spectrum::Spectrogram::compute(&mono, rate, 8192, 8192);
+    Ok((t.bpm, key::estimate(&key_spec)))
 }
 
 /// Decodes and analyses a file.

@@ -15,26 +15,38 @@ pub struct TempoEstimate {
 
 /// Spectral flux on a log-magnitude spectrogram, with the local mean removed and rectified.
 pub fn onset_strength(spec: &Spectrogram) -> Vec<f32> {
-    let top = ((8_000.0 / spec.bin_hz(1)) as usize).min(spec.bins());
-    flux(spec, 1, top)
+    onset_envelopes(spec, 200.0).0
 }
 
 /// Onset strength of the band below `cutoff_hz` (kicks, bass): what usually marks the beat.
 pub fn low_band_onsets(spec: &Spectrogram, cutoff_hz: f64) -> Vec<f32> {
-    let top = ((cutoff_hz / spec.bin_hz(1)) as usize).clamp(2, spec.bins());
-    flux(spec, 1, top)
+    onset_envelopes(spec, cutoff_hz).1
 }
 
-fn flux(spec: &Spectrogram, lo: usize, hi: usize) -> Vec<f32> {
+/// Both envelopes from one pass of log magnitudes: full band (to 8 kHz) and below `cutoff_hz`.
+pub fn onset_envelopes(spec: &Spectrogram, cutoff_hz: f64) -> (Vec<f32>, Vec<f32>) {
+    let top = ((8_000.0 / spec.bin_hz(1)) as usize).min(spec.bins());
+    let low = ((cutoff_hz / spec.bin_hz(1)) as usize).clamp(2, top);
     let n = spec.mags.len();
-    let mut out = vec![0.0f32; n];
-    let log = |m: f32| (1.0 + 100.0 * m).ln();
-    for (o, w) in out.iter_mut().skip(1).zip(spec.mags.windows(2)) {
-        let (prev, cur) = (&w[0], &w[1]);
-        *o = (lo..hi)
-            .map(|k| (log(cur[k]) - log(prev[k])).max(0.0))
-            .sum();
+    let (mut full, mut bass) = (vec![0.0f32; n], vec![0.0f32; n]);
+    let mut prev: Vec<f32> = Vec::new();
+    for (t, frame) in spec.mags.iter().enumerate() {
+        let cur: Vec<f32> = frame[..top]
+            .iter()
+            .map(|m| (1.0 + 100.0 * m).ln())
+            .collect();
+        if t > 0 {
+            let rise = |k: usize| (cur[k] - prev[k]).max(0.0);
+            bass[t] = (1..low).map(rise).sum();
+            full[t] = bass[t] + (low..top).map(rise).sum::<f32>();
+        }
+        prev = cur;
     }
+    (detrend(spec, full), detrend(spec, bass))
+}
+
+fn detrend(spec: &Spectrogram, out: Vec<f32>) -> Vec<f32> {
+    let n = out.len();
     // Remove the slowly varying part (about 0.4 s) so only attacks remain.
     let w = ((spec.frames_per_second() * 0.4) as usize).max(1);
     let mut detrended = vec![0.0f32; n];

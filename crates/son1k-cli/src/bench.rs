@@ -324,3 +324,123 @@ fn realtime(dir: &Path, session_path: &Path, opts: &BenchOptions) -> Result<(), 
     }
     Ok(())
 }
+
+/// `son1k bench analysis`: accuracy on the synthetic labelled corpus, speed against librosa on a
+/// three-minute song, and agreement with librosa on a few files.
+pub fn analysis(songs: usize, seconds: f64) -> Result<(), String> {
+    use son1k_analysis::corpus::{acc1, acc2, corpus, render, Pattern, SongSpec};
+    use son1k_analysis::key::mirex_score;
+    let dir = std::env::temp_dir().join(format!("son1k-bench-analysis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    println!("son1k bench analysis — {songs} synthetic songs × {seconds} s (5 drum patterns, tempi 60–200, 24 keys)");
+    let specs = corpus(songs, seconds);
+    let (mut a1, mut a2, mut key) = (0usize, 0usize, 0.0f64);
+    let mut total = Duration::ZERO;
+    let mut peer_files = Vec::new();
+    for (i, s) in specs.iter().enumerate() {
+        let audio = render(s);
+        let start = Instant::now();
+        let a = son1k_analysis::analyze(&audio, Path::new("corpus")).map_err(|e| e.to_string())?;
+        total += start.elapsed();
+        let est: son1k_core::Key = a
+            .key
+            .parse()
+            .map_err(|e: son1k_core::ValidationError| e.to_string())?;
+        a1 += usize::from(acc1(a.bpm, s.bpm));
+        a2 += usize::from(acc2(a.bpm, s.bpm));
+        key += mirex_score(est, s.key);
+        if i % (songs / 8).max(1) == 0 {
+            let p = dir.join(format!("song{i}.wav"));
+            write_file(&p, &audio, SampleFormat::I16).map_err(|e| e.to_string())?;
+            peer_files.push((p, *s, a.bpm, est));
+        }
+    }
+    let n = songs as f64;
+    println!(
+        "accuracy: tempo Acc1 {:.3} (goal ≥ 0.92), Acc2 {:.3} (goal ≥ 0.98), MIREX weighted key {:.1} (goal ≥ 85)",
+        a1 as f64 / n,
+        a2 as f64 / n,
+        key / n * 100.0
+    );
+    println!(
+        "full analysis: {:.1} ms per {seconds} s song on average",
+        total.as_secs_f64() * 1000.0 / n
+    );
+
+    // Speed: tempo + key of a three-minute song.
+    let long = render(&SongSpec {
+        bpm: 124.0,
+        key: "D minor"
+            .parse()
+            .map_err(|e: son1k_core::ValidationError| e.to_string())?,
+        pattern: Pattern::Backbeat,
+        swing: 0.0,
+        seconds: 180.0,
+        noise_db: -45.0,
+        seed: 77,
+    });
+    let long_path = dir.join("three-minutes.wav");
+    write_file(&long_path, &long, SampleFormat::I16).map_err(|e| e.to_string())?;
+    let mut ours = Duration::MAX;
+    for _ in 0..3 {
+        let start = Instant::now();
+        son1k_analysis::tempo_and_key(&long).map_err(|e| e.to_string())?;
+        ours = ours.min(start.elapsed());
+    }
+    println!(
+        "speed: tempo + key of a 3-minute song: ours {:.3} s (goal < 0.3 s)",
+        ours.as_secs_f64()
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/librosa_bench.py");
+    let peer = Command::new("python3")
+        .arg(&script)
+        .arg(&long_path)
+        .output();
+    match peer {
+        Ok(o) if o.status.success() => {
+            let line = String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;
+            let secs = v["seconds_tempo_key"].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "       librosa beat_track + chroma key: {secs:.3} s → ours {:.1}× faster (goal ≥ 20×)",
+                secs / ours.as_secs_f64()
+            );
+            // Agreement on a sample of the corpus.
+            let mut cmd = Command::new("python3");
+            cmd.arg(&script);
+            for (p, ..) in &peer_files {
+                cmd.arg(p);
+            }
+            let o = cmd.output().map_err(|e| e.to_string())?;
+            let (mut tempo_agree, mut key_agree, mut peer_acc1) = (0, 0, 0);
+            for ((_, spec, bpm, key), line) in peer_files
+                .iter()
+                .zip(String::from_utf8_lossy(&o.stdout).lines())
+            {
+                let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+                let pb = v["bpm"].as_f64().unwrap_or(0.0);
+                tempo_agree += usize::from(acc2(pb, *bpm));
+                peer_acc1 += usize::from(acc1(pb, spec.bpm));
+                key_agree += usize::from(v["key"].as_str() == Some(key.to_string().as_str()));
+            }
+            let m = peer_files.len();
+            println!(
+                "agreement with librosa on {m} corpus files: tempo (within 4%, octave allowed) {tempo_agree}/{m}, key {key_agree}/{m}; librosa's own Acc1 there {peer_acc1}/{m}"
+            );
+        }
+        Ok(o) => println!(
+            "librosa: not available ({}); `make bench` installs it with pip",
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("failed")
+        ),
+        Err(e) => println!("librosa: python3 not runnable: {e}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -116,7 +116,7 @@ enum Command {
     /// Benchmarks against peer tools (sox, ffmpeg), printed as ratios.
     Bench {
         /// What to benchmark.
-        #[arg(value_parser = ["audio"])]
+        #[arg(value_parser = ["audio", "analysis"])]
         what: String,
         /// Seconds per track.
         #[arg(long, default_value_t = 180)]
@@ -511,11 +511,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Bench {
-            what: _,
+            what,
             seconds,
             tracks,
             realtime_seconds,
         } => {
+            if what == "analysis" {
+                // `--tracks` is the number of songs here, `--seconds` their length.
+                let songs = if tracks == 16 { 100 } else { tracks };
+                let secs = if seconds == 180 {
+                    30.0
+                } else {
+                    f64::from(seconds)
+                };
+                return bench::analysis(songs, secs)
+                    .map_err(|message| Failure { code: 1, message });
+            }
             if !(1..=3600).contains(&seconds) || !(1..=256).contains(&tracks) {
                 return Err(Failure {
                     code: 2,
