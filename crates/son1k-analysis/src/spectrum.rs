@@ -41,34 +41,54 @@ pub fn mono_for_analysis(audio: &AudioBuffer) -> Result<(Vec<f32>, u32), AudioEr
     let sum: f32 = h.iter().sum();
     h.iter_mut().for_each(|v| *v /= sum);
     let half = taps / 2;
-    let out: Vec<f32> = (0..n / d)
-        .map(|o| {
-            let centre = o * d;
-            if centre >= half && centre + half < n {
-                // Four partial sums so the multiply-adds do not wait on one another.
-                let w = &mono[centre - half..=centre + half];
-                let mut acc = [0.0f32; 4];
-                let (wc, hc) = (w.chunks_exact(4), h.chunks_exact(4));
-                let (wr, hr) = (wc.remainder(), hc.remainder());
-                for (a, b) in wc.zip(hc) {
-                    for j in 0..4 {
-                        acc[j] += a[j] * b[j];
-                    }
+    let output = |o: usize| -> f32 {
+        let centre = o * d;
+        if centre >= half && centre + half < n {
+            // Four partial sums so the multiply-adds do not wait on one another.
+            let w = &mono[centre - half..=centre + half];
+            let mut acc = [0.0f32; 4];
+            let (wc, hc) = (w.chunks_exact(4), h.chunks_exact(4));
+            let (wr, hr) = (wc.remainder(), hc.remainder());
+            for (a, b) in wc.zip(hc) {
+                for j in 0..4 {
+                    acc[j] += a[j] * b[j];
                 }
-                let tail: f32 = wr.iter().zip(hr).map(|(s, k)| s * k).sum();
-                acc[0] + acc[1] + acc[2] + acc[3] + tail
-            } else {
-                (0..taps)
-                    .filter_map(|t| {
-                        (centre + t)
-                            .checked_sub(half)
-                            .and_then(|i| mono.get(i))
-                            .map(|s| s * h[t])
-                    })
-                    .sum()
             }
+            let tail: f32 = wr.iter().zip(hr).map(|(s, k)| s * k).sum();
+            acc[0] + acc[1] + acc[2] + acc[3] + tail
+        } else {
+            (0..taps)
+                .filter_map(|t| {
+                    (centre + t)
+                        .checked_sub(half)
+                        .and_then(|i| mono.get(i))
+                        .map(|s| s * h[t])
+                })
+                .sum()
+        }
+    };
+    let outputs = n / d;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let out: Vec<f32> = if workers == 1 || outputs < 1 << 16 {
+        (0..outputs).map(output).collect()
+    } else {
+        let per = outputs.div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..outputs)
+                .step_by(per)
+                .map(|lo| {
+                    let f = &output;
+                    scope.spawn(move || (lo..(lo + per).min(outputs)).map(f).collect::<Vec<f32>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
         })
-        .collect();
+    };
     Ok((out, audio.sample_rate / d as u32))
 }
 
@@ -92,32 +112,58 @@ impl Spectrogram {
         let window: Vec<f32> = (0..size)
             .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / size as f32).cos())
             .collect();
-        let mut input = fft.make_input_vec();
-        let mut output = fft.make_output_vec();
-        let mut scratch = fft.make_scratch_vec();
         let frames = if signal.len() >= size {
             (signal.len() - size) / hop + 1
         } else {
             0
         };
-        let mut mags = Vec::with_capacity(frames);
-        for f in 0..frames {
-            let start = f * hop;
-            for ((dst, s), w) in input
-                .iter_mut()
-                .zip(&signal[start..start + size])
-                .zip(&window)
-            {
-                *dst = s * w;
+        // Frames are independent: split them across the machine's cores (at most 4).
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let per = frames.div_ceil(workers).max(1);
+        let transform = |range: std::ops::Range<usize>| -> Vec<Vec<f32>> {
+            let mut input = fft.make_input_vec();
+            let mut output = fft.make_output_vec();
+            let mut scratch = fft.make_scratch_vec();
+            let mut out = Vec::with_capacity(range.len());
+            for f in range {
+                let start = f * hop;
+                for ((dst, s), w) in input
+                    .iter_mut()
+                    .zip(&signal[start..start + size])
+                    .zip(&window)
+                {
+                    *dst = s * w;
+                }
+                if fft
+                    .process_with_scratch(&mut input, &mut output, &mut scratch)
+                    .is_err()
+                {
+                    break;
+                }
+                out.push(output.iter().map(|c| c.norm()).collect());
             }
-            if fft
-                .process_with_scratch(&mut input, &mut output, &mut scratch)
-                .is_err()
-            {
-                break;
-            }
-            mags.push(output.iter().map(|c| c.norm()).collect());
-        }
+            out
+        };
+        let mags: Vec<Vec<f32>> = if workers == 1 || frames < 64 {
+            transform(0..frames)
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..frames)
+                    .step_by(per)
+                    .map(|lo| {
+                        let hi = (lo + per).min(frames);
+                        let t = &transform;
+                        scope.spawn(move || t(lo..hi))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
         Spectrogram {
             mags,
             rate,
