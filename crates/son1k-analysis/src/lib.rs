@@ -83,21 +83,16 @@ pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisErr
     }
     let loud = son1k_audio::loudness::measure(audio)?;
     let (mono, rate) = spectrum::mono_for_analysis(audio)?;
-    let spec = spectrum::Spectrogram::compute(&mono, rate, 2048, 512);
-    let (onsets, low) = tempo::onset_envelopes(&spec, 200.0);
-    let t = tempo::estimate(&onsets, &low, spec.frames_per_second());
+    let Rhythm {
+        spec,
+        onsets,
+        low,
+        tempo: t,
+        beats,
+    } = rhythm(&mono, rate);
     let fps = spec.frames_per_second();
-    let mut t = t;
-    let mut beats = tempo::track_beats(&onsets, fps, t.bpm);
-    // If the bass accents fall between our beats more than on them, we are reading every other
-    // beat (the classic drum & bass octave error): double the tempo and track again.
-    if tempo::offbeat_ratio(&low, &beats, fps) > 1.0 && t.bpm * 2.0 <= 240.0 {
-        t.bpm *= 2.0;
-        beats = tempo::track_beats(&onsets, fps, t.bpm);
-    }
     let (meter, downbeats) = tempo::meter_and_downbeats(&low, &beats, fps);
-    let key_spec = spectrum::Spectrogram::compute(&mono, rate, 8192, 8192);
-    let k = key::estimate(&key_spec);
+    let k = key_of(&mono, rate);
     let features = features::compute(&spec, &onsets);
     let sections = structure::sections(&spec, &beats);
     Ok(Analysis {
@@ -120,20 +115,46 @@ pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisErr
     })
 }
 
-/// Tempo and key only (what the speed benchmark times): the shared spectrogram, onsets, tempo
-/// with the octave check, beats, tuning, chroma and key.
-pub fn tempo_and_key(audio: &AudioBuffer) -> Result<(f64, KeyEstimate), AnalysisError> {
-    let (mono, rate) = spectrum::mono_for_analysis(audio)?;
-    let spec = spectrum::Spectrogram::compute(&mono, rate, 2048, 512);
+/// The rhythm stage: spectrogram, onset envelopes, tempo and beats.
+struct Rhythm {
+    spec: spectrum::Spectrogram,
+    onsets: Vec<f32>,
+    low: Vec<f32>,
+    tempo: TempoEstimate,
+    beats: Vec<usize>,
+}
+
+fn rhythm(mono: &[f32], rate: u32) -> Rhythm {
+    let spec = spectrum::Spectrogram::compute(mono, rate, 2048, 512);
     let fps = spec.frames_per_second();
     let (onsets, low) = tempo::onset_envelopes(&spec, 200.0);
     let mut t = tempo::estimate(&onsets, &low, fps);
-    let beats = tempo::track_beats(&onsets, fps, t.bpm);
+    let mut beats = tempo::track_beats(&onsets, fps, t.bpm);
+    // If the bass accents fall between our beats more than on them, we are reading every other
+    // beat (the classic drum & bass octave error): double the tempo and track again.
     if tempo::offbeat_ratio(&low, &beats, fps) > 1.0 && t.bpm * 2.0 <= 240.0 {
         t.bpm *= 2.0;
+        beats = tempo::track_beats(&onsets, fps, t.bpm);
     }
-    let key_spec = spectrum::Spectrogram::compute(&mono, rate, 8192, 8192);
-    Ok((t.bpm, key::estimate(&key_spec)))
+    Rhythm {
+        spec,
+        onsets,
+        low,
+        tempo: t,
+        beats,
+    }
+}
+
+/// The key stage: long non-overlapping frames, tuning, chroma, profiles.
+fn key_of(mono: &[f32], rate: u32) -> KeyEstimate {
+    key::estimate(&spectrum::Spectrogram::compute(mono, rate, 8192, 8192))
+}
+
+/// Tempo and key only (what the speed benchmark times).
+pub fn tempo_and_key(audio: &AudioBuffer) -> Result<(f64, KeyEstimate), AnalysisError> {
+    let (mono, rate) = spectrum::mono_for_analysis(audio)?;
+    let r = rhythm(&mono, rate);
+    Ok((r.tempo.bpm, key_of(&mono, rate)))
 }
 
 /// Decodes and analyses a file.
