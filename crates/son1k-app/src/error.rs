@@ -15,6 +15,9 @@ pub enum AppError {
     /// Analysis failed (unreadable or too short input).
     #[error(transparent)]
     Analysis(#[from] son1k_analysis::AnalysisError),
+    /// The local library database failed.
+    #[error(transparent)]
+    Store(#[from] son1k_store::StoreError),
     /// No home directory could be found and `SON1K_HOME` is not set.
     #[error("no home directory found for this user; set SON1K_HOME to the folder Son1k Studio should use")]
     NoHome,
@@ -40,6 +43,7 @@ impl AppError {
             AppError::Audio(_) => "bad-audio",
             AppError::Analysis(son1k_analysis::AnalysisError::Audio(_)) => "bad-audio",
             AppError::Analysis(_) => "too-short",
+            AppError::Store(_) => "library",
             AppError::NoHome => "no-home",
             AppError::Io { .. } => "io",
         }

@@ -116,6 +116,14 @@ impl Studio {
         Ok(son1k_analysis::analyze_file(path)?)
     }
 
+    /// Opens the local library (`DATA_DIR/library.db`), creating and migrating it if needed.
+    pub fn library(&self) -> Result<son1k_store::Store, AppError> {
+        self.paths.ensure()?;
+        Ok(son1k_store::Store::open(
+            &self.paths.data_dir.join("library.db"),
+        )?)
+    }
+
     /// Measures a file's loudness (EBU R128: integrated LUFS, range, true peak).
     pub fn loudness(&self, path: &std::path::Path) -> Result<LoudnessReport, AppError> {
         audio::measure(path)

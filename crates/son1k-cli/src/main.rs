@@ -128,8 +128,28 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         realtime_seconds: u32,
     },
+    /// Jobs in the local library (long work: generate, analyse, render, …).
+    Jobs {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// Projects in the local library.
+    Library {
+        #[command(subcommand)]
+        action: ListAction,
+    },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ListAction {
+    /// List them, newest first.
+    List {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -539,6 +559,43 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 realtime_seconds,
             })
             .map_err(|message| Failure { code: 1, message })?;
+        }
+        Command::Jobs {
+            action: ListAction::List { json },
+        } => {
+            let jobs = studio.library()?.jobs().map_err(AppError::from)?;
+            if json {
+                writeln!(out, "{}", to_json(&jobs)?)?;
+            } else if jobs.is_empty() {
+                writeln!(out, "no jobs")?;
+            } else {
+                for j in jobs {
+                    let status = serde_json::to_string(&j.status).unwrap_or_default();
+                    writeln!(
+                        out,
+                        "{}  {:<9} {:<10} {:>3.0}%  {}",
+                        j.id,
+                        status.trim_matches('"'),
+                        j.kind,
+                        j.progress * 100.0,
+                        j.error.unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+        Command::Library {
+            action: ListAction::List { json },
+        } => {
+            let projects = studio.library()?.projects().map_err(AppError::from)?;
+            if json {
+                writeln!(out, "{}", to_json(&projects)?)?;
+            } else if projects.is_empty() {
+                writeln!(out, "the library is empty")?;
+            } else {
+                for p in projects {
+                    writeln!(out, "{}  {}  {}", p.id, p.name, p.folder)?;
+                }
+            }
         }
         Command::Tiers { json } => {
             let tiers = studio.tiers();

@@ -163,3 +163,21 @@ fn help_and_version_exit_0() {
     assert!(stdout(&o).contains(env!("CARGO_PKG_VERSION")));
     assert!(son1k(&["prompt", "--help"]).status.success());
 }
+
+#[test]
+fn a_fresh_home_lists_empty_jobs_and_library_as_json() {
+    let home = std::env::temp_dir().join(format!("son1k-cli-fresh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    for what in ["jobs", "library"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_son1k"))
+            .args([what, "list", "--json"])
+            .env("SON1K_HOME", &home)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v, serde_json::json!([]), "{what}");
+    }
+    assert!(home.join("data/library.db").exists());
+    std::fs::remove_dir_all(&home).unwrap();
+}

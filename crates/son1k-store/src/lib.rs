@@ -1,0 +1,432 @@
+//! The local library: one SQLite database (bundled SQLite, WAL, foreign keys, busy timeout) with
+//! versioned migrations, holding projects, tracks, takes, generations, jobs, local analytics
+//! events, the sync outbox and settings.
+//!
+//! Writes are transactions; a job is claimed by one atomic statement so two workers can never
+//! run the same job; interrupted jobs are found on the next open. It is not for audio files (they
+//! live in project folders) nor for scheduling policy (that is `son1k-app`'s).
+#![deny(missing_docs)]
+
+pub mod migrations;
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+pub use migrations::SCHEMA_VERSION;
+
+/// Library errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused an operation.
+    #[error("library database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database was written by a newer Son1k Studio.
+    #[error("the library was created by a newer Son1k Studio (schema {found}, this version knows {known}); update the app")]
+    TooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// A stored JSON value could not be read.
+    #[error("library record is damaged: {0}")]
+    Json(#[from] serde_json::Error),
+    /// No such record.
+    #[error("no {kind} with id {id}")]
+    NotFound {
+        /// Record kind.
+        kind: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+}
+
+/// A job's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    /// Waiting for a worker.
+    Queued,
+    /// Claimed by a worker.
+    Running,
+    /// Finished successfully.
+    Done,
+    /// Gave up (see the error).
+    Failed,
+    /// Cancelled by the user.
+    Cancelled,
+}
+
+impl JobStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(s: &str) -> JobStatus {
+        match s {
+            "running" => JobStatus::Running,
+            "done" => JobStatus::Done,
+            "failed" => JobStatus::Failed,
+            "cancelled" => JobStatus::Cancelled,
+            _ => JobStatus::Queued,
+        }
+    }
+}
+
+/// A job row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Job {
+    /// Client-made UUID.
+    pub id: String,
+    /// What kind of work (`generate`, `analyze`, `render`, …).
+    pub kind: String,
+    /// The work's parameters.
+    pub payload: serde_json::Value,
+    /// State.
+    pub status: JobStatus,
+    /// Higher runs first.
+    pub priority: i64,
+    /// Times a worker started it.
+    pub attempts: i64,
+    /// Progress 0–1.
+    pub progress: f64,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub created_ms: i64,
+}
+
+/// A project row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Project {
+    /// UUID.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Folder holding its audio and project file.
+    pub folder: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_ms: i64,
+}
+
+/// An outbox entry waiting to reach the hosted API.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxItem {
+    /// Client-made UUID: the server deduplicates on it, so replays are harmless.
+    pub id: String,
+    /// What it is (`usage`, `pool-contribution`, `analytics`).
+    pub kind: String,
+    /// The body to send.
+    pub payload: serde_json::Value,
+    /// Send attempts so far.
+    pub attempts: i64,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A connection to the library.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) the library at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Store::setup(conn)
+    }
+
+    /// An in-memory library (tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Store, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    // ---- projects ----
+
+    /// Creates a project.
+    pub fn create_project(&self, name: &str, folder: &str) -> Result<Project, StoreError> {
+        let p = Project {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_string(),
+            folder: folder.to_string(),
+            created_ms: now_ms(),
+        };
+        self.conn.execute(
+            "INSERT INTO projects (id, name, folder, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![p.id, p.name, p.folder, p.created_ms],
+        )?;
+        Ok(p)
+    }
+
+    /// Every project, newest first.
+    pub fn projects(&self) -> Result<Vec<Project>, StoreError> {
+        let mut st = self.conn.prepare("SELECT id, name, folder, created_ms FROM projects ORDER BY created_ms DESC, rowid DESC")?;
+        let rows = st.query_map([], |r| {
+            Ok(Project {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                folder: r.get(2)?,
+                created_ms: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes a project and (by cascade) its tracks and takes.
+    pub fn delete_project(&self, id: &str) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM projects WHERE id = ?1", params![id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                kind: "project",
+                id: id.into(),
+            });
+        }
+        Ok(())
+    }
+
+    // ---- jobs ----
+
+    /// Persists a job before anything runs it.
+    pub fn enqueue(
+        &self,
+        kind: &str,
+        payload: &serde_json::Value,
+        priority: i64,
+    ) -> Result<Job, StoreError> {
+        let job = Job {
+            id: uuid::Uuid::new_v4().to_string(),
+            kind: kind.to_string(),
+            payload: payload.clone(),
+            status: JobStatus::Queued,
+            priority,
+            attempts: 0,
+            progress: 0.0,
+            error: None,
+            created_ms: now_ms(),
+        };
+        self.conn.execute(
+            "INSERT INTO jobs (id, kind, payload, status, priority, attempts, progress, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, 'queued', ?4, 0, 0, ?5, ?5)",
+            params![job.id, job.kind, serde_json::to_string(payload)?, priority, job.created_ms],
+        )?;
+        Ok(job)
+    }
+
+    /// Claims the most urgent queued job for this worker, atomically: two workers never get the same job.
+    pub fn claim_next(&self) -> Result<Option<Job>, StoreError> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_ms = ?1
+                 WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY priority DESC, created_ms, rowid LIMIT 1)
+                   AND status = 'queued'
+                 RETURNING id",
+                params![now_ms()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => self.job(&id).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// One job.
+    pub fn job(&self, id: &str) -> Result<Job, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, kind, payload, status, priority, attempts, progress, error, created_ms FROM jobs WHERE id = ?1",
+                params![id],
+                row_to_job,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { kind: "job", id: id.into() })?
+    }
+
+    /// Every job, newest first.
+    pub fn jobs(&self) -> Result<Vec<Job>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, kind, payload, status, priority, attempts, progress, error, created_ms FROM jobs ORDER BY created_ms DESC, rowid DESC",
+        )?;
+        let rows = st.query_map([], row_to_job)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// Records progress of a running job.
+    pub fn set_progress(&self, id: &str, progress: f64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE jobs SET progress = ?2, updated_ms = ?3 WHERE id = ?1 AND status = 'running'",
+            params![id, progress.clamp(0.0, 1.0), now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Moves a job to a final state; only a running (or, for cancel, queued) job can move.
+    pub fn finish(
+        &self,
+        id: &str,
+        status: JobStatus,
+        error: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let from = if status == JobStatus::Cancelled {
+            "('queued','running')"
+        } else {
+            "('running')"
+        };
+        let n = self.conn.execute(
+            &format!("UPDATE jobs SET status = ?2, error = ?3, updated_ms = ?4 WHERE id = ?1 AND status IN {from}"),
+            params![id, status.as_str(), error, now_ms()],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// After a crash: jobs left `running` go back to the queue, or fail once they have been
+    /// started `max_attempts` times. Returns (requeued, failed).
+    pub fn recover_interrupted(&self, max_attempts: i64) -> Result<(usize, usize), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let failed = tx.execute(
+            "UPDATE jobs SET status = 'failed', error = 'interrupted too many times', updated_ms = ?2
+             WHERE status = 'running' AND attempts >= ?1",
+            params![max_attempts, now_ms()],
+        )?;
+        let requeued = tx.execute(
+            "UPDATE jobs SET status = 'queued', progress = 0, updated_ms = ?1 WHERE status = 'running'",
+            params![now_ms()],
+        )?;
+        tx.commit()?;
+        Ok((requeued, failed))
+    }
+
+    // ---- outbox ----
+
+    /// Adds an entry to send; the same id added twice is stored once.
+    pub fn outbox_add(
+        &self,
+        id: &str,
+        kind: &str,
+        payload: &serde_json::Value,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "INSERT INTO outbox (id, kind, payload, created_ms, attempts) VALUES (?1, ?2, ?3, ?4, 0)
+             ON CONFLICT(id) DO NOTHING",
+            params![id, kind, serde_json::to_string(payload)?, now_ms()],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Entries not yet acknowledged, oldest first.
+    pub fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, kind, payload, attempts FROM outbox WHERE sent_ms IS NULL ORDER BY created_ms, rowid LIMIT ?1",
+        )?;
+        let rows = st.query_map(params![limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, payload, attempts) = row?;
+            out.push(OutboxItem {
+                id,
+                kind,
+                payload: serde_json::from_str(&payload)?,
+                attempts,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Marks an entry acknowledged by the server (idempotent).
+    pub fn outbox_sent(&self, id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET sent_ms = ?2 WHERE id = ?1 AND sent_ms IS NULL",
+            params![id, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Counts a failed send attempt.
+    pub fn outbox_failed(&self, id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1",
+            params![id],
+        )?;
+        Ok(())
+    }
+
+    // ---- settings ----
+
+    /// Reads a setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Writes a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
+
+fn row_to_job(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
+    let payload: String = r.get(2)?;
+    let status: String = r.get(3)?;
+    let parsed = serde_json::from_str(&payload);
+    let job = |payload| Job {
+        id: r.get(0).unwrap_or_default(),
+        kind: r.get(1).unwrap_or_default(),
+        payload,
+        status: JobStatus::parse(&status),
+        priority: r.get(4).unwrap_or_default(),
+        attempts: r.get(5).unwrap_or_default(),
+        progress: r.get(6).unwrap_or_default(),
+        error: r.get(7).unwrap_or_default(),
+        created_ms: r.get(8).unwrap_or_default(),
+    };
+    Ok(parsed.map(job).map_err(StoreError::from))
+}
