@@ -13,6 +13,7 @@ pub mod info;
 pub mod ollama;
 pub mod paths;
 pub mod prompt;
+pub mod scheduler;
 
 pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};
 pub use error::AppError;

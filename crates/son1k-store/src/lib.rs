@@ -245,14 +245,24 @@ impl Store {
 
     /// Claims the most urgent queued job for this worker, atomically: two workers never get the same job.
     pub fn claim_next(&self) -> Result<Option<Job>, StoreError> {
+        self.claim_next_excluding(&[])
+    }
+
+    /// Like [`Store::claim_next`], skipping jobs of the given kinds (an open circuit breaker) and
+    /// jobs waiting out a retry delay.
+    pub fn claim_next_excluding(&self, kinds: &[String]) -> Result<Option<Job>, StoreError> {
+        let excluded = serde_json::to_string(kinds)?;
         let id: Option<String> = self
             .conn
             .query_row(
                 "UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_ms = ?1
-                 WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY priority DESC, created_ms, rowid LIMIT 1)
+                 WHERE id = (SELECT id FROM jobs
+                             WHERE status = 'queued' AND not_before_ms <= ?1
+                               AND kind NOT IN (SELECT value FROM json_each(?2))
+                             ORDER BY priority DESC, created_ms, rowid LIMIT 1)
                    AND status = 'queued'
                  RETURNING id",
-                params![now_ms()],
+                params![now_ms(), excluded],
                 |r| r.get(0),
             )
             .optional()?;
@@ -307,6 +317,27 @@ impl Store {
         let n = self.conn.execute(
             &format!("UPDATE jobs SET status = ?2, error = ?3, updated_ms = ?4 WHERE id = ?1 AND status IN {from}"),
             params![id, status.as_str(), error, now_ms()],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Puts a running job back in the queue to be retried after `delay`, recording why.
+    pub fn retry_later(&self, id: &str, delay: Duration, error: &str) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let n = self.conn.execute(
+            "UPDATE jobs SET status = 'queued', progress = 0, error = ?2, not_before_ms = ?3, updated_ms = ?4
+             WHERE id = ?1 AND status = 'running'",
+            params![id, error, now + delay.as_millis() as i64, now],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Queues a failed or cancelled job again (the user's "retry").
+    pub fn requeue(&self, id: &str) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE jobs SET status = 'queued', progress = 0, error = NULL, not_before_ms = 0, updated_ms = ?2
+             WHERE id = ?1 AND status IN ('failed','cancelled')",
+            params![id, now_ms()],
         )?;
         Ok(n == 1)
     }

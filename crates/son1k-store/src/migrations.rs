@@ -38,6 +38,8 @@ const STEPS: &[&str] = &[
     "CREATE TABLE analytics_events (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, props TEXT NOT NULL,
         created_ms INTEGER NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0);",
+    // 3: retries with backoff: a queued job may wait until a time.
+    "ALTER TABLE jobs ADD COLUMN not_before_ms INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version this build writes.
