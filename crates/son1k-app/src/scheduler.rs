@@ -189,6 +189,37 @@ impl Scheduler {
         let breakers: Arc<Mutex<Breakers>> = Arc::default();
         let handlers = Arc::new(handlers);
         let mut workers = Vec::new();
+        // Cancellation from anywhere (another window, `son1k jobs cancel` in another process) is a
+        // row update; this monitor turns it into the running handler's cancel flag.
+        {
+            let (store, stop, running) = (Store::open(db)?, stop.clone(), running.clone());
+            let poll = policy.poll.max(Duration::from_millis(20));
+            let monitor = std::thread::Builder::new()
+                .name("son1k-job-monitor".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let ids: Vec<(String, Arc<AtomicBool>)> = running
+                            .lock()
+                            .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                            .unwrap_or_default();
+                        for (id, flag) in ids {
+                            if store
+                                .job(&id)
+                                .is_ok_and(|j| j.status == JobStatus::Cancelled)
+                            {
+                                flag.store(true, Ordering::Relaxed);
+                            }
+                        }
+                        std::thread::sleep(poll);
+                    }
+                })
+                .map_err(|e| AppError::Io {
+                    action: "could not start the job monitor",
+                    path: db.to_path_buf(),
+                    source: e,
+                })?;
+            workers.push(monitor);
+        }
         for n in 0..concurrency.max(1) {
             let store = Store::open(db)?;
             let (tx, stop, running, breakers, handlers) = (

@@ -258,3 +258,49 @@ fn a_job_interrupted_by_a_crash_is_requeued_and_finished_once() {
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     assert_eq!(store.job(&j.id).unwrap().attempts, 2);
 }
+
+#[test]
+fn cancelling_through_the_library_reaches_a_running_handler() {
+    // As `son1k jobs cancel` does from another process: only the row changes.
+    let path = db("remote-cancel");
+    let store = Store::open(&path).unwrap();
+    let job = store.enqueue("long", &serde_json::json!({}), 0).unwrap();
+    let started = Arc::new(AtomicUsize::new(0));
+    let st = started.clone();
+    let handler: Handler = Arc::new(move |_job, ctx| {
+        st.fetch_add(1, Ordering::SeqCst);
+        for _ in 0..4000 {
+            if ctx.is_cancelled() {
+                return Err(JobFailure::Cancelled);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Ok(())
+    });
+    let (s, events) = Scheduler::start(
+        &path,
+        1,
+        HashMap::from([("long".to_string(), handler)]),
+        fast(),
+    )
+    .unwrap();
+    wait_until("start", || started.load(Ordering::SeqCst) == 1);
+    let t = Instant::now();
+    assert!(Store::open(&path)
+        .unwrap()
+        .finish(&job.id, JobStatus::Cancelled, None)
+        .unwrap());
+    wait_until("the handler to stop", || {
+        events.try_iter().any(|e| {
+            matches!(
+                e,
+                JobEvent::Finished {
+                    status: JobStatus::Cancelled,
+                    ..
+                }
+            )
+        })
+    });
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    s.shutdown();
+}

@@ -131,7 +131,7 @@ enum Command {
     /// Jobs in the local library (long work: generate, analyse, render, …).
     Jobs {
         #[command(subcommand)]
-        action: ListAction,
+        action: JobsAction,
     },
     /// Projects in the local library.
     Library {
@@ -143,6 +143,34 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsAction {
+    /// List them, newest first.
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One job in full.
+    Show {
+        /// The job's id.
+        id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a queued or running job (a running one stops promptly, wherever it runs).
+    Cancel {
+        /// The job's id.
+        id: String,
+    },
+    /// Queue a failed or cancelled job again.
+    Retry {
+        /// The job's id.
+        id: String,
     },
 }
 
@@ -561,7 +589,63 @@ fn run(cli: Cli) -> Result<(), Failure> {
             .map_err(|message| Failure { code: 1, message })?;
         }
         Command::Jobs {
-            action: ListAction::List { json },
+            action: JobsAction::Show { id, json },
+        } => {
+            let job = studio.library()?.job(&id).map_err(not_found)?;
+            if json {
+                writeln!(out, "{}", to_json(&job)?)?;
+            } else {
+                let status = serde_json::to_string(&job.status).unwrap_or_default();
+                writeln!(out, "job      {}", job.id)?;
+                writeln!(out, "kind     {}", job.kind)?;
+                writeln!(out, "status   {}", status.trim_matches('"'))?;
+                writeln!(out, "attempts {}", job.attempts)?;
+                writeln!(out, "progress {:.0}%", job.progress * 100.0)?;
+                if let Some(e) = &job.error {
+                    writeln!(out, "error    {e}")?;
+                }
+                writeln!(out, "payload  {}", job.payload)?;
+            }
+        }
+        Command::Jobs {
+            action: JobsAction::Cancel { id },
+        } => {
+            let lib = studio.library()?;
+            let job = lib.job(&id).map_err(not_found)?;
+            let done = lib
+                .finish(&id, son1k_store::JobStatus::Cancelled, None)
+                .map_err(AppError::from)?;
+            if !done {
+                return Err(Failure {
+                    code: 2,
+                    message: format!(
+                        "job {id} is {:?}, not queued or running; nothing to cancel",
+                        job.status
+                    )
+                    .to_lowercase(),
+                });
+            }
+            writeln!(out, "cancelled {id}")?;
+        }
+        Command::Jobs {
+            action: JobsAction::Retry { id },
+        } => {
+            let lib = studio.library()?;
+            let job = lib.job(&id).map_err(not_found)?;
+            if !lib.requeue(&id).map_err(AppError::from)? {
+                return Err(Failure {
+                    code: 2,
+                    message: format!(
+                        "job {id} is {:?}; only failed or cancelled jobs can be retried",
+                        job.status
+                    )
+                    .to_lowercase(),
+                });
+            }
+            writeln!(out, "queued {id} again")?;
+        }
+        Command::Jobs {
+            action: JobsAction::List { json },
         } => {
             let jobs = studio.library()?.jobs().map_err(AppError::from)?;
             if json {
@@ -638,6 +722,19 @@ fn interrupted() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     // next `son1k record` repairs the take.
     let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::Relaxed));
     flag
+}
+
+/// A missing record is the caller's mistake (exit 2); anything else is the library's.
+fn not_found(e: son1k_store::StoreError) -> Failure {
+    let code = if matches!(e, son1k_store::StoreError::NotFound { .. }) {
+        2
+    } else {
+        1
+    };
+    Failure {
+        code,
+        message: e.to_string(),
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {

@@ -181,3 +181,39 @@ fn a_fresh_home_lists_empty_jobs_and_library_as_json() {
     assert!(home.join("data/library.db").exists());
     std::fs::remove_dir_all(&home).unwrap();
 }
+
+#[test]
+fn jobs_show_cancel_and_retry() {
+    let home = std::env::temp_dir().join(format!("son1k-cli-jobs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_son1k"))
+            .args(args)
+            .env("SON1K_HOME", &home)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["jobs", "list"]).status.success()); // creates the library
+    let store = son1k_store::Store::open(&home.join("data/library.db")).unwrap();
+    let job = store
+        .enqueue("render", &serde_json::json!({"session": "song.json"}), 0)
+        .unwrap();
+    let o = run(&["jobs", "cancel", &job.id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["jobs", "show", &job.id, "--json"]))).unwrap();
+    assert_eq!(v["status"], "cancelled");
+    let o = run(&["jobs", "cancel", &job.id]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing to cancel"), "{}", stderr(&o));
+    assert!(run(&["jobs", "retry", &job.id]).status.success());
+    assert_eq!(
+        store.job(&job.id).unwrap().status,
+        son1k_store::JobStatus::Queued
+    );
+    let o = run(&["jobs", "show", "no-such-job"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no job with id no-such-job"));
+    assert!(stdout(&run(&["jobs", "show", &job.id])).contains("status   queued"));
+    std::fs::remove_dir_all(&home).unwrap();
+}
