@@ -1,11 +1,11 @@
 //! Energy and spectral features.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::spectrum::Spectrogram;
 
 /// Summary features of a song.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Features {
     /// RMS energy per half second, in dBFS.
     pub energy_db: Vec<f64>,

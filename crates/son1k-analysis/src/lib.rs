@@ -16,7 +16,7 @@ pub mod tempo;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use son1k_audio::{AudioBuffer, AudioError};
 
 pub use key::KeyEstimate;
@@ -39,7 +39,7 @@ pub enum AnalysisError {
 }
 
 /// Everything `son1k analyze` reports for one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     /// The file analysed.
     pub file: PathBuf,

@@ -1,11 +1,11 @@
 //! Section boundaries from beat-synchronous features (self-similarity novelty), labelled A/B/….
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::spectrum::Spectrogram;
 
 /// A section of the song.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// Start in seconds.
     pub start: f64,

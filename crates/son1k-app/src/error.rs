@@ -18,6 +18,14 @@ pub enum AppError {
     /// The local library database failed.
     #[error(transparent)]
     Store(#[from] son1k_store::StoreError),
+    /// A job ended without success.
+    #[error("{message}")]
+    JobFailed {
+        /// The job's kind.
+        kind: String,
+        /// Why.
+        message: String,
+    },
     /// No home directory could be found and `SON1K_HOME` is not set.
     #[error("no home directory found for this user; set SON1K_HOME to the folder Son1k Studio should use")]
     NoHome,
@@ -44,6 +52,7 @@ impl AppError {
             AppError::Analysis(son1k_analysis::AnalysisError::Audio(_)) => "bad-audio",
             AppError::Analysis(_) => "too-short",
             AppError::Store(_) => "library",
+            AppError::JobFailed { .. } => "job-failed",
             AppError::NoHome => "no-home",
             AppError::Io { .. } => "io",
         }
@@ -60,6 +69,8 @@ impl AppError {
                 !matches!(a, A::Io { .. } | A::Device(_))
             }
             AppError::Analysis(_) => true,
+            // Jobs fail on their input (a damaged file); engine and I/O trouble are retried first.
+            AppError::JobFailed { .. } => true,
             _ => false,
         }
     }

@@ -96,6 +96,9 @@ pub struct Policy {
     pub breaker_cooldown: Duration,
     /// How often idle workers look for work.
     pub poll: Duration,
+    /// A running job whose worker has not beaten for this long belongs to a dead process and
+    /// is recovered (re-queued or failed).
+    pub stale_after: Duration,
 }
 
 impl Default for Policy {
@@ -107,6 +110,7 @@ impl Default for Policy {
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(60),
             poll: Duration::from_millis(100),
+            stale_after: Duration::from_secs(10),
         }
     }
 }
@@ -181,12 +185,14 @@ impl Scheduler {
         policy: Policy,
     ) -> Result<(Scheduler, Receiver<JobEvent>), AppError> {
         let store = Store::open(db)?;
-        store.recover_interrupted(policy.max_attempts)?;
+        store.recover_interrupted(policy.max_attempts, policy.stale_after)?;
         drop(store);
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let running: Arc<Mutex<HashMap<String, Arc<AtomicBool>>>> = Arc::default();
         let breakers: Arc<Mutex<Breakers>> = Arc::default();
+        // Workers only take kinds they can run; other kinds wait for a scheduler that can.
+        let kinds: Vec<String> = handlers.keys().cloned().collect();
         let handlers = Arc::new(handlers);
         let mut workers = Vec::new();
         // Cancellation from anywhere (another window, `son1k jobs cancel` in another process) is a
@@ -197,11 +203,20 @@ impl Scheduler {
             let monitor = std::thread::Builder::new()
                 .name("son1k-job-monitor".into())
                 .spawn(move || {
+                    let mut last_recovery = Instant::now();
                     while !stop.load(Ordering::Relaxed) {
+                        // Jobs of processes that died while this one runs are recovered too.
+                        if last_recovery.elapsed() >= policy.stale_after / 2 {
+                            let _ =
+                                store.recover_interrupted(policy.max_attempts, policy.stale_after);
+                            last_recovery = Instant::now();
+                        }
                         let ids: Vec<(String, Arc<AtomicBool>)> = running
                             .lock()
                             .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                             .unwrap_or_default();
+                        let alive: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+                        let _ = store.heartbeat(&alive);
                         for (id, flag) in ids {
                             if store
                                 .job(&id)
@@ -222,12 +237,13 @@ impl Scheduler {
         }
         for n in 0..concurrency.max(1) {
             let store = Store::open(db)?;
-            let (tx, stop, running, breakers, handlers) = (
+            let (tx, stop, running, breakers, handlers, kinds) = (
                 tx.clone(),
                 stop.clone(),
                 running.clone(),
                 breakers.clone(),
                 handlers.clone(),
+                kinds.clone(),
             );
             let worker = std::thread::Builder::new()
                 .name(format!("son1k-job-worker-{n}"))
@@ -237,7 +253,7 @@ impl Scheduler {
                             .lock()
                             .map(|mut b| b.open_kinds())
                             .unwrap_or_default();
-                        let job = match store.claim_next_excluding(&open) {
+                        let job = match store.claim_next_among(Some(&kinds), &open) {
                             Ok(Some(job)) => job,
                             Ok(None) | Err(_) => {
                                 std::thread::sleep(policy.poll);

@@ -25,6 +25,7 @@ fn fast() -> Policy {
         breaker_threshold: 3,
         breaker_cooldown: Duration::from_secs(60),
         poll: Duration::from_millis(5),
+        stale_after: Duration::from_millis(200),
     }
 }
 
@@ -175,10 +176,10 @@ fn retryable_failures_back_off_then_succeed_and_fatal_ones_fail_once() {
     wait_until("broken to fail", || {
         store.job(&broken.id).unwrap().status == JobStatus::Failed
     });
-    wait_until("unknown to fail", || {
-        store.job(&unknown.id).unwrap().status == JobStatus::Failed
-    });
+    std::thread::sleep(Duration::from_millis(50));
     s.shutdown();
+    // A kind no handler runs is left for a scheduler that can run it.
+    assert_eq!(store.job(&unknown.id).unwrap().status, JobStatus::Queued);
     assert_eq!(store.job(&flaky.id).unwrap().attempts, 3);
     assert!(store
         .job(&broken.id)
@@ -191,12 +192,6 @@ fn retryable_failures_back_off_then_succeed_and_fatal_ones_fail_once() {
         1,
         "fatal failures are not retried"
     );
-    assert!(store
-        .job(&unknown.id)
-        .unwrap()
-        .error
-        .unwrap()
-        .contains("no engine"));
     // The user can queue a failed job again.
     assert!(store.requeue(&broken.id).unwrap());
     assert_eq!(store.job(&broken.id).unwrap().status, JobStatus::Queued);

@@ -482,13 +482,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 indicatif::ProgressStyle::with_template("{msg} {pos}/{len} [{bar:30}] {wide_msg}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let mut results = Vec::with_capacity(files.len());
-            for f in &files {
-                let r = studio.analyze(f);
-                bar.inc(1);
-                results.push(r);
-            }
+            // Each file is a job in the library: persisted, listed by `son1k jobs`, cancellable.
+            let results =
+                studio.analyze_files(&files, &mut |done, _| bar.set_position(done as u64));
             bar.finish_and_clear();
+            let results = results?;
             // One unreadable file fails the command, after the others were analysed.
             let mut ok = Vec::new();
             for r in results {

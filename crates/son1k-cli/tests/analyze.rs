@@ -94,3 +94,37 @@ fn several_files_give_an_array_and_bad_input_an_error() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("too short"));
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn analyses_are_jobs_in_the_library() {
+    let d = common::workdir("analyze", "jobs");
+    let home = d.join("home");
+    let f = d.join("song.wav");
+    song(&f, 100.0, "G major", Pattern::Backbeat, 9_004);
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_son1k"))
+            .args(args)
+            .env("SON1K_HOME", &home)
+            .output()
+            .unwrap()
+    };
+    // Two analyses at once on one library: each process gets its own result.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| run(&["analyze", f.to_str().unwrap(), "--json"]));
+        let b = s.spawn(|| run(&["analyze", f.to_str().unwrap(), "--json"]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for o in [&a, &b] {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["key"], "G major");
+    }
+    let jobs: serde_json::Value =
+        serde_json::from_slice(&run(&["jobs", "list", "--json"]).stdout).unwrap();
+    let jobs = jobs.as_array().unwrap();
+    assert_eq!(jobs.len(), 2);
+    assert!(jobs
+        .iter()
+        .all(|j| j["kind"] == "analyze" && j["status"] == "done" && j["attempts"] == 1));
+    std::fs::remove_dir_all(d).unwrap();
+}

@@ -143,9 +143,31 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating and migrating if needed) the library at `path`.
+    /// Opens (creating and migrating if needed) the library at `path`. Another process opening
+    /// or migrating it at the same moment is waited for (up to about 10 s).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut tries = 0;
+        loop {
+            match Store::open_once(path) {
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                    if tries < 100
+                        && matches!(
+                            e.code,
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        ) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(20 + tries * 2));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
+        // Wait for other processes (the app and the CLI share the library) rather than fail.
+        conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Store::setup(conn)
@@ -245,13 +267,19 @@ impl Store {
 
     /// Claims the most urgent queued job for this worker, atomically: two workers never get the same job.
     pub fn claim_next(&self) -> Result<Option<Job>, StoreError> {
-        self.claim_next_excluding(&[])
+        self.claim_next_among(None, &[])
     }
 
-    /// Like [`Store::claim_next`], skipping jobs of the given kinds (an open circuit breaker) and
-    /// jobs waiting out a retry delay.
-    pub fn claim_next_excluding(&self, kinds: &[String]) -> Result<Option<Job>, StoreError> {
-        let excluded = serde_json::to_string(kinds)?;
+    /// Like [`Store::claim_next`], only among `allowed` kinds (the ones a worker can run; `None`
+    /// for any), skipping `excluded` kinds (an open circuit breaker) and jobs waiting out a retry
+    /// delay.
+    pub fn claim_next_among(
+        &self,
+        allowed: Option<&[String]>,
+        excluded: &[String],
+    ) -> Result<Option<Job>, StoreError> {
+        let excluded = serde_json::to_string(excluded)?;
+        let allowed = allowed.map(serde_json::to_string).transpose()?;
         let id: Option<String> = self
             .conn
             .query_row(
@@ -259,10 +287,11 @@ impl Store {
                  WHERE id = (SELECT id FROM jobs
                              WHERE status = 'queued' AND not_before_ms <= ?1
                                AND kind NOT IN (SELECT value FROM json_each(?2))
+                               AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3)))
                              ORDER BY priority DESC, created_ms, rowid LIMIT 1)
                    AND status = 'queued'
                  RETURNING id",
-                params![now_ms(), excluded],
+                params![now_ms(), excluded, allowed],
                 |r| r.get(0),
             )
             .optional()?;
@@ -291,6 +320,33 @@ impl Store {
         )?;
         let rows = st.query_map([], row_to_job)?;
         rows.map(|r| r?).collect()
+    }
+
+    /// Stores what a running job produced (JSON); call before finishing it.
+    pub fn set_result(&self, id: &str, result: &serde_json::Value) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE jobs SET result = ?2, updated_ms = ?3 WHERE id = ?1 AND status = 'running'",
+            params![id, serde_json::to_string(result)?, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// What a job produced, if it stored anything.
+    pub fn result(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let text: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT result FROM jobs WHERE id = ?1", params![id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match text {
+            None => Err(StoreError::NotFound {
+                kind: "job",
+                id: id.into(),
+            }),
+            Some(None) => Ok(None),
+            Some(Some(t)) => Ok(Some(serde_json::from_str(&t)?)),
+        }
     }
 
     /// Records progress of a running job.
@@ -342,18 +398,34 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// After a crash: jobs left `running` go back to the queue, or fail once they have been
-    /// started `max_attempts` times. Returns (requeued, failed).
-    pub fn recover_interrupted(&self, max_attempts: i64) -> Result<(usize, usize), StoreError> {
+    /// Marks running jobs as alive (their worker's heartbeat).
+    pub fn heartbeat(&self, ids: &[String]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE jobs SET updated_ms = ?1 WHERE status = 'running' AND id IN (SELECT value FROM json_each(?2))",
+            params![now_ms(), serde_json::to_string(ids)?],
+        )?;
+        Ok(())
+    }
+
+    /// After a crash: jobs left `running` whose worker stopped beating for `stale_after` (their
+    /// process died; a live process in another window keeps beating) go back to the queue, or fail
+    /// once they have been started `max_attempts` times. Returns (requeued, failed).
+    pub fn recover_interrupted(
+        &self,
+        max_attempts: i64,
+        stale_after: Duration,
+    ) -> Result<(usize, usize), StoreError> {
+        let now = now_ms();
+        let cutoff = now - stale_after.as_millis() as i64;
         let tx = self.conn.unchecked_transaction()?;
         let failed = tx.execute(
             "UPDATE jobs SET status = 'failed', error = 'interrupted too many times', updated_ms = ?2
-             WHERE status = 'running' AND attempts >= ?1",
-            params![max_attempts, now_ms()],
+             WHERE status = 'running' AND attempts >= ?1 AND updated_ms <= ?3",
+            params![max_attempts, now, cutoff],
         )?;
         let requeued = tx.execute(
-            "UPDATE jobs SET status = 'queued', progress = 0, updated_ms = ?1 WHERE status = 'running'",
-            params![now_ms()],
+            "UPDATE jobs SET status = 'queued', progress = 0, updated_ms = ?1 WHERE status = 'running' AND updated_ms <= ?2",
+            params![now, cutoff],
         )?;
         tx.commit()?;
         Ok((requeued, failed))

@@ -3,7 +3,7 @@
 //! Each step runs in its own transaction; a database is brought up from whatever version it has
 //! (0 for a new file). A database from a newer build is refused rather than damaged.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::StoreError;
 
@@ -40,6 +40,8 @@ const STEPS: &[&str] = &[
         created_ms INTEGER NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0);",
     // 3: retries with backoff: a queued job may wait until a time.
     "ALTER TABLE jobs ADD COLUMN not_before_ms INTEGER NOT NULL DEFAULT 0;",
+    // 4: what a finished job produced (JSON), for callers that wait on it.
+    "ALTER TABLE jobs ADD COLUMN result TEXT;",
 ];
 
 /// The schema version this build writes.
@@ -50,20 +52,25 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     migrate_to(conn, SCHEMA_VERSION)
 }
 
-/// Brings `conn` up to `target` (tests use this to build older schemas).
+/// Brings `conn` up to `target` (tests use this to build older schemas). Each step takes the
+/// write lock first and re-reads the version, so two processes opening a new library at once
+/// cannot both run the same step.
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            found: current,
-            known: SCHEMA_VERSION,
-        });
-    }
-    for version in current..target.min(SCHEMA_VERSION) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(STEPS[version as usize])?;
-        tx.pragma_update(None, "user_version", version + 1)?;
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if current >= target.min(SCHEMA_VERSION) {
+            tx.commit()?;
+            return Ok(());
+        }
+        tx.execute_batch(STEPS[current as usize])?;
+        tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }

@@ -115,14 +115,14 @@ fn priorities_cancel_and_crash_recovery() {
     assert_eq!(first.id, high.id);
     s.set_progress(&first.id, 0.4).unwrap();
     // The process dies here: the job stays "running". On the next start it is queued again.
-    let (requeued, failed) = s.recover_interrupted(3).unwrap();
+    let (requeued, failed) = s.recover_interrupted(3, std::time::Duration::ZERO).unwrap();
     assert_eq!((requeued, failed), (1, 0));
     let again = s.claim_next().unwrap().unwrap();
     assert_eq!(again.id, high.id);
     assert_eq!(again.attempts, 2);
     assert_eq!(again.progress, 0.0);
     // A job interrupted on every attempt eventually fails with a reason instead of looping.
-    s.recover_interrupted(2).unwrap();
+    s.recover_interrupted(2, std::time::Duration::ZERO).unwrap();
     let j = s.job(&high.id).unwrap();
     assert_eq!(j.status, JobStatus::Failed);
     assert!(j.error.unwrap().contains("interrupted"));
