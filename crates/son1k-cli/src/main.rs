@@ -593,10 +593,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if json {
                 writeln!(out, "{}", to_json(&job)?)?;
             } else {
-                let status = serde_json::to_string(&job.status).unwrap_or_default();
                 writeln!(out, "job      {}", job.id)?;
                 writeln!(out, "kind     {}", job.kind)?;
-                writeln!(out, "status   {}", status.trim_matches('"'))?;
+                writeln!(out, "status   {}", job.status.as_str())?;
                 writeln!(out, "attempts {}", job.attempts)?;
                 writeln!(out, "progress {:.0}%", job.progress * 100.0)?;
                 if let Some(e) = &job.error {
@@ -608,38 +607,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Jobs {
             action: JobsAction::Cancel { id },
         } => {
-            let lib = studio.library()?;
-            let job = lib.job(&id).map_err(not_found)?;
-            let done = lib
-                .finish(&id, son1k_store::JobStatus::Cancelled, None)
-                .map_err(AppError::from)?;
-            if !done {
-                return Err(Failure {
-                    code: 2,
-                    message: format!(
-                        "job {id} is {:?}, not queued or running; nothing to cancel",
-                        job.status
-                    )
-                    .to_lowercase(),
-                });
-            }
+            change_job(
+                &studio,
+                &id,
+                "queued or running; nothing to cancel",
+                |lib| lib.finish(&id, son1k_store::JobStatus::Cancelled, None),
+            )?;
             writeln!(out, "cancelled {id}")?;
         }
         Command::Jobs {
             action: JobsAction::Retry { id },
         } => {
-            let lib = studio.library()?;
-            let job = lib.job(&id).map_err(not_found)?;
-            if !lib.requeue(&id).map_err(AppError::from)? {
-                return Err(Failure {
-                    code: 2,
-                    message: format!(
-                        "job {id} is {:?}; only failed or cancelled jobs can be retried",
-                        job.status
-                    )
-                    .to_lowercase(),
-                });
-            }
+            change_job(
+                &studio,
+                &id,
+                "failed or cancelled; only those can be retried",
+                |lib| lib.requeue(&id),
+            )?;
             writeln!(out, "queued {id} again")?;
         }
         Command::Jobs {
@@ -652,12 +636,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "no jobs")?;
             } else {
                 for j in jobs {
-                    let status = serde_json::to_string(&j.status).unwrap_or_default();
                     writeln!(
                         out,
                         "{}  {:<9} {:<10} {:>3.0}%  {}",
                         j.id,
-                        status.trim_matches('"'),
+                        j.status.as_str(),
                         j.kind,
                         j.progress * 100.0,
                         j.error.unwrap_or_default()
@@ -720,6 +703,26 @@ fn interrupted() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     // next `son1k record` repairs the take.
     let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::Relaxed));
     flag
+}
+
+/// Applies a state change to a job; `needs` says which states allow it, for the error when the
+/// job is in another one.
+fn change_job(
+    studio: &Studio,
+    id: &str,
+    needs: &str,
+    change: impl FnOnce(&son1k_store::Store) -> Result<bool, son1k_store::StoreError>,
+) -> Result<(), Failure> {
+    let lib = studio.library()?;
+    let job = lib.job(id).map_err(not_found)?;
+    if change(&lib).map_err(AppError::from)? {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 2,
+            message: format!("job {id} is {}, not {needs}", job.status.as_str()),
+        })
+    }
 }
 
 /// A missing record is the caller's mistake (exit 2); anything else is the library's.
