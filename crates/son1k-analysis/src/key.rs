@@ -9,7 +9,7 @@ use crate::spectrum::Spectrogram;
 /// Krumhansl's probe-tone ratings and does better on popular and electronic music.
 const MAJOR: [f64; 12] = [5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0];
 /// Temperley's minor profile.
-const MINOR: [f64; 12] = [5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0];
+const MINOR: [f64; 12] = [5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 3.5, 2.5];
 
 /// A key estimate.
 #[derive(Debug, Clone, PartialEq, Serialize)]

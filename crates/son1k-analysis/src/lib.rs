@@ -133,8 +133,24 @@ fn rhythm(mono: &[f32], rate: u32) -> Rhythm {
     // If the bass accents fall between our beats more than on them, we are reading every other
     // beat (the classic drum & bass octave error): double the tempo and track again.
     if tempo::offbeat_ratio(&low, &beats, fps) > 1.0 && t.bpm * 2.0 <= 240.0 {
-        t.bpm *= 2.0;
-        beats = tempo::track_beats(&onsets, fps, t.bpm);
+        // More bass between our beats than on them: either we read every other beat (the
+        // classic drum & bass octave error) or the tracker followed the off-beats (a
+        // four-on-the-floor kick under syncopated snares). Half a beat later, a phase error
+        // shows the bass squarely on the beats and little of anything between them.
+        let half = (30.0 * fps / t.bpm).round() as usize;
+        let shifted: Vec<usize> = beats
+            .iter()
+            .map(|b| b + half)
+            .filter(|b| *b < low.len())
+            .collect();
+        let phase_error = tempo::offbeat_ratio(&low, &shifted, fps) < 0.3
+            && tempo::offbeat_ratio(&onsets, &shifted, fps) < 0.8;
+        if phase_error {
+            beats = shifted;
+        } else {
+            t.bpm *= 2.0;
+            beats = tempo::track_beats(&onsets, fps, t.bpm);
+        }
     }
     Rhythm {
         spec,

@@ -38,9 +38,9 @@ impl Biquad {
         gain_db: f32,
         channels: usize,
     ) -> Self {
-        let a = 10f32.powf(gain_db / 40.0);
+        let a = libm::powf(10.0, gain_db / 40.0);
         let w0 = 2.0 * std::f32::consts::PI * freq / sample_rate;
-        let (sin, cos) = w0.sin_cos();
+        let (sin, cos) = libm::sincosf(w0);
         let alpha = sin / (2.0 * q);
         let (b0, b1, b2, a0, a1, a2) = match kind {
             FilterKind::Peak => (

@@ -52,7 +52,7 @@ impl Compressor {
             if ms <= 0.0 {
                 0.0
             } else {
-                (-(SUB as f32) / (ms * 0.001 * sample_rate)).exp()
+                libm::expf(-(SUB as f32) / (ms * 0.001 * sample_rate))
             }
         };
         Compressor {
@@ -171,9 +171,9 @@ fn tp_kernel() -> [[f32; TP_TAPS]; 3] {
             let sinc = if x.abs() < 1e-6 {
                 1.0
             } else {
-                (std::f32::consts::PI * x).sin() / (std::f32::consts::PI * x)
+                libm::sinf(std::f32::consts::PI * x) / (std::f32::consts::PI * x)
             };
-            let w = 0.5 + 0.5 * (std::f32::consts::PI * x / 4.5).cos();
+            let w = 0.5 + 0.5 * libm::cosf(std::f32::consts::PI * x / 4.5);
             *v = sinc * w;
         }
     }
@@ -223,7 +223,7 @@ impl Limiter {
         Limiter {
             ceiling: db_to_gain(ceiling_db),
             look,
-            release: (-1.0 / (release_ms * 0.001 * sample_rate)).exp(),
+            release: libm::expf(-1.0 / (release_ms * 0.001 * sample_rate)),
             true_peak,
             kernel: tp_kernel(),
             delay: vec![vec![0.0; delay_len]; channels],

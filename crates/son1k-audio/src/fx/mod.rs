@@ -32,12 +32,12 @@ pub trait Effect: Send {
 
 /// Converts decibels to a linear factor.
 pub fn db_to_gain(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
+    libm::powf(10.0, db / 20.0)
 }
 
 /// Converts a linear factor to decibels (−inf for 0).
 pub fn gain_to_db(g: f32) -> f32 {
-    20.0 * g.abs().log10()
+    20.0 * libm::log10f(g.abs())
 }
 
 /// 20·log10(2): decibels per doubling.

@@ -39,8 +39,8 @@ impl Pan {
     pub fn new(position: f32) -> Self {
         let theta = (position.clamp(-1.0, 1.0) + 1.0) * std::f32::consts::FRAC_PI_4;
         Pan {
-            l: theta.cos(),
-            r: theta.sin(),
+            l: libm::cosf(theta),
+            r: libm::sinf(theta),
         }
     }
 
@@ -80,7 +80,7 @@ impl Saturation {
             drive,
             mix,
             // Full scale stays full scale; quieter signals gain level as the curve compresses.
-            norm: 1.0 / drive.tanh(),
+            norm: 1.0 / libm::tanhf(drive),
         }
     }
 }
@@ -89,7 +89,7 @@ impl Effect for Saturation {
     fn process(&mut self, block: &mut [&mut [f32]]) {
         for ch in block.iter_mut() {
             for s in ch.iter_mut() {
-                let wet = (*s * self.drive).tanh() * self.norm;
+                let wet = libm::tanhf(*s * self.drive) * self.norm;
                 *s = *s + self.mix * (wet - *s);
             }
         }

@@ -1,0 +1,343 @@
+//! Mixing and mastering with the son1k-audio effects, shaped by the knobs.
+//!
+//! - **Expressivity** tilts the spectrum (darker below 50, brighter above) and sets the drive.
+//! - **Garage** goes from pristine through analog warmth and tape (wow and flutter) to lo-fi
+//!   (band limits, hiss, small room) and, at the top, heavy distortion and noise.
+//! - **Trash** adds saturation and harder compression; at the very top, bit reduction and noise.
+//!
+//! The master is brought to a loudness target measured with a deterministic BS.1770 meter, then a
+//! true-peak limiter holds −1 dBTP.
+
+use son1k_audio::fx::{Chain, Effect, FilterKind, FxSpec};
+use son1k_audio::AudioBuffer;
+use son1k_core::Knobs;
+
+use crate::dsp::sin_turns;
+use crate::score::Role;
+use crate::synth::Stereo;
+use crate::ComposeError;
+
+/// Processing block size (frames).
+const BLOCK: usize = 1024;
+
+fn run_chain(specs: &[FxSpec], st: &mut Stereo, sr: u32) -> Result<(), ComposeError> {
+    if specs.is_empty() {
+        return Ok(());
+    }
+    let mut chain = Chain::build(specs, sr, 2)?;
+    let latency = chain.latency();
+    let frames = st[0].len();
+    // Feed `latency` frames of silence after the end and drop as many from the start, so
+    // look-ahead effects keep the stem aligned.
+    let [l, r] = st;
+    l.resize(frames + latency, 0.0);
+    r.resize(frames + latency, 0.0);
+    let mut pos = 0;
+    while pos < frames + latency {
+        let end = (pos + BLOCK).min(frames + latency);
+        let mut block = [&mut l[pos..end], &mut r[pos..end]];
+        chain.process(&mut block);
+        pos = end;
+    }
+    l.drain(..latency);
+    r.drain(..latency);
+    Ok(())
+}
+
+/// The effects on one stem before it reaches the bus.
+pub fn stem_chain(role: Role, knobs: &Knobs) -> Vec<FxSpec> {
+    let t = knobs.trash as f32 / 100.0;
+    match role {
+        Role::Drums => vec![FxSpec::Compressor {
+            threshold_db: -16.0 - 8.0 * t,
+            ratio: 3.0 + 4.0 * t,
+            attack_ms: 8.0,
+            release_ms: 90.0,
+            makeup_db: 2.0 + 3.0 * t,
+        }],
+        Role::Bass => vec![FxSpec::Eq {
+            kind: FilterKind::HighPass,
+            freq: 30.0,
+            q: std::f32::consts::FRAC_1_SQRT_2,
+            gain_db: 0.0,
+        }],
+        Role::Keys | Role::Pad | Role::Lead | Role::Vocal => vec![FxSpec::Eq {
+            kind: FilterKind::HighPass,
+            freq: 140.0,
+            q: std::f32::consts::FRAC_1_SQRT_2,
+            gain_db: 0.0,
+        }],
+    }
+}
+
+/// Processes a stem in place.
+pub fn process_stem(
+    st: &mut Stereo,
+    role: Role,
+    knobs: &Knobs,
+    sr: u32,
+) -> Result<(), ComposeError> {
+    run_chain(&stem_chain(role, knobs), st, sr)
+}
+
+/// How much of each role goes to the reverb.
+pub fn reverb_send(role: Role) -> f32 {
+    match role {
+        Role::Drums => 0.08,
+        Role::Bass => 0.0,
+        Role::Keys => 0.3,
+        Role::Pad => 0.45,
+        Role::Lead => 0.3,
+        Role::Vocal => 0.35,
+    }
+}
+
+/// The bus chain the knobs build (Garage, Trash, Expressivity tilt, glue compression).
+pub fn master_chain(knobs: &Knobs, mood: u8, seed: u64) -> Vec<FxSpec> {
+    let e = mood as f32 / 100.0;
+    let g = knobs.garage as f32 / 100.0;
+    let t = knobs.trash as f32 / 100.0;
+    let mut fx = Vec::new();
+    // Garage: warmth → tape → lo-fi → destroyed.
+    if g > 0.1 {
+        fx.push(FxSpec::Saturation {
+            drive_db: 3.0 + 10.0 * g,
+            mix: (0.25 + 0.6 * g).min(1.0),
+        });
+    }
+    if g > 0.3 {
+        fx.push(FxSpec::Eq {
+            kind: FilterKind::HighShelf,
+            freq: 7000.0,
+            q: std::f32::consts::FRAC_1_SQRT_2,
+            gain_db: -3.0 - 6.0 * (g - 0.3),
+        });
+    }
+    if g > 0.55 {
+        let x = (g - 0.55) / 0.45;
+        fx.push(FxSpec::Eq {
+            kind: FilterKind::LowPass,
+            freq: 11_000.0 - 8_000.0 * x,
+            q: 0.8,
+            gain_db: 0.0,
+        });
+        fx.push(FxSpec::Eq {
+            kind: FilterKind::HighPass,
+            freq: 60.0 + 200.0 * x,
+            q: std::f32::consts::FRAC_1_SQRT_2,
+            gain_db: 0.0,
+        });
+        fx.push(FxSpec::Noise {
+            level_db: -62.0 + 26.0 * x,
+            pink: true,
+            seed: seed ^ 0x9a7a,
+        });
+        fx.push(FxSpec::Reverb {
+            room: 0.15,
+            damping: 0.7,
+            wet: 0.12 + 0.1 * x,
+        });
+    }
+    // Trash: saturation and aggression.
+    if t > 0.05 {
+        fx.push(FxSpec::Saturation {
+            drive_db: 2.0 + 22.0 * t,
+            mix: (0.2 + 0.8 * t).min(1.0),
+        });
+    }
+    if t > 0.85 || g > 0.92 {
+        let x = ((t - 0.85).max(g - 0.92) / 0.15).clamp(0.0, 1.0);
+        fx.push(FxSpec::Bitcrusher {
+            bits: (11.0 - 5.0 * x) as u32,
+            downsample: 1 + (2.0 * x) as u32,
+        });
+        fx.push(FxSpec::Noise {
+            level_db: -48.0 + 12.0 * x,
+            pink: false,
+            seed: seed ^ 0x7a54,
+        });
+    }
+    // Expressivity: spectral tilt (neutral at 50).
+    let tilt = (e - 0.5) * 8.0;
+    if tilt.abs() > 0.05 {
+        fx.push(FxSpec::Eq {
+            kind: FilterKind::HighShelf,
+            freq: 3500.0,
+            q: std::f32::consts::FRAC_1_SQRT_2,
+            gain_db: tilt,
+        });
+        fx.push(FxSpec::Eq {
+            kind: FilterKind::LowShelf,
+            freq: 180.0,
+            q: std::f32::consts::FRAC_1_SQRT_2,
+            gain_db: -tilt * 0.4,
+        });
+    }
+    // Glue: harder with Trash.
+    fx.push(FxSpec::Compressor {
+        threshold_db: -14.0 - 12.0 * t,
+        ratio: 1.8 + 6.0 * t,
+        attack_ms: 15.0,
+        release_ms: 150.0,
+        makeup_db: 0.0,
+    });
+    fx
+}
+
+/// Tape wow and flutter: a slowly modulated delay (linear interpolation).
+pub fn wow_flutter(st: &mut Stereo, depth: f32, sr: u32) {
+    if depth <= 0.0 {
+        return;
+    }
+    let srf = sr as f32;
+    let max_delay = (0.006 * srf) as usize + 4;
+    let base = max_delay as f32 * 0.5;
+    let wow = 0.55 / srf;
+    let flutter = 6.5 / srf;
+    let swing = depth * base * 0.8;
+    for ch in st.iter_mut() {
+        let src = ch.clone();
+        for (i, out) in ch.iter_mut().enumerate() {
+            let m = 0.8 * sin_turns(i as f32 * wow) + 0.2 * sin_turns(i as f32 * flutter);
+            let d = base + swing * m;
+            let pos = i as f32 - d;
+            if pos < 0.0 {
+                *out = 0.0;
+                continue;
+            }
+            let k = pos as usize;
+            let frac = pos - k as f32;
+            let a = src[k];
+            let b = src.get(k + 1).copied().unwrap_or(a);
+            *out = a + (b - a) * frac;
+        }
+    }
+}
+
+/// Integrated loudness (BS.1770: K-weighting, 400 ms blocks, absolute and relative gates),
+/// computed with platform-independent maths. `None` for silence.
+pub fn loudness_lufs(st: &Stereo, sr: u32) -> Result<Option<f64>, ComposeError> {
+    let mut k = [st[0].clone(), st[1].clone()];
+    run_chain(
+        &[
+            FxSpec::Eq {
+                kind: FilterKind::HighShelf,
+                freq: 1681.0,
+                q: std::f32::consts::FRAC_1_SQRT_2,
+                gain_db: 4.0,
+            },
+            FxSpec::Eq {
+                kind: FilterKind::HighPass,
+                freq: 38.0,
+                q: 0.5,
+                gain_db: 0.0,
+            },
+        ],
+        &mut k,
+        sr,
+    )?;
+    let block = (0.4 * sr as f64) as usize;
+    let hop = block / 4;
+    let frames = k[0].len();
+    if frames < block {
+        return Ok(None);
+    }
+    let mut powers = Vec::new();
+    let mut start = 0;
+    while start + block <= frames {
+        let mut sum = 0.0f64;
+        for ch in &k {
+            for &x in &ch[start..start + block] {
+                sum += (x as f64) * (x as f64);
+            }
+        }
+        powers.push(sum / block as f64);
+        start += hop;
+    }
+    let lufs = |p: f64| -0.691 + 10.0 * libm::log10(p.max(1e-30));
+    let above: Vec<f64> = powers
+        .iter()
+        .copied()
+        .filter(|p| lufs(*p) > -70.0)
+        .collect();
+    if above.is_empty() {
+        return Ok(None);
+    }
+    let mean = above.iter().sum::<f64>() / above.len() as f64;
+    let rel = lufs(mean) - 10.0;
+    let gated: Vec<f64> = above.into_iter().filter(|p| lufs(*p) > rel).collect();
+    if gated.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(lufs(gated.iter().sum::<f64>() / gated.len() as f64)))
+}
+
+/// The loudness the master aims for: louder and denser with Trash.
+pub fn target_lufs(knobs: &Knobs) -> f64 {
+    -14.0 + 4.0 * knobs.trash as f64 / 100.0
+}
+
+/// Masters the bus in place: knob chain, loudness, true-peak limiting at −1 dBTP.
+pub fn master(
+    st: &mut Stereo,
+    knobs: &Knobs,
+    mood: u8,
+    sr: u32,
+    seed: u64,
+) -> Result<(), ComposeError> {
+    let g = knobs.garage as f32 / 100.0;
+    if g > 0.35 {
+        wow_flutter(st, (g - 0.35) / 0.65, sr);
+    }
+    run_chain(&master_chain(knobs, mood, seed), st, sr)?;
+    if let Some(lufs) = loudness_lufs(st, sr)? {
+        let gain = libm::pow(10.0, (target_lufs(knobs) - lufs) / 20.0) as f32;
+        for ch in st.iter_mut() {
+            for x in ch.iter_mut() {
+                *x *= gain;
+            }
+        }
+    }
+    run_chain(
+        &[FxSpec::Limiter {
+            ceiling_db: -1.0,
+            release_ms: 60.0,
+            true_peak: true,
+        }],
+        st,
+        sr,
+    )
+}
+
+/// Reverb return for the send bus (long room, no dry signal).
+pub fn reverb_return(send: &mut Stereo, mood: u8, sr: u32) -> Result<(), ComposeError> {
+    let e = mood as f32 / 100.0;
+    let dry = [send[0].clone(), send[1].clone()];
+    run_chain(
+        &[FxSpec::Reverb {
+            room: 0.55 + 0.25 * (1.0 - e),
+            damping: 0.5,
+            wet: 1.0,
+        }],
+        send,
+        sr,
+    )?;
+    // The room effect keeps half the dry signal at full wet: take it out again.
+    for (ch, d) in send.iter_mut().zip(dry.iter()) {
+        for (x, y) in ch.iter_mut().zip(d.iter()) {
+            *x -= 0.5 * y;
+        }
+    }
+    Ok(())
+}
+
+/// Wraps a stereo pair as an [`AudioBuffer`].
+pub fn to_buffer(st: Stereo, sr: u32) -> Result<AudioBuffer, ComposeError> {
+    let [l, r] = st;
+    Ok(AudioBuffer::new(sr, vec![l, r])?)
+}
+
+/// Silence-safe check that an effect chain builds (used by tests and the engine's self-check).
+pub fn chain_builds(specs: &[FxSpec], sr: u32) -> bool {
+    specs.iter().all(|s| s.build(sr, 2).is_ok())
+}
