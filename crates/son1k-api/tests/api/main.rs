@@ -1,0 +1,10 @@
+//! Black-box tests of the hosted API over HTTP.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod auth;
+mod basics;
+mod helpers;
+mod leases;
+mod pool;
+mod stripe;
+mod usage;
