@@ -142,7 +142,8 @@ pub fn verify_access(key: &[u8; 32], token: &str, now: i64) -> Result<String, Au
     let sig = B64.decode(sig).map_err(|_| AuthError::InvalidToken)?;
     let mut mac = hmac_of(key);
     mac.update(payload.as_bytes());
-    mac.verify_slice(&sig).map_err(|_| AuthError::InvalidToken)?;
+    mac.verify_slice(&sig)
+        .map_err(|_| AuthError::InvalidToken)?;
     let bytes = B64.decode(payload).map_err(|_| AuthError::InvalidToken)?;
     let claims: Claims = serde_json::from_slice(&bytes).map_err(|_| AuthError::InvalidToken)?;
     if claims.typ != "access" || claims.exp <= now {
@@ -353,7 +354,10 @@ pub async fn signup(
     if inserted == 0 {
         return Err(AuthError::EmailTaken);
     }
-    Ok((StatusCode::CREATED, axum::Json(issue_tokens(&state, &id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(issue_tokens(&state, &id).await?),
+    ))
 }
 
 /// Counts one login attempt for `email`; refuses once the window's budget is spent.
@@ -455,7 +459,10 @@ pub async fn logout(
 /// The caller's account.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<Me>, AuthError> {
+pub async fn me(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<axum::Json<Me>, AuthError> {
     let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
         .bind(&user.id)
         .fetch_optional(&state.db.pool)

@@ -100,10 +100,7 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(WriteTx {
-            tx,
-            _guard: guard,
-        })
+        Ok(WriteTx { tx, _guard: guard })
     }
 
     /// Runs the migrations that have not run yet. Safe to call from several instances at once
@@ -129,7 +126,11 @@ impl Db {
             if version <= current {
                 continue;
             }
-            for statement in migration.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            for statement in migration
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 sqlx::query(sqlx::AssertSqlSafe(statement))
                     .execute(&mut **tx)
                     .await?;

@@ -210,4 +210,3 @@ pub async fn method_not_allowed() -> Response {
         "this route does not accept that method; see /docs",
     )
 }
-

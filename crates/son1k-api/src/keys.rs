@@ -28,7 +28,9 @@ pub fn parse_seed(text: &str) -> anyhow::Result<[u8; 32]> {
         base64::engine::general_purpose::STANDARD
             .decode(text)
             .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text))
-            .map_err(|_| anyhow::anyhow!("SON1K_LEASE_KEY must be a 32-byte seed in hex or base64"))?
+            .map_err(|_| {
+                anyhow::anyhow!("SON1K_LEASE_KEY must be a 32-byte seed in hex or base64")
+            })?
     };
     bytes
         .try_into()

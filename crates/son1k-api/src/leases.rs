@@ -127,7 +127,9 @@ pub fn verify_lease(
     now: i64,
 ) -> Result<LeasePayload, LeaseError> {
     let bytes = B64.decode(lease).map_err(|_| LeaseError::BadSignature)?;
-    let sig = B64.decode(signature).map_err(|_| LeaseError::BadSignature)?;
+    let sig = B64
+        .decode(signature)
+        .map_err(|_| LeaseError::BadSignature)?;
     let sig = Signature::from_slice(&sig).map_err(|_| LeaseError::BadSignature)?;
     public_key
         .verify(&bytes, &sig)

@@ -52,7 +52,10 @@ impl AppState {
     /// loads the keys.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.home).map_err(|e| {
-            anyhow::anyhow!("cannot create the data folder {}: {e}", config.home.display())
+            anyhow::anyhow!(
+                "cannot create the data folder {}: {e}",
+                config.home.display()
+            )
         })?;
         let url = match &config.database_url {
             Some(url) => url.clone(),
@@ -153,7 +156,9 @@ pub fn router(state: AppState) -> Router {
 /// `/health`: 200 when the database answers.
 #[utoipa::path(get, path = "/health", tag = "meta",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+pub async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
     let ok = sqlx::query_scalar::<_, i64>("SELECT 1")
         .fetch_one(&state.db.pool)
         .await

@@ -126,7 +126,7 @@ pub fn render_landing(lang: &str) -> String {
         ));
     }
     format!(
-        r#"<!doctype html>
+        r##"<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Son1k Studio</title>
 <style>
@@ -145,7 +145,7 @@ nav{{text-align:right}}
 <section id="features"><h2>{features_title}</h2><ul class="grid">{features}</ul></section>
 <section id="pricing"><h2>{pricing}</h2><ul class="grid">{cards}</ul><p>{pool_note}</p></section>
 <footer><section><a href="/docs">API</a></section></footer>
-</body></html>"#,
+</body></html>"##,
         lang = t.lang,
         other = t.other.0,
         other_name = t.other.1,

@@ -175,12 +175,14 @@ fn item_of(r: ItemRow) -> PoolItem {
     }
 }
 
-const ITEM_COLUMNS: &str = "p.id, p.contributor_id, p.title, p.genre, p.quality, p.points, p.created_at, \
+const ITEM_COLUMNS: &str =
+    "p.id, p.contributor_id, p.title, p.genre, p.quality, p.points, p.created_at, \
      (SELECT COUNT(*) FROM pool_likes l WHERE l.item_id = p.id), \
      (SELECT COUNT(*) FROM pool_plays q WHERE q.item_id = p.id)";
 
 async fn load_item(state: &AppState, id: &str) -> Result<PoolItem, PoolError> {
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM pool_items p WHERE p.id = $1 AND p.withdrawn = 0");
+    let sql =
+        format!("SELECT {ITEM_COLUMNS} FROM pool_items p WHERE p.id = $1 AND p.withdrawn = 0");
     let row: Option<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&state.db.pool)

@@ -162,7 +162,10 @@ pub async fn webhook(
         serde_json::from_slice(&body).map_err(|e| WebhookError::BadEvent(e.to_string()))?;
     let id = str_at(&event, "/id").ok_or_else(|| WebhookError::BadEvent("no id".into()))?;
     let kind = str_at(&event, "/type").ok_or_else(|| WebhookError::BadEvent("no type".into()))?;
-    let created = event.get("created").and_then(Value::as_i64).unwrap_or_else(now);
+    let created = event
+        .get("created")
+        .and_then(Value::as_i64)
+        .unwrap_or_else(now);
     let object = event
         .pointer("/data/object")
         .cloned()
@@ -303,7 +306,8 @@ async fn apply(
 ) -> Result<bool, sqlx::Error> {
     match kind {
         "checkout.session.completed" => {
-            let user = str_at(obj, "/client_reference_id").or_else(|| str_at(obj, "/metadata/user_id"));
+            let user =
+                str_at(obj, "/client_reference_id").or_else(|| str_at(obj, "/metadata/user_id"));
             let customer = id_of(obj, "customer");
             if let (Some(u), Some(c)) = (&user, &customer) {
                 sqlx::query("UPDATE users SET stripe_customer_id = $2 WHERE id = $1")
@@ -378,9 +382,8 @@ async fn apply(
             Ok(true)
         }
         "invoice.paid" | "invoice.payment_failed" => {
-            let sub = id_of(obj, "subscription").or_else(|| {
-                str_at(obj, "/parent/subscription_details/subscription")
-            });
+            let sub = id_of(obj, "subscription")
+                .or_else(|| str_at(obj, "/parent/subscription_details/subscription"));
             let Some(sub) = sub else { return Ok(false) };
             let customer = id_of(obj, "customer");
             let user = user_for_customer(tx, customer.as_deref()).await?;

@@ -60,7 +60,7 @@ impl ApiError for TiersError {
 crate::impl_api_error!(TiersError);
 
 /// One row of the pricing table.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TierRow {
     /// `FREE`, `CREATOR`, `PRO` or `STUDIO`.
     pub tier: String,
@@ -147,9 +147,12 @@ fn utc_month(t: i64) -> (i64, i64) {
     (first.unix_timestamp(), next)
 }
 
+/// tier, status, period start, period end.
+type SubRow = (Option<String>, String, Option<i64>, Option<i64>);
+
 /// Works out the caller's tier and counting period at `now`.
 pub async fn entitlement(db: &Db, user_id: &str, now: i64) -> Result<Entitlement, sqlx::Error> {
-    let rows: Vec<(Option<String>, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<SubRow> = sqlx::query_as(
         "SELECT tier, status, period_start, period_end FROM subscriptions \
          WHERE user_id = $1 AND status IN ('active', 'trialing') AND tier IS NOT NULL",
     )
@@ -192,12 +195,13 @@ pub async fn entitlement(db: &Db, user_id: &str, now: i64) -> Result<Entitlement
 
 /// Generations counted in the caller's current period.
 pub async fn used_in_period(db: &Db, user_id: &str, key: &str) -> Result<i64, sqlx::Error> {
-    let used: Option<i64> =
-        sqlx::query_scalar("SELECT used FROM usage_counters WHERE user_id = $1 AND period_key = $2")
-            .bind(user_id)
-            .bind(key)
-            .fetch_optional(&db.pool)
-            .await?;
+    let used: Option<i64> = sqlx::query_scalar(
+        "SELECT used FROM usage_counters WHERE user_id = $1 AND period_key = $2",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(used.unwrap_or(0))
 }
 

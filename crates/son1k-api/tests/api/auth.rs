@@ -10,16 +10,28 @@ async fn signup_login_and_me() {
     assert_eq!(me["tier"], "FREE");
 
     let res = app
-        .post("/api/auth/signup", None, json!({"email": u.email.to_uppercase(), "password": "another password"}))
+        .post(
+            "/api/auth/signup",
+            None,
+            json!({"email": u.email.to_uppercase(), "password": "another password"}),
+        )
         .await;
     assert_eq!(res.status(), 409);
 
     let ok = app
-        .post("/api/auth/login", None, json!({"email": u.email, "password": "correct horse battery"}))
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"email": u.email, "password": "correct horse battery"}),
+        )
         .await;
     assert_eq!(ok.status(), 200);
     let bad = app
-        .post("/api/auth/login", None, json!({"email": u.email, "password": "wrong password"}))
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"email": u.email, "password": "wrong password"}),
+        )
         .await;
     assert_eq!(bad.status(), 401);
     assert_eq!(json(bad).await["error"]["code"], "invalid_credentials");
@@ -29,11 +41,19 @@ async fn signup_login_and_me() {
 async fn weak_input_is_refused() {
     let app = TestApp::spawn().await;
     let res = app
-        .post("/api/auth/signup", None, json!({"email": "not-an-email", "password": "long enough"}))
+        .post(
+            "/api/auth/signup",
+            None,
+            json!({"email": "not-an-email", "password": "long enough"}),
+        )
         .await;
     assert_eq!(res.status(), 422);
     let res = app
-        .post("/api/auth/signup", None, json!({"email": "a@example.com", "password": "short"}))
+        .post(
+            "/api/auth/signup",
+            None,
+            json!({"email": "a@example.com", "password": "short"}),
+        )
         .await;
     assert_eq!(res.status(), 422);
 }
@@ -44,13 +64,21 @@ async fn login_is_rate_limited_per_account() {
     let u = app.signup().await;
     for _ in 0..3 {
         let res = app
-            .post("/api/auth/login", None, json!({"email": u.email, "password": "wrong password"}))
+            .post(
+                "/api/auth/login",
+                None,
+                json!({"email": u.email, "password": "wrong password"}),
+            )
             .await;
         assert_eq!(res.status(), 401);
     }
     // Even the right password is refused until the window passes.
     let res = app
-        .post("/api/auth/login", None, json!({"email": u.email, "password": "correct horse battery"}))
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"email": u.email, "password": "correct horse battery"}),
+        )
         .await;
     assert_eq!(res.status(), 429);
     assert!(res.headers().get("retry-after").is_some());
@@ -61,11 +89,23 @@ async fn login_is_rate_limited_per_account() {
 async fn refresh_tokens_rotate_and_work_once() {
     let app = TestApp::spawn().await;
     let u = app.signup().await;
-    let res = app.post("/api/auth/refresh", None, json!({"refresh_token": u.refresh})).await;
+    let res = app
+        .post(
+            "/api/auth/refresh",
+            None,
+            json!({"refresh_token": u.refresh}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let v = json(res).await;
     assert_ne!(v["refresh_token"], u.refresh.as_str());
-    let again = app.post("/api/auth/refresh", None, json!({"refresh_token": u.refresh})).await;
+    let again = app
+        .post(
+            "/api/auth/refresh",
+            None,
+            json!({"refresh_token": u.refresh}),
+        )
+        .await;
     assert_eq!(again.status(), 401);
     let token = v["access_token"].as_str().unwrap();
     assert_eq!(app.get("/api/auth/me", Some(token)).await.status(), 200);
@@ -90,7 +130,12 @@ async fn forged_and_missing_tokens_are_401() {
     let keys = son1k_api::Keys::from_seed([1; 32]);
     let old = son1k_api::auth::issue_access(&keys.token, "u", now() - 3600);
     assert!(son1k_api::auth::verify_access(&keys.token, &old, now()).is_err());
-    assert!(son1k_api::auth::verify_access(&keys.token, &son1k_api::auth::issue_access(&keys.token, "u", now()), now()).is_ok());
+    assert!(son1k_api::auth::verify_access(
+        &keys.token,
+        &son1k_api::auth::issue_access(&keys.token, "u", now()),
+        now()
+    )
+    .is_ok());
 }
 
 #[tokio::test]
@@ -98,12 +143,16 @@ async fn limits_of_another_user_are_forbidden() {
     let app = TestApp::spawn().await;
     let a = app.signup().await;
     let b = app.signup().await;
-    let own = app.get(&format!("/api/tiers/limits/{}", a.id), Some(&a.token)).await;
+    let own = app
+        .get(&format!("/api/tiers/limits/{}", a.id), Some(&a.token))
+        .await;
     assert_eq!(own.status(), 200);
     let v = json(own).await;
     assert_eq!(v["limits"]["tier"], "FREE");
     assert_eq!(v["remaining"], 3);
-    let other = app.get(&format!("/api/tiers/limits/{}", b.id), Some(&a.token)).await;
+    let other = app
+        .get(&format!("/api/tiers/limits/{}", b.id), Some(&a.token))
+        .await;
     assert_eq!(other.status(), 403);
     assert_eq!(json(other).await["error"]["code"], "forbidden");
     let anon = app.get(&format!("/api/tiers/limits/{}", a.id), None).await;
@@ -139,11 +188,24 @@ async fn every_user_route_needs_a_token() {
 async fn deleting_the_account_removes_it() {
     let app = TestApp::spawn().await;
     let u = app.signup().await;
-    assert_eq!(app.delete("/api/account", Some(&u.token)).await.status(), 204);
+    assert_eq!(
+        app.delete("/api/account", Some(&u.token)).await.status(),
+        204
+    );
     let res = app
-        .post("/api/auth/login", None, json!({"email": u.email, "password": "correct horse battery"}))
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"email": u.email, "password": "correct horse battery"}),
+        )
         .await;
     assert_eq!(res.status(), 401);
-    let res = app.post("/api/auth/refresh", None, json!({"refresh_token": u.refresh})).await;
+    let res = app
+        .post(
+            "/api/auth/refresh",
+            None,
+            json!({"refresh_token": u.refresh}),
+        )
+        .await;
     assert_eq!(res.status(), 401);
 }

@@ -32,19 +32,27 @@ async fn malformed_bodies_are_4xx_with_a_code_never_500() {
         }
         r.send()
     };
-    let res = send(b"{not json".to_vec(), Some("application/json")).await.unwrap();
+    let res = send(b"{not json".to_vec(), Some("application/json"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(json(res).await["error"]["code"], "invalid_json");
 
-    let res = send(br#"{"email": 5, "password": []}"#.to_vec(), Some("application/json"))
-        .await
-        .unwrap();
+    let res = send(
+        br#"{"email": 5, "password": []}"#.to_vec(),
+        Some("application/json"),
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), 422);
     assert_eq!(json(res).await["error"]["code"], "invalid_body");
 
-    let res = send(br#"{"email":"a@b.co","password":"12345678"}"#.to_vec(), None)
-        .await
-        .unwrap();
+    let res = send(
+        br#"{"email":"a@b.co","password":"12345678"}"#.to_vec(),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), 415);
 
     let mut big = br#"{"email":""#.to_vec();
@@ -89,7 +97,10 @@ async fn openapi_lists_every_original_path_and_docs_work_offline() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("/openapi.json"));
-    assert!(!html.contains("<script src"), "the docs page must not load remote scripts");
+    assert!(
+        !html.contains("<script src"),
+        "the docs page must not load remote scripts"
+    );
     assert!(!html.contains("https://"));
 }
 

@@ -30,12 +30,17 @@ pub async fn fresh_db_url() -> Option<String> {
     let admin = std::env::var("SON1K_TEST_POSTGRES").ok()?;
     sqlx::any::install_default_drivers();
     let name = format!("son1k_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect to postgres");
+    let mut conn = sqlx::AnyConnection::connect(&admin)
+        .await
+        .expect("connect to postgres");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
         .expect("create test database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .unwrap_or(admin);
     Some(format!("{base}/{name}"))
 }
 
@@ -55,7 +60,9 @@ impl TestApp {
 
     pub async fn start(config: Config, home: tempfile::TempDir) -> TestApp {
         let state = AppState::open(config).await.expect("open state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(son1k_api::serve(state, listener, async move {
@@ -180,13 +187,16 @@ pub async fn json(res: reqwest::Response) -> Value {
 /// A stand-in for Stripe's API on loopback: records form posts to /v1/checkout/sessions.
 pub struct FakeStripe {
     pub base: String,
-    pub requests: Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>,
+    pub requests: StripeLog,
 }
+
+/// (Authorization header, form fields) of each request the stand-in received.
+pub type StripeLog = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
 
 pub async fn fake_stripe() -> FakeStripe {
     use axum::extract::State;
     use axum::http::HeaderMap;
-    type Log = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
+    type Log = StripeLog;
     let requests: Log = Arc::default();
     async fn create(
         State(log): State<Log>,
@@ -208,13 +218,17 @@ pub async fn fake_stripe() -> FakeStripe {
             )
                 .into_response();
         }
-        axum::Json(json!({"id": "cs_test_1", "url": "https://checkout.stripe.test/c/pay/cs_test_1"}))
-            .into_response()
+        axum::Json(
+            json!({"id": "cs_test_1", "url": "https://checkout.stripe.test/c/pay/cs_test_1"}),
+        )
+        .into_response()
     }
     let app = axum::Router::new()
         .route("/v1/checkout/sessions", axum::routing::post(create))
         .with_state(requests.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, app).await });
     FakeStripe {

@@ -5,7 +5,11 @@ use serde_json::{json, Value};
 
 async fn public_key(app: &TestApp) -> ed25519_dalek::VerifyingKey {
     let v = json(app.get("/api/leases/public-key", None).await).await;
-    let bytes: [u8; 32] = B64.decode(v["public_key"].as_str().unwrap()).unwrap().try_into().unwrap();
+    let bytes: [u8; 32] = B64
+        .decode(v["public_key"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
     ed25519_dalek::VerifyingKey::from_bytes(&bytes).unwrap()
 }
 
@@ -13,8 +17,19 @@ async fn public_key(app: &TestApp) -> ed25519_dalek::VerifyingKey {
 async fn a_lease_verifies_and_any_tampering_breaks_it() {
     let app = TestApp::spawn().await;
     let u = app.signup().await;
-    app.post("/api/usage", Some(&u.token), json!({"id": uuid::Uuid::new_v4().to_string()})).await;
-    let res = app.post("/api/leases", Some(&u.token), json!({"device_id": "laptop-1"})).await;
+    app.post(
+        "/api/usage",
+        Some(&u.token),
+        json!({"id": uuid::Uuid::new_v4().to_string()}),
+    )
+    .await;
+    let res = app
+        .post(
+            "/api/leases",
+            Some(&u.token),
+            json!({"device_id": "laptop-1"}),
+        )
+        .await;
     assert_eq!(res.status(), 201);
     let v: Value = json(res).await;
     let key = public_key(&app).await;
@@ -32,13 +47,19 @@ async fn a_lease_verifies_and_any_tampering_breaks_it() {
     for i in 0..bytes.len() {
         let mut t = bytes.clone();
         t[i] ^= 0x01;
-        assert!(son1k_api::leases::verify_lease(&key, &B64.encode(&t), sig, now()).is_err(), "payload byte {i}");
+        assert!(
+            son1k_api::leases::verify_lease(&key, &B64.encode(&t), sig, now()).is_err(),
+            "payload byte {i}"
+        );
     }
     let sig_bytes = B64.decode(sig).unwrap();
     for i in 0..sig_bytes.len() {
         let mut t = sig_bytes.clone();
         t[i] ^= 0x80;
-        assert!(son1k_api::leases::verify_lease(&key, lease, &B64.encode(&t), now()).is_err(), "signature byte {i}");
+        assert!(
+            son1k_api::leases::verify_lease(&key, lease, &B64.encode(&t), now()).is_err(),
+            "signature byte {i}"
+        );
     }
     // Expired.
     assert!(matches!(
@@ -68,7 +89,9 @@ async fn the_dev_key_persists_across_restarts_and_a_configured_key_wins() {
 async fn lease_input_is_validated() {
     let app = TestApp::spawn().await;
     let u = app.signup().await;
-    let res = app.post("/api/leases", Some(&u.token), json!({"device_id": ""})).await;
+    let res = app
+        .post("/api/leases", Some(&u.token), json!({"device_id": ""}))
+        .await;
     assert_eq!(res.status(), 422);
     let res = app.post("/api/leases", Some(&u.token), json!({})).await;
     assert_eq!(res.status(), 422);
