@@ -9,6 +9,12 @@ async fn health_answers_with_a_request_id() {
     assert!(res.headers().get("x-request-id").is_some());
     let v = json(res).await;
     assert_eq!(v["status"], "ok");
+    let expected = if std::env::var("SON1K_TEST_POSTGRES").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(v["database"], expected);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod auth;
 mod basics;
+mod binary;
 mod helpers;
 mod leases;
 mod pool;
