@@ -494,6 +494,7 @@ pub async fn delete_account(
         "DELETE FROM claim_counters WHERE user_id = $1",
         "DELETE FROM pool_likes WHERE user_id = $1",
         "DELETE FROM pool_plays WHERE user_id = $1",
+        "DELETE FROM analytics_events WHERE user_id = $1",
         "DELETE FROM pool_items WHERE contributor_id = $1",
         "UPDATE subscriptions SET user_id = NULL WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",

@@ -161,7 +161,8 @@ pub fn get_i64(row: &AnyRow, col: &str) -> Result<i64, sqlx::Error> {
 }
 
 /// The schema, one entry per version. Never edit an entry that has shipped; add a new one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
@@ -248,4 +249,16 @@ CREATE TABLE pool_plays (
     item_id TEXT NOT NULL,
     PRIMARY KEY (user_id, item_id)
 )
-"#];
+"#,
+    r#"
+CREATE TABLE analytics_events (
+    user_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    props TEXT,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, id)
+)
+"#,
+];

@@ -7,6 +7,7 @@
 //! Start it with [`serve`] (or the `son1k-api serve` binary). SQLite under `SON1K_HOME` is the
 //! zero-config default; `DATABASE_URL=postgres://…` selects PostgreSQL.
 
+pub mod analytics;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/tiers/checkout", post(tiers::checkout))
         .route("/api/tiers/webhook", post(stripe::webhook))
         .route("/api/usage", post(usage::record))
+        .route("/api/analytics", post(analytics::ingest))
         .route("/api/leases", post(leases::issue))
         .route("/api/leases/public-key", get(leases::public_key))
         .route("/api/community/pool", get(pool::list))

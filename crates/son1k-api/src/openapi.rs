@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, error, leases, pool, stripe, tiers, usage};
+use crate::{analytics, auth, error, leases, pool, stripe, tiers, usage};
 
 struct Bearer;
 
@@ -25,13 +25,13 @@ impl Modify for Bearer {
         crate::pages::landing, crate::health, crate::pages::docs, spec,
         auth::signup, auth::login, auth::refresh, auth::logout, auth::me, auth::delete_account,
         tiers::table, tiers::limits, tiers::checkout, stripe::webhook,
-        usage::record, leases::issue, leases::public_key,
+        usage::record, analytics::ingest, leases::issue, leases::public_key,
         pool::list, pool::claim, pool::withdraw, pool::like, pool::play, pool::ranking,
         pool::policy, pool::selection,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Bearer),
-    tags((name = "auth"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "meta"))
+    tags((name = "auth"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "meta"))
 )]
 pub struct ApiDoc;
 

@@ -1,6 +1,7 @@
 //! Black-box tests of the hosted API over HTTP.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod analytics;
 mod auth;
 mod basics;
 mod binary;
