@@ -1,0 +1,201 @@
+//! Entitlement leases: a signed statement of what a user may do offline until it expires.
+//!
+//! A lease is the JSON [`LeasePayload`] encoded as bytes (sent base64url) plus an Ed25519
+//! signature over exactly those bytes. The desktop app pins the public key
+//! (`GET /api/leases/public-key`) and checks leases with [`verify_lease`]; changing any byte of
+//! the payload or the signature makes the check fail.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{AuthError, AuthUser};
+use crate::db::now;
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::tiers::{self, TierRow};
+use crate::AppState;
+
+/// How long a lease is valid (seconds): 7 days, capped at the end of a paid billing period plus
+/// a day's grace so a cancelled subscription does not live on for long offline.
+pub const LEASE_TTL: i64 = 7 * 24 * 3600;
+
+/// Errors of the lease routes and of [`verify_lease`].
+#[derive(Debug, thiserror::Error)]
+pub enum LeaseError {
+    /// Not signed in.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// A field is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The signature does not match (tampered, or signed by another key).
+    #[error("the lease signature is invalid: the lease was altered or signed by another server")]
+    BadSignature,
+    /// The lease has expired.
+    #[error("the lease expired at {0} (Unix time); go online to renew it")]
+    Expired(i64),
+    /// The database failed.
+    #[error("the database is unavailable; try again shortly")]
+    Db(#[from] sqlx::Error),
+}
+
+impl ApiError for LeaseError {
+    fn status(&self) -> StatusCode {
+        match self {
+            LeaseError::Auth(e) => e.status(),
+            LeaseError::Invalid(_) | LeaseError::BadSignature | LeaseError::Expired(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            LeaseError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            LeaseError::Auth(e) => e.code(),
+            LeaseError::Invalid(_) => "invalid_input",
+            LeaseError::BadSignature => "bad_signature",
+            LeaseError::Expired(_) => "lease_expired",
+            LeaseError::Db(_) => "database_unavailable",
+        }
+    }
+}
+crate::impl_api_error!(LeaseError);
+
+/// What a lease grants. Signed as its JSON bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LeasePayload {
+    /// Format version, 1.
+    pub version: u32,
+    /// The user.
+    pub user_id: String,
+    /// The device the lease was issued to.
+    pub device_id: String,
+    /// Tier and its limits.
+    pub limits: TierRow,
+    /// Generations used in the period when the lease was issued.
+    pub used_at_issue: i64,
+    /// Start of the counting period (Unix seconds).
+    pub period_start: i64,
+    /// End of the counting period.
+    pub period_end: i64,
+    /// When the lease was issued.
+    pub issued_at: i64,
+    /// When it stops being valid.
+    pub expires_at: i64,
+}
+
+/// A signed lease.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Lease {
+    /// The payload's JSON bytes, base64url without padding: this is what is signed.
+    pub lease: String,
+    /// Ed25519 signature of the payload bytes, base64url without padding.
+    pub signature: String,
+    /// The decoded payload, for convenience (not covered by the signature as sent here; verify
+    /// `lease`).
+    pub payload: LeasePayload,
+}
+
+/// The lease-signing public key.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PublicKey {
+    /// Always `ed25519`.
+    pub algorithm: String,
+    /// The 32-byte public key, base64url without padding.
+    pub public_key: String,
+    /// The same key in hex.
+    pub public_key_hex: String,
+}
+
+/// Asks for a lease for one device.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LeaseRequest {
+    /// A stable id of the device, 1 to 128 characters.
+    pub device_id: String,
+}
+
+/// Checks `lease` + `signature` (both base64url, as [`Lease`] carries them) against `public_key`
+/// and returns the payload if it is authentic and not expired at `now`.
+pub fn verify_lease(
+    public_key: &VerifyingKey,
+    lease: &str,
+    signature: &str,
+    now: i64,
+) -> Result<LeasePayload, LeaseError> {
+    let bytes = B64.decode(lease).map_err(|_| LeaseError::BadSignature)?;
+    let sig = B64
+        .decode(signature)
+        .map_err(|_| LeaseError::BadSignature)?;
+    let sig = Signature::from_slice(&sig).map_err(|_| LeaseError::BadSignature)?;
+    public_key
+        .verify(&bytes, &sig)
+        .map_err(|_| LeaseError::BadSignature)?;
+    let payload: LeasePayload =
+        serde_json::from_slice(&bytes).map_err(|_| LeaseError::BadSignature)?;
+    if payload.expires_at <= now {
+        return Err(LeaseError::Expired(payload.expires_at));
+    }
+    Ok(payload)
+}
+
+/// Issues a signed entitlement lease for the caller's device.
+#[utoipa::path(post, path = "/api/leases", tag = "leases", security(("bearer" = [])),
+    request_body = LeaseRequest,
+    responses((status = 201, body = Lease), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn issue(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<LeaseRequest>,
+) -> Result<(StatusCode, axum::Json<Lease>), LeaseError> {
+    let device = body.device_id.trim();
+    if device.is_empty() || device.chars().count() > 128 {
+        return Err(LeaseError::Invalid(
+            "device_id must be 1 to 128 characters".into(),
+        ));
+    }
+    let now = now();
+    let ent = tiers::entitlement(&state.db, &caller.id, now).await?;
+    let used = tiers::used_in_period(&state.db, &caller.id, &ent.period_key).await?;
+    let mut expires = now + LEASE_TTL;
+    if ent.tier.is_paid() {
+        expires = expires.min(ent.period_end + 24 * 3600);
+    }
+    let payload = LeasePayload {
+        version: 1,
+        user_id: caller.id,
+        device_id: device.to_string(),
+        limits: ent.tier.limits().into(),
+        used_at_issue: used,
+        period_start: ent.period_start,
+        period_end: ent.period_end,
+        issued_at: now,
+        expires_at: expires,
+    };
+    let bytes = serde_json::to_vec(&payload)
+        .map_err(|e| LeaseError::Invalid(format!("cannot encode the lease: {e}")))?;
+    let sig = state.keys.lease.sign(&bytes);
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Lease {
+            lease: B64.encode(&bytes),
+            signature: B64.encode(sig.to_bytes()),
+            payload,
+        }),
+    ))
+}
+
+/// The Ed25519 public key that verifies leases.
+#[utoipa::path(get, path = "/api/leases/public-key", tag = "leases",
+    responses((status = 200, body = PublicKey)))]
+pub async fn public_key(State(state): State<AppState>) -> axum::Json<PublicKey> {
+    let key = state.keys.lease.verifying_key().to_bytes();
+    axum::Json(PublicKey {
+        algorithm: "ed25519".into(),
+        public_key: B64.encode(key),
+        public_key_hex: hex::encode(key),
+    })
+}

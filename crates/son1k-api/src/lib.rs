@@ -1,0 +1,208 @@
+//! The Son1k Studio hosted API: accounts, server-enforced tiers, signed entitlement leases,
+//! Stripe checkout and webhook, the community pool, and the landing page.
+//!
+//! It is the thin service the desktop app syncs with; the app works offline without it. It is
+//! not a generation service: songs are made on the user's machine.
+//!
+//! Start it with [`serve`] (or the `son1k-api serve` binary). SQLite under `SON1K_HOME` is the
+//! zero-config default; `DATABASE_URL=postgres://…` selects PostgreSQL.
+
+pub mod analytics;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod keys;
+pub mod leases;
+pub mod openapi;
+pub mod pages;
+pub mod pool;
+pub mod stripe;
+pub mod tiers;
+pub mod usage;
+
+use axum::http::{HeaderName, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{delete, get, post};
+use axum::Router;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use db::Db;
+pub use keys::Keys;
+
+/// Shared state of every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// Signing keys.
+    pub keys: Arc<Keys>,
+    /// HTTP client for Stripe.
+    pub http: reqwest::Client,
+}
+
+impl AppState {
+    /// Opens the database (creating `home` and the SQLite file when needed), runs migrations and
+    /// loads the keys.
+    pub async fn open(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.home).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the data folder {}: {e}",
+                config.home.display()
+            )
+        })?;
+        let url = match &config.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                config.home.join("son1k-api.sqlite3").display()
+            ),
+        };
+        let db = db::connect(&url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&url)))?;
+        db.migrate()
+            .await
+            .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+        let keys = Keys::load(config.lease_key.as_deref(), &config.home)?;
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()?;
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            keys: Arc::new(keys),
+            http,
+        })
+    }
+}
+
+/// Hides the password in a database URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+/// The router with every route and the middleware stack.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let timeout = state.config.request_timeout;
+    Router::new()
+        .route("/", get(pages::landing))
+        .route("/health", get(health))
+        .route("/docs", get(pages::docs))
+        .route("/openapi.json", get(openapi::spec))
+        .route("/api/auth/signup", post(auth::signup))
+        .route("/api/auth/login", post(auth::login))
+        .route("/api/auth/refresh", post(auth::refresh))
+        .route("/api/auth/logout", post(auth::logout))
+        .route("/api/auth/me", get(auth::me))
+        .route("/api/account", delete(auth::delete_account))
+        .route("/api/tiers", get(tiers::table))
+        .route("/api/tiers/limits/{user}", get(tiers::limits))
+        .route("/api/tiers/checkout", post(tiers::checkout))
+        .route("/api/tiers/webhook", post(stripe::webhook))
+        .route("/api/usage", post(usage::record))
+        .route("/api/analytics", post(analytics::ingest))
+        .route("/api/leases", post(leases::issue))
+        .route("/api/leases/public-key", get(leases::public_key))
+        .route("/api/community/pool", get(pool::list))
+        .route("/api/community/pool/claim", post(pool::claim))
+        .route("/api/community/pool/policy", get(pool::policy))
+        .route(
+            "/api/community/pool/selection/{generation_id}",
+            get(pool::selection),
+        )
+        .route("/api/community/pool/{item_id}", delete(pool::withdraw))
+        .route("/api/community/pool/{item_id}/like", post(pool::like))
+        .route("/api/community/pool/{item_id}/play", post(pool::play))
+        .route("/api/community/ranking", get(pool::ranking))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(error::BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            error::error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; it has been logged",
+            )
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// `/health`: 200 when the database answers.
+#[utoipa::path(get, path = "/health", tag = "meta",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    let ok = sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.db.pool)
+        .await
+        .is_ok();
+    let body = Health {
+        status: if ok { "ok" } else { "degraded" }.into(),
+        database: match state.db.backend {
+            db::Backend::Sqlite => "sqlite",
+            db::Backend::Postgres => "postgres",
+        }
+        .into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let code = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, axum::Json(body))
+}
+
+/// Health report.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok` or `degraded`.
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+    /// Server version.
+    pub version: String,
+}
+
+/// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    state.db.pool.close().await;
+    Ok(())
+}

@@ -1,0 +1,557 @@
+//! The community pool: 5% of paid users' generations, picked deterministically from a hash of
+//! the generation id; FREE users claim up to 3 items per UTC day; likes and plays count once per
+//! user; contributors rank by points (standard 1, high 2, ultra 3 per item).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{AuthError, AuthUser};
+use crate::db::now;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
+use crate::{tiers, AppState};
+
+/// Share of paid generations that enter the pool, in basis points (500 = 5%).
+pub const SELECTION_BASIS_POINTS: u64 = 500;
+/// Claims a FREE user may make per UTC day.
+pub const FREE_CLAIMS_PER_DAY: i64 = 3;
+
+/// Whether generation `id` (a UUID, lower-case hyphenated) enters the pool: the first 8 bytes of
+/// SHA-256(`son1k-pool-v1:` + id), read as a big-endian integer, modulo 10 000, below 500.
+pub fn selected(id: &str) -> bool {
+    selection_value(id) < SELECTION_BASIS_POINTS
+}
+
+fn selection_value(id: &str) -> u64 {
+    let digest = Sha256::digest(format!("son1k-pool-v1:{id}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(first) % 10_000
+}
+
+/// Errors of the pool routes.
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    /// Not signed in.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// No such item (or it was withdrawn, or it is not yours to withdraw).
+    #[error("no such pool item")]
+    NotFound,
+    /// Nothing left to claim.
+    #[error("the pool has no item you have not claimed yet; try again later")]
+    Empty,
+    /// The item was claimed by this user before.
+    #[error("you have already claimed this item")]
+    AlreadyClaimed,
+    /// Daily claim limit reached.
+    #[error("FREE accounts can claim 3 pool items per UTC day; the limit resets at {0} (Unix time), or upgrade at /api/tiers/checkout")]
+    ClaimLimit(i64),
+    /// A parameter is out of range.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error("the database is unavailable; try again shortly")]
+    Db(#[from] sqlx::Error),
+}
+
+impl ApiError for PoolError {
+    fn status(&self) -> StatusCode {
+        match self {
+            PoolError::Auth(e) => e.status(),
+            PoolError::NotFound | PoolError::Empty => StatusCode::NOT_FOUND,
+            PoolError::AlreadyClaimed => StatusCode::CONFLICT,
+            PoolError::ClaimLimit(_) => StatusCode::TOO_MANY_REQUESTS,
+            PoolError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            PoolError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            PoolError::Auth(e) => e.code(),
+            PoolError::NotFound => "not_found",
+            PoolError::Empty => "pool_empty",
+            PoolError::AlreadyClaimed => "already_claimed",
+            PoolError::ClaimLimit(_) => "claim_limit_reached",
+            PoolError::Invalid(_) => "invalid_input",
+            PoolError::Db(_) => "database_unavailable",
+        }
+    }
+}
+crate::impl_api_error!(PoolError);
+
+/// A pool item.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PoolItem {
+    /// The generation id.
+    pub id: String,
+    /// Who contributed it.
+    pub contributor_id: String,
+    /// Title, if given.
+    pub title: Option<String>,
+    /// Genre (lower case), if given.
+    pub genre: Option<String>,
+    /// Export quality.
+    pub quality: String,
+    /// Points it earns its contributor.
+    pub points: i64,
+    /// Distinct users who liked it.
+    pub likes: i64,
+    /// Distinct users who played it.
+    pub plays: i64,
+    /// When it entered the pool.
+    pub created_at: i64,
+}
+
+/// Filters and pagination.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Only this genre (case-insensitive).
+    pub genre: Option<String>,
+    /// 1-based page, default 1.
+    pub page: Option<u32>,
+    /// Items per page, 1 to 100, default 20.
+    pub per_page: Option<u32>,
+}
+
+impl ListQuery {
+    fn window(&self) -> Result<(i64, i64, i64, i64), PoolError> {
+        let page = self.page.unwrap_or(1);
+        let per = self.per_page.unwrap_or(20);
+        if page == 0 || !(1..=100).contains(&per) {
+            return Err(PoolError::Invalid(
+                "page starts at 1 and per_page must be 1 to 100".into(),
+            ));
+        }
+        let (page, per) = (i64::from(page), i64::from(per));
+        Ok((page, per, per, (page - 1) * per))
+    }
+    fn genre(&self) -> Option<String> {
+        self.genre
+            .as_deref()
+            .map(|g| g.trim().to_lowercase())
+            .filter(|g| !g.is_empty())
+    }
+}
+
+/// A page of pool items.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PoolPage {
+    /// The items, newest first.
+    pub items: Vec<PoolItem>,
+    /// This page.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+    /// Items matching the filter, all pages.
+    pub total: i64,
+}
+
+type ItemRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+fn item_of(r: ItemRow) -> PoolItem {
+    PoolItem {
+        id: r.0,
+        contributor_id: r.1,
+        title: r.2,
+        genre: r.3,
+        quality: r.4,
+        points: r.5,
+        created_at: r.6,
+        likes: r.7,
+        plays: r.8,
+    }
+}
+
+const ITEM_COLUMNS: &str =
+    "p.id, p.contributor_id, p.title, p.genre, p.quality, p.points, p.created_at, \
+     (SELECT COUNT(*) FROM pool_likes l WHERE l.item_id = p.id), \
+     (SELECT COUNT(*) FROM pool_plays q WHERE q.item_id = p.id)";
+
+async fn load_item(state: &AppState, id: &str) -> Result<PoolItem, PoolError> {
+    let sql =
+        format!("SELECT {ITEM_COLUMNS} FROM pool_items p WHERE p.id = $1 AND p.withdrawn = 0");
+    let row: Option<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    row.map(item_of).ok_or(PoolError::NotFound)
+}
+
+/// Lists pool items, newest first, with an optional genre filter.
+#[utoipa::path(get, path = "/api/community/pool", tag = "community", params(ListQuery),
+    responses((status = 200, body = PoolPage), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<axum::Json<PoolPage>, PoolError> {
+    let (page, per_page, limit, offset) = q.window()?;
+    let genre = q.genre();
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM pool_items p WHERE p.withdrawn = 0 \
+         AND (CAST($1 AS TEXT) IS NULL OR p.genre = $1) \
+         ORDER BY p.created_at DESC, p.id LIMIT $2 OFFSET $3"
+    );
+    let rows: Vec<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(genre.clone())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pool_items WHERE withdrawn = 0 AND (CAST($1 AS TEXT) IS NULL OR genre = $1)",
+    )
+    .bind(genre)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(axum::Json(PoolPage {
+        items: rows.into_iter().map(item_of).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// What to claim.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ClaimRequest {
+    /// A specific item; without it the oldest item the caller has not claimed yet.
+    #[serde(default)]
+    pub item_id: Option<String>,
+}
+
+/// A successful claim.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Claimed {
+    /// The claimed item.
+    pub item: PoolItem,
+    /// Claims made today (UTC), this one included.
+    pub claims_today: i64,
+    /// Claims left today; null for paid tiers (no daily limit).
+    pub remaining_today: Option<i64>,
+}
+
+/// Claims a pool item. FREE accounts: at most 3 per UTC day. An item is claimed once per user.
+#[utoipa::path(post, path = "/api/community/pool/claim", tag = "community", security(("bearer" = [])),
+    request_body = ClaimRequest,
+    responses((status = 201, body = Claimed), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn claim(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<ClaimRequest>,
+) -> Result<(StatusCode, axum::Json<Claimed>), PoolError> {
+    let now = now();
+    let ent = tiers::entitlement(&state.db, &caller.id, now).await?;
+    let free = !ent.tier.is_paid();
+    let limit = if free { FREE_CLAIMS_PER_DAY } else { i64::MAX };
+    let day = tiers::utc_day_key(now);
+
+    let mut tx = state.db.begin_write().await?;
+    // The counter row is both the limit (checked in the same statement as the increment) and,
+    // on PostgreSQL, a per-user lock: this user's other claims wait here until we commit.
+    let used: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO claim_counters (user_id, day, used) VALUES ($1, $2, 1) \
+         ON CONFLICT (user_id, day) DO UPDATE SET used = claim_counters.used + 1 \
+         WHERE claim_counters.used < $3 RETURNING used",
+    )
+    .bind(&caller.id)
+    .bind(&day)
+    .bind(limit)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(used) = used else {
+        return Err(PoolError::ClaimLimit(tiers::utc_day(now).1));
+    };
+    let item_id: Option<String> = match body.item_id.as_deref().map(str::trim) {
+        Some(id) => {
+            let exists: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM pool_items WHERE id = $1 AND withdrawn = 0",
+            )
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if exists.is_none() {
+                return Err(PoolError::NotFound);
+            }
+            let got: Option<String> = sqlx::query_scalar(
+                "INSERT INTO pool_claims (user_id, item_id, day, claimed_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (user_id, item_id) DO NOTHING RETURNING item_id",
+            )
+            .bind(&caller.id)
+            .bind(id)
+            .bind(&day)
+            .bind(now)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if got.is_none() {
+                return Err(PoolError::AlreadyClaimed);
+            }
+            got
+        }
+        None => {
+            sqlx::query_scalar(
+                "INSERT INTO pool_claims (user_id, item_id, day, claimed_at) \
+                 SELECT $1, p.id, $2, $3 FROM pool_items p \
+                 WHERE p.withdrawn = 0 AND p.contributor_id <> $1 \
+                   AND NOT EXISTS (SELECT 1 FROM pool_claims c WHERE c.user_id = $1 AND c.item_id = p.id) \
+                 ORDER BY p.created_at, p.id LIMIT 1 \
+                 ON CONFLICT (user_id, item_id) DO NOTHING RETURNING item_id",
+            )
+            .bind(&caller.id)
+            .bind(&day)
+            .bind(now)
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+    };
+    let Some(item_id) = item_id else {
+        return Err(PoolError::Empty);
+    };
+    tx.commit().await?;
+    let item = load_item(&state, &item_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Claimed {
+            item,
+            claims_today: used,
+            remaining_today: free.then(|| FREE_CLAIMS_PER_DAY - used),
+        }),
+    ))
+}
+
+/// Withdraws one of the caller's own contributions. Items of other users answer 404.
+#[utoipa::path(delete, path = "/api/community/pool/{item_id}", tag = "community", security(("bearer" = [])),
+    params(("item_id" = String, Path, description = "a pool item the caller contributed")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(item_id): ApiPath<String>,
+) -> Result<StatusCode, PoolError> {
+    let mut tx = state.db.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE pool_items SET withdrawn = 1 WHERE id = $1 AND contributor_id = $2 AND withdrawn = 0",
+    )
+    .bind(&item_id)
+    .bind(&caller.id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    if n == 0 {
+        return Err(PoolError::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A like or play, counted once per user.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Reaction {
+    /// The item after the reaction.
+    pub item: PoolItem,
+    /// False when this user had already liked/played it (nothing changed).
+    pub counted: bool,
+}
+
+async fn react(
+    state: &AppState,
+    caller: &AuthUser,
+    item_id: &str,
+    likes: bool,
+) -> Result<Reaction, PoolError> {
+    load_item(state, item_id).await?;
+    let sql = if likes {
+        "INSERT INTO pool_likes (user_id, item_id) VALUES ($1, $2) ON CONFLICT (user_id, item_id) DO NOTHING"
+    } else {
+        "INSERT INTO pool_plays (user_id, item_id) VALUES ($1, $2) ON CONFLICT (user_id, item_id) DO NOTHING"
+    };
+    let mut tx = state.db.begin_write().await?;
+    let n = sqlx::query(sql)
+        .bind(&caller.id)
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(Reaction {
+        item: load_item(state, item_id).await?,
+        counted: n == 1,
+    })
+}
+
+/// Likes an item (once per user).
+#[utoipa::path(post, path = "/api/community/pool/{item_id}/like", tag = "community", security(("bearer" = [])),
+    params(("item_id" = String, Path, description = "pool item")),
+    responses((status = 200, body = Reaction), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn like(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(item_id): ApiPath<String>,
+) -> Result<axum::Json<Reaction>, PoolError> {
+    Ok(axum::Json(react(&state, &caller, &item_id, true).await?))
+}
+
+/// Records a play (once per user).
+#[utoipa::path(post, path = "/api/community/pool/{item_id}/play", tag = "community", security(("bearer" = [])),
+    params(("item_id" = String, Path, description = "pool item")),
+    responses((status = 200, body = Reaction), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn play(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(item_id): ApiPath<String>,
+) -> Result<axum::Json<Reaction>, PoolError> {
+    Ok(axum::Json(react(&state, &caller, &item_id, false).await?))
+}
+
+/// A contributor's standing.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RankEntry {
+    /// 1-based rank.
+    pub rank: i64,
+    /// The contributor.
+    pub contributor_id: String,
+    /// Sum of item points.
+    pub points: i64,
+    /// Items in the pool.
+    pub items: i64,
+}
+
+/// A page of the ranking.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RankingPage {
+    /// Contributors, most points first.
+    pub entries: Vec<RankEntry>,
+    /// This page.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+    /// Contributors matching the filter.
+    pub total: i64,
+}
+
+/// Contributors ranked by points (standard 1, high 2, ultra 3 per item), optionally in one genre.
+#[utoipa::path(get, path = "/api/community/ranking", tag = "community", params(ListQuery),
+    responses((status = 200, body = RankingPage), (status = 422, body = ErrorBody)))]
+pub async fn ranking(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<axum::Json<RankingPage>, PoolError> {
+    let (page, per_page, limit, offset) = q.window()?;
+    let genre = q.genre();
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT contributor_id, CAST(SUM(points) AS BIGINT) AS pts, COUNT(*) AS n FROM pool_items \
+         WHERE withdrawn = 0 AND (CAST($1 AS TEXT) IS NULL OR genre = $1) \
+         GROUP BY contributor_id ORDER BY pts DESC, contributor_id LIMIT $2 OFFSET $3",
+    )
+    .bind(genre.clone())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT contributor_id) FROM pool_items \
+         WHERE withdrawn = 0 AND (CAST($1 AS TEXT) IS NULL OR genre = $1)",
+    )
+    .bind(genre)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(axum::Json(RankingPage {
+        entries: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (c, p, n))| RankEntry {
+                rank: offset + i as i64 + 1,
+                contributor_id: c,
+                points: p,
+                items: n,
+            })
+            .collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// How generations are selected for the pool.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Policy {
+    /// Share of paid generations selected, in percent.
+    pub percent: f64,
+    /// The rule, so anyone can check a selection.
+    pub rule: String,
+    /// Daily claim limit of FREE accounts.
+    pub free_claims_per_day: i64,
+}
+
+/// The selection rule, disclosed.
+#[utoipa::path(get, path = "/api/community/pool/policy", tag = "community",
+    responses((status = 200, body = Policy)))]
+pub async fn policy() -> axum::Json<Policy> {
+    axum::Json(Policy {
+        percent: SELECTION_BASIS_POINTS as f64 / 100.0,
+        rule: "a paid user's generation enters the pool when the first 8 bytes of \
+               SHA-256(\"son1k-pool-v1:\" + the generation's lower-case hyphenated UUID), read as a \
+               big-endian unsigned integer, modulo 10000, are below 500; the contributor can withdraw it"
+            .into(),
+        free_claims_per_day: FREE_CLAIMS_PER_DAY,
+    })
+}
+
+/// Whether one generation id is selected.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Selection {
+    /// The generation id as checked.
+    pub generation_id: String,
+    /// The hash value modulo 10 000.
+    pub value: u64,
+    /// Whether it is selected (value below 500).
+    pub selected: bool,
+}
+
+/// Checks the selection rule for one generation id.
+#[utoipa::path(get, path = "/api/community/pool/selection/{generation_id}", tag = "community",
+    params(("generation_id" = String, Path, description = "a generation UUID")),
+    responses((status = 200, body = Selection), (status = 422, body = ErrorBody)))]
+pub async fn selection(
+    ApiPath(generation_id): ApiPath<String>,
+) -> Result<axum::Json<Selection>, PoolError> {
+    let id = uuid::Uuid::parse_str(generation_id.trim())
+        .map_err(|_| PoolError::Invalid("generation_id must be a UUID".into()))?
+        .hyphenated()
+        .to_string();
+    let value = selection_value(&id);
+    Ok(axum::Json(Selection {
+        generation_id: id,
+        value,
+        selected: value < SELECTION_BASIS_POINTS,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_is_deterministic_and_near_five_percent() {
+        let ids: Vec<String> = (0..20_000u32)
+            .map(|i| uuid::Uuid::from_u128(u128::from(i) * 0x9E37_79B9_7F4A_7C15).to_string())
+            .collect();
+        let n = ids.iter().filter(|id| selected(id)).count();
+        // 5% of 20 000 is 1000; the binomial standard deviation is about 31.
+        assert!((880..=1120).contains(&n), "{n} selected");
+        assert!(ids.iter().all(|id| selected(id) == selected(id)));
+    }
+}

@@ -1,0 +1,366 @@
+//! Tiers, server-authoritative: the table from `son1k-core`, the caller's entitlement (tier,
+//! period, usage) and Stripe Checkout.
+//!
+//! A user's tier is never stored as a mutable field; it is derived from their subscriptions,
+//! which the webhook keeps up to date. The highest tier among subscriptions that are `active` or
+//! `trialing` wins; with none the user is FREE.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use son1k_core::{Period, Tier, TierLimits};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use crate::auth::{AuthError, AuthUser};
+use crate::db::{now, Db};
+use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody};
+use crate::AppState;
+
+/// Errors of the tier routes.
+#[derive(Debug, thiserror::Error)]
+pub enum TiersError {
+    /// Auth failed or the path names another user.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// No Stripe secret key on this server.
+    #[error("payments not configured: this server has no STRIPE_SECRET_KEY")]
+    PaymentsNotConfigured,
+    /// FREE cannot be bought, or the tier name is unknown.
+    #[error("{0}")]
+    InvalidTier(String),
+    /// Stripe refused or could not be reached.
+    #[error("Stripe could not create the checkout session: {0}")]
+    Stripe(String),
+    /// The database failed.
+    #[error("the database is unavailable; try again shortly")]
+    Db(#[from] sqlx::Error),
+}
+
+impl ApiError for TiersError {
+    fn status(&self) -> StatusCode {
+        match self {
+            TiersError::Auth(e) => e.status(),
+            TiersError::PaymentsNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+            TiersError::InvalidTier(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            TiersError::Stripe(_) => StatusCode::BAD_GATEWAY,
+            TiersError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            TiersError::Auth(e) => e.code(),
+            TiersError::PaymentsNotConfigured => "payments_not_configured",
+            TiersError::InvalidTier(_) => "invalid_tier",
+            TiersError::Stripe(_) => "stripe_error",
+            TiersError::Db(_) => "database_unavailable",
+        }
+    }
+}
+crate::impl_api_error!(TiersError);
+
+/// One row of the pricing table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TierRow {
+    /// `FREE`, `CREATOR`, `PRO` or `STUDIO`.
+    pub tier: String,
+    /// Monthly price in US cents.
+    pub price_cents: u32,
+    /// Price as shown, e.g. `$9.99`.
+    pub price: String,
+    /// Generations per period.
+    pub generations: u32,
+    /// `day` (UTC) or `month` (billing month).
+    pub period: String,
+    /// Best export quality.
+    pub max_quality: String,
+    /// Cloud storage in GiB; null means unlimited.
+    pub storage_gb: Option<u32>,
+}
+
+impl From<TierLimits> for TierRow {
+    fn from(l: TierLimits) -> Self {
+        TierRow {
+            tier: l.tier.name().to_string(),
+            price_cents: l.price_cents,
+            price: l.price_label(),
+            generations: l.generations,
+            period: period_name(l.period).to_string(),
+            max_quality: l.max_quality.name().to_string(),
+            storage_gb: l.storage_gb,
+        }
+    }
+}
+
+/// `day` or `month`.
+pub fn period_name(p: Period) -> &'static str {
+    match p {
+        Period::Day => "day",
+        Period::Month => "month",
+    }
+}
+
+/// What a user is entitled to right now.
+#[derive(Debug, Clone)]
+pub struct Entitlement {
+    /// The effective tier.
+    pub tier: Tier,
+    /// Status of the subscription that grants it (`None` for FREE).
+    pub status: Option<String>,
+    /// Start of the current counting period (Unix seconds).
+    pub period_start: i64,
+    /// End of the current counting period (exclusive).
+    pub period_end: i64,
+    /// Key of the period in the usage counters.
+    pub period_key: String,
+}
+
+/// Start and end of the UTC day holding `t`.
+pub fn utc_day(t: i64) -> (i64, i64) {
+    let start = t - t.rem_euclid(86_400);
+    (start, start + 86_400)
+}
+
+/// `YYYY-MM-DD` of the UTC day holding `t`.
+pub fn utc_day_key(t: i64) -> String {
+    let d = OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Start and end of the UTC calendar month holding `t`.
+fn utc_month(t: i64) -> (i64, i64) {
+    let d = OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let first = d
+        .date()
+        .replace_day(1)
+        .unwrap_or(d.date())
+        .midnight()
+        .assume_utc();
+    let (y, m) = if u8::from(d.month()) == 12 {
+        (d.year() + 1, time::Month::January)
+    } else {
+        (d.year(), d.month().next())
+    };
+    let next = time::Date::from_calendar_date(y, m, 1)
+        .map(|n| n.midnight().assume_utc().unix_timestamp())
+        .unwrap_or(first.unix_timestamp() + 31 * 86_400);
+    (first.unix_timestamp(), next)
+}
+
+/// tier, status, period start, period end.
+type SubRow = (Option<String>, String, Option<i64>, Option<i64>);
+
+/// Works out the caller's tier and counting period at `now`.
+pub async fn entitlement(db: &Db, user_id: &str, now: i64) -> Result<Entitlement, sqlx::Error> {
+    let rows: Vec<SubRow> = sqlx::query_as(
+        "SELECT tier, status, period_start, period_end FROM subscriptions \
+         WHERE user_id = $1 AND status IN ('active', 'trialing') AND tier IS NOT NULL",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let best = rows
+        .into_iter()
+        .filter_map(|(tier, status, s, e)| {
+            let tier: Tier = tier?.parse().ok()?;
+            Some((tier, status, s, e))
+        })
+        .max_by_key(|(tier, ..)| *tier);
+    Ok(match best {
+        None => {
+            let (start, end) = utc_day(now);
+            Entitlement {
+                tier: Tier::Free,
+                status: None,
+                period_start: start,
+                period_end: end,
+                period_key: format!("day:{}", utc_day_key(now)),
+            }
+        }
+        Some((tier, status, start, end)) => {
+            let (start, end) = match (start, end) {
+                (Some(s), Some(e)) if s <= now && now < e => (s, e),
+                _ => utc_month(now),
+            };
+            Entitlement {
+                tier,
+                status: Some(status),
+                period_start: start,
+                period_end: end,
+                period_key: format!("month:{start}"),
+            }
+        }
+    })
+}
+
+/// Generations counted in the caller's current period.
+pub async fn used_in_period(db: &Db, user_id: &str, key: &str) -> Result<i64, sqlx::Error> {
+    let used: Option<i64> = sqlx::query_scalar(
+        "SELECT used FROM usage_counters WHERE user_id = $1 AND period_key = $2",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(used.unwrap_or(0))
+}
+
+/// The pricing table, cheapest first.
+#[utoipa::path(get, path = "/api/tiers", tag = "tiers", responses((status = 200, body = [TierRow])))]
+pub async fn table() -> axum::Json<Vec<TierRow>> {
+    axum::Json(Tier::table().into_iter().map(TierRow::from).collect())
+}
+
+/// A user's tier, limits and usage in the current period.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UserLimits {
+    /// The user.
+    pub user_id: String,
+    /// The effective tier and its limits.
+    pub limits: TierRow,
+    /// Subscription status behind the tier (null for FREE).
+    pub subscription_status: Option<String>,
+    /// Start of the counting period (Unix seconds).
+    pub period_start: i64,
+    /// End of the counting period; the limit resets then.
+    pub period_end: i64,
+    /// Generations used in this period.
+    pub used: i64,
+    /// Generations left in this period.
+    pub remaining: i64,
+}
+
+/// The caller's tier, limits and usage. `{user}` must be the caller (403 otherwise).
+#[utoipa::path(get, path = "/api/tiers/limits/{user}", tag = "tiers", security(("bearer" = [])),
+    params(("user" = String, Path, description = "the caller's user id")),
+    responses((status = 200, body = UserLimits), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn limits(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(user): ApiPath<String>,
+) -> Result<axum::Json<UserLimits>, TiersError> {
+    caller.must_be(&user)?;
+    let now = now();
+    let ent = entitlement(&state.db, &caller.id, now).await?;
+    let used = used_in_period(&state.db, &caller.id, &ent.period_key).await?;
+    let limit = i64::from(ent.tier.limits().generations);
+    Ok(axum::Json(UserLimits {
+        user_id: caller.id,
+        limits: ent.tier.limits().into(),
+        subscription_status: ent.status,
+        period_start: ent.period_start,
+        period_end: ent.period_end,
+        used,
+        remaining: (limit - used).max(0),
+    }))
+}
+
+/// Which tier to buy.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckoutRequest {
+    /// `CREATOR`, `PRO` or `STUDIO`.
+    pub tier: String,
+}
+
+/// A Stripe Checkout session to open in the system browser.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CheckoutSession {
+    /// Stripe's session id.
+    pub id: String,
+    /// The page to open; it returns to `son1k://checkout/success` or `son1k://checkout/cancel`.
+    pub url: String,
+}
+
+/// The form fields of a Checkout Session for `tier`, bought by `user_id`.
+pub fn checkout_form(tier: Tier, user_id: &str, email: &str) -> Vec<(String, String)> {
+    let l = tier.limits();
+    let f = |k: &str, v: &str| (k.to_string(), v.to_string());
+    vec![
+        f("mode", "subscription"),
+        f("client_reference_id", user_id),
+        f("customer_email", email),
+        f(
+            "success_url",
+            "son1k://checkout/success?session_id={CHECKOUT_SESSION_ID}",
+        ),
+        f("cancel_url", "son1k://checkout/cancel"),
+        f("line_items[0][quantity]", "1"),
+        f("line_items[0][price_data][currency]", "usd"),
+        f(
+            "line_items[0][price_data][unit_amount]",
+            &l.price_cents.to_string(),
+        ),
+        f("line_items[0][price_data][recurring][interval]", "month"),
+        f(
+            "line_items[0][price_data][product_data][name]",
+            &format!("Son1k Studio {}", tier.name()),
+        ),
+        f("metadata[user_id]", user_id),
+        f("metadata[tier]", tier.name()),
+        f("subscription_data[metadata][user_id]", user_id),
+        f("subscription_data[metadata][tier]", tier.name()),
+    ]
+}
+
+/// Creates a Stripe Checkout session for a paid tier.
+#[utoipa::path(post, path = "/api/tiers/checkout", tag = "tiers", security(("bearer" = [])),
+    request_body = CheckoutRequest,
+    responses((status = 200, body = CheckoutSession), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn checkout(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<CheckoutRequest>,
+) -> Result<axum::Json<CheckoutSession>, TiersError> {
+    let tier: Tier = body
+        .tier
+        .parse()
+        .map_err(|e: son1k_core::ValidationError| TiersError::InvalidTier(e.to_string()))?;
+    if !tier.is_paid() {
+        return Err(TiersError::InvalidTier(
+            "FREE needs no checkout; choose CREATOR, PRO or STUDIO".into(),
+        ));
+    }
+    let key = state
+        .config
+        .stripe_secret_key
+        .clone()
+        .ok_or(TiersError::PaymentsNotConfigured)?;
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(&caller.id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    let email = email.ok_or(TiersError::Auth(AuthError::InvalidToken))?;
+    let url = format!("{}/v1/checkout/sessions", state.config.stripe_api_base);
+    let res = state
+        .http
+        .post(&url)
+        .basic_auth(&key, Some(""))
+        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+        .form(&checkout_form(tier, &caller.id, &email))
+        .send()
+        .await
+        .map_err(|e| TiersError::Stripe(format!("{url} unreachable: {e}")))?;
+    let status = res.status();
+    let json: serde_json::Value = res
+        .json()
+        .await
+        .map_err(|e| TiersError::Stripe(format!("unreadable answer: {e}")))?;
+    if !status.is_success() {
+        let msg = json
+            .pointer("/error/message")
+            .and_then(|m| m.as_str())
+            .unwrap_or("no message");
+        return Err(TiersError::Stripe(format!("HTTP {status}: {msg}")));
+    }
+    match (
+        json.get("id").and_then(|v| v.as_str()),
+        json.get("url").and_then(|v| v.as_str()),
+    ) {
+        (Some(id), Some(url)) => Ok(axum::Json(CheckoutSession {
+            id: id.to_string(),
+            url: url.to_string(),
+        })),
+        _ => Err(TiersError::Stripe("the answer has no id or url".into())),
+    }
+}

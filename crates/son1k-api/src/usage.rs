@@ -1,0 +1,244 @@
+//! Generation records: the desktop app reports each generation (through its outbox) with a
+//! client-made UUID. Recording is idempotent by that UUID and counts against the tier's limit for
+//! the current period inside one transaction, with the limit checked by the same statement that
+//! increments the counter, so parallel requests can never go over it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use son1k_core::Quality;
+use utoipa::ToSchema;
+
+use crate::auth::{AuthError, AuthUser};
+use crate::db::now;
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::{pool, tiers, AppState};
+
+/// Errors of the usage route.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// Not signed in.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// The body is well-formed JSON but a field is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The tier does not allow the quality.
+    #[error("{0}")]
+    QualityNotAllowed(String),
+    /// The period's limit is used up.
+    #[error("{tier} allows {limit} generations per {period}; the limit resets at {reset} (Unix time). Upgrade at /api/tiers/checkout{free_hint}")]
+    LimitReached {
+        /// Tier name.
+        tier: &'static str,
+        /// The limit.
+        limit: u32,
+        /// `day` or `month`.
+        period: &'static str,
+        /// When it resets.
+        reset: i64,
+        /// Extra hint for FREE users.
+        free_hint: &'static str,
+    },
+    /// The database failed.
+    #[error("the database is unavailable; try again shortly")]
+    Db(#[from] sqlx::Error),
+}
+
+impl ApiError for UsageError {
+    fn status(&self) -> StatusCode {
+        match self {
+            UsageError::Auth(e) => e.status(),
+            UsageError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            UsageError::QualityNotAllowed(_) => StatusCode::FORBIDDEN,
+            UsageError::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
+            UsageError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            UsageError::Auth(e) => e.code(),
+            UsageError::Invalid(_) => "invalid_input",
+            UsageError::QualityNotAllowed(_) => "quality_not_allowed",
+            UsageError::LimitReached { .. } => "limit_reached",
+            UsageError::Db(_) => "database_unavailable",
+        }
+    }
+}
+crate::impl_api_error!(UsageError);
+
+/// One generation, as the desktop app reports it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UsageRequest {
+    /// Client-made UUID of the generation; sending it again changes nothing.
+    pub id: String,
+    /// `standard`, `high` or `ultra`.
+    #[serde(default)]
+    pub quality: Option<String>,
+    /// Genre, used by the community pool's filters.
+    #[serde(default)]
+    pub genre: Option<String>,
+    /// Title, shown in the community pool if the generation is selected.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// The outcome of recording a generation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UsageRecorded {
+    /// The generation's id.
+    pub id: String,
+    /// True when this id had been recorded before (nothing was counted this time).
+    pub duplicate: bool,
+    /// Generations used in the period after this one.
+    pub used: i64,
+    /// The period's limit.
+    pub limit: i64,
+    /// Generations left.
+    pub remaining: i64,
+    /// When the period ends (Unix seconds).
+    pub period_end: i64,
+    /// Whether this generation was selected for the community pool (paid tiers; see
+    /// `/api/community/pool/policy`).
+    pub pool_selected: bool,
+}
+
+fn clean(s: Option<String>, max: usize, what: &str) -> Result<Option<String>, UsageError> {
+    match s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+        Some(s) if s.chars().count() > max => Err(UsageError::Invalid(format!(
+            "{what} must be at most {max} characters"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// Records a generation against the caller's limit. 201 when counted, 200 for a replay of an id
+/// already recorded, 429 when the period's limit is used up.
+#[utoipa::path(post, path = "/api/usage", tag = "usage", security(("bearer" = [])),
+    request_body = UsageRequest,
+    responses((status = 201, body = UsageRecorded), (status = 200, body = UsageRecorded),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn record(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<UsageRequest>,
+) -> Result<(StatusCode, axum::Json<UsageRecorded>), UsageError> {
+    let id = uuid::Uuid::parse_str(body.id.trim())
+        .map_err(|_| UsageError::Invalid("id must be a UUID made by the client".into()))?
+        .hyphenated()
+        .to_string();
+    let quality: Quality = match body.quality.as_deref() {
+        None => Quality::Standard,
+        Some(q) => q
+            .parse()
+            .map_err(|e: son1k_core::ValidationError| UsageError::Invalid(e.to_string()))?,
+    };
+    let genre = clean(body.genre, 64, "genre")?.map(|g| g.to_lowercase());
+    let title = clean(body.title, 200, "title")?;
+    let now = now();
+    let ent = tiers::entitlement(&state.db, &caller.id, now).await?;
+    let limits = ent.tier.limits();
+    let limit = i64::from(limits.generations);
+    ent.tier
+        .check_quality(quality)
+        .map_err(|e| UsageError::QualityNotAllowed(e.to_string()))?;
+    let selected = ent.tier.is_paid() && pool::selected(&id);
+
+    let mut tx = state.db.begin_write().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO usage_records (user_id, id, period_key, quality, genre, used_after, pool_selected, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT (user_id, id) DO NOTHING",
+    )
+    .bind(&caller.id)
+    .bind(&id)
+    .bind(&ent.period_key)
+    .bind(quality.name())
+    .bind(genre.clone())
+    .bind(i64::from(selected))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        let (used_after, was_selected): (i64, i64) = sqlx::query_as(
+            "SELECT used_after, pool_selected FROM usage_records WHERE user_id = $1 AND id = $2",
+        )
+        .bind(&caller.id)
+        .bind(&id)
+        .fetch_one(&mut **tx)
+        .await?;
+        tx.commit().await?;
+        return Ok((
+            StatusCode::OK,
+            axum::Json(UsageRecorded {
+                id,
+                duplicate: true,
+                used: used_after,
+                limit,
+                remaining: (limit - used_after).max(0),
+                period_end: ent.period_end,
+                pool_selected: was_selected != 0,
+            }),
+        ));
+    }
+    // The limit check and the increment are one statement: no row comes back when full.
+    let used: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO usage_counters (user_id, period_key, used) VALUES ($1, $2, 1) \
+         ON CONFLICT (user_id, period_key) DO UPDATE SET used = usage_counters.used + 1 \
+         WHERE usage_counters.used < $3 RETURNING used",
+    )
+    .bind(&caller.id)
+    .bind(&ent.period_key)
+    .bind(limit)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(used) = used else {
+        drop(tx);
+        return Err(UsageError::LimitReached {
+            tier: ent.tier.name(),
+            limit: limits.generations,
+            period: tiers::period_name(limits.period),
+            reset: ent.period_end,
+            free_hint: if ent.tier.is_paid() {
+                ""
+            } else {
+                " or claim a song from the community pool (POST /api/community/pool/claim)"
+            },
+        });
+    };
+    sqlx::query("UPDATE usage_records SET used_after = $3 WHERE user_id = $1 AND id = $2")
+        .bind(&caller.id)
+        .bind(&id)
+        .bind(used)
+        .execute(&mut **tx)
+        .await?;
+    if selected {
+        sqlx::query(
+            "INSERT INTO pool_items (id, contributor_id, title, genre, quality, points, withdrawn, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&caller.id)
+        .bind(title)
+        .bind(genre)
+        .bind(quality.name())
+        .bind(i64::from(quality.pool_points()))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(UsageRecorded {
+            id,
+            duplicate: false,
+            used,
+            limit,
+            remaining: (limit - used).max(0),
+            period_end: ent.period_end,
+            pool_selected: selected,
+        }),
+    ))
+}

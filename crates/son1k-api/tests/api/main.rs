@@ -1,0 +1,12 @@
+//! Black-box tests of the hosted API over HTTP.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod analytics;
+mod auth;
+mod basics;
+mod binary;
+mod helpers;
+mod leases;
+mod pool;
+mod stripe;
+mod usage;
