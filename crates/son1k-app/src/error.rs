@@ -15,6 +15,9 @@ pub enum AppError {
     /// Analysis failed (unreadable or too short input).
     #[error(transparent)]
     Analysis(#[from] son1k_analysis::AnalysisError),
+    /// Song generation failed (bad SoundFont, output folder in the way, cancelled).
+    #[error(transparent)]
+    Compose(#[from] son1k_compose::ComposeError),
     /// The local library database failed.
     #[error(transparent)]
     Store(#[from] son1k_store::StoreError),
@@ -51,6 +54,9 @@ impl AppError {
             AppError::Audio(_) => "bad-audio",
             AppError::Analysis(son1k_analysis::AnalysisError::Audio(_)) => "bad-audio",
             AppError::Analysis(_) => "too-short",
+            AppError::Compose(son1k_compose::ComposeError::Cancelled) => "cancelled",
+            AppError::Compose(son1k_compose::ComposeError::Invalid(_)) => "invalid-input",
+            AppError::Compose(_) => "generate",
             AppError::Store(_) => "library",
             AppError::JobFailed { .. } => "job-failed",
             AppError::NoHome => "no-home",
@@ -71,6 +77,10 @@ impl AppError {
             AppError::Analysis(_) => true,
             // Jobs fail on their input (a damaged file); engine and I/O trouble are retried first.
             AppError::JobFailed { .. } => true,
+            AppError::Compose(c) => !matches!(
+                c,
+                son1k_compose::ComposeError::Audio(_) | son1k_compose::ComposeError::Cancelled
+            ),
             _ => false,
         }
     }

@@ -59,15 +59,16 @@ fn dir(path: &std::path::Path) -> DirInfo {
     }
 }
 
-/// The song engines this build knows about. None is built yet: the procedural engine arrives
-/// with the Generator issue and neural engines later, so each says so instead of pretending.
+/// The song engines this build knows about: the procedural engine is built in; neural engines
+/// are not built yet, and say so instead of pretending.
 pub fn engines() -> Vec<EngineInfo> {
     vec![
         EngineInfo {
             id: "procedural".into(),
             name: "Procedural composer + synthesizer".into(),
-            available: false,
-            status: "not built yet: arrives with the Generator (son1k-compose)".into(),
+            available: true,
+            status: "built in (son1k-compose): works offline on any machine, deterministic by seed"
+                .into(),
         },
         EngineInfo {
             id: "neural".into(),

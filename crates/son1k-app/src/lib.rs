@@ -9,7 +9,9 @@
 
 pub mod audio;
 pub mod error;
+pub mod generate;
 pub mod info;
+pub mod jobs;
 pub mod ollama;
 pub mod paths;
 pub mod prompt;
@@ -17,6 +19,7 @@ pub mod scheduler;
 
 pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};
 pub use error::AppError;
+pub use generate::{GenerateOptions, GenerateReport, InstrumentChoice};
 pub use info::{EngineInfo, StudioInfo};
 pub use ollama::OllamaStatus;
 pub use paths::Paths;
@@ -125,83 +128,55 @@ impl Studio {
         files: &[std::path::PathBuf],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Vec<Result<son1k_analysis::Analysis, AppError>>, AppError> {
-        use scheduler::{Handler, JobEvent, JobFailure, Policy, Scheduler};
-        use std::sync::Arc;
-        let lib = self.library()?;
-        let db = self.paths.data_dir.join("library.db");
-        let mut ids = Vec::with_capacity(files.len());
-        for f in files {
-            let file = std::path::absolute(f).unwrap_or_else(|_| f.clone());
-            ids.push(
-                lib.enqueue("analyze", &serde_json::json!({ "file": file }), 0)?
-                    .id,
-            );
-        }
-        let handler_db = db.clone();
-        let analyze: Handler = Arc::new(move |job, ctx| {
+        use scheduler::JobFailure;
+        let payloads: Vec<serde_json::Value> = files
+            .iter()
+            .map(|f| {
+                let file = std::path::absolute(f).unwrap_or_else(|_| f.clone());
+                serde_json::json!({ "file": file })
+            })
+            .collect();
+        let analyze: jobs::Work = std::sync::Arc::new(|job, ctx| {
             if ctx.is_cancelled() {
                 return Err(JobFailure::Cancelled);
             }
             let file = job.payload["file"].as_str().unwrap_or_default();
             let analysis = son1k_analysis::analyze_file(std::path::Path::new(file))
                 .map_err(|e| JobFailure::Fatal(e.to_string()))?;
-            let value =
-                serde_json::to_value(&analysis).map_err(|e| JobFailure::Fatal(e.to_string()))?;
-            son1k_store::Store::open(&handler_db)
-                .and_then(|s| s.set_result(&job.id, &value))
-                .map_err(|e| JobFailure::Retryable(e.to_string()))
+            serde_json::to_value(&analysis).map_err(|e| JobFailure::Fatal(e.to_string()))
         });
-        let handlers = std::collections::HashMap::from([("analyze".to_string(), analyze)]);
-        let (sched, events) = Scheduler::start(
-            &db,
-            scheduler::default_concurrency(),
-            handlers,
-            Policy::default(),
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let results = jobs::run(
+            self,
+            "analyze",
+            payloads,
+            analyze,
+            &mut |p| progress(p.done, p.total),
+            &never,
         )?;
-        // Another process's scheduler may run some of these jobs (it shares the library), so
-        // besides our own events, look at the rows themselves now and then.
-        let finished = |s: son1k_store::JobStatus| {
-            !matches!(
-                s,
-                son1k_store::JobStatus::Queued | son1k_store::JobStatus::Running
-            )
-        };
-        let mut pending: std::collections::HashSet<&String> = ids.iter().collect();
-        while !pending.is_empty() {
-            match events.recv_timeout(std::time::Duration::from_millis(250)) {
-                Ok(JobEvent::Finished { id, status, .. }) if finished(status) => {
-                    pending.remove(&id);
-                }
-                Ok(_) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    pending.retain(|id| lib.job(id).map(|j| !finished(j.status)).unwrap_or(false));
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-            progress(ids.len() - pending.len(), ids.len());
-        }
-        sched.shutdown();
-        Ok(ids
-            .iter()
-            .map(|id| {
-                let job = lib.job(id)?;
-                match job.status {
-                    son1k_store::JobStatus::Done => {
-                        let value = lib.result(id)?.unwrap_or_default();
-                        serde_json::from_value(value).map_err(|e| AppError::JobFailed {
-                            kind: job.kind.clone(),
-                            message: format!("the analysis result could not be read: {e}"),
-                        })
-                    }
-                    _ => Err(AppError::JobFailed {
-                        kind: job.kind.clone(),
-                        message: job
-                            .error
-                            .unwrap_or_else(|| format!("the {} job was cancelled", job.kind)),
-                    }),
-                }
+        Ok(results
+            .into_iter()
+            .map(|r| {
+                r.and_then(|v| {
+                    serde_json::from_value(v).map_err(|e| AppError::JobFailed {
+                        kind: "analyze".into(),
+                        message: format!("the analysis result could not be read: {e}"),
+                    })
+                })
             })
             .collect())
+    }
+
+    /// Generates a song into `options.out_dir` as a job in the library (persisted, listed and
+    /// cancellable with `son1k jobs`, cancelled by setting `cancel`); `progress` gets the
+    /// fraction done and the engine's stage.
+    pub fn generate(
+        &self,
+        options: &GenerateOptions,
+        progress: &mut dyn FnMut(f64, &str),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<GenerateReport, AppError> {
+        generate::run(self, options, progress, cancel)
     }
 
     /// Opens the local library (`DATA_DIR/library.db`), creating and migrating it if needed.

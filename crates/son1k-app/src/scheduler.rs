@@ -42,10 +42,21 @@ impl JobContext {
 
     /// Reports progress (0–1) as an event.
     pub fn progress(&self, fraction: f64) {
+        self.progress_stage(fraction, None);
+    }
+
+    /// Reports progress (0–1) with what the handler is doing now (`rendering drums`).
+    pub fn progress_stage(&self, fraction: f64, stage: Option<&str>) {
         let _ = self.events.send(JobEvent::Progress {
             id: self.id.clone(),
             fraction: fraction.clamp(0.0, 1.0),
+            stage: stage.map(str::to_string),
         });
+    }
+
+    /// The cancellation flag itself, for engines that poll an `AtomicBool`.
+    pub fn cancel_flag(&self) -> &AtomicBool {
+        &self.cancel
     }
 }
 
@@ -69,6 +80,9 @@ pub enum JobEvent {
         id: String,
         /// Fraction done.
         fraction: f64,
+        /// What the job is doing, when the handler says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stage: Option<String>,
     },
     /// The job left the worker.
     Finished {

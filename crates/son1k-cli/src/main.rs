@@ -35,6 +35,8 @@ enum Command {
     },
     /// Build a generation prompt from genre, mood, tempo, key, instruments and the four knobs.
     Prompt(Box<PromptArgs>),
+    /// Generate a song offline: mix.wav, stems/*.wav, song.mid and song.json in a new folder.
+    Generate(Box<GenerateArgs>),
     /// Convert an audio file: format from OUT's extension (.wav, .flac), optional rate, depth, channels.
     Convert {
         /// Input file (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A).
@@ -230,6 +232,61 @@ struct PromptArgs {
     json: bool,
 }
 
+#[derive(Args)]
+struct GenerateArgs {
+    /// What to make, in Spanish or English: genre, mood, tempo ("124 bpm"), key ("F# minor",
+    /// "en la menor"), instruments, length ("30 seconds"). At most 2000 characters.
+    prompt: String,
+    /// The song folder to create (must not exist, or be empty).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// A lyrics file; `[Verse]`/`[Chorus]` tags shape the song and the melody follows the syllables.
+    #[arg(long)]
+    lyrics: Option<PathBuf>,
+    /// No sung guide melody (the lyrics still shape the form).
+    #[arg(long)]
+    instrumental: bool,
+    /// Genre (overrides the prompt).
+    #[arg(long)]
+    genre: Option<String>,
+    /// Tempo in BPM, 40–240 (overrides the prompt).
+    #[arg(long, allow_negative_numbers = true)]
+    bpm: Option<i64>,
+    /// Key, e.g. "F# minor", "Am", "la menor" (overrides the prompt).
+    #[arg(long)]
+    key: Option<String>,
+    /// Length in seconds, 5–600 (overrides the prompt).
+    #[arg(long, allow_negative_numbers = true)]
+    seconds: Option<f64>,
+    /// Seed: the same request and seed give the same song (random when omitted, and printed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Start from a preset (Triste, Neutral, Alegre, Agresivo); knob flags override it.
+    #[arg(long)]
+    preset: Option<String>,
+    /// Expressivity 0–100 (0 deeply sad, 50 balanced, 100 ecstatic).
+    #[arg(long, allow_negative_numbers = true)]
+    expressivity: Option<i64>,
+    /// Rareza 0–100 (departure from the traditional arrangement).
+    #[arg(long, allow_negative_numbers = true)]
+    rareza: Option<i64>,
+    /// Garage 0–100 (pristine → analog → tape → lo-fi → noise).
+    #[arg(long, allow_negative_numbers = true)]
+    garage: Option<i64>,
+    /// Trash 0–100 (clean → saturated → bitcrushed).
+    #[arg(long, allow_negative_numbers = true)]
+    trash: Option<i64>,
+    /// Export quality: standard (44.1 kHz/16-bit), high (48 kHz/24-bit), ultra (96 kHz/32-bit float).
+    #[arg(long, default_value = "standard")]
+    quality: String,
+    /// Instruments: builtin (default), gm (the installed General MIDI SoundFont) or a .sf2 file.
+    #[arg(long, default_value = "builtin")]
+    instruments: String,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 /// A failure with its exit code; printed as one line on stderr.
 struct Failure {
     code: u8,
@@ -319,6 +376,57 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "{}", to_json(&built)?)?;
             } else {
                 writeln!(out, "{}", built.prompt)?;
+            }
+        }
+        Command::Generate(args) => {
+            let json = args.json;
+            let options = generate_options(*args)?;
+            let seed = options.request.seed;
+            let bar = indicatif::ProgressBar::new(1000).with_message("queued");
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg:18} [{bar:40}] {percent}% {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let stop = interrupted();
+            let result = studio.generate(
+                &options,
+                &mut |fraction, stage| {
+                    bar.set_position((fraction * 1000.0) as u64);
+                    bar.set_message(stage.to_string());
+                },
+                &stop,
+            );
+            bar.finish_and_clear();
+            let report = result?;
+            if json {
+                writeln!(out, "{}", to_json(&report)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}: {} at {} BPM in {}, {:.1} s, seed {seed}",
+                    report.dir.display(),
+                    report.genre,
+                    report.bpm,
+                    report.key,
+                    report.seconds
+                )?;
+                writeln!(out, "  form: {}", report.sections.join(" → "))?;
+                writeln!(
+                    out,
+                    "  files: mix.wav, song.mid, song.json, stems/{{{}}}.wav",
+                    report.stems.join(",")
+                )?;
+                writeln!(
+                    out,
+                    "  instruments {}, loudness {}, rendered in {:.2} s ({:.0}× real time)",
+                    report.instruments,
+                    report
+                        .loudness_lufs
+                        .map(|l| format!("{l:.1} LUFS"))
+                        .unwrap_or_else(|| "silent".into()),
+                    report.render_seconds,
+                    report.realtime_factor
+                )?;
             }
         }
         Command::Convert {
@@ -751,23 +859,83 @@ fn non_negative(field: &str, rule: &str, v: i64) -> Result<u32, ValidationError>
     u32::try_from(v).map_err(|_| ValidationError::new(field, v, rule))
 }
 
-fn prompt_input(a: PromptArgs) -> Result<PromptInput, Failure> {
-    let lang: Lang = a.lang.parse()?;
-    let mut knobs = match &a.preset {
+fn knobs_from(preset: Option<&str>, values: [(Knob, Option<i64>); 4]) -> Result<Knobs, Failure> {
+    let mut knobs = match preset {
         Some(p) => p.parse::<Preset>()?.knobs(),
         None => Knobs::default(),
     };
-    for (knob, value) in [
-        (Knob::Expressivity, a.expressivity),
-        (Knob::Rareza, a.rareza),
-        (Knob::Garage, a.garage),
-        (Knob::Trash, a.trash),
-    ] {
+    for (knob, value) in values {
         if let Some(v) = value {
             let rule = format!("{} must be 0–100", knob.label(Lang::En));
             knobs.set(knob, non_negative(knob.id(), &rule, v)?)?;
         }
     }
+    Ok(knobs)
+}
+
+fn generate_options(a: GenerateArgs) -> Result<son1k_app::GenerateOptions, Failure> {
+    let knobs = knobs_from(
+        a.preset.as_deref(),
+        [
+            (Knob::Expressivity, a.expressivity),
+            (Knob::Rareza, a.rareza),
+            (Knob::Garage, a.garage),
+            (Knob::Trash, a.trash),
+        ],
+    )?;
+    let mut req = son1k_core::GenerationRequest::new(a.prompt);
+    req.knobs = knobs;
+    req.instrumental = a.instrumental;
+    req.genre = a.genre;
+    req.bpm = a
+        .bpm
+        .map(|v| non_negative("bpm", "BPM must be 40–240", v))
+        .transpose()?;
+    req.key = a.key.as_deref().map(str::parse).transpose()?;
+    req.duration_secs = a.seconds.map(|s| s as f32);
+    req.quality = match a.quality.to_lowercase().as_str() {
+        "standard" => son1k_core::Quality::Standard,
+        "high" => son1k_core::Quality::High,
+        "ultra" => son1k_core::Quality::Ultra,
+        other => {
+            return Err(Failure {
+                code: 2,
+                message: format!("invalid quality {other:?}: use standard, high or ultra"),
+            })
+        }
+    };
+    req.seed = a.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64 % 1_000_000)
+            .unwrap_or(1)
+    });
+    if let Some(path) = &a.lyrics {
+        let text = std::fs::read_to_string(path).map_err(|e| Failure {
+            code: 2,
+            message: format!("could not read lyrics {}: {e}", path.display()),
+        })?;
+        req.lyrics = Some(text);
+    }
+    req.validate()?;
+    Ok(son1k_app::GenerateOptions {
+        request: req,
+        out_dir: a.output,
+        instruments: son1k_app::InstrumentChoice::parse(&a.instruments),
+    })
+}
+
+fn prompt_input(a: PromptArgs) -> Result<PromptInput, Failure> {
+    let lang: Lang = a.lang.parse()?;
+    let knobs = knobs_from(
+        a.preset.as_deref(),
+        [
+            (Knob::Expressivity, a.expressivity),
+            (Knob::Rareza, a.rareza),
+            (Knob::Garage, a.garage),
+            (Knob::Trash, a.trash),
+        ],
+    )?;
     let bpm = a
         .bpm
         .map(|v| non_negative("bpm", "BPM must be 40–240", v))

@@ -396,7 +396,9 @@ fn render_voice(
             }
             Sound::Flute => {
                 ph[0] = (ph[0] + dt).fract();
-                sin_turns(ph[0]) + 0.12 * sin_turns(ph[0] * 2.0) + 0.06 * breath.step(noise.sample())
+                sin_turns(ph[0])
+                    + 0.12 * sin_turns(ph[0] * 2.0)
+                    + 0.06 * breath.step(noise.sample())
             }
             Sound::Accordion => {
                 ph[0] = (ph[0] + dt * d1).fract();

@@ -1,0 +1,214 @@
+//! Song generation as a library job: the request is persisted, the procedural engine renders it
+//! on a scheduler worker with progress and cancellation, and the song folder appears atomically.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use son1k_compose::{ComposeError, Instruments, ProceduralEngine, SongEngine};
+use son1k_core::GenerationRequest;
+
+use crate::jobs;
+use crate::scheduler::JobFailure;
+use crate::{AppError, Studio};
+
+/// Which instruments render the song.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "path", rename_all = "kebab-case")]
+pub enum InstrumentChoice {
+    /// The built-in synthesizers (no files needed; the default).
+    #[default]
+    BuiltIn,
+    /// The General MIDI SoundFont installed on the system (e.g. Debian's `fluid-soundfont-gm`).
+    SystemGm,
+    /// A `.sf2` file the user picked.
+    SoundFont(PathBuf),
+}
+
+impl InstrumentChoice {
+    /// Parses `builtin`, `gm` or a path to a `.sf2` file.
+    pub fn parse(s: &str) -> Self {
+        match s.trim() {
+            "builtin" | "built-in" | "synth" => InstrumentChoice::BuiltIn,
+            "gm" | "soundfont" | "system" => InstrumentChoice::SystemGm,
+            path => InstrumentChoice::SoundFont(PathBuf::from(path)),
+        }
+    }
+
+    fn resolve(&self) -> Result<Instruments, AppError> {
+        Ok(match self {
+            InstrumentChoice::BuiltIn => Instruments::BuiltIn,
+            InstrumentChoice::SystemGm => match son1k_compose::soundfont::find_system_soundfont() {
+                Some(p) => Instruments::SoundFont(p),
+                None => {
+                    return Err(AppError::Compose(ComposeError::SoundFont {
+                        path: PathBuf::from(son1k_compose::soundfont::SYSTEM_SOUNDFONTS[0]),
+                        detail: "no General MIDI SoundFont is installed (on Debian: apt install fluid-soundfont-gm or timgm6mb-soundfont), or pass a .sf2 file".into(),
+                    }))
+                }
+            },
+            InstrumentChoice::SoundFont(p) => {
+                let p = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                if !p.is_file() {
+                    return Err(AppError::Compose(ComposeError::SoundFont {
+                        path: p,
+                        detail: "no such file".into(),
+                    }));
+                }
+                Instruments::SoundFont(p)
+            }
+        })
+    }
+}
+
+/// What to generate and where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GenerateOptions {
+    /// The request (prompt, lyrics, hints, knobs, seed, quality).
+    pub request: GenerationRequest,
+    /// The song folder to create (must not exist, or be empty).
+    pub out_dir: PathBuf,
+    /// Instruments.
+    #[serde(default)]
+    pub instruments: InstrumentChoice,
+}
+
+/// What a finished generation produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GenerateReport {
+    /// The library job that made it.
+    pub job_id: String,
+    /// The song folder.
+    pub dir: PathBuf,
+    /// Genre id.
+    pub genre: String,
+    /// Tempo.
+    pub bpm: u32,
+    /// Key, like `F# minor`.
+    pub key: String,
+    /// Length in seconds.
+    pub seconds: f64,
+    /// Seed used.
+    pub seed: u64,
+    /// Section labels in order (`intro`, `verse`, …).
+    pub sections: Vec<String>,
+    /// Stem names.
+    pub stems: Vec<String>,
+    /// `built-in` or the SoundFont's file name.
+    pub instruments: String,
+    /// Integrated loudness of the mix.
+    pub loudness_lufs: Option<f64>,
+    /// Wall-clock seconds the engine took (composition, synthesis, mixing).
+    pub render_seconds: f64,
+    /// Seconds of audio per second of rendering.
+    pub realtime_factor: f64,
+}
+
+fn check_out_dir(dir: &Path) -> Result<(), AppError> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| AppError::Io {
+                action: "could not read",
+                path: dir.to_path_buf(),
+                source: e,
+            })?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(AppError::Compose(ComposeError::Output {
+                path: dir.to_path_buf(),
+                detail: "the output folder already exists and is not empty (choose another)".into(),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// Renders one song from a stored job payload (runs on a scheduler worker).
+fn work(
+    payload: &serde_json::Value,
+    ctx: &crate::scheduler::JobContext,
+    job_id: &str,
+) -> Result<serde_json::Value, JobFailure> {
+    let opts: GenerateOptions = serde_json::from_value(payload.clone())
+        .map_err(|e| JobFailure::Fatal(format!("the job's request could not be read: {e}")))?;
+    let instruments = opts
+        .instruments
+        .resolve()
+        .map_err(|e| JobFailure::Fatal(e.to_string()))?;
+    let engine = ProceduralEngine { instruments };
+    let start = Instant::now();
+    let song = engine
+        .generate(
+            &opts.request,
+            &mut |p| ctx.progress_stage(p.fraction as f64 * 0.92, Some(&p.stage)),
+            ctx.cancel_flag(),
+        )
+        .map_err(|e| match e {
+            ComposeError::Cancelled => JobFailure::Cancelled,
+            e => JobFailure::Fatal(e.to_string()),
+        })?;
+    let render_seconds = start.elapsed().as_secs_f64();
+    ctx.progress_stage(0.93, Some("writing files"));
+    son1k_compose::write_song(&song, &opts.out_dir)
+        .map_err(|e| JobFailure::Fatal(e.to_string()))?;
+    let m = &song.meta;
+    let report = GenerateReport {
+        job_id: job_id.to_string(),
+        dir: std::path::absolute(&opts.out_dir).unwrap_or(opts.out_dir.clone()),
+        genre: m.genre.clone(),
+        bpm: m.bpm,
+        key: m.key.clone(),
+        seconds: m.seconds,
+        seed: m.seed,
+        sections: m.sections.iter().map(|s| s.kind.id().to_string()).collect(),
+        stems: m.stems.iter().map(|s| s.0.clone()).collect(),
+        instruments: m.instruments.clone(),
+        loudness_lufs: m.loudness_lufs,
+        render_seconds,
+        realtime_factor: m.seconds / render_seconds.max(1e-9),
+    };
+    serde_json::to_value(&report).map_err(|e| JobFailure::Fatal(e.to_string()))
+}
+
+/// Generates a song as a library job (see [`Studio::generate`]).
+pub fn run(
+    studio: &Studio,
+    options: &GenerateOptions,
+    progress: &mut dyn FnMut(f64, &str),
+    cancel: &AtomicBool,
+) -> Result<GenerateReport, AppError> {
+    // Refuse bad input before anything is persisted.
+    options.request.validate()?;
+    options.instruments.resolve()?;
+    check_out_dir(&options.out_dir)?;
+    let mut opts = options.clone();
+    opts.out_dir = std::path::absolute(&opts.out_dir).unwrap_or(opts.out_dir.clone());
+    let payload = serde_json::to_value(&opts).map_err(|e| AppError::JobFailed {
+        kind: "generate".into(),
+        message: e.to_string(),
+    })?;
+    let handler: jobs::Work = Arc::new(|job, ctx| work(&job.payload, ctx, &job.id));
+    let mut results = jobs::run(
+        studio,
+        "generate",
+        vec![payload],
+        handler,
+        &mut |p| progress(p.fraction, p.stage.as_deref().unwrap_or("queued")),
+        cancel,
+    )?;
+    let value = results.pop().ok_or_else(|| AppError::JobFailed {
+        kind: "generate".into(),
+        message: "the job disappeared".into(),
+    })??;
+    serde_json::from_value(value).map_err(|e| AppError::JobFailed {
+        kind: "generate".into(),
+        message: format!("the job's report could not be read: {e}"),
+    })
+}
