@@ -19,6 +19,7 @@ pub const MAX_HINT_CHARS: usize = 80;
 /// What a song engine is asked to make. Build it, then call [`GenerationRequest::validate`]
 /// before handing it to an engine: engines may assume a validated request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GenerationRequest {
     /// The text prompt, at most 2000 characters.
     pub prompt: String,
@@ -37,8 +38,9 @@ pub struct GenerationRequest {
     /// Tempo in BPM, 40–240.
     #[serde(default)]
     pub bpm: Option<u32>,
-    /// Key.
+    /// Key (written like `F# minor`).
     #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub key: Option<Key>,
     /// Duration in seconds, 5–600.
     #[serde(default)]
