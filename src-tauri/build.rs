@@ -3,7 +3,17 @@
 //! declares the app's commands so capabilities can allow them one by one.
 
 fn main() {
-    let commands = &["app_info", "build_prompt", "tiers", "presets", "genres"];
+    let commands = &[
+        "app_info",
+        "build_prompt",
+        "tiers",
+        "presets",
+        "genres",
+        "generate",
+        "cancel_generation",
+        "list_songs",
+        "reveal_song",
+    ];
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -1,9 +1,21 @@
 //! The commands the UI invokes. Each parses its arguments and calls `son1k-app`; nothing else.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
-use son1k_app::{AppError, BuiltPrompt, PresetInfo, Studio, StudioInfo};
-use son1k_core::{Lang, PromptInput, TierLimits};
-use tauri::State;
+use son1k_app::{
+    AppError, BuiltPrompt, GenerateOptions, GenerateReport, InstrumentChoice, PresetInfo, Studio,
+    StudioInfo,
+};
+use son1k_core::{GenerationRequest, Lang, PromptInput, TierLimits};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+use crate::events::GenerationProgress;
+use crate::songs::{self, SongSummary};
 
 /// What the UI receives when a command fails: a stable code, a message for the user and, for
 /// invalid input, the field to highlight.
@@ -27,6 +39,16 @@ impl From<AppError> for UiError {
             code: e.code().to_string(),
             message: e.to_string(),
             field,
+        }
+    }
+}
+
+impl UiError {
+    fn new(code: &str, message: String) -> Self {
+        UiError {
+            code: code.into(),
+            message,
+            field: None,
         }
     }
 }
@@ -89,4 +111,130 @@ pub fn genres(studio: State<'_, Studio>, lang: Lang) -> Vec<GenreOption> {
         .into_iter()
         .map(|(id, name)| GenreOption { id, name })
         .collect()
+}
+
+/// Generations in progress, keyed by the id the UI gave each, with the flag that cancels it.
+#[derive(Default)]
+pub struct Running(Mutex<HashMap<String, Arc<AtomicBool>>>);
+
+impl Running {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<AtomicBool>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Generates a song into a new folder under the songs folder, emitting [`GenerationProgress`]
+/// events tagged with `id` (which [`cancel_generation`] takes) while it runs.
+#[tauri::command]
+#[specta::specta]
+pub async fn generate(
+    app: AppHandle,
+    studio: State<'_, Studio>,
+    running: State<'_, Running>,
+    id: String,
+    request: GenerationRequest,
+    instruments: InstrumentChoice,
+) -> Result<GenerateReport, UiError> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    if running.map().insert(id.clone(), cancel.clone()).is_some() {
+        return Err(UiError::new(
+            "busy",
+            format!("a generation with id {id} is already running; wait for it or cancel it"),
+        ));
+    }
+    let studio = studio.inner().clone();
+    let task_id = id.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let songs = songs::songs_dir(&studio);
+        let out_dir = songs::reserve(&songs).map_err(|e| {
+            UiError::new(
+                "io",
+                format!("could not create a folder in {}: {e}", songs.display()),
+            )
+        })?;
+        let options = GenerateOptions {
+            request,
+            out_dir: out_dir.clone(),
+            instruments,
+        };
+        // Forward the engine's progress, at most every 1% or when the stage changes.
+        let mut last = (-1.0, String::new());
+        let mut progress = |fraction: f64, stage: &str| {
+            if fraction - last.0 < 0.01 && stage == last.1 && fraction < 1.0 {
+                return;
+            }
+            last = (fraction, stage.to_string());
+            let event = GenerationProgress {
+                id: task_id.clone(),
+                fraction,
+                stage: stage.to_string(),
+            };
+            if let Err(e) = event.emit(&app) {
+                eprintln!("son1k-studio: could not send generation progress: {e}");
+            }
+        };
+        let report = studio.generate(&options, &mut progress, &cancel);
+        if report.is_err() {
+            // The take's folder is still empty: drop it so the list shows only finished takes.
+            let _ = std::fs::remove_dir(&out_dir);
+        }
+        Ok(report?)
+    })
+    .await;
+    running.map().remove(&id);
+    result.map_err(|e| {
+        UiError::new(
+            "internal",
+            format!("the generation stopped unexpectedly: {e}"),
+        )
+    })?
+}
+
+/// Asks the generation `id` to stop; false when no such generation is running.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_generation(running: State<'_, Running>, id: String) -> bool {
+    match running.map().get(&id) {
+        Some(flag) => {
+            flag.store(true, Ordering::SeqCst);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The generated takes in the songs folder, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_songs(studio: State<'_, Studio>) -> Result<Vec<SongSummary>, UiError> {
+    let songs = songs::songs_dir(studio.inner());
+    tauri::async_runtime::spawn_blocking(move || {
+        songs::list(&songs).map_err(|e| {
+            UiError::new(
+                "io",
+                format!("could not read the songs folder {}: {e}", songs.display()),
+            )
+        })
+    })
+    .await
+    .map_err(|e| {
+        UiError::new(
+            "internal",
+            format!("listing songs stopped unexpectedly: {e}"),
+        )
+    })?
+}
+
+/// Shows `path` (a take's folder or file) in the system's file manager.
+#[tauri::command]
+#[specta::specta]
+pub fn reveal_song(path: PathBuf) -> Result<(), UiError> {
+    tauri_plugin_opener::reveal_item_in_dir(&path).map_err(|e| {
+        UiError::new(
+            "open",
+            format!("could not show {} in the file manager: {e}", path.display()),
+        )
+    })
 }

@@ -8,3 +8,15 @@ pub struct DeepLinkOpened {
     /// The links, as received.
     pub urls: Vec<String>,
 }
+
+/// A running generation moved on: `fraction` of the work (0–1) is done and `stage` names what it
+/// is doing now (`composing`, `rendering drums`, `mixing`, `writing files`, …).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct GenerationProgress {
+    /// The id the UI gave the generation.
+    pub id: String,
+    /// Share of the work done, 0–1.
+    pub fraction: f64,
+    /// What the engine is doing now.
+    pub stage: String,
+}

@@ -9,6 +9,7 @@
 
 pub mod commands;
 pub mod events;
+pub mod songs;
 
 use son1k_app::Studio;
 use tauri::{Emitter, Manager};
@@ -23,8 +24,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::tiers,
             commands::presets,
             commands::genres,
+            commands::generate,
+            commands::cancel_generation,
+            commands::list_songs,
+            commands::reveal_song,
         ])
-        .events(collect_events![events::DeepLinkOpened])
+        .events(collect_events![
+            events::DeepLinkOpened,
+            events::GenerationProgress
+        ])
+        // The only 64-bit integers that cross are seeds, which the UI keeps below 2^32: plain
+        // JSON numbers carry them exactly.
+        .dangerously_cast_bigints_to_number()
 }
 
 /// Writes the TypeScript bindings for every command and event to `path`.
@@ -71,7 +82,17 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        // The webview reads takes (audio for the waveform and the player) from the songs
+        // folder through this scheme; it serves nothing else.
+        .register_asynchronous_uri_scheme_protocol(songs::SCHEME, |ctx, request, responder| {
+            let songs = songs::songs_dir(ctx.app_handle().state::<Studio>().inner());
+            let path = request.uri().path().to_string();
+            tauri::async_runtime::spawn_blocking(move || {
+                responder.respond(songs::serve(&songs, &path))
+            });
+        })
         .manage(studio)
+        .manage(commands::Running::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

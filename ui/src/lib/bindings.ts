@@ -20,11 +20,23 @@ export const commands = {
 	presets: () => __TAURI_INVOKE<PresetInfo[]>("presets"),
 	/**  The known genres, named in `lang`. */
 	genres: (lang: Lang) => __TAURI_INVOKE<GenreOption[]>("genres", { lang }),
+	/**
+	 *  Generates a song into a new folder under the songs folder, emitting [`GenerationProgress`]
+	 *  events tagged with `id` (which [`cancel_generation`] takes) while it runs.
+	 */
+	generate: (id: string, request: GenerationRequest_Deserialize, instruments: InstrumentChoice) => typedError<GenerateReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("generate", { id, request, instruments })),
+	/**  Asks the generation `id` to stop; false when no such generation is running. */
+	cancelGeneration: (id: string) => __TAURI_INVOKE<boolean>("cancel_generation", { id }),
+	/**  The generated takes in the songs folder, newest first. */
+	listSongs: () => typedError<SongSummary[], UiError_Serialize>(__TAURI_INVOKE("list_songs")),
+	/**  Shows `path` (a take's folder or file) in the system's file manager. */
+	revealSong: (path: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("reveal_song", { path })),
 };
 
 /** Events */
 export const events = {
 	deepLinkOpened: makeEvent<DeepLinkOpened, DeepLinkOpened>("deep-link-opened"),
+	generationProgress: makeEvent<GenerationProgress, GenerationProgress>("generation-progress"),
 };
 
 /* Types */
@@ -126,6 +138,146 @@ export type EngineInfo = {
 	status: string,
 };
 
+/**  What a finished generation produced. */
+export type GenerateReport = GenerateReport_Serialize | GenerateReport_Deserialize;
+
+/**  What a finished generation produced. */
+export type GenerateReport_Deserialize = {
+	/**  The library job that made it. */
+	job_id: string,
+	/**  The song folder. */
+	dir: string,
+	/**  Genre id. */
+	genre: string,
+	/**  Tempo. */
+	bpm: number,
+	/**  Key, like `F# minor`. */
+	key: string,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  Seed used. */
+	seed: number,
+	/**  Section labels in order (`intro`, `verse`, …). */
+	sections: string[],
+	/**  Stem names. */
+	stems: string[],
+	/**  `built-in` or the SoundFont's file name. */
+	instruments: string,
+	/**  Integrated loudness of the mix. */
+	loudness_lufs?: number | null,
+	/**  Wall-clock seconds the engine took (composition, synthesis, mixing). */
+	render_seconds: number | null,
+	/**  Seconds of audio per second of rendering. */
+	realtime_factor: number | null,
+};
+
+/**  What a finished generation produced. */
+export type GenerateReport_Serialize = {
+	/**  The library job that made it. */
+	job_id: string,
+	/**  The song folder. */
+	dir: string,
+	/**  Genre id. */
+	genre: string,
+	/**  Tempo. */
+	bpm: number,
+	/**  Key, like `F# minor`. */
+	key: string,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  Seed used. */
+	seed: number,
+	/**  Section labels in order (`intro`, `verse`, …). */
+	sections: string[],
+	/**  Stem names. */
+	stems: string[],
+	/**  `built-in` or the SoundFont's file name. */
+	instruments: string,
+	/**  Integrated loudness of the mix. */
+	loudness_lufs: number | null,
+	/**  Wall-clock seconds the engine took (composition, synthesis, mixing). */
+	render_seconds: number | null,
+	/**  Seconds of audio per second of rendering. */
+	realtime_factor: number | null,
+};
+
+/**
+ *  A running generation moved on: `fraction` of the work (0–1) is done and `stage` names what it
+ *  is doing now (`composing`, `rendering drums`, `mixing`, `writing files`, …).
+ */
+export type GenerationProgress = {
+	/**  The id the UI gave the generation. */
+	id: string,
+	/**  Share of the work done, 0–1. */
+	fraction: number | null,
+	/**  What the engine is doing now. */
+	stage: string,
+};
+
+/**
+ *  What a song engine is asked to make. Build it, then call [`GenerationRequest::validate`]
+ *  before handing it to an engine: engines may assume a validated request.
+ */
+export type GenerationRequest = GenerationRequest_Serialize | GenerationRequest_Deserialize;
+
+/**
+ *  What a song engine is asked to make. Build it, then call [`GenerationRequest::validate`]
+ *  before handing it to an engine: engines may assume a validated request.
+ */
+export type GenerationRequest_Deserialize = {
+	/**  The text prompt, at most 2000 characters. */
+	prompt: string,
+	/**  Lyrics, with optional `[Verse]`/`[Chorus]` tags. */
+	lyrics?: string | null,
+	/**  No vocals. */
+	instrumental?: boolean,
+	/**  Genre hint. */
+	genre?: string | null,
+	/**  Mood hint. */
+	mood?: string | null,
+	/**  Tempo in BPM, 40–240. */
+	bpm?: number | null,
+	/**  Key (written like `F# minor`). */
+	key?: string | null,
+	/**  Duration in seconds, 5–600. */
+	duration_secs?: number | null,
+	/**  The four Ghost Studio knobs. */
+	knobs?: Knobs,
+	/**  Seed: the same request and seed give the same song. */
+	seed?: number,
+	/**  Export quality (gated by tier). */
+	quality?: Quality,
+};
+
+/**
+ *  What a song engine is asked to make. Build it, then call [`GenerationRequest::validate`]
+ *  before handing it to an engine: engines may assume a validated request.
+ */
+export type GenerationRequest_Serialize = {
+	/**  The text prompt, at most 2000 characters. */
+	prompt: string,
+	/**  Lyrics, with optional `[Verse]`/`[Chorus]` tags. */
+	lyrics: string | null,
+	/**  No vocals. */
+	instrumental: boolean,
+	/**  Genre hint. */
+	genre: string | null,
+	/**  Mood hint. */
+	mood: string | null,
+	/**  Tempo in BPM, 40–240. */
+	bpm: number | null,
+	/**  Key (written like `F# minor`). */
+	key: string | null,
+	/**  Duration in seconds, 5–600. */
+	duration_secs: number | null,
+	/**  The four Ghost Studio knobs. */
+	knobs: Knobs,
+	/**  Seed: the same request and seed give the same song. */
+	seed: number,
+	/**  Export quality (gated by tier). */
+	quality: Quality,
+};
+
 /**  A genre for the Generator's menu. */
 export type GenreOption = {
 	/**  Stable identifier. */
@@ -133,6 +285,15 @@ export type GenreOption = {
 	/**  Name in the requested language. */
 	name: string,
 };
+
+/**  Which instruments render the song. */
+export type InstrumentChoice = 
+/**  The built-in synthesizers (no files needed; the default). */
+{ kind: "built-in" } | 
+/**  The General MIDI SoundFont installed on the system (e.g. Debian's `fluid-soundfont-gm`). */
+{ kind: "system-gm" } | 
+/**  A `.sf2` file the user picked. */
+{ kind: "sound-font"; path: string };
 
 /**  One of the four knobs. */
 export type Knob = 
@@ -286,6 +447,32 @@ export type Quality =
 "high" | 
 /**  96 kHz, 32-bit float, with stems. */
 "ultra";
+
+/**  One generated take, as read from its `song.json`. */
+export type SongSummary = {
+	/**  The take's folder name (what `son1k-song://localhost/<name>/…` serves). */
+	name: string,
+	/**  The take's folder. */
+	dir: string,
+	/**  Its `mix.wav`. */
+	mix: string,
+	/**  The prompt it was generated from. */
+	prompt: string,
+	/**  Genre id. */
+	genre: string,
+	/**  Tempo. */
+	bpm: number,
+	/**  Key, like `F# minor`. */
+	key: string,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  Seed. */
+	seed: number,
+	/**  Stem names (`stems/<name>.wav`). */
+	stems: string[],
+	/**  When the take was written, in milliseconds since 1970. */
+	created_ms: number | null,
+};
 
 /**  Everything `son1k info` reports. */
 export type StudioInfo = StudioInfo_Serialize | StudioInfo_Deserialize;
