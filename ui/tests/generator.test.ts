@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import {
+  AB_EMPTY,
+  abActive,
+  abAssign,
+  abKeep,
+  abToggle,
+  clock,
+  counter,
+  songUrl,
+  toRequest,
+  type GenerateForm,
+} from "../src/lib/generator";
+
+const form = (patch: Partial<GenerateForm> = {}): GenerateForm => ({
+  prompt: "deep house in F# minor",
+  lyrics: "",
+  instrumental: false,
+  genre: "",
+  mood: "",
+  bpm: "",
+  key: "",
+  seconds: "",
+  seed: "",
+  quality: "standard",
+  knobs: { expressivity: 50, rareza: 0, garage: 0, trash: 0 },
+  ...patch,
+});
+
+describe("prompt counter", () => {
+  it("counts characters as the engine does and flags the limit", () => {
+    expect(counter("")).toEqual({ count: 0, max: 2000, over: false });
+    expect(counter("canción 🎸").count).toBe(9);
+    expect(counter("x".repeat(2000)).over).toBe(false);
+    expect(counter("x".repeat(2001)).over).toBe(true);
+  });
+});
+
+describe("form to request", () => {
+  it("sends blank fields as absent and numbers as numbers", () => {
+    const r = toRequest(form({ bpm: "124", key: " F# minor ", seconds: "6", seed: "3", genre: "house" }));
+    expect(r).toEqual({
+      ok: true,
+      request: expect.objectContaining({ bpm: 124, key: "F# minor", duration_secs: 6, seed: 3, genre: "house", lyrics: null, mood: null }),
+    });
+  });
+
+  it("picks a seed when none is given", () => {
+    const r = toRequest(form());
+    expect(r.ok && Number.isInteger(r.request.seed)).toBe(true);
+  });
+
+  it("names the field that is not a whole number", () => {
+    expect(toRequest(form({ bpm: "12.5" }))).toEqual({ ok: false, field: "bpm", value: "12.5" });
+    expect(toRequest(form({ seconds: "ten" }))).toEqual({ ok: false, field: "seconds", value: "ten" });
+    expect(toRequest(form({ seed: "-1" }))).toEqual({ ok: false, field: "seed", value: "-1" });
+  });
+
+  it("drops lyrics from an instrumental request", () => {
+    const r = toRequest(form({ lyrics: "[Verse] hola", instrumental: true }));
+    expect(r.ok && r.request.lyrics).toBe(null);
+    const sung = toRequest(form({ lyrics: "[Verse] hola" }));
+    expect(sung.ok && sung.request.lyrics).toBe("[Verse] hola");
+  });
+});
+
+describe("A/B", () => {
+  it("switches only between two filled slots", () => {
+    let s = abAssign(AB_EMPTY, "a", "take-1");
+    expect(abToggle(s)).toEqual(s);
+    s = abAssign(s, "b", "take-2");
+    expect(abActive(s)).toBe("take-2");
+    s = abToggle(s);
+    expect(abActive(s)).toBe("take-1");
+    expect(abActive(abToggle(s))).toBe("take-2");
+  });
+
+  it("keeps a take in one slot at most", () => {
+    let s = abAssign(AB_EMPTY, "a", "take-1");
+    s = abAssign(s, "b", "take-1");
+    expect(s).toEqual({ a: null, b: "take-1", active: "b" });
+  });
+
+  it("forgets takes that are gone", () => {
+    const s = { a: "take-1", b: "take-2", active: "b" as const };
+    expect(abKeep(s, (t) => t === "take-1")).toEqual({ a: "take-1", b: null, active: "a" });
+    expect(abKeep(s, () => false)).toEqual(AB_EMPTY);
+  });
+});
+
+describe("take URLs and lengths", () => {
+  it("builds the son1k-song URL per platform", () => {
+    expect(songUrl("take-1", "stems/bass.wav", false)).toBe("son1k-song://localhost/take-1/stems/bass.wav");
+    expect(songUrl("take 1", "mix.wav", true)).toBe("http://son1k-song.localhost/take%201/mix.wav");
+  });
+
+  it("formats lengths as m:ss", () => {
+    expect(clock(6)).toBe("0:06");
+    expect(clock(125.4)).toBe("2:05");
+    expect(clock(null)).toBe("0:00");
+  });
+});
