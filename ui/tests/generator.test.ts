@@ -45,6 +45,13 @@ describe("form to request", () => {
     });
   });
 
+  it("takes the numbers an <input type=number> binding holds", () => {
+    const r = toRequest(form({ bpm: 92, seconds: 6, seed: 0 }));
+    expect(r.ok && [r.request.bpm, r.request.duration_secs, r.request.seed]).toEqual([92, 6, 0]);
+    const blank = toRequest(form({ bpm: null, seconds: undefined }));
+    expect(blank.ok && [blank.request.bpm, blank.request.duration_secs]).toEqual([null, null]);
+  });
+
   it("picks a seed when none is given", () => {
     const r = toRequest(form());
     expect(r.ok && Number.isInteger(r.request.seed)).toBe(true);

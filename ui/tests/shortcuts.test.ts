@@ -29,4 +29,9 @@ describe("shortcuts", () => {
     expect(actionFor(key({ key: "?" }))).toEqual({ kind: "help" });
     expect(actionFor(key({ key: "?", inTextField: true }))).toBeNull();
   });
+
+  it("space plays or stops, except while typing", () => {
+    expect(actionFor(key({ key: " " }))).toEqual({ kind: "play" });
+    expect(actionFor(key({ key: " ", inTextField: true }))).toBeNull();
+  });
 });

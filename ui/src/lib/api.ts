@@ -3,7 +3,7 @@
 import { commands } from "./bindings";
 import type { UiError } from "./bindings";
 
-export type { BuiltPrompt, PromptInput, StudioInfo, TierLimits, PresetInfo, UiError } from "./bindings";
+export type { BuiltPrompt, PromptInput, StudioInfo, TierLimits, PresetInfo, UiError, SongSummary } from "./bindings";
 export { commands, events } from "./bindings";
 
 export function inDesktopApp(): boolean {

@@ -20,6 +20,9 @@ export function counter(text: string, max = MAX_PROMPT_CHARS): Counter {
   return { count, max, over: count > max };
 }
 
+/** A number field as the form holds it: text, or a number when bound to `<input type="number">`. */
+export type NumberField = string | number | null | undefined;
+
 /** The fields of the generation form, as typed. */
 export interface GenerateForm {
   prompt: string;
@@ -27,10 +30,10 @@ export interface GenerateForm {
   instrumental: boolean;
   genre: string;
   mood: string;
-  bpm: string;
+  bpm: NumberField;
   key: string;
-  seconds: string;
-  seed: string;
+  seconds: NumberField;
+  seed: NumberField;
   quality: Quality;
   knobs: Knobs;
 }
@@ -39,9 +42,11 @@ export type FormResult =
   | { ok: true; request: GenerationRequest_Deserialize }
   | { ok: false; field: string; value: string };
 
+const text = (v: NumberField): string => (v === null || v === undefined ? "" : String(v));
+
 /** An optional whole number in [min, max]: null for blank, undefined when invalid. */
-function wholeNumber(s: string, min: number, max: number): number | null | undefined {
-  const t = s.trim();
+function wholeNumber(v: NumberField, min: number, max: number): number | null | undefined {
+  const t = text(v).trim();
   if (t === "") return null;
   if (!/^\d+$/.test(t)) return undefined;
   const n = Number(t);
@@ -54,11 +59,11 @@ function wholeNumber(s: string, min: number, max: number): number | null | undef
  */
 export function toRequest(f: GenerateForm): FormResult {
   const bpm = wholeNumber(f.bpm, 0, 100000);
-  if (bpm === undefined) return { ok: false, field: "bpm", value: f.bpm };
+  if (bpm === undefined) return { ok: false, field: "bpm", value: text(f.bpm) };
   const seconds = wholeNumber(f.seconds, 0, 100000);
-  if (seconds === undefined) return { ok: false, field: "seconds", value: f.seconds };
+  if (seconds === undefined) return { ok: false, field: "seconds", value: text(f.seconds) };
   const seed = wholeNumber(f.seed, 0, 2 ** 32 - 1);
-  if (seed === undefined) return { ok: false, field: "seed", value: f.seed };
+  if (seed === undefined) return { ok: false, field: "seed", value: text(f.seed) };
   const lyrics = f.instrumental || f.lyrics.trim() === "" ? null : f.lyrics;
   return {
     ok: true,

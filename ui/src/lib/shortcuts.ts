@@ -5,7 +5,8 @@ export type Action =
   | { kind: "undo" }
   | { kind: "redo" }
   | { kind: "help" }
-  | { kind: "escape" };
+  | { kind: "escape" }
+  | { kind: "play" };
 
 export interface KeyLike {
   key: string;
@@ -25,5 +26,7 @@ export function actionFor(e: KeyLike): Action | null {
   if (mod && !e.inTextField && e.key.toLowerCase() === "y") return { kind: "redo" };
   if (e.key === "Escape") return { kind: "escape" };
   if (!mod && !e.inTextField && e.key === "?") return { kind: "help" };
+  // Space plays/stops, except in text fields (and on buttons, whose space is a click).
+  if (!mod && !e.inTextField && e.key === " ") return { kind: "play" };
   return null;
 }

@@ -25,6 +25,8 @@ export const ui = $state({
   lang: initialLang(savedLang(), typeof navigator === "undefined" ? undefined : navigator.language) as Lang,
   screen: "dashboard" as Screen,
   showHelp: false,
+  /** The file the Generator handed to Ghost Studio ("Open in Ghost Studio"). */
+  ghostFile: null as string | null,
   toasts: [] as { id: number; text: string; kind: "info" | "error" }[],
 });
 
