@@ -444,3 +444,129 @@ pub fn analysis(songs: usize, seconds: f64) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+/// `son1k bench generate`: honesty (does the analyzer hear the requested tempo and key?) over
+/// `songs` random requests, and speed of a full 180 s, 48 kHz song with stems on one core, against
+/// fluidsynth rendering the same song's MIDI file when it is installed.
+pub fn generate(songs: usize, seconds: f64) -> Result<(), String> {
+    use son1k_compose::{write_song, ProceduralEngine, SongEngine, Style};
+    use son1k_core::{GenerationRequest, Key, Lang, Quality};
+    use std::sync::atomic::AtomicBool;
+    let never = AtomicBool::new(false);
+    let engine = ProceduralEngine::default();
+    let keys = Key::all();
+    println!(
+        "son1k bench generate — {songs} random requests × {seconds} s (13 styles, 24 keys, tempi from each style's range)"
+    );
+    let (mut tempo_ok, mut key_ok) = (0usize, 0usize);
+    let mut misses = Vec::new();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    for i in 0..songs {
+        let style = Style::ALL[next(Style::ALL.len() as u64) as usize];
+        let (lo, hi) = style.params().bpm_range;
+        let bpm = lo + next(u64::from(hi - lo + 1)) as u32;
+        let key = keys[next(24) as usize];
+        let mut req = GenerationRequest::new(format!("{} song", style.id()));
+        req.genre = Some(style.id().to_string());
+        req.bpm = Some(bpm);
+        req.key = Some(key);
+        req.duration_secs = Some(seconds as f32);
+        req.seed = i as u64;
+        req.knobs.expressivity = next(101) as u8;
+        req.knobs.rareza = next(61) as u8;
+        let song = engine
+            .generate(&req, &mut |_| {}, &never)
+            .map_err(|e| e.to_string())?;
+        let (est_bpm, est_key) =
+            son1k_analysis::tempo_and_key(&song.mix).map_err(|e| e.to_string())?;
+        let t_ok = (est_bpm - f64::from(bpm)).abs() <= f64::from(bpm) * 0.02;
+        let k_ok = est_key.key == key;
+        tempo_ok += usize::from(t_ok);
+        key_ok += usize::from(k_ok);
+        if !(t_ok && k_ok) {
+            misses.push(format!(
+                "  seed {i}: {} {bpm} BPM {} (E{} R{}) → heard {est_bpm:.1} BPM {}",
+                style.id(),
+                key.name(Lang::En),
+                req.knobs.expressivity,
+                req.knobs.rareza,
+                est_key.key.name(Lang::En)
+            ));
+        }
+    }
+    let n = songs.max(1) as f64;
+    println!(
+        "honesty: tempo within 2% {:.1}% (goal ≥ 98%), right key {:.1}% (goal ≥ 95%)",
+        tempo_ok as f64 / n * 100.0,
+        key_ok as f64 / n * 100.0
+    );
+    for m in misses.iter().take(12) {
+        println!("{m}");
+    }
+
+    // Speed: a 180 s, 48 kHz stereo song with every stem, on this thread.
+    let mut req = GenerationRequest::new("pop song with piano and strings, 122 bpm in A minor");
+    req.duration_secs = Some(180.0);
+    req.quality = Quality::High;
+    req.seed = 7;
+    let mut best = Duration::MAX;
+    let mut song = None;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let s = engine
+            .generate(&req, &mut |_| {}, &never)
+            .map_err(|e| e.to_string())?;
+        best = best.min(start.elapsed());
+        song = Some(s);
+    }
+    let song = song.ok_or("no song")?;
+    let ours = best.as_secs_f64();
+    println!(
+        "speed: 180 s stereo 48 kHz song with {} stems, composed, synthesized, mixed and mastered on one core in {ours:.2} s = {:.0}× real time (goal ≥ 100×; MusicGen-small on CPU ≈ 0.1–0.3×)",
+        song.stems.len(),
+        180.0 / ours
+    );
+    let dir = std::env::temp_dir().join(format!("son1k-bench-generate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let start = Instant::now();
+    write_song(&song, &dir).map_err(|e| e.to_string())?;
+    println!(
+        "writing mix + {} stems (24-bit WAV), MIDI and JSON: {:.2} s",
+        song.stems.len(),
+        start.elapsed().as_secs_f64()
+    );
+    let font = son1k_compose::soundfont::find_system_soundfont();
+    match (have_fluidsynth(), font) {
+        (true, Some(font)) => {
+            let out = dir.join("fluidsynth.wav");
+            let peer = run(Command::new("fluidsynth")
+                .args(["-ni", "-q", "-r", "48000", "-F"])
+                .arg(&out)
+                .arg(&font)
+                .arg(dir.join("song.mid")))?;
+            println!(
+                "peer: fluidsynth renders the same song.mid through {} in {:.2} s = {:.0}× real time; ours (synthesis + mixing + mastering) is {:.2}× its speed",
+                font.display(),
+                peer.as_secs_f64(),
+                180.0 / peer.as_secs_f64(),
+                peer.as_secs_f64() / ours
+            );
+        }
+        _ => println!("peer: fluidsynth or a General MIDI SoundFont is not installed; no ratio (make bench installs them)"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn have_fluidsynth() -> bool {
+    Command::new("fluidsynth")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}

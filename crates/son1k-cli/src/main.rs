@@ -118,7 +118,7 @@ enum Command {
     /// Benchmarks against peer tools (sox, ffmpeg), printed as ratios.
     Bench {
         /// What to benchmark.
-        #[arg(value_parser = ["audio", "analysis"])]
+        #[arg(value_parser = ["audio", "analysis", "generate"])]
         what: String,
         /// Seconds per track.
         #[arg(long, default_value_t = 180)]
@@ -670,6 +670,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             tracks,
             realtime_seconds,
         } => {
+            if what == "generate" {
+                // `--tracks` is the number of random songs here, `--seconds` their length.
+                let songs = if tracks == 16 { 100 } else { tracks };
+                let secs = if seconds == 180 {
+                    30.0
+                } else {
+                    f64::from(seconds)
+                };
+                return bench::generate(songs, secs)
+                    .map_err(|message| Failure { code: 1, message });
+            }
             if what == "analysis" {
                 // `--tracks` is the number of songs here, `--seconds` their length.
                 let songs = if tracks == 16 { 100 } else { tracks };

@@ -642,7 +642,7 @@ fn drums(ctx: &Ctx, groove: Groove, swing: f32) -> Part {
     let voices = [KICK, SNARE, CLAP, HAT, OPEN_HAT, RIM, SHAKER];
     let mut notes = Vec::new();
     let e = ctx.feel.e;
-    let slow = ctx.brief.bpm < 96;
+    let slow = ctx.brief.bpm <= 100;
     for s in ctx.sections {
         let bars = (s.beats / 4.0) as u32;
         for b in 0..bars {
@@ -777,7 +777,7 @@ fn bass(ctx: &Ctx, line: BassLine, sound: Sound) -> Part {
                     (3.5, 0.45, 0),
                 ],
                 BassLine::Sparse => &[(0.0, 1.5, 0), (2.0, 0.9, 0), (3.0, 0.9, 1)],
-                BassLine::Sub808 => &[(0.0, 1.7, 0), (1.75, 0.7, 0), (2.5, 1.4, 0)],
+                BassLine::Sub808 => &[(0.0, 1.4, 0), (1.5, 0.45, 0), (2.0, 0.9, 0), (3.0, 0.9, 0)],
                 BassLine::Dembow => &[
                     (0.0, 0.9, 0),
                     (1.0, 0.9, 0),

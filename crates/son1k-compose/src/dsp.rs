@@ -4,10 +4,23 @@
 //! the pure-Rust `libm`, never the platform's maths library, so a seed renders the same bits on
 //! Linux, macOS and Windows.
 
-/// sin(2π·`turns`) for any `turns`, by a parabola with one refinement step (error < 0.001).
+/// Wraps a phase that has just passed 1 (or any small value) back into 0..1, without a call
+/// into the maths library (`fract` and `floor` are library calls on baseline x86-64).
+#[inline]
+pub fn wrap(p: f32) -> f32 {
+    let t = p - (p as i32) as f32;
+    if t < 0.0 {
+        t + 1.0
+    } else {
+        t
+    }
+}
+
+/// sin(2π·`turns`) for any `turns` within ±2³¹, by a parabola with one refinement step
+/// (error < 0.001).
 #[inline]
 pub fn sin_turns(turns: f32) -> f32 {
-    let t = turns - libm::floorf(turns); // 0..1
+    let t = wrap(turns); // 0..1
     let x = 2.0 * t - 1.0; // -1..1 maps to -π..π
     let y = -4.0 * x * (1.0 - x.abs()); // sin(πx)
     0.225 * (y * y.abs() - y) + y
@@ -36,8 +49,7 @@ pub fn saw(t: f32, dt: f32) -> f32 {
 /// A band-limited pulse with duty `width` at phase `t`.
 #[inline]
 pub fn pulse(t: f32, dt: f32, width: f32) -> f32 {
-    let t2 = t + (1.0 - width);
-    let t2 = t2 - libm::floorf(t2);
+    let t2 = wrap(t + (1.0 - width));
     saw(t, dt) - saw(t2, dt)
 }
 

@@ -326,7 +326,7 @@ impl Style {
                 S::Bell,
                 0.0,
                 &["I V vi IV", "vi IV I V"],
-                &["i bVI bIII bVII", "i iv bVI V", "i bVI i V", "i i bVI bVII"],
+                &["i bVI i bVII", "i iv bVI V", "i bVI i V", "i i bVI bVII"],
                 false,
             ),
             Style::Reggaeton => p(

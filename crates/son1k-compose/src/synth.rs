@@ -2,7 +2,7 @@
 //! a plucked string and a formant "guide voice". They need no sample files.
 
 use crate::compose::drum;
-use crate::dsp::{self, pulse, saw, sin_turns, soft_clip, OnePole, Svf};
+use crate::dsp::{self, pulse, saw, sin_turns, soft_clip, wrap, OnePole, Svf};
 use crate::rng::Noise;
 use crate::score::{Note, Part, Score};
 use crate::style::Sound;
@@ -37,6 +37,11 @@ pub fn render_part(
     let mut noise = Noise::new(seed ^ 0x5eed);
     let gain = dsp::db(part.gain_db);
     let notes = &part.notes;
+    // Repeated notes (the same pitch, length and velocity step) sound the same, so each is
+    // synthesized once and mixed in wherever it recurs: comping and pads repeat a lot.
+    let mut cache: std::collections::HashMap<(u8, usize, u8, char), Vec<f32>> =
+        std::collections::HashMap::new();
+    let max_len = (patch(part.sound, tone).amp.release * srf * 6.0) as usize;
     for (i, n) in notes.iter().enumerate() {
         let start = (n.start * spb).round() as usize;
         if start >= frames {
@@ -51,17 +56,31 @@ pub fn render_part(
         } else {
             None
         };
-        render_voice(
-            part.sound,
-            n,
-            glide_from,
-            len,
-            &mut mono[start..],
-            srf,
-            gain,
-            tone,
-            &mut noise,
-        );
+        let vel_step = (n.vel.clamp(0.0, 1.0) * 32.0).round() as u8;
+        let mut note = *n;
+        note.vel = vel_step as f32 / 32.0;
+        let cacheable = glide_from.is_none() && !matches!(part.sound, Sound::NylonGuitar);
+        let dest = &mut mono[start..];
+        if !cacheable {
+            render_voice(
+                part.sound, &note, glide_from, len, dest, srf, gain, tone, &mut noise,
+            );
+            continue;
+        }
+        let key = (n.pitch, len, vel_step, n.vowel.unwrap_or(' '));
+        let wave = cache.entry(key).or_insert_with(|| {
+            let mut w = vec![0.0f32; len + max_len];
+            render_voice(
+                part.sound, &note, None, len, &mut w, srf, gain, tone, &mut noise,
+            );
+            // Trim the silent tail so mixing it in costs nothing.
+            let end = w.iter().rposition(|x| *x != 0.0).map_or(0, |p| p + 1);
+            w.truncate(end);
+            w
+        });
+        for (o, x) in dest.iter_mut().zip(wave.iter()) {
+            *o += *x;
+        }
     }
     pan_to_stereo(mono, part.pan, part.sound, sr)
 }
@@ -137,8 +156,8 @@ fn patch(sound: Sound, tone: Tone) -> Patch {
             (0.0, 0.0),
             0.5,
         ),
-        Sound::Piano => p(a(0.002, 1.4, 0.0, 0.25), None, (0.0, 0.0), 0.42),
-        Sound::ElectricPiano => p(a(0.002, 1.8, 0.0, 0.3), None, (0.0, 0.0), 0.45),
+        Sound::Piano => p(a(0.002, 1.4, 0.0, 0.1), None, (0.0, 0.0), 0.42),
+        Sound::ElectricPiano => p(a(0.002, 1.8, 0.0, 0.2), None, (0.0, 0.0), 0.45),
         Sound::Organ => p(a(0.01, 0.1, 0.9, 0.08), None, (0.05, 6.0), 0.22),
         Sound::Clav => p(
             a(0.001, 0.25, 0.0, 0.05),
@@ -219,6 +238,10 @@ fn formants(vowel: char) -> [(f32, f32); 3] {
     }
 }
 
+/// Samples per processing block inside a voice (pitch modulation and filter sweeps update once
+/// per block; everything else is per sample).
+const BLK: usize = 64;
+
 /// Renders one note of a tonal sound, adding into `out` (which starts at the note's onset).
 #[allow(clippy::too_many_arguments)]
 fn render_voice(
@@ -233,7 +256,7 @@ fn render_voice(
     noise: &mut Noise,
 ) {
     let p = patch(sound, tone);
-    let release_len = (p.amp.release * sr * 5.0) as usize;
+    let release_len = (p.amp.release * sr * 6.0) as usize;
     let total = (held + release_len).min(out.len());
     if total == 0 {
         return;
@@ -244,24 +267,25 @@ fn render_voice(
     let attack_n = (p.amp.attack * sr).max(1.0);
     let decay_k = dsp::decay_coef(p.amp.decay, sr);
     let release_k = dsp::decay_coef(p.amp.release, sr);
-    let mut env_level: f32;
-    let mut decay_part = 1.0 - p.amp.sustain; // the part above sustain that decays
-    let mut released_from = 0.0f32;
-    let mut rel = 1.0f32;
+    let sustain = p.amp.sustain;
+    let mut decay_part = 1.0 - sustain; // the part above sustain that decays
+    let mut level = 0.0f32;
 
     let mut filt = p.filter.map(|(c, _, _, r)| Svf::new(c, r, sr));
-    let filt_env_k = p.filter.map(|f| dsp::decay_coef(f.2, sr)).unwrap_or(0.0);
+    let filt_env_kb = p
+        .filter
+        .map(|f| libm::powf(dsp::decay_coef(f.2, sr), BLK as f32))
+        .unwrap_or(0.0);
     let mut filt_env = 1.0f32;
     let vib_depth = p.vibrato.0;
     let vib_rate = p.vibrato.1 / sr;
     let vib_delay = (0.25 * sr) as usize;
 
-    // Oscillator state.
     let mut ph = [0.0f32; 4];
     let mut glide = glide_from
         .map(|g| dsp::midi_hz(g as f32) / freq)
         .unwrap_or(1.0);
-    let glide_k = dsp::decay_coef(0.05, sr);
+    let glide_kb = libm::powf(dsp::decay_coef(0.05, sr), BLK as f32);
     let detune = |cents: f32| libm::powf(2.0, cents / 1200.0);
     let (d1, d2) = (detune(8.0), detune(-8.0));
     let (g1, g2) = (detune(3.0), detune(-3.0));
@@ -296,45 +320,57 @@ fn render_voice(
     );
     let mut fm_index = 1.0f32;
     let drive = 1.0 + 3.0 * tone.drive;
+    let driven = tone.drive > 0.05 && !matches!(sound, Sound::SubBass | Sound::PowerGuitar);
 
-    for (i, o) in out.iter_mut().take(total).enumerate() {
-        // Envelope.
-        if i < held {
-            if (i as f32) < attack_n {
-                env_level = i as f32 / attack_n;
-                released_from = env_level;
+    let mut env = [0.0f32; BLK];
+    let mut buf = [0.0f32; BLK];
+    let mut pos = 0usize;
+    let mut finished = false;
+    while pos < total && !finished {
+        let n = BLK.min(total - pos);
+        // Envelope for the block.
+        for (k, e) in env[..n].iter_mut().enumerate() {
+            let i = pos + k;
+            if i < held {
+                if (i as f32) < attack_n {
+                    level = i as f32 / attack_n;
+                } else {
+                    decay_part *= decay_k;
+                    level = sustain + (1.0 - sustain) * decay_part;
+                }
             } else {
-                decay_part *= decay_k;
-                env_level = p.amp.sustain + (1.0 - p.amp.sustain) * decay_part;
-                released_from = env_level;
+                level *= release_k;
             }
-        } else {
-            rel *= release_k;
-            env_level = released_from * rel;
-            if env_level < 1e-4 {
-                break;
-            }
+            *e = level;
         }
-        // Pitch.
+        if pos + n > held && level < 1e-3 {
+            finished = true; // the release has faded below −60 dB: this block is the last
+        }
+        // Pitch for the block.
         let mut f = freq;
-        if vib_depth > 0.0 && i > vib_delay {
-            f *= 1.0 + vib_depth * 0.0578 * sin_turns(i as f32 * vib_rate);
+        if vib_depth > 0.0 && pos > vib_delay {
+            f *= 1.0 + vib_depth * 0.0578 * sin_turns(pos as f32 * vib_rate);
         }
         if glide != 1.0 {
-            glide = 1.0 + (glide - 1.0) * glide_k;
+            glide = 1.0 + (glide - 1.0) * glide_kb;
             f *= glide;
         }
         let dt = f / sr;
-        let raw = match sound {
+        let b = &mut buf[..n];
+        match sound {
             Sound::SubBass => {
-                ph[0] = (ph[0] + dt).fract();
-                let s = sin_turns(ph[0]);
-                soft_clip(s * (1.2 + 2.0 * tone.drive)) * 0.9
+                let g = 1.2 + 2.0 * tone.drive;
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    *x = soft_clip(sin_turns(ph[0]) * g) * 0.9;
+                }
             }
             Sound::SawBass => {
-                ph[0] = (ph[0] + dt).fract();
-                ph[1] = (ph[1] + dt * 0.5).fract();
-                saw(ph[0], dt) * 0.7 + pulse(ph[1], dt * 0.5, 0.5) * 0.5
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    ph[1] = wrap(ph[1] + dt * 0.5);
+                    *x = saw(ph[0], dt) * 0.7 + pulse(ph[1], dt * 0.5, 0.5) * 0.5;
+                }
             }
             Sound::FmBass | Sound::Piano | Sound::ElectricPiano | Sound::Bell => {
                 let (ratio, index, second) = match sound {
@@ -343,96 +379,130 @@ fn render_voice(
                     Sound::ElectricPiano => (1.0, 0.9, 0.0),
                     _ => (3.5, 2.5, 0.0),
                 };
-                fm_index *= fm_index_k;
-                ph[1] = (ph[1] + dt * ratio).fract();
-                let m = sin_turns(ph[1]) * index * (0.25 + fm_index) * (0.6 + 0.6 * vel);
-                ph[0] = (ph[0] + dt).fract();
-                let mut s = sin_turns(ph[0] + m * 0.159);
-                if second > 0.0 {
-                    ph[2] = (ph[2] + dt * 2.0).fract();
-                    s += second * sin_turns(ph[2]) * fm_index;
+                let depth = index * (0.6 + 0.6 * vel) * 0.159;
+                let tine = sound == Sound::ElectricPiano;
+                for x in b.iter_mut() {
+                    fm_index *= fm_index_k;
+                    ph[1] = wrap(ph[1] + dt * ratio);
+                    let m = sin_turns(ph[1]) * depth * (0.25 + fm_index);
+                    ph[0] = wrap(ph[0] + dt);
+                    let mut s = sin_turns(ph[0] + m);
+                    if second > 0.0 {
+                        ph[2] = wrap(ph[2] + dt * 2.0);
+                        s += second * sin_turns(ph[2]) * fm_index;
+                    }
+                    if tine {
+                        // The tine: a high partial that dies fast.
+                        ph[3] = wrap(ph[3] + dt * 14.0);
+                        s += 0.25 * sin_turns(ph[3]) * fm_index * fm_index;
+                    }
+                    *x = s;
                 }
-                if sound == Sound::ElectricPiano {
-                    // The tine: a high partial that dies fast.
-                    ph[3] = (ph[3] + dt * 14.0).fract();
-                    s += 0.25 * sin_turns(ph[3]) * fm_index * fm_index;
-                }
-                s
             }
             Sound::Reese | Sound::SawPad | Sound::StringPad | Sound::SawLead => {
-                ph[0] = (ph[0] + dt * d1).fract();
-                ph[1] = (ph[1] + dt * d2).fract();
-                saw(ph[0], dt * d1) + saw(ph[1], dt * d2)
+                let (a, c) = (dt * d1, dt * d2);
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + a);
+                    ph[1] = wrap(ph[1] + c);
+                    *x = saw(ph[0], a) + saw(ph[1], c);
+                }
             }
             Sound::Organ => {
-                ph[0] = (ph[0] + dt).fract();
-                sin_turns(ph[0]) + 0.5 * sin_turns(ph[0] * 2.0) + 0.3 * sin_turns(ph[0] * 3.0)
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    *x = sin_turns(ph[0])
+                        + 0.5 * sin_turns(ph[0] * 2.0)
+                        + 0.3 * sin_turns(ph[0] * 3.0);
+                }
             }
             Sound::Clav => {
-                ph[0] = (ph[0] + dt).fract();
-                pulse(ph[0], dt, 0.22)
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    *x = pulse(ph[0], dt, 0.22);
+                }
             }
             Sound::Pluck | Sound::Acid | Sound::Brass => {
-                ph[0] = (ph[0] + dt).fract();
-                saw(ph[0], dt)
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    *x = saw(ph[0], dt);
+                }
             }
             Sound::SquareLead => {
-                ph[0] = (ph[0] + dt).fract();
-                pulse(ph[0], dt, 0.5)
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    *x = pulse(ph[0], dt, 0.5);
+                }
             }
             Sound::PowerGuitar => {
-                // Two strings a few cents apart into an amp: the fundamental plus a fifth of grit.
-                ph[0] = (ph[0] + dt * g1).fract();
-                ph[1] = (ph[1] + dt * g2).fract();
-                soft_clip((saw(ph[0], dt) + saw(ph[1], dt)) * 1.4 + sin_turns(ph[0]) * 0.8)
+                // Two strings a few cents apart into an amp: the fundamental plus grit.
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt * g1);
+                    ph[1] = wrap(ph[1] + dt * g2);
+                    *x =
+                        soft_clip((saw(ph[0], dt) + saw(ph[1], dt)) * 1.4 + sin_turns(ph[0]) * 0.8);
+                }
             }
             Sound::NylonGuitar => {
-                let n = ks.len();
-                let next = (ks_pos + 1) % n;
-                let y = 0.5 * (ks[ks_pos] + ks[next]) * 0.996;
-                ks[ks_pos] = y;
-                ks_pos = next;
-                y
+                let len = ks.len();
+                for x in b.iter_mut() {
+                    let next = if ks_pos + 1 == len { 0 } else { ks_pos + 1 };
+                    let y = 0.5 * (ks[ks_pos] + ks[next]) * 0.996;
+                    ks[ks_pos] = y;
+                    ks_pos = next;
+                    *x = y;
+                }
             }
             Sound::Flute => {
-                ph[0] = (ph[0] + dt).fract();
-                sin_turns(ph[0])
-                    + 0.12 * sin_turns(ph[0] * 2.0)
-                    + 0.06 * breath.step(noise.sample())
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    *x = sin_turns(ph[0])
+                        + 0.12 * sin_turns(ph[0] * 2.0)
+                        + 0.06 * breath.step(noise.sample());
+                }
             }
             Sound::Accordion => {
-                ph[0] = (ph[0] + dt * d1).fract();
-                ph[1] = (ph[1] + dt * d2).fract();
-                pulse(ph[0], dt, 0.3) + pulse(ph[1], dt, 0.3)
+                let (a, c) = (dt * d1, dt * d2);
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + a);
+                    ph[1] = wrap(ph[1] + c);
+                    *x = pulse(ph[0], a, 0.3) + pulse(ph[1], c, 0.3);
+                }
             }
             Sound::Voice => {
-                ph[0] = (ph[0] + dt).fract();
-                let src = saw(ph[0], dt) + 0.03 * noise.sample();
-                let mut y = 0.0;
-                for (f, g) in formant.iter_mut() {
-                    y += f.step(src).band * *g;
+                for x in b.iter_mut() {
+                    ph[0] = wrap(ph[0] + dt);
+                    let src = saw(ph[0], dt) + 0.03 * noise.sample();
+                    let mut y = 0.0;
+                    for (fl, g) in formant.iter_mut() {
+                        y += fl.step(src).band * *g;
+                    }
+                    *x = y * 0.8;
                 }
-                y * 0.8
             }
-            Sound::Drums => 0.0,
-        };
-        let mut s = raw;
+            Sound::Drums => b.fill(0.0),
+        }
         if let (Some(flt), Some((cut, amount, _, res))) = (filt.as_mut(), p.filter) {
-            if i % 16 == 0 {
-                filt_env *= libm::powf(filt_env_k, 16.0);
-                let key_track = (f / 200.0).min(4.0);
-                flt.set(
-                    (cut + amount * filt_env * (0.4 + 0.6 * vel)) * (0.75 + 0.25 * key_track),
-                    res,
-                    sr,
-                );
+            let key_track = (f / 200.0).min(4.0);
+            flt.set(
+                (cut + amount * filt_env * (0.4 + 0.6 * vel)) * (0.75 + 0.25 * key_track),
+                res,
+                sr,
+            );
+            filt_env *= filt_env_kb;
+            for x in b.iter_mut() {
+                *x = flt.low(*x);
             }
-            s = flt.low(s);
         }
-        if tone.drive > 0.05 && !matches!(sound, Sound::SubBass | Sound::PowerGuitar) {
-            s = soft_clip(s * drive) / drive.sqrt();
+        if driven {
+            let norm = 1.0 / drive.sqrt();
+            for x in b.iter_mut() {
+                *x = soft_clip(*x * drive) * norm;
+            }
         }
-        *o += s * env_level * amp_scale;
+        for ((o, x), e) in out[pos..pos + n].iter_mut().zip(b.iter()).zip(env.iter()) {
+            *o += x * e * amp_scale;
+        }
+        pos += n;
     }
 }
 
@@ -471,7 +541,7 @@ fn render_kit(sr: f32, tone: Tone, seed: u64, tonic: u8) -> Kit {
         pe *= pitch_k;
         ae *= amp_k;
         let f = kick_hz + 110.0 * pe;
-        ph = (ph + f / sr).fract();
+        ph = wrap(ph + f / sr);
         let click = if i < secs(0.003) {
             noise.sample() * 0.4
         } else {
@@ -489,7 +559,7 @@ fn render_kit(sr: f32, tone: Tone, seed: u64, tonic: u8) -> Kit {
     for s in snare.iter_mut() {
         te *= tk;
         ne *= nk;
-        ph = (ph + snare_hz / sr).fract();
+        ph = wrap(ph + snare_hz / sr);
         let n = hp.step(noise.sample()).high;
         *s = 0.5 * sin_turns(ph) * te + 0.55 * n * ne;
     }
@@ -549,7 +619,7 @@ fn render_kit(sr: f32, tone: Tone, seed: u64, tonic: u8) -> Kit {
     ph = 0.0;
     for s in rim.iter_mut() {
         e *= rk;
-        ph = (ph + rim_hz / sr).fract();
+        ph = wrap(ph + rim_hz / sr);
         *s = (0.6 * sin_turns(ph) + 0.3 * noise.sample()) * e;
     }
     pieces.push((drum::RIM, rim, -0.1));
@@ -565,7 +635,7 @@ fn render_kit(sr: f32, tone: Tone, seed: u64, tonic: u8) -> Kit {
         for s in buf.iter_mut() {
             pe *= pk;
             ae *= ak;
-            ph = (ph + f0 * (1.0 + 0.4 * pe) / sr).fract();
+            ph = wrap(ph + f0 * (1.0 + 0.4 * pe) / sr);
             *s = 0.7 * sin_turns(ph) * ae;
         }
         pieces.push((num, buf, pan));

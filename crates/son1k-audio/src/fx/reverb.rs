@@ -75,13 +75,19 @@ impl Effect for Reverb {
                     let y = comb.buf[comb.pos];
                     comb.store = y * (1.0 - self.damp) + comb.store * self.damp;
                     comb.buf[comb.pos] = input + comb.store * self.feedback;
-                    comb.pos = (comb.pos + 1) % comb.buf.len();
+                    comb.pos += 1;
+                    if comb.pos == comb.buf.len() {
+                        comb.pos = 0;
+                    }
                     out += y;
                 }
                 for ap in &mut tank.allpasses {
                     let b = ap.buf[ap.pos];
                     ap.buf[ap.pos] = out + b * 0.5;
-                    ap.pos = (ap.pos + 1) % ap.buf.len();
+                    ap.pos += 1;
+                    if ap.pos == ap.buf.len() {
+                        ap.pos = 0;
+                    }
                     out = b - out;
                 }
                 *s = *s * (1.0 - self.wet * 0.5) + out * self.wet * 3.0;
