@@ -14,8 +14,9 @@ AUDIO_PKGS := libasound2-dev
 E2E_PKGS := xvfb xauth webkit2gtk-driver
 # A real-time-paced virtual sound device for the cpal tests on machines without sound hardware.
 VIRTUAL_AUDIO_PKGS := pulseaudio libasound2-plugins
-# Peers the benchmarks compare against.
-BENCH_PKGS := sox ffmpeg
+# Peers the benchmarks compare against (fluidsynth + a small General MIDI SoundFont, which the
+# SoundFont rendering test uses too).
+BENCH_PKGS := sox ffmpeg fluidsynth timgm6mb-soundfont
 
 .PHONY: studio test deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
 
@@ -84,6 +85,7 @@ bench: deps
 	@python3 -c "import librosa" 2>/dev/null || pip install --quiet librosa
 	$(CARGO) run --release -p son1k-cli -- bench audio
 	$(CARGO) run --release -p son1k-cli -- bench analysis
+	$(CARGO) run --release -p son1k-cli -- bench generate
 
 ## Fuzz the decoder for FUZZ_SECONDS (default 60) with cargo-fuzz (stable toolchain + RUSTC_BOOTSTRAP).
 FUZZ_SECONDS ?= 60

@@ -129,3 +129,73 @@ fn tiers_and_presets_come_from_core() {
         .iter()
         .any(|(id, name)| id == "reggaeton" && name == "reguetón"));
 }
+
+#[test]
+fn generation_runs_as_a_library_job_and_cancels_cleanly() {
+    use son1k_app::{GenerateOptions, InstrumentChoice};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (dir, s) = studio();
+    let mut request = son1k_core::GenerationRequest::new("lo-fi 80 bpm in Bb major");
+    request.duration_secs = Some(8.0);
+    request.seed = 11;
+    let opts = GenerateOptions {
+        request: request.clone(),
+        out_dir: dir.path().join("song"),
+        instruments: InstrumentChoice::BuiltIn,
+    };
+    let mut stages = Vec::new();
+    let report = s
+        .generate(
+            &opts,
+            &mut |f, stage| stages.push((f, stage.to_string())),
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    assert_eq!((report.bpm, report.key.as_str()), (80, "Bb major"));
+    assert!(report.dir.join("mix.wav").is_file());
+    assert!(stages.iter().any(|(_, st)| st == "rendering bass"));
+    let job = s.library().unwrap().job(&report.job_id).unwrap();
+    assert_eq!(job.status, son1k_store::JobStatus::Done);
+
+    // Cancelling as soon as it starts: the job ends cancelled and no song folder appears.
+    let cancel = AtomicBool::new(false);
+    let opts2 = GenerateOptions {
+        out_dir: dir.path().join("cancelled"),
+        request: {
+            let mut r = request.clone();
+            r.duration_secs = Some(240.0);
+            r
+        },
+        ..opts.clone()
+    };
+    let err = s
+        .generate(
+            &opts2,
+            &mut |_, stage| {
+                if stage != "queued" {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+            &cancel,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("cancel"), "{err}");
+    assert!(!dir.path().join("cancelled").exists());
+    let jobs = s.library().unwrap().jobs().unwrap();
+    assert!(jobs
+        .iter()
+        .any(|j| j.kind == "generate" && j.status == son1k_store::JobStatus::Cancelled));
+
+    // A missing SoundFont is refused before anything is queued.
+    let before = s.library().unwrap().jobs().unwrap().len();
+    let bad = GenerateOptions {
+        instruments: InstrumentChoice::SoundFont(dir.path().join("none.sf2")),
+        out_dir: dir.path().join("x"),
+        ..opts
+    };
+    let e = s
+        .generate(&bad, &mut |_, _| {}, &AtomicBool::new(false))
+        .unwrap_err();
+    assert_eq!(e.code(), "generate");
+    assert_eq!(s.library().unwrap().jobs().unwrap().len(), before);
+}

@@ -194,17 +194,13 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
     let lead_sound = lead_sound(&ctx, params.lead);
     parts.push(lead(&ctx, lead_sound, sung));
     if let Some(notes) = vocal {
-        let (name, sound, gain) = if req.instrumental {
-            ("melody", lead_sound, -6.0)
-        } else {
-            ("vocal", Sound::Voice, -3.0)
-        };
+        // A request with lyrics is never instrumental (the request refuses that combination).
         parts.push(Part {
-            name: name.into(),
+            name: "vocal".into(),
             role: Role::Vocal,
-            sound,
+            sound: Sound::Voice,
             pan: 0.0,
-            gain_db: gain,
+            gain_db: -3.0,
             notes,
         });
     }
