@@ -77,6 +77,7 @@ impl AppError {
             AppError::Analysis(_) => true,
             // Jobs fail on their input (a damaged file); engine and I/O trouble are retried first.
             AppError::JobFailed { .. } => true,
+            AppError::Store(son1k_store::StoreError::NotFound { .. }) => true,
             AppError::Compose(c) => !matches!(
                 c,
                 son1k_compose::ComposeError::Audio(_) | son1k_compose::ComposeError::Cancelled

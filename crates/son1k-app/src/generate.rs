@@ -130,14 +130,102 @@ fn check_out_dir(dir: &Path) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The report of a song folder that is already complete for this request (a job re-run after a
+/// crash between writing the song and recording its end must not render it twice).
+fn finished_song(opts: &GenerateOptions, job_id: &str) -> Option<GenerateReport> {
+    let bytes = std::fs::read(opts.out_dir.join("song.json")).ok()?;
+    let m: son1k_compose::SongMeta = serde_json::from_slice(&bytes).ok()?;
+    if m.request != opts.request || !opts.out_dir.join("mix.wav").is_file() {
+        return None;
+    }
+    Some(report_of(&m, &opts.out_dir, job_id, 0.0))
+}
+
+fn report_of(
+    m: &son1k_compose::SongMeta,
+    dir: &Path,
+    job_id: &str,
+    render_seconds: f64,
+) -> GenerateReport {
+    GenerateReport {
+        job_id: job_id.to_string(),
+        dir: std::path::absolute(dir).unwrap_or(dir.to_path_buf()),
+        genre: m.genre.clone(),
+        bpm: m.bpm,
+        key: m.key.clone(),
+        seconds: m.seconds,
+        seed: m.seed,
+        sections: m.sections.iter().map(|s| s.kind.id().to_string()).collect(),
+        stems: m.stems.iter().map(|s| s.0.clone()).collect(),
+        instruments: m.instruments.clone(),
+        loudness_lufs: m.loudness_lufs,
+        render_seconds,
+        realtime_factor: if render_seconds > 0.0 {
+            m.seconds / render_seconds
+        } else {
+            0.0
+        },
+    }
+}
+
+/// Records a finished song in the library (once per job).
+fn record(
+    db: &Path,
+    report: &GenerateReport,
+    opts: &GenerateOptions,
+    engine: &str,
+) -> Result<(), JobFailure> {
+    let dir = &report.dir;
+    let files = serde_json::json!({
+        "dir": dir,
+        "mix": dir.join("mix.wav"),
+        "midi": dir.join("song.mid"),
+        "json": dir.join("song.json"),
+        "stems": report
+            .stems
+            .iter()
+            .map(|s| dir.join("stems").join(format!("{s}.wav")))
+            .collect::<Vec<_>>(),
+    });
+    let g = son1k_store::Generation {
+        id: report.job_id.clone(),
+        project_id: None,
+        request: serde_json::to_value(&opts.request)
+            .map_err(|e| JobFailure::Fatal(e.to_string()))?,
+        seed: report.seed as i64,
+        engine: engine.to_string(),
+        files,
+        created_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0),
+    };
+    son1k_store::Store::open(db)
+        .and_then(|s| s.add_generation(&g))
+        .map(|_| ())
+        .map_err(|e| JobFailure::Retryable(e.to_string()))
+}
+
+/// The work of a `generate` job: renders the song in its payload and records it in the library.
+pub fn work(db: &Path) -> jobs::Work {
+    let db = db.to_path_buf();
+    Arc::new(move |job, ctx| render(&job.payload, ctx, &job.id, &db))
+}
+
 /// Renders one song from a stored job payload (runs on a scheduler worker).
-fn work(
+fn render(
     payload: &serde_json::Value,
     ctx: &crate::scheduler::JobContext,
     job_id: &str,
+    db: &Path,
 ) -> Result<serde_json::Value, JobFailure> {
     let opts: GenerateOptions = serde_json::from_value(payload.clone())
         .map_err(|e| JobFailure::Fatal(format!("the job's request could not be read: {e}")))?;
+    let engine_id = format!("procedural {}", son1k_compose::ENGINE_VERSION);
+    if let Some(report) = finished_song(&opts, job_id) {
+        record(db, &report, &opts, &engine_id)?;
+        return serde_json::to_value(&report).map_err(|e| JobFailure::Fatal(e.to_string()));
+    }
     let instruments = opts
         .instruments
         .resolve()
@@ -158,22 +246,8 @@ fn work(
     ctx.progress_stage(0.93, Some("writing files"));
     son1k_compose::write_song(&song, &opts.out_dir)
         .map_err(|e| JobFailure::Fatal(e.to_string()))?;
-    let m = &song.meta;
-    let report = GenerateReport {
-        job_id: job_id.to_string(),
-        dir: std::path::absolute(&opts.out_dir).unwrap_or(opts.out_dir.clone()),
-        genre: m.genre.clone(),
-        bpm: m.bpm,
-        key: m.key.clone(),
-        seconds: m.seconds,
-        seed: m.seed,
-        sections: m.sections.iter().map(|s| s.kind.id().to_string()).collect(),
-        stems: m.stems.iter().map(|s| s.0.clone()).collect(),
-        instruments: m.instruments.clone(),
-        loudness_lufs: m.loudness_lufs,
-        render_seconds,
-        realtime_factor: m.seconds / render_seconds.max(1e-9),
-    };
+    let report = report_of(&song.meta, &opts.out_dir, job_id, render_seconds);
+    record(db, &report, &opts, &engine_id)?;
     serde_json::to_value(&report).map_err(|e| JobFailure::Fatal(e.to_string()))
 }
 
@@ -194,12 +268,12 @@ pub fn run(
         kind: "generate".into(),
         message: e.to_string(),
     })?;
-    let handler: jobs::Work = Arc::new(|job, ctx| work(&job.payload, ctx, &job.id));
+    let db = studio.paths().data_dir.join("library.db");
     let mut results = jobs::run(
         studio,
         "generate",
         vec![payload],
-        handler,
+        work(&db),
         &mut |p| progress(p.fraction, p.stage.as_deref().unwrap_or("queued")),
         cancel,
     )?;

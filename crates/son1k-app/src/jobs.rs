@@ -33,6 +33,70 @@ fn finished(s: JobStatus) -> bool {
     !matches!(s, JobStatus::Queued | JobStatus::Running)
 }
 
+/// Wraps work as a scheduler handler that stores the work's result with the job.
+pub fn handler(db: &std::path::Path, work: Work) -> Handler {
+    let db = db.to_path_buf();
+    Arc::new(move |job, ctx| {
+        let value = work(job, ctx)?;
+        Store::open(&db)
+            .and_then(|s| s.set_result(&job.id, &value))
+            .map_err(|e| JobFailure::Retryable(e.to_string()))
+    })
+}
+
+/// Runs every queued job of the kinds in `works` (including jobs re-queued after a crash) until
+/// none is left queued or running; returns how many jobs finished. `progress(done, left)`.
+pub fn drain(
+    studio: &Studio,
+    works: HashMap<String, Work>,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<usize, AppError> {
+    let lib = studio.library()?;
+    let db = studio.paths().data_dir.join("library.db");
+    let kinds: Vec<String> = works.keys().cloned().collect();
+    let handlers: HashMap<String, Handler> = works
+        .into_iter()
+        .map(|(k, w)| (k, handler(&db, w)))
+        .collect();
+    let (sched, events) = Scheduler::start(
+        &db,
+        scheduler::default_concurrency(),
+        handlers,
+        Policy::default(),
+    )?;
+    let open = |lib: &Store| -> Result<usize, AppError> {
+        Ok(lib
+            .jobs()?
+            .iter()
+            .filter(|j| kinds.contains(&j.kind) && !finished(j.status))
+            .count())
+    };
+    let mut done = 0;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            for j in lib.jobs()? {
+                if kinds.contains(&j.kind) && !finished(j.status) {
+                    sched.cancel(&j.id)?;
+                }
+            }
+        }
+        match events.recv_timeout(Duration::from_millis(250)) {
+            Ok(JobEvent::Finished { status, .. }) if finished(status) => done += 1,
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        let left = open(&lib)?;
+        progress(done, left);
+        if left == 0 {
+            break;
+        }
+    }
+    sched.shutdown();
+    Ok(done)
+}
+
 /// Enqueues one `kind` job per payload, runs them and returns each job's result in order.
 /// Setting `cancel` cancels every job of the batch that has not finished (a running handler is
 /// told to stop; queued ones never start).
@@ -50,14 +114,7 @@ pub fn run(
     for p in &payloads {
         ids.push(lib.enqueue(kind, p, 0)?.id);
     }
-    let handler_db = db.clone();
-    let handler: Handler = Arc::new(move |job, ctx| {
-        let value = work(job, ctx)?;
-        Store::open(&handler_db)
-            .and_then(|s| s.set_result(&job.id, &value))
-            .map_err(|e| JobFailure::Retryable(e.to_string()))
-    });
-    let handlers = HashMap::from([(kind.to_string(), handler)]);
+    let handlers = HashMap::from([(kind.to_string(), handler(&db, work))]);
     let (sched, events) = Scheduler::start(
         &db,
         scheduler::default_concurrency(),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod generate;
 pub mod info;
 pub mod jobs;
+pub mod library;
 pub mod ollama;
 pub mod paths;
 pub mod prompt;
@@ -31,6 +32,20 @@ use son1k_core::{Lang, PromptInput, TierLimits};
 #[derive(Debug, Clone)]
 pub struct Studio {
     paths: Paths,
+}
+
+/// The work of an `analyze` job: analyses the file in its payload.
+fn analysis_work() -> jobs::Work {
+    use scheduler::JobFailure;
+    std::sync::Arc::new(|job, ctx| {
+        if ctx.is_cancelled() {
+            return Err(JobFailure::Cancelled);
+        }
+        let file = job.payload["file"].as_str().unwrap_or_default();
+        let analysis = son1k_analysis::analyze_file(std::path::Path::new(file))
+            .map_err(|e| JobFailure::Fatal(e.to_string()))?;
+        serde_json::to_value(&analysis).map_err(|e| JobFailure::Fatal(e.to_string()))
+    })
 }
 
 impl Studio {
@@ -128,7 +143,6 @@ impl Studio {
         files: &[std::path::PathBuf],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Vec<Result<son1k_analysis::Analysis, AppError>>, AppError> {
-        use scheduler::JobFailure;
         let payloads: Vec<serde_json::Value> = files
             .iter()
             .map(|f| {
@@ -136,15 +150,7 @@ impl Studio {
                 serde_json::json!({ "file": file })
             })
             .collect();
-        let analyze: jobs::Work = std::sync::Arc::new(|job, ctx| {
-            if ctx.is_cancelled() {
-                return Err(JobFailure::Cancelled);
-            }
-            let file = job.payload["file"].as_str().unwrap_or_default();
-            let analysis = son1k_analysis::analyze_file(std::path::Path::new(file))
-                .map_err(|e| JobFailure::Fatal(e.to_string()))?;
-            serde_json::to_value(&analysis).map_err(|e| JobFailure::Fatal(e.to_string()))
-        });
+        let analyze = analysis_work();
         let never = std::sync::atomic::AtomicBool::new(false);
         let results = jobs::run(
             self,
@@ -177,6 +183,49 @@ impl Studio {
         cancel: &std::sync::atomic::AtomicBool,
     ) -> Result<GenerateReport, AppError> {
         generate::run(self, options, progress, cancel)
+    }
+
+    /// The work behind each job kind this build runs (`analyze`, `generate`).
+    pub fn job_works(&self) -> std::collections::HashMap<String, jobs::Work> {
+        let db = self.paths.data_dir.join("library.db");
+        std::collections::HashMap::from([
+            ("analyze".to_string(), analysis_work()),
+            ("generate".to_string(), generate::work(&db)),
+        ])
+    }
+
+    /// Finds jobs whose process died (no heartbeat for a while) and re-queues them, or fails
+    /// them with a reason after too many interruptions: returns (re-queued, failed).
+    pub fn recover_jobs(&self) -> Result<(usize, usize), AppError> {
+        let p = scheduler::Policy::default();
+        Ok(self
+            .library()?
+            .recover_interrupted(p.max_attempts, p.stale_after)?)
+    }
+
+    /// Runs every queued job (also those re-queued after a crash) until none is left; returns
+    /// how many finished. `progress(finished, left)`.
+    pub fn resume_jobs(
+        &self,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<usize, AppError> {
+        jobs::drain(self, self.job_works(), progress, cancel)
+    }
+
+    /// The library: songs and projects, newest first.
+    pub fn library_entries(&self) -> Result<Vec<library::Entry>, AppError> {
+        library::entries(&self.library()?)
+    }
+
+    /// One library entry by id.
+    pub fn library_show(&self, id: &str) -> Result<library::Entry, AppError> {
+        library::show(&self.library()?, id)
+    }
+
+    /// Removes an entry from the library and deletes its files (a song's folder).
+    pub fn library_delete(&self, id: &str) -> Result<library::Entry, AppError> {
+        library::delete(&self.library()?, id)
     }
 
     /// Opens the local library (`DATA_DIR/library.db`), creating and migrating it if needed.

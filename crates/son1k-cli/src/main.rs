@@ -135,10 +135,10 @@ enum Command {
         #[command(subcommand)]
         action: JobsAction,
     },
-    /// Projects in the local library.
+    /// Songs and projects in the local library.
     Library {
         #[command(subcommand)]
-        action: ListAction,
+        action: LibraryAction,
     },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
@@ -174,15 +174,38 @@ enum JobsAction {
         /// The job's id.
         id: String,
     },
+    /// Run every queued job, including jobs a crash interrupted, until none is left.
+    Run,
 }
 
 #[derive(Subcommand)]
-enum ListAction {
-    /// List them, newest first.
+enum LibraryAction {
+    /// List songs and projects, newest first.
     List {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// One entry in full (an id or its first characters).
+    Show {
+        /// The entry's id.
+        id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an entry and delete its folder (asks first unless --yes).
+    Delete {
+        /// The entry's id.
+        id: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Open an entry's folder in the file manager (prints it when none is available).
+    Open {
+        /// The entry's id.
+        id: String,
     },
 }
 
@@ -746,8 +769,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
             writeln!(out, "queued {id} again")?;
         }
         Command::Jobs {
+            action: JobsAction::Run,
+        } => {
+            let (requeued, failed) = studio.recover_jobs()?;
+            if requeued + failed > 0 {
+                writeln!(
+                    out,
+                    "found {requeued} interrupted job(s) to run again, {failed} failed after too many interruptions"
+                )?;
+            }
+            let stop = interrupted();
+            let finished = studio.resume_jobs(
+                &mut |done, left| {
+                    eprint!("\r{done} finished, {left} left   ");
+                },
+                &stop,
+            )?;
+            eprintln!();
+            writeln!(out, "{finished} job(s) finished")?;
+        }
+        Command::Jobs {
             action: JobsAction::List { json },
         } => {
+            // A job whose process died shows as queued again (it resumes with `son1k jobs run`,
+            // the app, or the next command that runs jobs), not as running forever.
+            studio.recover_jobs()?;
             let jobs = studio.library()?.jobs().map_err(AppError::from)?;
             if json {
                 writeln!(out, "{}", to_json(&jobs)?)?;
@@ -768,17 +814,87 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Library {
-            action: ListAction::List { json },
+            action: LibraryAction::List { json },
         } => {
-            let projects = studio.library()?.projects().map_err(AppError::from)?;
+            let entries = studio.library_entries()?;
             if json {
-                writeln!(out, "{}", to_json(&projects)?)?;
-            } else if projects.is_empty() {
+                writeln!(out, "{}", to_json(&entries)?)?;
+            } else if entries.is_empty() {
                 writeln!(out, "the library is empty")?;
             } else {
-                for p in projects {
-                    writeln!(out, "{}  {}  {}", p.id, p.name, p.folder)?;
+                for e in entries {
+                    writeln!(out, "{}", entry_line(&e))?;
                 }
+            }
+        }
+        Command::Library {
+            action: LibraryAction::Show { id, json },
+        } => {
+            let e = studio.library_show(&id)?;
+            if json {
+                writeln!(out, "{}", to_json(&e)?)?;
+            } else {
+                writeln!(out, "{}", entry_line(&e))?;
+                writeln!(out, "folder {}", e.folder().display())?;
+                if let son1k_app::library::Entry::Song { mix, engine, .. } = &e {
+                    writeln!(out, "mix    {}", mix.display())?;
+                    writeln!(out, "engine {engine}")?;
+                }
+            }
+        }
+        Command::Library {
+            action: LibraryAction::Delete { id, yes },
+        } => {
+            let e = studio.library_show(&id)?;
+            if !yes {
+                use std::io::IsTerminal;
+                if !std::io::stdin().is_terminal() {
+                    return Err(Failure {
+                        code: 2,
+                        message: format!(
+                            "deleting {} removes {}; run again with --yes to confirm",
+                            e.id(),
+                            e.folder().display()
+                        ),
+                    });
+                }
+                write!(
+                    out,
+                    "delete {} and its folder {}? [y/N] ",
+                    e.id(),
+                    e.folder().display()
+                )?;
+                out.flush()?;
+                let mut answer = String::new();
+                std::io::stdin().read_line(&mut answer)?;
+                if !matches!(answer.trim(), "y" | "Y" | "yes" | "sí" | "si") {
+                    writeln!(out, "kept")?;
+                    return Ok(());
+                }
+            }
+            let e = studio.library_delete(e.id())?;
+            writeln!(out, "deleted {} ({})", e.id(), e.folder().display())?;
+        }
+        Command::Library {
+            action: LibraryAction::Open { id },
+        } => {
+            let e = studio.library_show(&id)?;
+            let folder = e.folder();
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else if cfg!(windows) {
+                "explorer"
+            } else {
+                "xdg-open"
+            };
+            let opened = std::process::Command::new(opener)
+                .arg(folder)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !opened {
+                writeln!(out, "{}", folder.display())?;
             }
         }
         Command::Tiers { json } => {
@@ -841,6 +957,36 @@ fn change_job(
             code: 2,
             message: format!("job {id} is {}, not {needs}", job.status.as_str()),
         })
+    }
+}
+
+fn entry_line(e: &son1k_app::library::Entry) -> String {
+    use son1k_app::library::Entry;
+    let missing = |present: bool| if present { "" } else { "  (folder missing)" };
+    match e {
+        Entry::Song {
+            id,
+            prompt,
+            dir,
+            seed,
+            present,
+            ..
+        } => format!(
+            "{id}  song     {prompt:?} seed {seed}  {}{}",
+            dir.display(),
+            missing(*present)
+        ),
+        Entry::Project {
+            id,
+            name,
+            folder,
+            present,
+            ..
+        } => format!(
+            "{id}  project  {name}  {}{}",
+            folder.display(),
+            missing(*present)
+        ),
     }
 }
 

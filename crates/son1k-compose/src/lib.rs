@@ -367,6 +367,33 @@ fn out_err(path: &Path, detail: impl std::fmt::Display) -> ComposeError {
     }
 }
 
+/// Removes half-written song folders (`.NAME.partial-PID`) left by a process that died: on Linux
+/// those whose process is gone, elsewhere those untouched for an hour.
+fn remove_abandoned_partials(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let abandoned = if cfg!(target_os = "linux") {
+            !Path::new("/proc").join(pid).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if abandoned {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Writes `mix.wav`, `stems/<name>.wav`, `song.mid` and `song.json` into `dir`.
 ///
 /// Everything is written into a hidden sibling folder first and renamed into place at the end, so
@@ -396,6 +423,7 @@ pub fn write_song(song: &Song, dir: &Path) -> Result<(), ComposeError> {
         .unwrap_or_else(|| "song".into());
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
+    remove_abandoned_partials(&parent, &name);
     let result = (|| -> Result<(), ComposeError> {
         fs::create_dir_all(tmp.join("stems")).map_err(|e| out_err(&tmp, e))?;
         let fmt = sample_format(song.meta.request.quality);

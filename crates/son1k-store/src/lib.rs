@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use migrations::SCHEMA_VERSION;
 
@@ -115,6 +115,25 @@ pub struct Project {
     pub name: String,
     /// Folder holding its audio and project file.
     pub folder: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_ms: i64,
+}
+
+/// A song the library knows about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Generation {
+    /// The id of the job that made it.
+    pub id: String,
+    /// The project it belongs to, if any.
+    pub project_id: Option<String>,
+    /// The request, as JSON.
+    pub request: serde_json::Value,
+    /// The seed.
+    pub seed: i64,
+    /// Engine id and version.
+    pub engine: String,
+    /// Where its files are (`dir`, `mix`, `stems`, `midi`, `json`).
+    pub files: serde_json::Value,
     /// Milliseconds since the Unix epoch.
     pub created_ms: i64,
 }
@@ -232,6 +251,91 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound {
                 kind: "project",
+                id: id.into(),
+            });
+        }
+        Ok(())
+    }
+
+    // ---- generations ----
+
+    /// Records a finished song. The id is the job's, so a job that is re-run after a crash
+    /// records its song once: returns whether a new row was written.
+    pub fn add_generation(&self, g: &Generation) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "INSERT INTO generations (id, project_id, request, seed, engine, files, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
+            params![
+                g.id,
+                g.project_id,
+                serde_json::to_string(&g.request)?,
+                g.seed,
+                g.engine,
+                serde_json::to_string(&g.files)?,
+                g.created_ms
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn generation_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Generation, String, String)> {
+        Ok((
+            Generation {
+                id: r.get(0)?,
+                project_id: r.get(1)?,
+                request: serde_json::Value::Null,
+                seed: r.get(3)?,
+                engine: r.get(4)?,
+                files: serde_json::Value::Null,
+                created_ms: r.get(6)?,
+            },
+            r.get(2)?,
+            r.get(5)?,
+        ))
+    }
+
+    fn finish_generation(row: (Generation, String, String)) -> Result<Generation, StoreError> {
+        let (mut g, request, files) = row;
+        g.request = serde_json::from_str(&request)?;
+        g.files = serde_json::from_str(&files)?;
+        Ok(g)
+    }
+
+    /// Every recorded song, newest first.
+    pub fn generations(&self) -> Result<Vec<Generation>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, project_id, request, seed, engine, files, created_ms FROM generations
+             ORDER BY created_ms DESC, rowid DESC",
+        )?;
+        let rows = st.query_map([], Self::generation_row)?;
+        rows.map(|r| Self::finish_generation(r?)).collect()
+    }
+
+    /// One recorded song.
+    pub fn generation(&self, id: &str) -> Result<Generation, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, project_id, request, seed, engine, files, created_ms FROM generations WHERE id = ?1",
+                params![id],
+                Self::generation_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "generation",
+                id: id.into(),
+            })?;
+        Self::finish_generation(row)
+    }
+
+    /// Forgets a recorded song (its files are the caller's business).
+    pub fn delete_generation(&self, id: &str) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM generations WHERE id = ?1", params![id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                kind: "generation",
                 id: id.into(),
             });
         }
