@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod library;
 pub mod ollama;
 pub mod paths;
+pub mod project;
 pub mod prompt;
 pub mod scheduler;
 
@@ -211,6 +212,28 @@ impl Studio {
         cancel: &std::sync::atomic::AtomicBool,
     ) -> Result<usize, AppError> {
         jobs::drain(self, self.job_works(), progress, cancel)
+    }
+
+    /// Creates a project (folder, first save, library row); returns its folder and document.
+    pub fn create_project(
+        &self,
+        name: &str,
+    ) -> Result<(std::path::PathBuf, project::ProjectDoc), AppError> {
+        project::create(self, name)
+    }
+
+    /// Loads a project folder, restoring the last good version if the file is damaged.
+    pub fn load_project(&self, folder: &std::path::Path) -> Result<project::Loaded, AppError> {
+        project::load(folder)
+    }
+
+    /// Saves a project atomically, keeping the previous good version.
+    pub fn save_project(
+        &self,
+        folder: &std::path::Path,
+        doc: &project::ProjectDoc,
+    ) -> Result<project::ProjectDoc, AppError> {
+        project::save(folder, doc)
     }
 
     /// The library: songs and projects, newest first.

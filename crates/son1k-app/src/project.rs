@@ -1,0 +1,317 @@
+//! Project files: a folder per project (`project.json`, `audio/`, `stems/`) plus its row in the
+//! library. Saves are atomic (temporary file, fsync, rename, fsync of the folder), the previous
+//! good version is kept as `project.last-good.json`, and a damaged file is reported, set aside
+//! and never overwrites the last good copy. An [`Autosaver`] saves in the background.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use son1k_core::Knobs;
+
+use crate::{AppError, Studio};
+
+/// The project file's name inside its folder.
+pub const FILE: &str = "project.json";
+/// The last version that was read or written successfully.
+pub const LAST_GOOD: &str = "project.last-good.json";
+/// Format version written by this build.
+pub const VERSION: u32 = 1;
+
+/// What a project file holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProjectDoc {
+    /// Format version.
+    pub version: u32,
+    /// Project name.
+    pub name: String,
+    /// The Ghost Studio knobs.
+    #[serde(default)]
+    pub knobs: Knobs,
+    /// The user's notes for the generator.
+    #[serde(default)]
+    pub notes: String,
+    /// Lyrics.
+    #[serde(default)]
+    pub lyrics: String,
+    /// The multitrack session (son1k-audio's session format), as JSON.
+    #[serde(default)]
+    pub session: serde_json::Value,
+    /// Milliseconds since the Unix epoch of the last save.
+    #[serde(default)]
+    pub saved_ms: i64,
+}
+
+impl ProjectDoc {
+    /// An empty project.
+    pub fn new(name: &str) -> Self {
+        ProjectDoc {
+            version: VERSION,
+            name: name.to_string(),
+            knobs: Knobs::default(),
+            notes: String::new(),
+            lyrics: String::new(),
+            session: serde_json::json!({"sample_rate": 48000, "tracks": [], "master": []}),
+            saved_ms: 0,
+        }
+    }
+}
+
+/// A project as loaded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Loaded {
+    /// The document.
+    pub doc: ProjectDoc,
+    /// Set when `project.json` was damaged: what was wrong, and where the damaged file was put.
+    /// The document then comes from the last good copy.
+    pub damaged: Option<String>,
+}
+
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> AppError + 'a {
+    move |source| AppError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Writes `bytes` to `path` atomically: a reader sees the old file or the new one, never a mix,
+/// even if the process is killed or the machine loses power mid-save.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp).map_err(io("could not create", &tmp))?;
+        f.write_all(bytes).map_err(io("could not write", &tmp))?;
+        f.sync_all().map_err(io("could not flush", &tmp))?;
+        fs::rename(&tmp, path).map_err(io("could not replace", path))?;
+        // Make the rename itself durable.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn parse(bytes: &[u8]) -> Result<ProjectDoc, String> {
+    let doc: ProjectDoc = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if doc.version > VERSION {
+        return Err(format!(
+            "written by a newer Son1k Studio (format {}, this version reads {VERSION})",
+            doc.version
+        ));
+    }
+    Ok(doc)
+}
+
+/// Saves `doc` into `folder`. The file being replaced, if it is good, becomes the last good copy
+/// first, so a save interrupted at any point leaves a readable project.
+pub fn save(folder: &Path, doc: &ProjectDoc) -> Result<ProjectDoc, AppError> {
+    fs::create_dir_all(folder).map_err(io("could not create", folder))?;
+    let path = folder.join(FILE);
+    if let Ok(current) = fs::read(&path) {
+        if parse(&current).is_ok() {
+            write_atomic(&folder.join(LAST_GOOD), &current)?;
+        }
+    }
+    let mut doc = doc.clone();
+    doc.version = VERSION;
+    doc.saved_ms = now_ms();
+    let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| AppError::JobFailed {
+        kind: "save".into(),
+        message: e.to_string(),
+    })?;
+    write_atomic(&path, &bytes)?;
+    Ok(doc)
+}
+
+/// Loads the project in `folder`. A damaged `project.json` is moved aside (kept for inspection)
+/// and the last good copy is loaded instead, with [`Loaded::damaged`] saying so; with no good
+/// copy either, the error names both files.
+pub fn load(folder: &Path) -> Result<Loaded, AppError> {
+    let path = folder.join(FILE);
+    let bytes = fs::read(&path).map_err(io("could not read", &path))?;
+    match parse(&bytes) {
+        Ok(doc) => Ok(Loaded { doc, damaged: None }),
+        Err(why) => {
+            let aside = folder.join(format!("project.damaged-{}.json", now_ms()));
+            let last_good = folder.join(LAST_GOOD);
+            let good = fs::read(&last_good).ok().and_then(|b| parse(&b).ok());
+            match good {
+                Some(doc) => {
+                    fs::rename(&path, &aside).map_err(io("could not move aside", &path))?;
+                    // The last good copy becomes the project file again.
+                    let restored = serde_json::to_vec_pretty(&doc).map_err(|e| {
+                        AppError::JobFailed {
+                            kind: "load".into(),
+                            message: e.to_string(),
+                        }
+                    })?;
+                    write_atomic(&path, &restored)?;
+                    Ok(Loaded {
+                        doc,
+                        damaged: Some(format!(
+                            "{} was damaged ({why}); it was moved to {} and the last good version was restored",
+                            path.display(),
+                            aside.display()
+                        )),
+                    })
+                }
+                None => Err(AppError::Invalid(son1k_core::ValidationError::new(
+                    "project",
+                    path.display().to_string(),
+                    format!("the project file is damaged ({why}) and there is no good copy in {LAST_GOOD}"),
+                ))),
+            }
+        }
+    }
+}
+
+/// Creates a project: its folder under the data directory, its first save and its library row.
+pub fn create(studio: &Studio, name: &str) -> Result<(PathBuf, ProjectDoc), AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::Invalid(son1k_core::ValidationError::new(
+            "name",
+            format!("{name:?}"),
+            "a project name must be 1–120 characters",
+        )));
+    }
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let folder = studio.paths().data_dir.join("projects").join(format!(
+        "{}-{}",
+        slug.trim_matches('-'),
+        now_ms()
+    ));
+    for sub in ["audio", "stems"] {
+        fs::create_dir_all(folder.join(sub)).map_err(io("could not create", &folder))?;
+    }
+    let doc = save(&folder, &ProjectDoc::new(name))?;
+    studio
+        .library()?
+        .create_project(name, &folder.to_string_lossy())?;
+    Ok((folder, doc))
+}
+
+/// Saves a project in the background: the newest document handed to [`Autosaver::update`] is
+/// written at most once per interval, and on [`Autosaver::flush`] or drop.
+pub struct Autosaver {
+    tx: Option<Sender<Msg>>,
+    worker: Option<JoinHandle<()>>,
+    errors: Receiver<String>,
+}
+
+enum Msg {
+    Update(Box<ProjectDoc>),
+    Flush(Sender<()>),
+}
+
+impl Autosaver {
+    /// Starts autosaving into `folder` every `interval`.
+    pub fn start(folder: &Path, interval: Duration) -> Self {
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let (err_tx, errors) = mpsc::channel();
+        let folder = folder.to_path_buf();
+        let worker = std::thread::spawn(move || {
+            let mut pending: Option<Box<ProjectDoc>> = None;
+            let mut last = Instant::now() - interval;
+            let write = |doc: &ProjectDoc, last: &mut Instant| {
+                if let Err(e) = save(&folder, doc) {
+                    let _ = err_tx.send(e.to_string());
+                }
+                *last = Instant::now();
+            };
+            loop {
+                let wait = interval.saturating_sub(last.elapsed());
+                match rx.recv_timeout(if pending.is_some() { wait } else { interval }) {
+                    Ok(Msg::Update(doc)) => pending = Some(doc),
+                    Ok(Msg::Flush(done)) => {
+                        if let Some(doc) = pending.take() {
+                            write(&doc, &mut last);
+                        }
+                        let _ = done.send(());
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => {
+                        if let Some(doc) = pending.take() {
+                            write(&doc, &mut last);
+                        }
+                        return;
+                    }
+                }
+                if pending.is_some() && last.elapsed() >= interval {
+                    if let Some(doc) = pending.take() {
+                        write(&doc, &mut last);
+                    }
+                }
+            }
+        });
+        Autosaver {
+            tx: Some(tx),
+            worker: Some(worker),
+            errors,
+        }
+    }
+
+    /// Hands over the newest version of the document (cheap; saving happens later).
+    pub fn update(&self, doc: &ProjectDoc) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Msg::Update(Box::new(doc.clone())));
+        }
+    }
+
+    /// Writes what is pending now and waits for it.
+    pub fn flush(&self) {
+        if let Some(tx) = &self.tx {
+            let (done_tx, done_rx) = mpsc::channel();
+            if tx.send(Msg::Flush(done_tx)).is_ok() {
+                let _ = done_rx.recv();
+            }
+        }
+    }
+
+    /// Save errors since the last call (a full disk, a removed folder).
+    pub fn errors(&self) -> Vec<String> {
+        self.errors.try_iter().collect()
+    }
+}
+
+impl Drop for Autosaver {
+    fn drop(&mut self) {
+        self.tx.take();
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
