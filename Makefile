@@ -17,7 +17,7 @@ VIRTUAL_AUDIO_PKGS := pulseaudio libasound2-plugins
 # Peers the benchmarks compare against.
 BENCH_PKGS := sox ffmpeg
 
-.PHONY: studio test deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
+.PHONY: studio test test-api-postgres deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
 
 # Installs only the packages that are missing (dpkg -s is instant; apt runs only when needed).
 define apt_install
@@ -54,8 +54,13 @@ test: deps-e2e ui
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	scripts/virtual-audio.sh
 	$(CARGO) test --workspace
+	$(MAKE) test-api-postgres
 	npm --prefix ui test
 	$(MAKE) e2e
+
+## The son1k-api tests again, against a real PostgreSQL that the script installs and starts.
+test-api-postgres:
+	CARGO="$(CARGO)" scripts/api-postgres-test.sh
 
 ## Desktop end-to-end: the real window under Xvfb, driven through WebDriver.
 e2e: deps-e2e ui
