@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{analytics, auth, error, leases, pool, stripe, tiers, usage};
+use crate::{analytics, auth, device, error, leases, pool, stripe, tiers, usage};
 
 struct Bearer;
 
@@ -24,6 +24,7 @@ impl Modify for Bearer {
     paths(
         crate::pages::landing, crate::health, crate::pages::docs, spec,
         auth::signup, auth::login, auth::refresh, auth::logout, auth::me, auth::delete_account,
+        device::page, device::start, device::approve, device::token,
         tiers::table, tiers::limits, tiers::checkout, stripe::webhook,
         usage::record, analytics::ingest, leases::issue, leases::public_key,
         pool::list, pool::claim, pool::withdraw, pool::like, pool::play, pool::ranking,
@@ -31,7 +32,7 @@ impl Modify for Bearer {
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Bearer),
-    tags((name = "auth"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "meta"))
+    tags((name = "auth"), (name = "device"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "meta"))
 )]
 pub struct ApiDoc;
 
