@@ -48,42 +48,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # Signs up the users, makes one paid and fills the pool; writes shell variables to $work/seed.sh.
 seed() {
-  python3 - "$1" "$work/seed.sh" <<'PY'
-import hashlib, hmac, json, sys, time, urllib.request, urllib.error, uuid
-base, out = sys.argv[1], sys.argv[2]
-def call(method, path, body=None, token=None, headers=None):
-    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    req = urllib.request.Request(base + path, data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token: req.add_header("Authorization", "Bearer " + token)
-    for k, v in (headers or {}).items(): req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r: return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e: return e.code, json.loads(e.read() or b"null")
-def signup():
-    s, v = call("POST", "/api/auth/signup", {"email": f"bench-{uuid.uuid4().hex}@example.com", "password": "bench password 123"})
-    assert s == 201, (s, v)
-    return v
-free, paid = signup(), signup()
-event = json.dumps({"id": "evt_bench_" + uuid.uuid4().hex, "type": "customer.subscription.created",
-    "created": int(time.time()) - 10, "data": {"object": {"id": "sub_bench", "customer": "cus_bench",
-    "status": "active", "metadata": {"user_id": paid["user_id"], "tier": "STUDIO"}}}}).encode()
-t = int(time.time())
-sig = hmac.new(b"whsec_bench", f"{t}.".encode() + event, hashlib.sha256).hexdigest()
-s, v = call("POST", "/api/tiers/webhook", event, headers={"Stripe-Signature": f"t={t},v1={sig}"})
-assert s == 200, (s, v)
-def selected(i):
-    return int.from_bytes(hashlib.sha256(f"son1k-pool-v1:{i}".encode()).digest()[:8], "big") % 10000 < 500
-added = 0
-while added < 5:
-    i = str(uuid.uuid4())
-    if not selected(i): continue
-    s, v = call("POST", "/api/usage", {"id": i, "quality": "standard", "genre": "pop", "title": "bench"}, paid["access_token"])
-    assert s in (200, 201), (s, v)
-    added += 1
-with open(out, "w") as f:
-    f.write(f"FREE_ID={free['user_id']}\nFREE_TOKEN={free['access_token']}\n")
-PY
+  python3 scripts/api-seed.py "$1" whsec_bench "$work/seed.sh"
 }
 
 # Runs wrk and prints one line: name, req/s, p50, p99, answer codes.
