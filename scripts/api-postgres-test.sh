@@ -4,7 +4,8 @@
 # For CI and developers on Debian 12, as root or with sudo, non-interactive. It installs
 # `postgresql` only when missing, starts the installed cluster only when it is down, gives a test
 # role a password (loopback only; see scripts/api-postgres-lib.sh), then runs
-# `cargo test -p son1k-api --test api` with SON1K_TEST_POSTGRES set. Every test creates its own
+# `cargo test -p son1k-api --test api` with SON1K_TEST_POSTGRES set. It also installs `chromium`
+# when missing, for the landing-page render test in the same suite. Every test creates its own
 # database; they share a prefix unique to this run, and all of them are dropped when the script
 # exits (even when a test fails).
 #
@@ -18,6 +19,15 @@ cd "$(dirname "$0")/.."
 
 CARGO="${CARGO:-cargo}"
 pg_up
+
+# The landing-page test renders / in headless Chromium and skips without it; install it so CI runs
+# it (only when missing; SON1K_NO_CHROMIUM=1 leaves it out).
+if [ "${SON1K_NO_CHROMIUM:-0}" != 1 ] && ! command -v chromium >/dev/null; then
+  echo "api-postgres-test: installing chromium for the landing-page render test"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 # The tests create their databases with this prefix; only this run's are dropped at the end.
 prefix="son1k_test_r$$_"
