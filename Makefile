@@ -18,7 +18,7 @@ VIRTUAL_AUDIO_PKGS := pulseaudio libasound2-plugins
 # SoundFont rendering test uses too).
 BENCH_PKGS := sox ffmpeg fluidsynth timgm6mb-soundfont
 
-.PHONY: studio test deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
+.PHONY: studio test test-api-postgres test-api-schemathesis deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
 
 # Installs only the packages that are missing (dpkg -s is instant; apt runs only when needed).
 define apt_install
@@ -55,8 +55,18 @@ test: deps-e2e ui
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	scripts/virtual-audio.sh
 	$(CARGO) test --workspace
+	$(MAKE) test-api-postgres
+	$(MAKE) test-api-schemathesis
 	npm --prefix ui test
 	$(MAKE) e2e
+
+## The son1k-api tests again, against a real PostgreSQL that the script installs and starts.
+test-api-postgres:
+	CARGO="$(CARGO)" scripts/api-postgres-test.sh
+
+## schemathesis (PyPI) against the API's /openapi.json: fails on any 5xx (about 15 s plus the build).
+test-api-schemathesis:
+	CARGO="$(CARGO)" ST_SEED=20261126 scripts/api-schemathesis.sh
 
 ## Desktop end-to-end: the real window under Xvfb, driven through WebDriver.
 e2e: deps-e2e ui

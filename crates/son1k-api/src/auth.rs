@@ -307,7 +307,7 @@ fn token_hash(token: &str) -> String {
 }
 
 /// Issues an access token and stores a fresh refresh token.
-async fn issue_tokens(state: &AppState, user_id: &str) -> Result<Tokens, AuthError> {
+pub(crate) async fn issue_tokens(state: &AppState, user_id: &str) -> Result<Tokens, AuthError> {
     let now = now();
     let refresh = B64.encode(random_bytes::<32>());
     let mut tx = state.db.begin_write().await?;
@@ -362,6 +362,12 @@ pub async fn signup(
 
 /// Counts one login attempt for `email`; refuses once the window's budget is spent.
 async fn count_attempt(state: &AppState, email: &str) -> Result<(), AuthError> {
+    count_in_bucket(state, &format!("login:{email}")).await
+}
+
+/// Counts one attempt in the rate-limit `bucket` (shared by every instance through the database);
+/// refuses once the window's budget (`login_attempts` per `login_window`) is spent.
+pub(crate) async fn count_in_bucket(state: &AppState, bucket: &str) -> Result<(), AuthError> {
     let now = now();
     let window = state.config.login_window.as_secs() as i64;
     let mut tx = state.db.begin_write().await?;
@@ -372,7 +378,7 @@ async fn count_attempt(state: &AppState, email: &str) -> Result<(), AuthError> {
            window_end = CASE WHEN login_attempts.window_end <= $3 THEN $2 ELSE login_attempts.window_end END \
          RETURNING attempts, window_end",
     )
-    .bind(format!("login:{email}"))
+    .bind(bucket)
     .bind(now + window)
     .bind(now)
     .fetch_one(&mut **tx)
@@ -495,6 +501,7 @@ pub async fn delete_account(
         "DELETE FROM pool_likes WHERE user_id = $1",
         "DELETE FROM pool_plays WHERE user_id = $1",
         "DELETE FROM analytics_events WHERE user_id = $1",
+        "DELETE FROM device_sessions WHERE user_id = $1",
         "DELETE FROM pool_items WHERE contributor_id = $1",
         "UPDATE subscriptions SET user_id = NULL WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",

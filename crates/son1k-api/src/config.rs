@@ -27,6 +27,11 @@ pub struct Config {
     pub login_attempts: u32,
     /// The login rate-limit window.
     pub login_window: Duration,
+    /// How long a device login (`POST /api/device/start`) waits for approval.
+    pub device_code_ttl: Duration,
+    /// The least time between two polls of `POST /api/device/token`; polling faster answers
+    /// `slow_down` and adds 5 s to that session's interval.
+    pub device_poll_interval: Duration,
 }
 
 impl Config {
@@ -43,6 +48,8 @@ impl Config {
             request_timeout: Duration::from_secs(15),
             login_attempts: 10,
             login_window: Duration::from_secs(300),
+            device_code_ttl: Duration::from_secs(600),
+            device_poll_interval: Duration::from_secs(5),
         }
     }
 

@@ -154,6 +154,14 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 /// Reads an `i64` column that SQLite may return as INTEGER and PostgreSQL as BIGINT.
 pub fn get_i64(row: &AnyRow, col: &str) -> Result<i64, sqlx::Error> {
     use sqlx::Row;
@@ -260,5 +268,21 @@ CREATE TABLE analytics_events (
     received_at BIGINT NOT NULL,
     PRIMARY KEY (user_id, id)
 )
+"#,
+    r#"
+CREATE TABLE device_sessions (
+    device_code_hash TEXT PRIMARY KEY,
+    user_code TEXT NOT NULL UNIQUE,
+    device_name TEXT,
+    status TEXT NOT NULL,
+    user_id TEXT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    interval_s BIGINT NOT NULL,
+    last_poll_ms BIGINT,
+    slowed BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX device_sessions_expires ON device_sessions (expires_at);
+CREATE INDEX device_sessions_user ON device_sessions (user_id)
 "#,
 ];

@@ -11,6 +11,7 @@ pub mod analytics;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod device;
 pub mod error;
 pub mod keys;
 pub mod leases;
@@ -107,6 +108,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/auth/logout", post(auth::logout))
         .route("/api/auth/me", get(auth::me))
         .route("/api/account", delete(auth::delete_account))
+        .route("/device", get(device::page))
+        .route("/api/device/start", post(device::start))
+        .route("/api/device/approve", post(device::approve))
+        .route("/api/device/token", post(device::token))
         .route("/api/tiers", get(tiers::table))
         .route("/api/tiers/limits/{user}", get(tiers::limits))
         .route("/api/tiers/checkout", post(tiers::checkout))

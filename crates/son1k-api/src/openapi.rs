@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{analytics, auth, error, leases, pool, stripe, tiers, usage};
+use crate::{analytics, auth, device, error, leases, pool, stripe, tiers, usage};
 
 struct Bearer;
 
@@ -17,6 +17,64 @@ impl Modify for Bearer {
     }
 }
 
+/// Documents the answers every route with a JSON body can give before its handler runs (bad JSON,
+/// wrong types, missing content type, oversize body), so clients and fuzzers know them.
+struct RequestErrors;
+
+impl Modify for RequestErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let answer = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if op.request_body.is_none() {
+                    continue;
+                }
+                for (code, description) in [
+                    ("400", "The body is not valid JSON (`invalid_json`)"),
+                    (
+                        "413",
+                        "The body is larger than 64 KiB (`payload_too_large`)",
+                    ),
+                    (
+                        "415",
+                        "No `Content-Type: application/json` (`unsupported_media_type`)",
+                    ),
+                    (
+                        "422",
+                        "The JSON has the wrong shape or a value is not acceptable",
+                    ),
+                ] {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| answer(description));
+                }
+            }
+        }
+    }
+}
+
 /// The API description served at `/openapi.json`.
 #[derive(OpenApi)]
 #[openapi(
@@ -24,14 +82,15 @@ impl Modify for Bearer {
     paths(
         crate::pages::landing, crate::health, crate::pages::docs, spec,
         auth::signup, auth::login, auth::refresh, auth::logout, auth::me, auth::delete_account,
+        device::page, device::start, device::approve, device::token,
         tiers::table, tiers::limits, tiers::checkout, stripe::webhook,
         usage::record, analytics::ingest, leases::issue, leases::public_key,
         pool::list, pool::claim, pool::withdraw, pool::like, pool::play, pool::ranking,
         pool::policy, pool::selection,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
-    modifiers(&Bearer),
-    tags((name = "auth"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "meta"))
+    modifiers(&Bearer, &RequestErrors),
+    tags((name = "auth"), (name = "device"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "meta"))
 )]
 pub struct ApiDoc;
 

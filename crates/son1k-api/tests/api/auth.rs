@@ -174,6 +174,7 @@ async fn every_user_route_needs_a_token() {
         ("POST", "/api/community/pool/x/play"),
         ("DELETE", "/api/account"),
         ("POST", "/api/analytics"),
+        ("POST", "/api/device/approve"),
     ] {
         let req = match method {
             "GET" => app.client.get(app.url(path)),

@@ -29,7 +29,14 @@ pub async fn fresh_db_url() -> Option<String> {
     use sqlx::Connection;
     let admin = std::env::var("SON1K_TEST_POSTGRES").ok()?;
     sqlx::any::install_default_drivers();
-    let name = format!("son1k_test_{}", uuid::Uuid::new_v4().simple());
+    // scripts/api-postgres-test.sh gives each run its own prefix so it can drop that run's databases.
+    let prefix: String = std::env::var("SON1K_TEST_DB_PREFIX")
+        .unwrap_or_else(|_| "son1k_test_".into())
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<String>()
+        .to_lowercase();
+    let name = format!("{prefix}{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::AnyConnection::connect(&admin)
         .await
         .expect("connect to postgres");

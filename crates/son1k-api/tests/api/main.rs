@@ -5,6 +5,8 @@ mod analytics;
 mod auth;
 mod basics;
 mod binary;
+mod browser;
+mod device;
 mod helpers;
 mod leases;
 mod pool;
