@@ -25,7 +25,6 @@ pub const VERSION: u32 = 1;
 
 /// What a project file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProjectDoc {
     /// Format version.
     pub version: u32,
@@ -65,7 +64,6 @@ impl ProjectDoc {
 
 /// A project as loaded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Loaded {
     /// The document.
     pub doc: ProjectDoc,
