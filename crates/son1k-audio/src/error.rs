@@ -56,11 +56,8 @@ pub enum AudioError {
 }
 
 impl AudioError {
-    pub(crate) fn io(
-        path: impl Into<PathBuf>,
-        action: &'static str,
-        source: std::io::Error,
-    ) -> Self {
+    /// An I/O error on `path` while doing `action`.
+    pub fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
         AudioError::Io {
             path: path.into(),
             action,

@@ -12,7 +12,6 @@ use son1k_audio::fx::{Chain, Effect, FilterKind, FxSpec};
 use son1k_audio::AudioBuffer;
 use son1k_core::Knobs;
 
-use crate::dsp::sin_turns;
 use crate::score::Role;
 use crate::synth::Stereo;
 use crate::ComposeError;
@@ -92,88 +91,11 @@ pub fn reverb_send(role: Role) -> f32 {
     }
 }
 
-/// The bus chain the knobs build (Garage, Trash, Expressivity tilt, glue compression).
+/// The bus chain: the Ghost Studio knob chain (Garage, Trash, Expressivity; Rareza acts on the
+/// composition here, not the timbre) and glue compression, harder with Trash.
 pub fn master_chain(knobs: &Knobs, mood: u8, seed: u64) -> Vec<FxSpec> {
-    let e = mood as f32 / 100.0;
-    let g = knobs.garage as f32 / 100.0;
     let t = knobs.trash as f32 / 100.0;
-    let mut fx = Vec::new();
-    // Garage: warmth → tape → lo-fi → destroyed.
-    if g > 0.1 {
-        fx.push(FxSpec::Saturation {
-            drive_db: 3.0 + 10.0 * g,
-            mix: (0.25 + 0.6 * g).min(1.0),
-        });
-    }
-    if g > 0.3 {
-        fx.push(FxSpec::Eq {
-            kind: FilterKind::HighShelf,
-            freq: 7000.0,
-            q: std::f32::consts::FRAC_1_SQRT_2,
-            gain_db: -3.0 - 6.0 * (g - 0.3),
-        });
-    }
-    if g > 0.55 {
-        let x = (g - 0.55) / 0.45;
-        fx.push(FxSpec::Eq {
-            kind: FilterKind::LowPass,
-            freq: 11_000.0 - 8_000.0 * x,
-            q: 0.8,
-            gain_db: 0.0,
-        });
-        fx.push(FxSpec::Eq {
-            kind: FilterKind::HighPass,
-            freq: 60.0 + 200.0 * x,
-            q: std::f32::consts::FRAC_1_SQRT_2,
-            gain_db: 0.0,
-        });
-        fx.push(FxSpec::Noise {
-            level_db: -62.0 + 26.0 * x,
-            pink: true,
-            seed: seed ^ 0x9a7a,
-        });
-        fx.push(FxSpec::Reverb {
-            room: 0.15,
-            damping: 0.7,
-            wet: 0.12 + 0.1 * x,
-        });
-    }
-    // Trash: saturation and aggression.
-    if t > 0.05 {
-        fx.push(FxSpec::Saturation {
-            drive_db: 2.0 + 22.0 * t,
-            mix: (0.2 + 0.8 * t).min(1.0),
-        });
-    }
-    if t > 0.85 || g > 0.92 {
-        let x = ((t - 0.85).max(g - 0.92) / 0.15).clamp(0.0, 1.0);
-        fx.push(FxSpec::Bitcrusher {
-            bits: (11.0 - 5.0 * x) as u32,
-            downsample: 1 + (2.0 * x) as u32,
-        });
-        fx.push(FxSpec::Noise {
-            level_db: -48.0 + 12.0 * x,
-            pink: false,
-            seed: seed ^ 0x7a54,
-        });
-    }
-    // Expressivity: spectral tilt (neutral at 50).
-    let tilt = (e - 0.5) * 8.0;
-    if tilt.abs() > 0.05 {
-        fx.push(FxSpec::Eq {
-            kind: FilterKind::HighShelf,
-            freq: 3500.0,
-            q: std::f32::consts::FRAC_1_SQRT_2,
-            gain_db: tilt,
-        });
-        fx.push(FxSpec::Eq {
-            kind: FilterKind::LowShelf,
-            freq: 180.0,
-            q: std::f32::consts::FRAC_1_SQRT_2,
-            gain_db: -tilt * 0.4,
-        });
-    }
-    // Glue: harder with Trash.
+    let mut fx = son1k_audio::fx::knob_chain(mood, 0, knobs.garage, knobs.trash, seed);
     fx.push(FxSpec::Compressor {
         threshold_db: -14.0 - 12.0 * t,
         ratio: 1.8 + 6.0 * t,
@@ -182,36 +104,6 @@ pub fn master_chain(knobs: &Knobs, mood: u8, seed: u64) -> Vec<FxSpec> {
         makeup_db: 0.0,
     });
     fx
-}
-
-/// Tape wow and flutter: a slowly modulated delay (linear interpolation).
-pub fn wow_flutter(st: &mut Stereo, depth: f32, sr: u32) {
-    if depth <= 0.0 {
-        return;
-    }
-    let srf = sr as f32;
-    let max_delay = (0.006 * srf) as usize + 4;
-    let base = max_delay as f32 * 0.5;
-    let wow = 0.55 / srf;
-    let flutter = 6.5 / srf;
-    let swing = depth * base * 0.8;
-    for ch in st.iter_mut() {
-        let src = ch.clone();
-        for (i, out) in ch.iter_mut().enumerate() {
-            let m = 0.8 * sin_turns(i as f32 * wow) + 0.2 * sin_turns(i as f32 * flutter);
-            let d = base + swing * m;
-            let pos = i as f32 - d;
-            if pos < 0.0 {
-                *out = 0.0;
-                continue;
-            }
-            let k = pos as usize;
-            let frac = pos - k as f32;
-            let a = src[k];
-            let b = src.get(k + 1).copied().unwrap_or(a);
-            *out = a + (b - a) * frac;
-        }
-    }
 }
 
 /// Integrated loudness (BS.1770: K-weighting, 400 ms blocks, absolute and relative gates),
@@ -285,10 +177,6 @@ pub fn master(
     sr: u32,
     seed: u64,
 ) -> Result<(), ComposeError> {
-    let g = knobs.garage as f32 / 100.0;
-    if g > 0.35 {
-        wow_flutter(st, (g - 0.35) / 0.65, sr);
-    }
     run_chain(&master_chain(knobs, mood, seed), st, sr)?;
     if let Some(lufs) = loudness_lufs(st, sr)? {
         let gain = libm::pow(10.0, (target_lufs(knobs) - lufs) / 20.0) as f32;

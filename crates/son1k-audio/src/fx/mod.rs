@@ -6,11 +6,15 @@
 
 mod biquad;
 mod dynamics;
+mod knobs;
+mod modulation;
 mod reverb;
 mod tone;
 
 pub use biquad::{Biquad, FilterKind};
 pub use dynamics::{Compressor, Limiter};
+pub use knobs::knob_chain;
+pub use modulation::{Chorus, RingMod, Tape};
 pub use reverb::Reverb;
 pub use tone::{Bitcrusher, Gain, Noise, Pan, Saturation};
 
@@ -161,6 +165,27 @@ pub enum FxSpec {
         #[serde(default)]
         seed: u64,
     },
+    /// Tape wow and flutter.
+    Tape {
+        /// Depth 0–1.
+        depth: f32,
+    },
+    /// Chorus.
+    Chorus {
+        /// Sweep depth 0–1.
+        depth: f32,
+        /// Sweep rate in Hz.
+        rate_hz: f32,
+        /// Dry/wet mix 0–1.
+        mix: f32,
+    },
+    /// Ring modulation.
+    RingMod {
+        /// Carrier frequency in Hz.
+        freq: f32,
+        /// Dry/wet mix 0–1.
+        mix: f32,
+    },
 }
 
 fn default_q() -> f32 {
@@ -302,6 +327,33 @@ impl FxSpec {
                     "noise level must be −120–0 dBFS",
                 )?;
                 Box::new(Noise::new(level_db, pink, seed, channels))
+            }
+            FxSpec::Tape { depth } => {
+                check((0.0..=1.0).contains(&depth), "tape depth must be 0–1")?;
+                Box::new(Tape::new(sr, depth, channels))
+            }
+            FxSpec::Chorus {
+                depth,
+                rate_hz,
+                mix,
+            } => {
+                check(
+                    (0.0..=1.0).contains(&depth) && (0.0..=1.0).contains(&mix),
+                    "chorus depth and mix must be 0–1",
+                )?;
+                check(
+                    rate_hz > 0.0 && rate_hz <= 20.0,
+                    "chorus rate must be 0–20 Hz",
+                )?;
+                Box::new(Chorus::new(sr, depth, rate_hz, mix, channels))
+            }
+            FxSpec::RingMod { freq, mix } => {
+                check(
+                    freq > 0.0 && freq < sr / 2.0,
+                    "ring modulator frequency must be between 0 Hz and half the sample rate",
+                )?;
+                check((0.0..=1.0).contains(&mix), "ring modulator mix must be 0–1")?;
+                Box::new(RingMod::new(sr, freq, mix))
             }
         })
     }

@@ -1,0 +1,282 @@
+//! Ghost Studio on real signals: the knobs measured, the session's undo and rendering, producing
+//! a backing for a demo, A/B loudness matching.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use son1k_analysis::corpus::{render, Pattern, SongSpec};
+use son1k_audio::fx::{process_buffer, Chain, FilterKind, FxSpec};
+use son1k_audio::mixdown::{Clip, Session};
+use son1k_audio::{AudioBuffer, SampleFormat};
+use son1k_core::{Knobs, Quality};
+use son1k_ghost::editor::Editor;
+use son1k_ghost::produce::{produce, ProduceOptions};
+use son1k_ghost::{ab, knobs};
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("son1k-ghost-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn demo(seconds: f64) -> AudioBuffer {
+    render(&SongSpec {
+        bpm: 97.0,
+        key: "A minor".parse().unwrap(),
+        pattern: Pattern::Backbeat,
+        swing: 0.0,
+        seconds,
+        noise_db: -50.0,
+        seed: 5,
+    })
+}
+
+fn energy(a: &AudioBuffer) -> f64 {
+    a.channels
+        .iter()
+        .flatten()
+        .map(|x| (*x as f64).powi(2))
+        .sum::<f64>()
+}
+
+fn band(a: &AudioBuffer, kind: FilterKind, freq: f32) -> f64 {
+    let mut b = a.clone();
+    let mut c = Chain::build(
+        &[FxSpec::Eq {
+            kind,
+            freq,
+            q: std::f32::consts::FRAC_1_SQRT_2,
+            gain_db: 0.0,
+        }],
+        a.sample_rate,
+        a.channel_count(),
+    )
+    .unwrap();
+    process_buffer(&mut c, &mut b, 1024);
+    energy(&b) / energy(a).max(1e-30)
+}
+
+fn k(e: u8, r: u8, g: u8, t: u8) -> Knobs {
+    Knobs::new(e as u32, r as u32, g as u32, t as u32).unwrap()
+}
+
+#[test]
+fn the_neutral_point_is_transparent() {
+    let a = demo(6.0);
+    let out = knobs::apply(&a, &k(50, 0, 0, 0), 1).unwrap();
+    let diff: f64 = a
+        .channels
+        .iter()
+        .flatten()
+        .zip(out.channels.iter().flatten())
+        .map(|(x, y)| ((x - y) as f64).powi(2))
+        .sum();
+    let db = 10.0 * (diff / energy(&a)).max(1e-30).log10();
+    assert!(db < -60.0, "residual {db} dB");
+}
+
+#[test]
+fn each_knob_does_what_it_says_on_real_signals() {
+    let sr = 48_000;
+    // A pure 220 Hz tone: anything above 2 kHz is added by the processing.
+    let tone: Vec<f32> = (0..sr * 3)
+        .map(|i| 0.3 * (2.0 * std::f32::consts::PI * 220.0 * i as f32 / sr as f32).sin())
+        .collect();
+    let sine = AudioBuffer::new(sr as u32, vec![tone.clone(), tone]).unwrap();
+    let neutral = k(50, 0, 0, 0);
+    let hf = |a: &AudioBuffer| band(a, FilterKind::HighPass, 2000.0);
+    // Trash adds harmonics (energy far above the tone).
+    let trashed = knobs::apply(&sine, &k(50, 0, 0, 90), 1).unwrap();
+    assert!(
+        hf(&trashed) > hf(&sine) * 10.0,
+        "{} vs {}",
+        hf(&trashed),
+        hf(&sine)
+    );
+
+    let music = demo(8.0);
+    let base_hf = band(&music, FilterKind::HighPass, 6000.0);
+    // Low Expressivity darkens, high brightens.
+    let sad = knobs::apply(&music, &k(5, 0, 0, 0), 1).unwrap();
+    let happy = knobs::apply(&music, &k(95, 0, 0, 0), 1).unwrap();
+    let (s, h) = (
+        band(&sad, FilterKind::HighPass, 6000.0),
+        band(&happy, FilterKind::HighPass, 6000.0),
+    );
+    assert!(
+        s < base_hf * 0.5 && h > base_hf * 1.5,
+        "sad {s} base {base_hf} happy {h}"
+    );
+    // Garage band-limits and adds hiss and room: silence is no longer silent.
+    let garage = knobs::apply(&music, &k(50, 0, 90, 0), 1).unwrap();
+    assert!(band(&garage, FilterKind::HighPass, 6000.0) < base_hf * 0.5);
+    assert!(band(&garage, FilterKind::LowPass, 80.0) < band(&music, FilterKind::LowPass, 80.0));
+    let silence = AudioBuffer::silent(48_000, 2, 48_000);
+    let hiss = knobs::apply(&silence, &k(50, 0, 90, 0), 1).unwrap();
+    assert!(
+        energy(&hiss) / 96_000.0 > 1e-7,
+        "no hiss: {}",
+        energy(&hiss)
+    );
+    assert_eq!(energy(&knobs::apply(&silence, &neutral, 1).unwrap()), 0.0);
+    // Rareza changes the timbre: the spectrum moves away from the original.
+    let odd = knobs::apply(&sine, &k(50, 90, 0, 0), 1).unwrap();
+    let diff: f64 = sine.channels[0]
+        .iter()
+        .zip(&odd.channels[0])
+        .map(|(a, b)| ((a - b) as f64).powi(2))
+        .sum();
+    assert!(diff / energy(&sine) > 0.05);
+    // Every knob keeps the length.
+    for x in [&trashed, &sad, &happy, &garage, &odd] {
+        assert!(x.frames() == music.frames() || x.frames() == sine.frames());
+    }
+}
+
+#[test]
+fn undo_redo_and_rejected_edits() {
+    let session = Session {
+        sample_rate: 48_000,
+        tracks: vec![],
+        master: vec![],
+    };
+    let mut ed = Editor::new(session.clone());
+    ed.add_track("demo").unwrap();
+    ed.set_gain("demo", -3.0).unwrap();
+    ed.set_pan("demo", 0.5).unwrap();
+    assert!(ed.is_dirty());
+    assert!(ed.add_track("demo").is_err(), "duplicate names are refused");
+    assert!(ed.set_pan("nope", 0.0).is_err());
+    let snapshot = ed.session().clone();
+    assert!(
+        ed.set_pan("demo", 7.0).is_err(),
+        "an invalid value is refused"
+    );
+    assert_eq!(ed.session(), &snapshot, "a refused edit changes nothing");
+    assert!(ed.undo() && ed.undo());
+    assert_eq!(ed.session().tracks[0].gain_db, 0.0);
+    assert!(ed.redo());
+    assert_eq!(ed.session().tracks[0].gain_db, -3.0);
+    assert!(ed.undo() && ed.undo());
+    assert_eq!(ed.session(), &session);
+    assert!(!ed.undo());
+    // Save and load: the JSON round trip is exact.
+    ed.redo();
+    let json = serde_json::to_string(ed.session()).unwrap();
+    let back: Session = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, ed.session());
+}
+
+#[test]
+fn a_render_is_the_sum_of_its_parts() {
+    let dir = tmp("sum");
+    let a = demo(4.0);
+    let b = render(&SongSpec {
+        bpm: 120.0,
+        key: "C major".parse().unwrap(),
+        pattern: Pattern::FourOnFloor,
+        swing: 0.0,
+        seconds: 4.0,
+        noise_db: -60.0,
+        seed: 2,
+    });
+    son1k_audio::write_file(&dir.join("a.wav"), &a, SampleFormat::F32).unwrap();
+    son1k_audio::write_file(&dir.join("b.wav"), &b, SampleFormat::F32).unwrap();
+    let clip = |f: &str, offset: f64| Clip {
+        file: f.into(),
+        offset,
+        trim_start: 0.0,
+        length: None,
+        gain_db: 0.0,
+        fade_in: 0.0,
+        fade_out: 0.0,
+    };
+    let mut ed = Editor::new(Session {
+        sample_rate: a.sample_rate,
+        tracks: vec![],
+        master: vec![],
+    });
+    ed.add_track("a").unwrap();
+    ed.add_clip("a", clip("a.wav", 0.0)).unwrap();
+    ed.add_track("b").unwrap();
+    ed.add_clip("b", clip("b.wav", 0.5)).unwrap();
+    ed.set_gain("b", -6.0).unwrap();
+    let both = son1k_audio::mixdown::render(ed.session(), &dir).unwrap();
+    let mut only_a = ed.clone();
+    only_a.set_mute("b", true).unwrap();
+    let mut only_b = ed.clone();
+    only_b.set_mute("a", true).unwrap();
+    let ra = son1k_audio::mixdown::render(only_a.session(), &dir).unwrap();
+    let rb = son1k_audio::mixdown::render(only_b.session(), &dir).unwrap();
+    let worst = both.channels[0]
+        .iter()
+        .zip(&ra.channels[0])
+        .zip(&rb.channels[0])
+        .map(|((m, x), y)| (m - (x + y)).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-5, "{worst}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_backing_is_produced_in_the_demos_tempo_and_key_on_its_downbeat() {
+    let dir = tmp("produce");
+    let demo_path = dir.join("phone-demo.wav");
+    son1k_audio::write_file(&demo_path, &demo(20.0), SampleFormat::I16).unwrap();
+    let opts = ProduceOptions {
+        demo: demo_path.clone(),
+        prompt: "pop".into(),
+        knobs: k(50, 10, 30, 20),
+        seed: 4,
+        quality: Quality::Standard,
+        instruments: Default::default(),
+    };
+    let mut stages = Vec::new();
+    let p = produce(
+        &opts,
+        &dir,
+        &mut |_, s| stages.push(s.to_string()),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!((p.demo.bpm - 97.0).abs() < 2.0, "{}", p.demo.bpm);
+    assert_eq!(p.demo.key, "A minor");
+    assert_eq!(p.request.bpm, Some(97));
+    let names: Vec<&str> = p.session.tracks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["demo", "drums", "bass", "keys", "pad"]);
+    for t in &p.session.tracks[1..] {
+        assert!((t.clips[0].offset - p.demo.first_downbeat).abs() < 1e-9);
+    }
+    assert!(
+        !p.session.master.is_empty(),
+        "the knobs' chain is on the master"
+    );
+    assert!(p.midi.is_file());
+    // The backing alone is heard in the demo's tempo and key.
+    let mut backing = Editor::new(p.session.clone());
+    backing.set_mute("demo", true).unwrap();
+    backing.set_master(vec![]).unwrap();
+    let mix = son1k_audio::mixdown::render(backing.session(), &dir).unwrap();
+    let (bpm, key) = son1k_analysis::tempo_and_key(&mix).unwrap();
+    assert!((bpm - 97.0).abs() <= 97.0 * 0.02, "{bpm}");
+    assert_eq!(key.key, "A minor".parse().unwrap());
+    assert!(stages.iter().any(|s| s.contains("analysing")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ab_switching_is_loudness_matched() {
+    let a = demo(6.0);
+    let mut b = a.clone();
+    b.apply_gain(0.25); // 12 dB quieter
+    let (ga, gb) = ab::matched_gains(&a, &b).unwrap();
+    assert!(
+        (gb - 1.0).abs() < 1e-3,
+        "the quieter side is untouched: {gb}"
+    );
+    assert!((20.0 * ga.log10() + 12.04).abs() < 0.2, "{ga}");
+    let silent = AudioBuffer::silent(48_000, 2, 48_000);
+    assert_eq!(ab::matched_gains(&a, &silent).unwrap(), (1.0, 1.0));
+}
