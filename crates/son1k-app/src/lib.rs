@@ -10,6 +10,7 @@
 pub mod audio;
 pub mod error;
 pub mod generate;
+pub mod ghost;
 pub mod info;
 pub mod jobs;
 pub mod library;

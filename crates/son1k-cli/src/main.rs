@@ -37,6 +37,13 @@ enum Command {
     Prompt(Box<PromptArgs>),
     /// Generate a song offline: mix.wav, stems/*.wav, song.mid and song.json in a new folder.
     Generate(Box<GenerateArgs>),
+    /// Ghost Studio's four knobs on an audio file (transparent at Expressivity 50, others 0).
+    Ghost(Box<GhostArgs>),
+    /// Ghost Studio projects: a demo, a produced backing, render and export.
+    Project {
+        #[command(subcommand)]
+        action: ProjectAction,
+    },
     /// Convert an audio file: format from OUT's extension (.wav, .flac), optional rate, depth, channels.
     Convert {
         /// Input file (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A).
@@ -232,13 +239,26 @@ struct PromptArgs {
     /// No vocals.
     #[arg(long)]
     instrumental: bool,
+    #[command(flatten)]
+    knobs: KnobArgs,
+    /// Language of the prompt: es or en.
+    #[arg(long, default_value = "en")]
+    lang: String,
+    /// Print JSON (prompt, length, knob descriptions) instead of the prompt alone.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The four knobs and a preset, shared by `ghost` and `project knobs`.
+#[derive(Args, Clone)]
+struct KnobArgs {
     /// Start from a preset (Triste, Neutral, Alegre, Agresivo); knob flags override it.
     #[arg(long)]
     preset: Option<String>,
     /// Expressivity 0–100 (0 deeply sad, 50 balanced, 100 ecstatic).
     #[arg(long, allow_negative_numbers = true)]
     expressivity: Option<i64>,
-    /// Rareza 0–100 (departure from the traditional arrangement).
+    /// Rareza 0–100 (departure from the usual: arrangement in songs, timbre in the chain).
     #[arg(long, allow_negative_numbers = true)]
     rareza: Option<i64>,
     /// Garage 0–100 (pristine → analog → tape → lo-fi → noise).
@@ -247,12 +267,102 @@ struct PromptArgs {
     /// Trash 0–100 (clean → saturated → bitcrushed).
     #[arg(long, allow_negative_numbers = true)]
     trash: Option<i64>,
-    /// Language of the prompt: es or en.
-    #[arg(long, default_value = "en")]
-    lang: String,
-    /// Print JSON (prompt, length, knob descriptions) instead of the prompt alone.
+}
+
+impl KnobArgs {
+    fn knobs(&self) -> Result<Knobs, Failure> {
+        knobs_from(
+            self.preset.as_deref(),
+            [
+                (Knob::Expressivity, self.expressivity),
+                (Knob::Rareza, self.rareza),
+                (Knob::Garage, self.garage),
+                (Knob::Trash, self.trash),
+            ],
+        )
+    }
+}
+
+#[derive(Args)]
+struct GhostArgs {
+    /// Input audio file.
+    input: PathBuf,
+    /// Output file (.wav or .flac).
+    #[arg(short, long)]
+    output: PathBuf,
+    #[command(flatten)]
+    knobs: KnobArgs,
+    /// Output bit depth: 16, 24 or 32f.
+    #[arg(long, default_value = "24")]
+    bits: String,
+    /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Subcommand)]
+enum ProjectAction {
+    /// Create a project (a folder under the data directory and a library entry).
+    New {
+        /// Its name.
+        name: String,
+    },
+    /// Copy an audio file into the project on a new track (the first one is the demo).
+    Add {
+        /// The project's name.
+        name: String,
+        /// The audio file.
+        file: PathBuf,
+    },
+    /// Set the project's knobs (its master chain).
+    Knobs {
+        /// The project's name.
+        name: String,
+        #[command(flatten)]
+        knobs: KnobArgs,
+    },
+    /// Produce a backing for the demo in its tempo and key, on new tracks aligned to its beats.
+    Produce {
+        /// The project's name.
+        name: String,
+        /// Extra words for the Generator (genre, instruments, mood).
+        #[arg(long, default_value = "")]
+        prompt: String,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Render the project's mix.
+    Render {
+        /// The project's name.
+        name: String,
+        /// Output file (.wav or .flac).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Output bit depth: 16, 24 or 32f.
+        #[arg(long, default_value = "24")]
+        bits: String,
+    },
+    /// Export the mix, one stem per track and the backing's MIDI into a folder.
+    Export {
+        /// The project's name.
+        name: String,
+        /// The folder.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Quality: standard, high or ultra.
+        #[arg(long, default_value = "high")]
+        quality: String,
+        /// Bring the mix to −14 LUFS (true peak ≤ −1 dBTP).
+        #[arg(long)]
+        normalize: bool,
+    },
+    /// List projects.
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -284,21 +394,8 @@ struct GenerateArgs {
     /// Seed: the same request and seed give the same song (random when omitted, and printed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Start from a preset (Triste, Neutral, Alegre, Agresivo); knob flags override it.
-    #[arg(long)]
-    preset: Option<String>,
-    /// Expressivity 0–100 (0 deeply sad, 50 balanced, 100 ecstatic).
-    #[arg(long, allow_negative_numbers = true)]
-    expressivity: Option<i64>,
-    /// Rareza 0–100 (departure from the traditional arrangement).
-    #[arg(long, allow_negative_numbers = true)]
-    rareza: Option<i64>,
-    /// Garage 0–100 (pristine → analog → tape → lo-fi → noise).
-    #[arg(long, allow_negative_numbers = true)]
-    garage: Option<i64>,
-    /// Trash 0–100 (clean → saturated → bitcrushed).
-    #[arg(long, allow_negative_numbers = true)]
-    trash: Option<i64>,
+    #[command(flatten)]
+    knobs: KnobArgs,
     /// Export quality: standard (44.1 kHz/16-bit), high (48 kHz/24-bit), ultra (96 kHz/32-bit float).
     #[arg(long, default_value = "standard")]
     quality: String,
@@ -401,6 +498,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "{}", built.prompt)?;
             }
         }
+        Command::Ghost(args) => {
+            let knobs = args.knobs.knobs()?;
+            let bits = son1k_audio::SampleFormat::parse(&args.bits).map_err(AppError::from)?;
+            let r = son1k_app::ghost::apply_file(&args.input, &args.output, &knobs, bits)?;
+            if args.json {
+                writeln!(out, "{}", to_json(&r)?)?;
+            } else {
+                let lufs = |l: Option<f64>| {
+                    l.map(|v| format!("{v:.1} LUFS"))
+                        .unwrap_or_else(|| "silent".into())
+                };
+                writeln!(
+                    out,
+                    "{}: {} effects, {} → {}",
+                    r.output.display(),
+                    r.effects,
+                    lufs(r.lufs_before),
+                    lufs(r.lufs_after)
+                )?;
+            }
+        }
+        Command::Project { action } => project_command(&studio, action, &mut out)?,
         Command::Generate(args) => {
             let json = args.json;
             let options = generate_options(*args)?;
@@ -960,6 +1079,102 @@ fn change_job(
     }
 }
 
+fn quality_of(s: &str) -> Result<son1k_core::Quality, Failure> {
+    match s.to_lowercase().as_str() {
+        "standard" => Ok(son1k_core::Quality::Standard),
+        "high" => Ok(son1k_core::Quality::High),
+        "ultra" => Ok(son1k_core::Quality::Ultra),
+        other => Err(Failure {
+            code: 2,
+            message: format!("invalid quality {other:?}: use standard, high or ultra"),
+        }),
+    }
+}
+
+fn project_command(
+    studio: &Studio,
+    action: ProjectAction,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    use son1k_app::ghost;
+    match action {
+        ProjectAction::New { name } => {
+            let (folder, _) = studio.create_project(&name)?;
+            writeln!(out, "created {name} in {}", folder.display())?;
+        }
+        ProjectAction::Add { name, file } => {
+            let track = ghost::add(studio, &name, &file)?;
+            writeln!(out, "added {} to {name} as track {track:?}", file.display())?;
+        }
+        ProjectAction::Knobs { name, knobs } => {
+            let k = knobs.knobs()?;
+            ghost::set_knobs(studio, &name, k)?;
+            writeln!(
+                out,
+                "{name}: Expressivity {} Rareza {} Garage {} Trash {}",
+                k.expressivity, k.rareza, k.garage, k.trash
+            )?;
+        }
+        ProjectAction::Produce { name, prompt, seed } => {
+            let bar = indicatif::ProgressBar::new(1000);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg:22} [{bar:40}] {percent}%")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let stop = interrupted();
+            let r = ghost::produce_backing(
+                studio,
+                &name,
+                &prompt,
+                seed,
+                son1k_core::Quality::High,
+                &mut |f, stage| {
+                    bar.set_position((f * 1000.0) as u64);
+                    bar.set_message(stage.to_string());
+                },
+                &stop,
+            );
+            bar.finish_and_clear();
+            let r = r?;
+            writeln!(
+                out,
+                "demo: {:.1} BPM in {}, {:.1} s, first downbeat at {:.2} s",
+                r.demo.bpm, r.demo.key, r.demo.seconds, r.demo.first_downbeat
+            )?;
+            writeln!(out, "tracks: {}", r.tracks.join(", "))?;
+        }
+        ProjectAction::Render { name, output, bits } => {
+            let bits = son1k_audio::SampleFormat::parse(&bits).map_err(AppError::from)?;
+            let path = ghost::render(studio, &name, &output, bits)?;
+            writeln!(out, "{}", path.display())?;
+        }
+        ProjectAction::Export {
+            name,
+            output,
+            quality,
+            normalize,
+        } => {
+            let files = ghost::export(studio, &name, &output, quality_of(&quality)?, normalize)?;
+            for f in files {
+                writeln!(out, "{}", f.display())?;
+            }
+        }
+        ProjectAction::List { json } => {
+            let projects = studio.library()?.projects().map_err(AppError::from)?;
+            if json {
+                writeln!(out, "{}", to_json(&projects)?)?;
+            } else if projects.is_empty() {
+                writeln!(out, "no projects")?;
+            } else {
+                for p in projects {
+                    writeln!(out, "{}  {}", p.name, p.folder)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn entry_line(e: &son1k_app::library::Entry) -> String {
     use son1k_app::library::Entry;
     let missing = |present: bool| if present { "" } else { "  (folder missing)" };
@@ -1031,15 +1246,7 @@ fn knobs_from(preset: Option<&str>, values: [(Knob, Option<i64>); 4]) -> Result<
 }
 
 fn generate_options(a: GenerateArgs) -> Result<son1k_app::GenerateOptions, Failure> {
-    let knobs = knobs_from(
-        a.preset.as_deref(),
-        [
-            (Knob::Expressivity, a.expressivity),
-            (Knob::Rareza, a.rareza),
-            (Knob::Garage, a.garage),
-            (Knob::Trash, a.trash),
-        ],
-    )?;
+    let knobs = a.knobs.knobs()?;
     let mut req = son1k_core::GenerationRequest::new(a.prompt);
     req.knobs = knobs;
     req.instrumental = a.instrumental;
@@ -1050,17 +1257,7 @@ fn generate_options(a: GenerateArgs) -> Result<son1k_app::GenerateOptions, Failu
         .transpose()?;
     req.key = a.key.as_deref().map(str::parse).transpose()?;
     req.duration_secs = a.seconds.map(|s| s as f32);
-    req.quality = match a.quality.to_lowercase().as_str() {
-        "standard" => son1k_core::Quality::Standard,
-        "high" => son1k_core::Quality::High,
-        "ultra" => son1k_core::Quality::Ultra,
-        other => {
-            return Err(Failure {
-                code: 2,
-                message: format!("invalid quality {other:?}: use standard, high or ultra"),
-            })
-        }
-    };
+    req.quality = quality_of(&a.quality)?;
     req.seed = a.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -1084,15 +1281,7 @@ fn generate_options(a: GenerateArgs) -> Result<son1k_app::GenerateOptions, Failu
 
 fn prompt_input(a: PromptArgs) -> Result<PromptInput, Failure> {
     let lang: Lang = a.lang.parse()?;
-    let knobs = knobs_from(
-        a.preset.as_deref(),
-        [
-            (Knob::Expressivity, a.expressivity),
-            (Knob::Rareza, a.rareza),
-            (Knob::Garage, a.garage),
-            (Knob::Trash, a.trash),
-        ],
-    )?;
+    let knobs = a.knobs.knobs()?;
     let bpm = a
         .bpm
         .map(|v| non_negative("bpm", "BPM must be 40–240", v))

@@ -1,0 +1,173 @@
+//! Ghost Studio through the CLI: a phone demo in, BPM and key seen, Garage and Trash heard, a
+//! backing produced in the demo's tempo and key, exported.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::{son1k_in, workdir};
+
+use son1k_analysis::corpus::{render, Pattern, SongSpec};
+
+fn write_demo(path: &std::path::Path) {
+    let demo = render(&SongSpec {
+        bpm: 97.0,
+        key: "A minor".parse().unwrap(),
+        pattern: Pattern::Backbeat,
+        swing: 0.0,
+        seconds: 16.0,
+        noise_db: -45.0,
+        seed: 9,
+    });
+    son1k_audio::write_file(path, &demo, son1k_audio::SampleFormat::I16).unwrap();
+}
+
+fn energy_above(path: &std::path::Path, hz: f32) -> f64 {
+    use son1k_audio::fx::{process_buffer, Chain, FilterKind, FxSpec};
+    let a = son1k_audio::decode_file(path).unwrap();
+    let mut b = a.clone();
+    let mut c = Chain::build(
+        &[FxSpec::Eq {
+            kind: FilterKind::HighPass,
+            freq: hz,
+            q: 0.707,
+            gain_db: 0.0,
+        }],
+        a.sample_rate,
+        a.channel_count(),
+    )
+    .unwrap();
+    process_buffer(&mut c, &mut b, 1024);
+    let e = |x: &son1k_audio::AudioBuffer| {
+        x.channels
+            .iter()
+            .flatten()
+            .map(|v| (*v as f64).powi(2))
+            .sum::<f64>()
+    };
+    e(&b) / e(&a)
+}
+
+#[test]
+fn ghost_knobs_on_a_file() {
+    let dir = workdir("ghost", "file");
+    let demo = dir.join("demo.wav");
+    write_demo(&demo);
+    let neutral = dir.join("neutral.wav");
+    let o = son1k_in(
+        "ghost",
+        &[
+            "ghost",
+            demo.to_str().unwrap(),
+            "-o",
+            neutral.to_str().unwrap(),
+            "--bits",
+            "32f",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("0 effects"));
+    let a = son1k_audio::decode_file(&demo).unwrap();
+    let b = son1k_audio::decode_file(&neutral).unwrap();
+    assert_eq!(a.channels, b.channels, "the neutral point changes nothing");
+    let lofi = dir.join("lofi.wav");
+    let o = son1k_in(
+        "ghost",
+        &[
+            "ghost",
+            demo.to_str().unwrap(),
+            "-o",
+            lofi.to_str().unwrap(),
+            "--garage",
+            "90",
+            "--trash",
+            "30",
+            "--json",
+        ],
+    );
+    assert!(o.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["effects"].as_u64().unwrap() >= 5);
+    assert!(energy_above(&lofi, 6000.0) < energy_above(&demo, 6000.0) * 0.5);
+    let o = son1k_in(
+        "ghost",
+        &[
+            "ghost",
+            demo.to_str().unwrap(),
+            "-o",
+            lofi.to_str().unwrap(),
+            "--garage",
+            "101",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = son1k_in(
+        "ghost",
+        &[
+            "ghost",
+            "/no/such.wav",
+            "-o",
+            dir.join("x.wav").to_str().unwrap(),
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn demo_to_produced_export_through_the_cli() {
+    let dir = workdir("ghost", "project");
+    let demo = dir.join("phone demo.wav");
+    write_demo(&demo);
+    let run = |args: &[&str]| {
+        let o = son1k_in("ghost-project", args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let name = format!("Demo {}", std::process::id());
+    run(&["project", "new", &name]);
+    run(&["project", "add", &name, demo.to_str().unwrap()]);
+    run(&["project", "knobs", &name, "--garage", "40", "--trash", "30"]);
+    let produced = run(&[
+        "project", "produce", &name, "--prompt", "pop", "--seed", "3",
+    ]);
+    assert!(produced.contains("BPM in A minor"), "{produced}");
+    assert!(produced.contains("drums, bass, keys, pad"), "{produced}");
+    let mix = dir.join("mix.wav");
+    run(&["project", "render", &name, "-o", mix.to_str().unwrap()]);
+    let a = son1k_analysis::analyze_file(&mix).unwrap();
+    assert!((a.bpm - 97.0).abs() <= 2.0, "{}", a.bpm);
+    assert_eq!(a.key, "A minor");
+    let out = dir.join("export");
+    let listing = run(&[
+        "project",
+        "export",
+        &name,
+        "-o",
+        out.to_str().unwrap(),
+        "--normalize",
+    ]);
+    for f in [
+        "mix.wav",
+        "stems/drums.wav",
+        "stems/phone-demo.wav",
+        "backing.mid",
+    ] {
+        assert!(
+            listing.contains(f) || out.join(f).is_file(),
+            "{f} missing: {listing}"
+        );
+    }
+    let lufs = son1k_audio::measure(&son1k_audio::decode_file(&out.join("mix.wav")).unwrap())
+        .unwrap()
+        .integrated_lufs
+        .unwrap();
+    assert!((lufs + 14.0).abs() < 1.0, "{lufs}");
+    let list = run(&["project", "list", "--json"]);
+    assert!(list.contains(&name));
+    let o = son1k_in("ghost-project", &["project", "produce", "no such project"]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
