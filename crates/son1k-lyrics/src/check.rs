@@ -134,6 +134,38 @@ fn letters(lines: &[&str], lang: Lang) -> Vec<(String, Option<&'static str>)> {
     out
 }
 
+/// Guesses the language of a lyric or word: Spanish when it has Spanish letters or more Spanish
+/// function words than English ones; a single word is English when the dictionary knows it.
+pub fn detect_lang(text: &str) -> Lang {
+    if text.chars().any(|c| "ñáéíóúü¿¡ÑÁÉÍÓÚ".contains(c)) {
+        return Lang::Es;
+    }
+    let lower = text.to_lowercase();
+    let words = es::words_of(&lower);
+    if words.len() == 1 {
+        return if en::pron(words[0]).is_some_and(|p| !p.guessed) {
+            Lang::En
+        } else {
+            Lang::Es
+        };
+    }
+    const ES: [&str; 16] = [
+        "el", "la", "los", "las", "que", "de", "y", "en", "mi", "tu", "un", "una", "por", "con",
+        "no", "se",
+    ];
+    const EN: [&str; 16] = [
+        "the", "and", "you", "i", "my", "your", "of", "to", "in", "is", "it", "me", "we", "on",
+        "a", "be",
+    ];
+    let es_n = words.iter().filter(|w| ES.contains(w)).count();
+    let en_n = words.iter().filter(|w| EN.contains(w)).count();
+    if es_n > en_n {
+        Lang::Es
+    } else {
+        Lang::En
+    }
+}
+
 /// Counts one line's syllables in `lang`.
 pub fn line_syllables(line: &str, lang: Lang) -> usize {
     match lang {
@@ -283,6 +315,14 @@ mod tests {
         assert_eq!(c.lines[1].rhyme_kind, Some("near"));
         assert_eq!(c.lines[3].rhyme_kind, Some("near"));
         assert_eq!(c.scheme[1].scheme, "-");
+    }
+
+    #[test]
+    fn detects_the_language() {
+        assert_eq!(detect_lang("Verde que te quiero verde"), Lang::Es);
+        assert_eq!(detect_lang("I walk alone tonight in the rain"), Lang::En);
+        assert_eq!(detect_lang("corazón"), Lang::Es);
+        assert_eq!(detect_lang("night"), Lang::En);
     }
 
     #[test]

@@ -250,15 +250,29 @@ pub fn rhymes(word: &str, limit: usize) -> Vec<String> {
         .get(&p.rhyme)
         .map(|v| v.iter().copied().filter(|x| *x != w).collect())
         .unwrap_or_default();
-    // Words that merely end in the same letters ("-ight") are identical rhymes, not suggestions.
-    out.retain(|x| !x.ends_with(&w) && !w.ends_with(x) && x.len() > 1);
+    out.retain(|x| x.len() > 1);
+    // The dictionary has no frequencies and many names; spelling the ending like the word
+    // ("night": light, fight) is a good sign of a common word, so those come first.
+    let ending: String = w
+        .chars()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     out.sort_by_key(|x| {
         let syl = d
             .words
             .get(x)
             .map(|ph| ph.iter().filter(|p| is_vowel(p)).count())
             .unwrap_or(1);
-        (syl.abs_diff(p.syllables), x.len(), x.to_string())
+        (
+            syl.abs_diff(p.syllables),
+            !x.ends_with(&ending),
+            x.len(),
+            x.to_string(),
+        )
     });
     out.into_iter().take(limit).map(str::to_string).collect()
 }
@@ -276,8 +290,11 @@ pub fn near_rhymes(word: &str, limit: usize) -> Vec<String> {
         .iter()
         .filter(|(x, ph)| {
             **x != w
-                && x.len() > 1
+                && x.len() > 2
                 && x.chars().all(|c| c.is_ascii_lowercase())
+                && ph.iter().filter(|q| is_vowel(q)).count() == p.syllables
+                && ph.last().is_some_and(|q| is_vowel(q))
+                    == p.phones.last().is_some_and(|q| is_vowel(q))
                 && near_key(ph) == p.near
                 && perfect_key(ph) != p.rhyme
         })

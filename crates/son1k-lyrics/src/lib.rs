@@ -24,7 +24,7 @@ pub mod song;
 pub mod stream;
 pub mod tools;
 
-pub use check::{check, rhymes, Check, LineCheck, Rhymes, SectionScheme};
+pub use check::{check, detect_lang, rhymes, Check, LineCheck, Rhymes, SectionScheme};
 pub use error::LyricsError;
 pub use ollama::{Cancel, Client, ModelInfo, Timeouts};
 pub use song::{Lyrics, Section, SectionKind};
