@@ -161,9 +161,9 @@ pub fn guess_syllables(w: &str) -> usize {
     let s: String = chars.iter().collect();
     let n = chars.len();
     let cons_before = |k: usize| n > k && !is_v(chars[n - 1 - k]);
-    if s.ends_with('e') && !s.ends_with("le") && n > 2 && count > 1 && !s.ends_with("ee") {
-        count -= 1;
-    } else if s.ends_with("le") && n > 2 && !cons_before(2) && count > 1 {
+    let silent_e = s.ends_with('e') && !s.ends_with("le") && !s.ends_with("ee");
+    let silent_le = s.ends_with("le") && !cons_before(2);
+    if (silent_e || silent_le) && n > 2 && count > 1 {
         count -= 1;
     }
     if s.ends_with("ed") && n > 3 && !matches!(chars[n - 3], 't' | 'd') && count > 1 {

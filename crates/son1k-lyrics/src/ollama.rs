@@ -97,7 +97,7 @@ impl Client {
         &self.address
     }
 
-    fn from_reqwest(&self, e: &reqwest::Error) -> LyricsError {
+    fn reqwest_error(&self, e: &reqwest::Error) -> LyricsError {
         if e.is_connect() {
             // The innermost cause says "Connection refused" rather than "error sending request".
             let mut why = e.to_string();
@@ -123,10 +123,10 @@ impl Client {
         }
     }
 
-    fn from_ollama(&self, e: ollama_rs::error::OllamaError) -> LyricsError {
+    fn ollama_error(&self, e: ollama_rs::error::OllamaError) -> LyricsError {
         use ollama_rs::error::OllamaError as O;
         match e {
-            O::ReqwestError(r) => self.from_reqwest(&r),
+            O::ReqwestError(r) => self.reqwest_error(&r),
             O::Other(text) => LyricsError::Server {
                 address: self.address.clone(),
                 message: error_text(&text),
@@ -190,7 +190,7 @@ impl Client {
                 },
                 other => other,
             })?
-            .map_err(|e| self.from_ollama(e))?;
+            .map_err(|e| self.ollama_error(e))?;
         Ok(list
             .into_iter()
             .map(|m| ModelInfo {
@@ -234,7 +234,7 @@ impl Client {
         let response = self
             .wait(send, self.timeouts.idle, cancel)
             .await?
-            .map_err(|e| self.from_reqwest(&e))?;
+            .map_err(|e| self.reqwest_error(&e))?;
         if !response.status().is_success() {
             let status = response.status();
             let text = self
@@ -260,7 +260,7 @@ impl Client {
                     ),
                 });
             };
-            let chunk = chunk.map_err(|e| self.from_reqwest(&e))?;
+            let chunk = chunk.map_err(|e| self.reqwest_error(&e))?;
             pending.extend_from_slice(&chunk);
             while let Some(pos) = pending.iter().position(|b| *b == b'\n') {
                 let line: Vec<u8> = pending.drain(..=pos).collect();
@@ -323,7 +323,7 @@ impl Client {
         let answer = self
             .wait(self.ollama.generate(request), self.timeouts.idle, cancel)
             .await?
-            .map_err(|e| self.from_ollama(e))?;
+            .map_err(|e| self.ollama_error(e))?;
         Ok(answer.response)
     }
 }

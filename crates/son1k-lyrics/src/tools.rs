@@ -141,6 +141,7 @@ pub async fn write(
 }
 
 /// Asks for a small JSON object, validates it with `check`, and repairs once.
+#[allow(clippy::too_many_arguments)]
 async fn ask_json<T>(
     client: &Client,
     model: &str,
@@ -187,7 +188,7 @@ fn string_list(v: &serde_json::Value, key: &str) -> Result<Vec<String>, String> 
         .iter()
         .filter_map(|x| x.as_str())
         .map(str::trim)
-        .filter(|x| !x.is_empty() && !(x.starts_with('[') && x.ends_with(']')))
+        .filter(|x| !(x.is_empty() || (x.starts_with('[') && x.ends_with(']'))))
         .map(str::to_string)
         .collect();
     if out.is_empty() {
