@@ -18,6 +18,9 @@ pub enum AppError {
     /// Song generation failed (bad SoundFont, output folder in the way, cancelled).
     #[error(transparent)]
     Compose(#[from] son1k_compose::ComposeError),
+    /// Lyric Studio: Ollama unreachable, no model, an unusable answer, cancelled.
+    #[error(transparent)]
+    Lyrics(#[from] son1k_lyrics::LyricsError),
     /// The local library database failed.
     #[error(transparent)]
     Store(#[from] son1k_store::StoreError),
@@ -58,6 +61,7 @@ impl AppError {
             AppError::Compose(son1k_compose::ComposeError::Invalid(_)) => "invalid-input",
             AppError::Compose(_) => "generate",
             AppError::Store(_) => "library",
+            AppError::Lyrics(l) => l.code(),
             AppError::JobFailed { .. } => "job-failed",
             AppError::NoHome => "no-home",
             AppError::Io { .. } => "io",
@@ -75,6 +79,7 @@ impl AppError {
                 !matches!(a, A::Io { .. } | A::Device(_))
             }
             AppError::Analysis(_) => true,
+            AppError::Lyrics(l) => l.is_user_error(),
             // Jobs fail on their input (a damaged file); engine and I/O trouble are retried first.
             AppError::JobFailed { .. } => true,
             AppError::Store(son1k_store::StoreError::NotFound { .. }) => true,

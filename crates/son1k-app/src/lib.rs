@@ -14,6 +14,7 @@ pub mod ghost;
 pub mod info;
 pub mod jobs;
 pub mod library;
+pub mod lyrics;
 pub mod ollama;
 pub mod paths;
 pub mod project;
@@ -273,6 +274,86 @@ impl Studio {
     /// The built-in knob presets with their values.
     pub fn presets(&self) -> Vec<PresetInfo> {
         prompt::presets()
+    }
+
+    /// Lyric Studio: the models installed in the Ollama at `OLLAMA_HOST`. Fails within a few
+    /// seconds, naming the address and the next step, when nothing answers there.
+    pub fn lyrics_models(&self) -> Result<Vec<son1k_lyrics::ModelInfo>, AppError> {
+        lyrics::models()
+    }
+
+    /// Lyric Studio: the model a write uses (`wanted` if installed, else qwen2.5, else the
+    /// first installed).
+    pub fn lyrics_default_model(&self, wanted: Option<&str>) -> Result<String, AppError> {
+        lyrics::default_model(wanted)
+    }
+
+    /// Lyric Studio: writes structured lyrics from a theme, streaming readable text (and repair
+    /// notices) through `on_event`; setting `cancel` stops it mid-stream.
+    pub fn lyrics_write(
+        &self,
+        request: &son1k_lyrics::WriteRequest,
+        on_event: &mut (dyn FnMut(son1k_lyrics::Event) + Send),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<son1k_lyrics::Written, AppError> {
+        lyrics::write(request, on_event, cancel)
+    }
+
+    /// Lyric Studio: rewrites one line keeping its syllable count (validated, retried).
+    pub fn lyrics_rewrite(
+        &self,
+        model: Option<&str>,
+        line: &str,
+        lang: Lang,
+        context: &[String],
+        instruction: Option<&str>,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<son1k_lyrics::Rewrite, AppError> {
+        lyrics::rewrite(model, line, lang, context, instruction, cancel)
+    }
+
+    /// Lyric Studio: `count` more lines for a section, in its metre and rhyme.
+    pub fn lyrics_continue(
+        &self,
+        model: Option<&str>,
+        lines: &[String],
+        lang: Lang,
+        count: usize,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<Vec<String>, AppError> {
+        lyrics::continue_section(model, lines, lang, count, cancel)
+    }
+
+    /// Lyric Studio: reads a music prompt into genre, mood, BPM, key and instruments, to
+    /// pre-fill the Generator.
+    pub fn analyse_prompt(
+        &self,
+        model: Option<&str>,
+        prompt: &str,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<son1k_lyrics::PromptFields, AppError> {
+        lyrics::analyse_prompt(model, prompt, cancel)
+    }
+
+    /// Lyric Studio: syllables per line, rhyme letters and each section's scheme (no model).
+    pub fn lyrics_check(&self, text: &str, lang: Lang) -> son1k_lyrics::Check {
+        son1k_lyrics::check(text, lang)
+    }
+
+    /// Lyric Studio: rhyme suggestions for a word (no model).
+    pub fn lyrics_rhymes(&self, word: &str, lang: Lang) -> son1k_lyrics::Rhymes {
+        son1k_lyrics::rhymes(word, lang, 40)
+    }
+
+    /// Lyric Studio: "send to the Generator" — a request with the lyrics as `[Verse]`/`[Chorus]`
+    /// text and the fields read from the prompt.
+    pub fn lyrics_to_request(
+        &self,
+        prompt: &str,
+        lyrics: &son1k_lyrics::Lyrics,
+        fields: Option<&son1k_lyrics::PromptFields>,
+    ) -> Result<son1k_core::GenerationRequest, AppError> {
+        lyrics::to_request(prompt, lyrics, fields)
     }
 
     /// The known genres as (id, name in `lang`) pairs, in menu order.

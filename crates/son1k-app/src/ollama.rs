@@ -61,7 +61,8 @@ pub fn parse_host(value: &str) -> Result<(String, u16), String> {
     Ok((host, port))
 }
 
-fn url(host: &str, port: u16) -> String {
+/// `http://host:port` (brackets around an IPv6 host).
+pub fn url(host: &str, port: u16) -> String {
     if host.contains(':') {
         format!("http://[{host}]:{port}")
     } else {

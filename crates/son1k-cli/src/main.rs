@@ -4,6 +4,7 @@
 //! people or `--json` for scripts. Exit codes: 0 success, 2 bad arguments or input, 1 anything else.
 
 mod bench;
+mod lyrics;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -146,6 +147,11 @@ enum Command {
     Library {
         #[command(subcommand)]
         action: LibraryAction,
+    },
+    /// Lyric Studio: write with a local Ollama, check metre and rhyme, rhyme suggestions.
+    Lyrics {
+        #[command(subcommand)]
+        action: lyrics::LyricsAction,
     },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
@@ -1016,6 +1022,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "{}", folder.display())?;
             }
         }
+        Command::Lyrics { action } => lyrics::run(&studio, action, &mut out)?,
         Command::Tiers { json } => {
             let tiers = studio.tiers();
             if json {
