@@ -1,6 +1,7 @@
 // Desktop end-to-end: the real Son1k Studio window under Xvfb, driven over WebDriver through
 // tauri-driver and WebKitWebDriver. Opens the app, goes to the Generator, turns a knob and checks
-// that the live prompt (built by the real `build_prompt` command) changes.
+// that the live prompt (built by the real `build_prompt` command) changes, then generates a short
+// song with a fixed seed and checks its take (BPM, key, waveform read through son1k-song://).
 //
 // Run with `make e2e` (builds the app first). SON1K_SCREENSHOT=path also saves a screenshot.
 import { test } from "node:test";
@@ -92,7 +93,7 @@ class WebDriver {
   }
 }
 
-test("the Generator's prompt follows a knob in the real desktop window", { timeout: 180000 }, async (t) => {
+test("the Generator's prompt follows a knob and a song is generated in the real desktop window", { timeout: 300000 }, async (t) => {
   assert.ok(existsSync(app), `build the app first (cargo build -p son1k-studio): ${app} is missing`);
   const home = mkdtempSync(join(tmpdir(), "son1k-e2e-"));
   const children = [];
@@ -175,6 +176,34 @@ test("the Generator's prompt follows a knob in the real desktop window", { timeo
     await waitFor("Spanish knob description", async () =>
       /^Eufórico/.test(await wd.text(await wd.find('[data-knob-description="expressivity"]'))),
     );
+    assert.match(await promptText(), /^A euphoric song\./);
+
+    // Generate a 6-second song with a fixed seed; its take appears with the asked BPM and key.
+    await wd.type(await wd.find('[data-testid="gen-prompt"]'), "deep house 124 bpm in F# minor");
+    const seconds = await wd.find('[data-field="seconds"]');
+    await wd.clear(seconds);
+    await wd.type(seconds, "6");
+    await wd.type(await wd.find('[data-field="seed"]'), "3");
+    const genStarted = performance.now();
+    await wd.click(await wd.find('[data-testid="generate"]'));
+    const take = await waitFor("the generated take", () => wd.find('[data-testid="take"]'), 120000, 250).catch(async (e) => {
+      const errors = await wd.find('[data-testid="generate-error"]').then((el) => wd.text(el)).catch(() => "");
+      throw new Error(`${e.message} ${errors}`);
+    });
+    console.log(`6 s song generated and listed in ${((performance.now() - genStarted) / 1000).toFixed(1)} s`);
+    const label = await wd.text(await wd.find('[data-testid="take"] [data-testid="take-label"]'));
+    assert.match(label, /^house · 124 BPM · F# minor$/, label);
+    assert.ok(take);
+    // The waveform is drawn from mix.wav, fetched through the shell's son1k-song:// scheme.
+    await waitFor("the take's waveform", () => wd.find('[data-testid="take"] canvas'), 30000);
+
+    // "Open in Ghost Studio" hands the take's mix to that screen.
+    await wd.click(await wd.find('[data-testid="take"] [data-testid="open-ghost"]'));
+    const ghost = await waitFor("Ghost Studio with the take", async () => wd.text(await wd.find('[data-testid="ghost-file"]')));
+    assert.match(ghost, /songs[\\/]take-\d+[\\/]mix\.wav$/, ghost);
+    await wd.click(await wd.find('[data-nav="generator"]'));
+    // Coming back keeps the form and the takes.
+    await waitFor("the take after coming back", () => wd.find('[data-testid="take"]'), 10000);
     assert.match(await promptText(), /^A euphoric song\./);
 
     if (process.env.SON1K_SCREENSHOT) {
