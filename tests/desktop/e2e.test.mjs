@@ -206,6 +206,26 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     await waitFor("the take after coming back", () => wd.find('[data-testid="take"]'), 10000);
     assert.match(await promptText(), /^A euphoric song\./);
 
+    // A long generation shows its progress and stops on Cancel, leaving no take behind.
+    const length = await wd.find('[data-field="seconds"]');
+    await wd.clear(length);
+    await wd.type(length, "600");
+    await wd.click(await wd.find('[data-testid="generate"]'));
+    const cancelButton = await waitFor("the progress bar", () => wd.find('[data-testid="generate-progress"] button'), 20000, 50);
+    await wd.click(cancelButton);
+    await waitFor("the generation to stop", async () => {
+      await wd.find('[data-testid="generate-progress"]').then(
+        () => { throw new Error("still running"); },
+        () => {},
+      );
+      return true;
+    }, 30000);
+    const toasts = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: ".toast span" });
+    const said = await Promise.all(toasts.map((el) => wd.text(Object.values(el)[0])));
+    assert.ok(said.includes("Generación cancelada."), `toasts: ${JSON.stringify(said)}`);
+    const rows = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: '[data-testid="take"]' });
+    assert.equal(rows.length, 1, "a cancelled generation must not add a take");
+
     if (process.env.SON1K_SCREENSHOT) {
       await wd.click(await wd.find('[data-testid="lang-switch"] option[value="en"]'));
       await sleep(500);
