@@ -142,7 +142,7 @@ impl Spectrogram {
                 {
                     break;
                 }
-                out.push(output.iter().map(|c| c.norm()).collect());
+                out.push(output.iter().map(|c| c.norm_sqr().sqrt()).collect());
             }
             out
         };
