@@ -184,3 +184,73 @@ pub fn run(
         })
         .collect()
 }
+
+/// A job as the Dashboard shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct JobView {
+    /// Id.
+    pub id: String,
+    /// Kind (`generate`, `analyze`, …).
+    pub kind: String,
+    /// `queued`, `running`, `done`, `failed` or `cancelled`.
+    pub status: String,
+    /// Progress, 0–1.
+    pub progress: f64,
+    /// What it works on: a generation's prompt, an analysed file.
+    pub label: String,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub created_ms: f64,
+}
+
+impl From<&Job> for JobView {
+    fn from(j: &Job) -> Self {
+        let p = &j.payload;
+        let label = ["prompt", "file", "name"]
+            .iter()
+            .find_map(|k| p[k].as_str().or_else(|| p["request"][k].as_str()))
+            .unwrap_or_default()
+            .to_string();
+        JobView {
+            id: j.id.clone(),
+            kind: j.kind.clone(),
+            status: j.status.as_str().to_string(),
+            progress: j.progress,
+            label,
+            error: j.error.clone(),
+            created_ms: j.created_ms as f64,
+        }
+    }
+}
+
+/// The `limit` newest jobs, newest first.
+pub fn list(studio: &Studio, limit: usize) -> Result<Vec<JobView>, AppError> {
+    Ok(studio
+        .library()?
+        .jobs()?
+        .iter()
+        .take(limit)
+        .map(JobView::from)
+        .collect())
+}
+
+/// Cancels a queued or running job, as `son1k jobs cancel` does: a running one stops promptly,
+/// in whichever process runs it. Fails, naming its state, when the job is already finished.
+pub fn cancel(studio: &Studio, id: &str) -> Result<(), AppError> {
+    let lib = studio.library()?;
+    let job = lib.job(id)?;
+    if lib.finish(id, JobStatus::Cancelled, None)? {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(son1k_core::ValidationError::new(
+            "job",
+            id,
+            format!(
+                "the job is {}, not queued or running; nothing to cancel",
+                job.status.as_str()
+            ),
+        )))
+    }
+}
