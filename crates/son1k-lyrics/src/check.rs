@@ -9,6 +9,7 @@ use crate::{en, es};
 
 /// One line's measurements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LineCheck {
     /// The line as written.
     pub text: String,
@@ -31,6 +32,7 @@ pub struct LineCheck {
 
 /// One section's rhyme scheme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SectionScheme {
     /// The section's kind.
     pub kind: SectionKind,
@@ -42,6 +44,7 @@ pub struct SectionScheme {
 
 /// The analysis `son1k lyrics check` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Check {
     /// The language the rules came from.
     pub language: Lang,
@@ -215,6 +218,7 @@ pub fn check(text: &str, lang: Lang) -> Check {
 
 /// Rhyme suggestions for a word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rhymes {
     /// The word asked about.
     pub word: String,

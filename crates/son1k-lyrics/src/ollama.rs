@@ -44,6 +44,7 @@ impl Default for Timeouts {
 
 /// An installed model, as `/api/tags` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModelInfo {
     /// Its name with tag, e.g. `qwen2.5:latest`.
     pub name: String,

@@ -7,6 +7,7 @@ use son1k_core::Lang;
 /// A section of a song.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum SectionKind {
     /// A verse.
     Verse,
@@ -77,6 +78,7 @@ impl SectionKind {
 
 /// One section: its kind and its lines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Section {
     /// verse, pre-chorus, chorus, bridge or outro.
     pub kind: SectionKind,
@@ -86,6 +88,7 @@ pub struct Section {
 
 /// A song's lyrics as the model returns them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Lyrics {
     /// The song's title.
     pub title: String,

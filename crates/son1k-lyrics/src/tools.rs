@@ -23,6 +23,7 @@ pub enum Event {
 
 /// What to write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WriteRequest {
     /// The theme, e.g. "desamor en la ciudad, bolero".
     pub theme: String,
@@ -36,6 +37,7 @@ pub struct WriteRequest {
 
 /// Finished lyrics and the model that wrote them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Written {
     /// The model used.
     pub model: String,
@@ -199,6 +201,7 @@ fn string_list(v: &serde_json::Value, key: &str) -> Result<Vec<String>, String> 
 
 /// A rewritten line and how its count compares with the original's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rewrite {
     /// The new line (the closest one when no attempt matched).
     pub line: String,
@@ -369,6 +372,7 @@ pub async fn continue_section(
 
 /// A music prompt read into the Generator's fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PromptFields {
     /// A genre id the Generator knows (`bolero`, `rock`, …) or the model's word.
     pub genre: Option<String>,
