@@ -44,7 +44,7 @@ impl From<AppError> for UiError {
 }
 
 impl UiError {
-    fn new(code: &str, message: String) -> Self {
+    pub(crate) fn new(code: &str, message: String) -> Self {
         UiError {
             code: code.into(),
             message,
@@ -192,7 +192,8 @@ pub async fn generate(
     })?
 }
 
-/// Asks the generation `id` to stop; false when no such generation is running.
+/// Asks the task `id` (a generation, a produced backing, lyrics being written) to stop; false
+/// when no such task is running.
 #[tauri::command]
 #[specta::specta]
 pub fn cancel_generation(running: State<'_, Running>, id: String) -> bool {
@@ -237,4 +238,35 @@ pub fn reveal_song(path: PathBuf) -> Result<(), UiError> {
             format!("could not show {} in the file manager: {e}", path.display()),
         )
     })
+}
+
+/// Runs blocking studio work off the UI thread; `what` names it if the worker dies.
+pub(crate) async fn blocking<T: Send + 'static>(
+    what: &str,
+    f: impl FnOnce() -> Result<T, UiError> + Send + 'static,
+) -> Result<T, UiError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| UiError::new("internal", format!("{what} stopped unexpectedly: {e}")))?
+}
+
+/// Registers a cancellable task under `id`; fails when that id is already running.
+pub(crate) fn start_task(running: &Running, id: &str) -> Result<Arc<AtomicBool>, UiError> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    if running
+        .map()
+        .insert(id.to_string(), cancel.clone())
+        .is_some()
+    {
+        return Err(UiError::new(
+            "busy",
+            format!("a task with id {id} is already running; wait for it or cancel it"),
+        ));
+    }
+    Ok(cancel)
+}
+
+/// Forgets the task `id` (it finished).
+pub(crate) fn end_task(running: &Running, id: &str) {
+    running.map().remove(id);
 }

@@ -20,3 +20,15 @@ pub struct GenerationProgress {
     /// What the engine is doing now.
     pub stage: String,
 }
+
+/// Lyrics being written: a piece of readable text (`retry` false) or, when the model's answer
+/// was rejected and it is asked again, the reason (`retry` true).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct LyricsText {
+    /// The id the UI gave the task.
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// Whether this is a retry notice rather than lyrics.
+    pub retry: bool,
+}

@@ -9,6 +9,9 @@
 
 pub mod commands;
 pub mod events;
+pub mod ghost;
+pub mod library;
+pub mod lyrics;
 pub mod songs;
 
 use son1k_app::Studio;
@@ -28,10 +31,32 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cancel_generation,
             commands::list_songs,
             commands::reveal_song,
+            ghost::project_create,
+            ghost::project_open,
+            ghost::project_import,
+            ghost::project_analyze,
+            ghost::project_set_knobs,
+            ghost::project_produce,
+            ghost::project_edit,
+            ghost::project_undo,
+            ghost::project_render,
+            ghost::project_export,
+            ghost::project_playable,
+            ghost::project_ab_gains,
+            ghost::pick_path,
+            library::library_entries,
+            library::jobs_list,
+            library::job_cancel,
+            lyrics::lyrics_models,
+            lyrics::lyrics_check,
+            lyrics::lyrics_write,
+            lyrics::lyrics_rewrite,
+            lyrics::lyrics_tagged,
         ])
         .events(collect_events![
             events::DeepLinkOpened,
-            events::GenerationProgress
+            events::GenerationProgress,
+            events::LyricsText
         ])
         // The only 64-bit integers that cross are seeds, which the UI keeps below 2^32: plain
         // JSON numbers carry them exactly.
@@ -91,8 +116,18 @@ pub fn run() {
                 responder.respond(songs::serve(&songs, &path))
             });
         })
+        // Ghost Studio reads project audio (clips, renders, previews) the same way, from the
+        // projects folder only.
+        .register_asynchronous_uri_scheme_protocol(ghost::SCHEME, |ctx, request, responder| {
+            let projects = ghost::projects_dir(ctx.app_handle().state::<Studio>().inner());
+            let path = request.uri().path().to_string();
+            tauri::async_runtime::spawn_blocking(move || {
+                responder.respond(songs::serve(&projects, &path))
+            });
+        })
         .manage(studio)
         .manage(commands::Running::default())
+        .manage(ghost::Mixer::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -137,16 +137,19 @@ fn read_summary(dir: &Path) -> Option<SongSummary> {
 }
 
 /// A file under `songs` for a `son1k-song://` request path such as `/take-1/stems/bass.wav`.
-/// Only plain names (letters, digits, `-`, `_`, `.`, not starting with a dot) are accepted, so a
-/// request can never leave the songs folder.
+/// Each segment is percent-decoded and must then be a plain name: not empty, not starting with a
+/// dot (so never `..`), without `/`, `\\`, `:` or control characters. So a request can never leave
+/// the folder it is served from (the songs folder, or the projects folder for
+/// `son1k-project://`).
 pub fn resolve(songs: &Path, request_path: &str) -> Option<PathBuf> {
     let mut path = songs.to_path_buf();
     let mut any = false;
-    for segment in request_path.split('/').filter(|s| !s.is_empty()) {
+    for raw in request_path.split('/').filter(|s| !s.is_empty()) {
+        let segment = percent_decode(raw)?;
         let plain = !segment.starts_with('.')
-            && segment
+            && !segment
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':'));
         if !plain {
             return None;
         }
@@ -154,6 +157,23 @@ pub fn resolve(songs: &Path, request_path: &str) -> Option<PathBuf> {
         any = true;
     }
     any.then_some(path)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Answers one `son1k-song://` request: the file's bytes, 404 when it does not exist, 400 for a
@@ -187,6 +207,7 @@ fn mime_for(file: &Path) -> &'static str {
         Some("wav") => "audio/wav",
         Some("mid") => "audio/midi",
         Some("json") => "application/json",
+        Some("flac") => "audio/flac",
         _ => "application/octet-stream",
     }
 }
@@ -209,9 +230,20 @@ mod tests {
             "/a%2F..",
             "/a\\b",
             "/",
+            "/%2e%2e/secret",
+            "/a%2Fb",
+            "/a%5Cb",
+            "/c%3A",
+            "/%ff",
+            "/%2",
         ] {
             assert_eq!(resolve(songs, bad), None, "{bad}");
         }
+        // Project folders and demos may have accents, spaces and brackets in their names.
+        assert_eq!(
+            resolve(songs, "/canci%C3%B3n-1/audio/demo%20(1).wav"),
+            Some(songs.join("canción-1/audio/demo (1).wav"))
+        );
     }
 
     #[test]

@@ -25,18 +25,70 @@ export const commands = {
 	 *  events tagged with `id` (which [`cancel_generation`] takes) while it runs.
 	 */
 	generate: (id: string, request: GenerationRequest_Deserialize, instruments: InstrumentChoice) => typedError<GenerateReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("generate", { id, request, instruments })),
-	/**  Asks the generation `id` to stop; false when no such generation is running. */
+	/**
+	 *  Asks the task `id` (a generation, a produced backing, lyrics being written) to stop; false
+	 *  when no such task is running.
+	 */
 	cancelGeneration: (id: string) => __TAURI_INVOKE<boolean>("cancel_generation", { id }),
 	/**  The generated takes in the songs folder, newest first. */
 	listSongs: () => typedError<SongSummary[], UiError_Serialize>(__TAURI_INVOKE("list_songs")),
 	/**  Shows `path` (a take's folder or file) in the system's file manager. */
 	revealSong: (path: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("reveal_song", { path })),
+	/**  Creates a project and opens it. */
+	projectCreate: (name: string) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_create", { name })),
+	/**  Opens a project (a folder from the library) for mixing. */
+	projectOpen: (project: string) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_open", { project })),
+	/**  Copies an audio file into the project on a new track. */
+	projectImport: (project: string, file: string) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_import", { project, file })),
+	/**  Tempo, key, loudness and sections of the project's demo. */
+	projectAnalyze: (project: string) => typedError<DemoAnalysis_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_analyze", { project })),
+	/**  Sets the project's knobs (they drive its master chain). */
+	projectSetKnobs: (project: string, knobs: Knobs) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_set_knobs", { project, knobs })),
+	/**
+	 *  Produces a backing for the demo in its tempo and key, emitting [`GenerationProgress`] tagged
+	 *  with `id` (which `cancel_generation` takes).
+	 */
+	projectProduce: (id: string, project: string, prompt: string, seed: number, quality: Quality) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_produce", { id, project, prompt, seed, quality })),
+	/**  One gain/pan/mute/solo edit, saved at once and undoable. */
+	projectEdit: (project: string, edit: TrackEdit) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_edit", { project, edit })),
+	/**  Undoes (or with `redo`, redoes) the last mix edit. */
+	projectUndo: (project: string, redo: boolean) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_undo", { project, redo })),
+	/**  Renders the mix into the project folder; returns its path relative to the folder. */
+	projectRender: (project: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("project_render", { project })),
+	/**  Exports mix, stems and MIDI into `dir` (default: `export/` in the project folder). */
+	projectExport: (project: string, dir: string | null, quality: Quality, normalize: boolean) => typedError<string[], UiError_Serialize>(__TAURI_INVOKE("project_export", { project, dir, quality, normalize })),
+	/**  A WAV the page can draw and play for a project file (a WAV copy of other formats). */
+	projectPlayable: (project: string, file: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("project_playable", { project, file })),
+	/**  Linear gains that play two project files at the same loudness, for A/B. */
+	projectAbGains: (project: string, a: string, b: string) => typedError<[number | null, number | null], UiError_Serialize>(__TAURI_INVOKE("project_ab_gains", { project, a, b })),
+	/**  Asks the user for an audio file (or, with `folder`, a folder); None when they cancel. */
+	pickPath: (folder: boolean) => typedError<string | null, UiError_Serialize>(__TAURI_INVOKE("pick_path", { folder })),
+	/**  Songs and projects, newest first. */
+	libraryEntries: () => typedError<Entry[], UiError_Serialize>(__TAURI_INVOKE("library_entries")),
+	/**  The newest jobs (at most 50), newest first. */
+	jobsList: () => typedError<JobView_Serialize[], UiError_Serialize>(__TAURI_INVOKE("jobs_list")),
+	/**  Cancels a queued or running job (a running one stops promptly, wherever it runs). */
+	jobCancel: (id: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("job_cancel", { id })),
+	/**
+	 *  The models installed in the local Ollama (a clear error naming the address when it is not
+	 *  running).
+	 */
+	lyricsModels: () => typedError<ModelInfo[], UiError_Serialize>(__TAURI_INVOKE("lyrics_models")),
+	/**  Syllables and rhyme letters per line, and each section's scheme (no model needed). */
+	lyricsCheck: (text: string, lang: Lang) => __TAURI_INVOKE<Check_Serialize>("lyrics_check", { text, lang }),
+	/**  Writes lyrics from a theme, streaming [`LyricsText`] events tagged with `id`. */
+	lyricsWrite: (id: string, request: WriteRequest_Deserialize) => typedError<Written, UiError_Serialize>(__TAURI_INVOKE("lyrics_write", { id, request })),
+	/**  Rewrites one line keeping its syllable count; cancellable with `id`. */
+	lyricsRewrite: (id: string, model: string | null, line: string, lang: Lang, context: string[]) => typedError<Rewrite, UiError_Serialize>(__TAURI_INVOKE("lyrics_rewrite", { id, model, line, lang, context })),
+	/**  The lyrics as text with `[Verse]`/`[Chorus]` tags, as the Generator reads them. */
+	lyricsTagged: (lyrics: Lyrics) => __TAURI_INVOKE<string>("lyrics_tagged", { lyrics }),
 };
 
 /** Events */
 export const events = {
 	deepLinkOpened: makeEvent<DeepLinkOpened, DeepLinkOpened>("deep-link-opened"),
 	generationProgress: makeEvent<GenerationProgress, GenerationProgress>("generation-progress"),
+	lyricsText: makeEvent<LyricsText, LyricsText>("lyrics-text"),
 };
 
 /* Types */
@@ -85,10 +137,111 @@ export type BuiltPrompt = {
 	knobs: KnobReading[],
 };
 
+/**  The analysis `son1k lyrics check` prints. */
+export type Check = Check_Serialize | Check_Deserialize;
+
+/**  The analysis `son1k lyrics check` prints. */
+export type Check_Deserialize = {
+	/**  The language the rules came from. */
+	language: Lang,
+	/**  Every line in order. */
+	lines: LineCheck_Deserialize[],
+	/**  The scheme of each section. */
+	scheme: SectionScheme[],
+};
+
+/**  The analysis `son1k lyrics check` prints. */
+export type Check_Serialize = {
+	/**  The language the rules came from. */
+	language: Lang,
+	/**  Every line in order. */
+	lines: LineCheck_Serialize[],
+	/**  The scheme of each section. */
+	scheme: SectionScheme[],
+};
+
+/**  One clip on a track. */
+export type ClipView = ClipView_Serialize | ClipView_Deserialize;
+
+/**  One clip on a track. */
+export type ClipView_Deserialize = {
+	/**  The file, relative to the project folder with `/` separators (absolute if outside it). */
+	file: string,
+	/**  Start on the timeline, seconds. */
+	offset: number | null,
+	/**  Seconds trimmed from the file's start. */
+	trim_start: number | null,
+	/**  Length played, seconds (to the file's end when absent). */
+	length?: number | null,
+};
+
+/**  One clip on a track. */
+export type ClipView_Serialize = {
+	/**  The file, relative to the project folder with `/` separators (absolute if outside it). */
+	file: string,
+	/**  Start on the timeline, seconds. */
+	offset: number | null,
+	/**  Seconds trimmed from the file's start. */
+	trim_start: number | null,
+	/**  Length played, seconds (to the file's end when absent). */
+	length: number | null,
+};
+
 /**  One or more `son1k://` links reached the app (e.g. `son1k://checkout/success` after Stripe). */
 export type DeepLinkOpened = {
 	/**  The links, as received. */
 	urls: string[],
+};
+
+/**  The demo's analysis as the screen shows it. */
+export type DemoAnalysis = DemoAnalysis_Serialize | DemoAnalysis_Deserialize;
+
+/**  The demo's analysis as the screen shows it. */
+export type DemoAnalysis_Deserialize = {
+	/**  The demo, relative to the project folder. */
+	file: string,
+	/**  Length, seconds. */
+	seconds: number | null,
+	/**  Tempo. */
+	bpm: number | null,
+	/**  Tempo confidence, 0–1. */
+	bpm_confidence: number | null,
+	/**  Beats per bar. */
+	meter: number,
+	/**  Key, like `A minor`. */
+	key: string,
+	/**  Key confidence, 0–1. */
+	key_confidence: number | null,
+	/**  Integrated loudness, LUFS. */
+	lufs?: number | null,
+	/**  True peak, dBTP. */
+	true_peak_db?: number | null,
+	/**  Sections (start, end seconds; sections that sound alike share a label). */
+	sections: SectionView[],
+};
+
+/**  The demo's analysis as the screen shows it. */
+export type DemoAnalysis_Serialize = {
+	/**  The demo, relative to the project folder. */
+	file: string,
+	/**  Length, seconds. */
+	seconds: number | null,
+	/**  Tempo. */
+	bpm: number | null,
+	/**  Tempo confidence, 0–1. */
+	bpm_confidence: number | null,
+	/**  Beats per bar. */
+	meter: number,
+	/**  Key, like `A minor`. */
+	key: string,
+	/**  Key confidence, 0–1. */
+	key_confidence: number | null,
+	/**  Integrated loudness, LUFS. */
+	lufs: number | null,
+	/**  True peak, dBTP. */
+	true_peak_db: number | null,
+	/**  Sections (start, end seconds; sections that sound alike share a label). */
+	sections: SectionView[],
 };
 
 /**  One input or output device. */
@@ -137,6 +290,39 @@ export type EngineInfo = {
 	/**  Why not, or what it is. */
 	status: string,
 };
+
+/**  One thing in the library. */
+export type Entry = 
+/**  A generated song. */
+{ type: "song"; 
+/**  Id (the job that made it). */
+id: string; 
+/**  The prompt. */
+prompt: string; 
+/**  The song's folder. */
+dir: string; 
+/**  The mix. */
+mix: string; 
+/**  Seed. */
+seed: number; 
+/**  Engine. */
+engine: string; 
+/**  Milliseconds since the Unix epoch. */
+created_ms: number; 
+/**  Whether the folder is still there. */
+present: boolean } | 
+/**  A project folder. */
+{ type: "project"; 
+/**  Id. */
+id: string; 
+/**  Name. */
+name: string; 
+/**  Folder. */
+folder: string; 
+/**  Milliseconds since the Unix epoch. */
+created_ms: number; 
+/**  Whether the folder is still there. */
+present: boolean };
 
 /**  What a finished generation produced. */
 export type GenerateReport = GenerateReport_Serialize | GenerateReport_Deserialize;
@@ -295,6 +481,45 @@ export type InstrumentChoice =
 /**  A `.sf2` file the user picked. */
 { kind: "sound-font"; path: string };
 
+/**  A job as the Dashboard shows it. */
+export type JobView = JobView_Serialize | JobView_Deserialize;
+
+/**  A job as the Dashboard shows it. */
+export type JobView_Deserialize = {
+	/**  Id. */
+	id: string,
+	/**  Kind (`generate`, `analyze`, …). */
+	kind: string,
+	/**  `queued`, `running`, `done`, `failed` or `cancelled`. */
+	status: string,
+	/**  Progress, 0–1. */
+	progress: number | null,
+	/**  What it works on: a generation's prompt, an analysed file. */
+	label: string,
+	/**  Why it failed. */
+	error?: string | null,
+	/**  Milliseconds since the Unix epoch. */
+	created_ms: number | null,
+};
+
+/**  A job as the Dashboard shows it. */
+export type JobView_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  Kind (`generate`, `analyze`, …). */
+	kind: string,
+	/**  `queued`, `running`, `done`, `failed` or `cancelled`. */
+	status: string,
+	/**  Progress, 0–1. */
+	progress: number | null,
+	/**  What it works on: a generation's prompt, an analysed file. */
+	label: string,
+	/**  Why it failed. */
+	error: string | null,
+	/**  Milliseconds since the Unix epoch. */
+	created_ms: number | null,
+};
+
 /**  One of the four knobs. */
 export type Knob = 
 /**  The emotional axis: darker and softer below 50, brighter and driven above. */
@@ -336,6 +561,80 @@ export type Lang =
 "es" | 
 /**  English. */
 "en";
+
+/**  One line's measurements. */
+export type LineCheck = LineCheck_Serialize | LineCheck_Deserialize;
+
+/**  One line's measurements. */
+export type LineCheck_Deserialize = {
+	/**  The line as written. */
+	text: string,
+	/**  Metrical syllables (Spanish rules) or spoken syllables (English dictionary). */
+	syllables: number,
+	/**  The rhyme letter within its section (`A`, `B`, …), `-` when it rhymes with no other line. */
+	rhyme: string,
+	/**  `consonant`/`assonant` (Spanish) or `perfect`/`near` (English); absent when unrhymed. */
+	rhyme_kind?: string | null,
+	/**  Index of its section in `sections`. */
+	section: number,
+	/**  Syllables as divided for the count (Spanish; `‿` marks a synalepha). */
+	parts: string[],
+	/**  English only: some word was not in the dictionary, so the count is partly a guess. */
+	guessed: boolean,
+};
+
+/**  One line's measurements. */
+export type LineCheck_Serialize = {
+	/**  The line as written. */
+	text: string,
+	/**  Metrical syllables (Spanish rules) or spoken syllables (English dictionary). */
+	syllables: number,
+	/**  The rhyme letter within its section (`A`, `B`, …), `-` when it rhymes with no other line. */
+	rhyme: string,
+	/**  `consonant`/`assonant` (Spanish) or `perfect`/`near` (English); absent when unrhymed. */
+	rhyme_kind?: string,
+	/**  Index of its section in `sections`. */
+	section: number,
+	/**  Syllables as divided for the count (Spanish; `‿` marks a synalepha). */
+	parts?: string[],
+	/**  English only: some word was not in the dictionary, so the count is partly a guess. */
+	guessed?: boolean,
+};
+
+/**  A song's lyrics as the model returns them. */
+export type Lyrics = {
+	/**  The song's title. */
+	title: string,
+	/**  Its style, e.g. "bolero". */
+	style: string,
+	/**  `es` or `en`. */
+	language: string,
+	/**  The sections in order. */
+	sections: Section[],
+};
+
+/**
+ *  Lyrics being written: a piece of readable text (`retry` false) or, when the model's answer
+ *  was rejected and it is asked again, the reason (`retry` true).
+ */
+export type LyricsText = {
+	/**  The id the UI gave the task. */
+	id: string,
+	/**  The text. */
+	text: string,
+	/**  Whether this is a retry notice rather than lyrics. */
+	retry: boolean,
+};
+
+/**  An installed model, as `/api/tags` lists it. */
+export type ModelInfo = {
+	/**  Its name with tag, e.g. `qwen2.5:latest`. */
+	name: string,
+	/**  Size on disk in bytes. */
+	size: number,
+	/**  When it was last changed, as Ollama reports it. */
+	modified_at: string,
+};
 
 /**  What the Ollama probe found. */
 export type OllamaStatus = OllamaStatus_Serialize | OllamaStatus_Deserialize;
@@ -390,6 +689,49 @@ export type PresetInfo = {
 	name: string,
 	/**  Its knob values. */
 	knobs: Knobs,
+};
+
+/**  A project as the Ghost Studio screen shows it. */
+export type ProjectView = ProjectView_Serialize | ProjectView_Deserialize;
+
+/**  A project as the Ghost Studio screen shows it. */
+export type ProjectView_Deserialize = {
+	/**  Project name. */
+	name: string,
+	/**  Its folder (what the other Ghost Studio calls take to name it). */
+	folder: string,
+	/**  The folder's own name, under which the desktop app serves the project's audio. */
+	dir: string,
+	/**  The knobs. */
+	knobs: Knobs,
+	/**  The session's tracks, in order. */
+	tracks: TrackView_Deserialize[],
+	/**  Whether a mix edit can be undone / redone. */
+	can_undo: boolean,
+	/**  See `can_undo`. */
+	can_redo: boolean,
+	/**  Set when the project file was damaged and its last good version was restored. */
+	damaged?: string | null,
+};
+
+/**  A project as the Ghost Studio screen shows it. */
+export type ProjectView_Serialize = {
+	/**  Project name. */
+	name: string,
+	/**  Its folder (what the other Ghost Studio calls take to name it). */
+	folder: string,
+	/**  The folder's own name, under which the desktop app serves the project's audio. */
+	dir: string,
+	/**  The knobs. */
+	knobs: Knobs,
+	/**  The session's tracks, in order. */
+	tracks: TrackView_Serialize[],
+	/**  Whether a mix edit can be undone / redone. */
+	can_undo: boolean,
+	/**  See `can_undo`. */
+	can_redo: boolean,
+	/**  Set when the project file was damaged and its last good version was restored. */
+	damaged: string | null,
 };
 
 /**  Everything the prompt builder reads. Text fields are untrusted user input. */
@@ -447,6 +789,63 @@ export type Quality =
 "high" | 
 /**  96 kHz, 32-bit float, with stems. */
 "ultra";
+
+/**  A rewritten line and how its count compares with the original's. */
+export type Rewrite = {
+	/**  The new line (the closest one when no attempt matched). */
+	line: string,
+	/**  Its syllables. */
+	syllables: number,
+	/**  The original's syllables, the target. */
+	target: number,
+	/**  Whether it matches the target. */
+	matched: boolean,
+	/**  How many answers were asked for. */
+	attempts: number,
+	/**  The model used. */
+	model: string,
+};
+
+/**  One section: its kind and its lines. */
+export type Section = {
+	/**  verse, pre-chorus, chorus, bridge or outro. */
+	kind: SectionKind,
+	/**  The lines, without tags. */
+	lines: string[],
+};
+
+/**  A section of a song. */
+export type SectionKind = 
+/**  A verse. */
+"verse" | 
+/**  The build-up before the chorus. */
+"pre-chorus" | 
+/**  The chorus. */
+"chorus" | 
+/**  A contrasting bridge. */
+"bridge" | 
+/**  The ending. */
+"outro";
+
+/**  One section's rhyme scheme. */
+export type SectionScheme = {
+	/**  The section's kind. */
+	kind: SectionKind,
+	/**  Its letters in line order, e.g. `ABAB` (`-` for an unrhymed line). */
+	scheme: string,
+	/**  The first line's index in `lines`. */
+	first_line: number,
+};
+
+/**  One section of the demo. */
+export type SectionView = {
+	/**  Start, seconds. */
+	start: number | null,
+	/**  End, seconds. */
+	end: number | null,
+	/**  `A`, `B`, … */
+	label: string,
+};
 
 /**  One generated take, as read from its `song.json`. */
 export type SongSummary = {
@@ -555,6 +954,68 @@ export type TierLimits_Serialize = {
 	storage_gb: number | null,
 };
 
+/**  One mix edit on a track. */
+export type TrackEdit = 
+/**  Track gain in dB (−60 … +12). */
+{ kind: "gain"; 
+/**  Track name. */
+track: string; 
+/**  dB. */
+db: number | null } | 
+/**  Pan, −1 … 1. */
+{ kind: "pan"; 
+/**  Track name. */
+track: string; 
+/**  Pan. */
+pan: number | null } | 
+/**  Mute on or off. */
+{ kind: "mute"; 
+/**  Track name. */
+track: string; 
+/**  On. */
+on: boolean } | 
+/**  Solo on or off. */
+{ kind: "solo"; 
+/**  Track name. */
+track: string; 
+/**  On. */
+on: boolean };
+
+/**  One track of the session. */
+export type TrackView = TrackView_Serialize | TrackView_Deserialize;
+
+/**  One track of the session. */
+export type TrackView_Deserialize = {
+	/**  Name (unique in the session). */
+	name: string,
+	/**  Gain in dB. */
+	gain_db: number | null,
+	/**  Pan, −1 … 1. */
+	pan: number | null,
+	/**  Muted. */
+	mute: boolean,
+	/**  Soloed. */
+	solo: boolean,
+	/**  Its clips. */
+	clips: ClipView_Deserialize[],
+};
+
+/**  One track of the session. */
+export type TrackView_Serialize = {
+	/**  Name (unique in the session). */
+	name: string,
+	/**  Gain in dB. */
+	gain_db: number | null,
+	/**  Pan, −1 … 1. */
+	pan: number | null,
+	/**  Muted. */
+	mute: boolean,
+	/**  Soloed. */
+	solo: boolean,
+	/**  Its clips. */
+	clips: ClipView_Serialize[],
+};
+
 /**
  *  What the UI receives when a command fails: a stable code, a message for the user and, for
  *  invalid input, the field to highlight.
@@ -585,6 +1046,43 @@ export type UiError_Serialize = {
 	message: string,
 	/**  The offending field, for invalid input. */
 	field: string | null,
+};
+
+/**  What to write. */
+export type WriteRequest = WriteRequest_Serialize | WriteRequest_Deserialize;
+
+/**  What to write. */
+export type WriteRequest_Deserialize = {
+	/**  The theme, e.g. "desamor en la ciudad, bolero". */
+	theme: string,
+	/**  The language of the lyrics. */
+	lang: Lang,
+	/**  A style, e.g. "bolero" (optional). */
+	style?: string | null,
+	/**  The model (the default when absent). */
+	model?: string | null,
+};
+
+/**  What to write. */
+export type WriteRequest_Serialize = {
+	/**  The theme, e.g. "desamor en la ciudad, bolero". */
+	theme: string,
+	/**  The language of the lyrics. */
+	lang: Lang,
+	/**  A style, e.g. "bolero" (optional). */
+	style: string | null,
+	/**  The model (the default when absent). */
+	model: string | null,
+};
+
+/**  Finished lyrics and the model that wrote them. */
+export type Written = {
+	/**  The model used. */
+	model: string,
+	/**  The lyrics. */
+	lyrics: Lyrics,
+	/**  Whether a repair request was needed. */
+	repaired: boolean,
 };
 
 /* Tauri Specta runtime */

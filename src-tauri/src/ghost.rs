@@ -1,0 +1,311 @@
+//! Ghost Studio's commands: projects, import, analysis, knobs, produce, mix edits with
+//! undo/redo, render, export, A/B. Each forwards to `son1k_app::ghost`; the project open for
+//! mixing (with its edit history) is held in [`Mixer`]. Projects are named by their folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use son1k_app::ghost::{self, DemoAnalysis, Mixing, ProjectView, TrackEdit};
+use son1k_app::{AppError, Studio};
+use son1k_core::{Knobs, Quality};
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_specta::Event;
+
+use crate::commands::{blocking, end_task, start_task, Running, UiError};
+use crate::events::GenerationProgress;
+
+/// The URI scheme that serves the projects folder to the webview
+/// (`son1k-project://localhost/<project folder>/<file>`).
+pub const SCHEME: &str = "son1k-project";
+
+/// Where projects live.
+pub fn projects_dir(studio: &Studio) -> PathBuf {
+    studio.paths().data_dir.join("projects")
+}
+
+/// The project open for mixing, with its undo history.
+#[derive(Default, Clone)]
+pub struct Mixer(Arc<Mutex<Option<Mixing>>>);
+
+impl Mixer {
+    /// Runs `f` on the mixing state of `project`, opening it first when another (or none) is
+    /// open; `reload` re-reads it from disk first (after a change made by other means).
+    fn with<T>(
+        &self,
+        studio: &Studio,
+        project: &str,
+        reload: bool,
+        f: impl FnOnce(&mut Mixing) -> Result<T, AppError>,
+    ) -> Result<T, UiError> {
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_mut() {
+            Some(m) if m.folder() == Path::new(project) => {
+                if reload {
+                    m.reload()?;
+                }
+            }
+            _ => *slot = Some(Mixing::open(studio, project)?),
+        }
+        match slot.as_mut() {
+            Some(m) => Ok(f(m)?),
+            None => Err(UiError::new("internal", "no project is open".into())),
+        }
+    }
+}
+
+fn view_after(studio: &Studio, mixer: &Mixer, project: &str) -> Result<ProjectView, UiError> {
+    mixer.with(studio, project, true, |m| Ok(m.view()))
+}
+
+/// Creates a project and opens it.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_create(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    name: String,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("creating the project", move || {
+        let (folder, _) = studio.create_project(&name)?;
+        view_after(&studio, &mixer, &folder.to_string_lossy())
+    })
+    .await
+}
+
+/// Opens a project (a folder from the library) for mixing.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_open(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("opening the project", move || {
+        view_after(&studio, &mixer, &project)
+    })
+    .await
+}
+
+/// Copies an audio file into the project on a new track.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_import(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    file: PathBuf,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("importing the file", move || {
+        ghost::add(&studio, &project, &file)?;
+        view_after(&studio, &mixer, &project)
+    })
+    .await
+}
+
+/// Tempo, key, loudness and sections of the project's demo.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_analyze(
+    studio: State<'_, Studio>,
+    project: String,
+) -> Result<DemoAnalysis, UiError> {
+    let studio = studio.inner().clone();
+    blocking("the analysis", move || {
+        Ok(ghost::analyze_demo(&studio, &project)?)
+    })
+    .await
+}
+
+/// Sets the project's knobs (they drive its master chain).
+#[tauri::command]
+#[specta::specta]
+pub async fn project_set_knobs(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    knobs: Knobs,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("setting the knobs", move || {
+        ghost::set_knobs(&studio, &project, knobs)?;
+        view_after(&studio, &mixer, &project)
+    })
+    .await
+}
+
+/// Produces a backing for the demo in its tempo and key, emitting [`GenerationProgress`] tagged
+/// with `id` (which `cancel_generation` takes).
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn project_produce(
+    app: AppHandle,
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    running: State<'_, Running>,
+    id: String,
+    project: String,
+    prompt: String,
+    seed: u32,
+    quality: Quality,
+) -> Result<ProjectView, UiError> {
+    let cancel = start_task(&running, &id)?;
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    let task = id.clone();
+    let result = blocking("producing the backing", move || {
+        let mut last = (-1.0f32, String::new());
+        let mut progress = |fraction: f32, stage: &str| {
+            if fraction - last.0 < 0.01 && stage == last.1 && fraction < 1.0 {
+                return;
+            }
+            last = (fraction, stage.to_string());
+            let event = GenerationProgress {
+                id: task.clone(),
+                fraction: f64::from(fraction),
+                stage: stage.to_string(),
+            };
+            if let Err(e) = event.emit(&app) {
+                eprintln!("son1k-studio: could not send produce progress: {e}");
+            }
+        };
+        ghost::produce_backing(
+            &studio,
+            &project,
+            &prompt,
+            u64::from(seed),
+            quality,
+            &mut progress,
+            &cancel,
+        )?;
+        view_after(&studio, &mixer, &project)
+    })
+    .await;
+    end_task(&running, &id);
+    result
+}
+
+/// One gain/pan/mute/solo edit, saved at once and undoable.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_edit(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    edit: TrackEdit,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("the edit", move || {
+        mixer.with(&studio, &project, false, |m| m.apply(&edit))
+    })
+    .await
+}
+
+/// Undoes (or with `redo`, redoes) the last mix edit.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_undo(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    redo: bool,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("undo", move || {
+        mixer.with(&studio, &project, false, |m| {
+            if redo {
+                m.redo()
+            } else {
+                m.undo()
+            }
+        })
+    })
+    .await
+}
+
+/// Renders the mix into the project folder; returns its path relative to the folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_render(studio: State<'_, Studio>, project: String) -> Result<String, UiError> {
+    let studio = studio.inner().clone();
+    blocking("the render", move || {
+        Ok(ghost::render_mix(&studio, &project)?)
+    })
+    .await
+}
+
+/// Exports mix, stems and MIDI into `dir` (default: `export/` in the project folder).
+#[tauri::command]
+#[specta::specta]
+pub async fn project_export(
+    studio: State<'_, Studio>,
+    project: String,
+    dir: Option<PathBuf>,
+    quality: Quality,
+    normalize: bool,
+) -> Result<Vec<PathBuf>, UiError> {
+    let studio = studio.inner().clone();
+    blocking("the export", move || {
+        let dir = dir.unwrap_or_else(|| Path::new(&project).join("export"));
+        Ok(ghost::export(&studio, &project, &dir, quality, normalize)?)
+    })
+    .await
+}
+
+/// A WAV the page can draw and play for a project file (a WAV copy of other formats).
+#[tauri::command]
+#[specta::specta]
+pub async fn project_playable(
+    studio: State<'_, Studio>,
+    project: String,
+    file: String,
+) -> Result<String, UiError> {
+    let studio = studio.inner().clone();
+    blocking("preparing the audio", move || {
+        Ok(ghost::playable(&studio, &project, &file)?)
+    })
+    .await
+}
+
+/// Linear gains that play two project files at the same loudness, for A/B.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_ab_gains(
+    studio: State<'_, Studio>,
+    project: String,
+    a: String,
+    b: String,
+) -> Result<(f32, f32), UiError> {
+    let studio = studio.inner().clone();
+    blocking("matching loudness", move || {
+        Ok(ghost::ab_gains(&studio, &project, &a, &b)?)
+    })
+    .await
+}
+
+/// Asks the user for an audio file (or, with `folder`, a folder); None when they cancel.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_path(app: AppHandle, folder: bool) -> Result<Option<PathBuf>, UiError> {
+    blocking("the file dialog", move || {
+        let dialog = app.dialog().file();
+        let picked = if folder {
+            dialog.blocking_pick_folder()
+        } else {
+            dialog
+                .add_filter(
+                    "Audio",
+                    &["wav", "flac", "mp3", "ogg", "m4a", "aac", "aif", "aiff"],
+                )
+                .blocking_pick_file()
+        };
+        picked
+            .map(|p| p.into_path())
+            .transpose()
+            .map_err(|e| UiError::new("dialog", format!("the chosen path cannot be used: {e}")))
+    })
+    .await
+}
