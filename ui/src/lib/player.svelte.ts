@@ -31,8 +31,8 @@ export class Player {
     return b;
   }
 
-  /** Plays `take` from `from` seconds (wrapping to the start past its end). */
-  async play(take: string, load: () => Promise<DecodedAudio>, from = 0): Promise<void> {
+  /** Plays `take` from `from` seconds (wrapping to the start past its end), at linear `gain`. */
+  async play(take: string, load: () => Promise<DecodedAudio>, from = 0, gain = 1): Promise<void> {
     this.halt();
     const ctx = this.context();
     await ctx.resume();
@@ -41,7 +41,12 @@ export class Player {
     const at = from < buf.duration ? from : 0;
     const src = ctx.createBufferSource();
     src.buffer = buf;
-    src.connect(ctx.destination);
+    if (gain === 1) src.connect(ctx.destination);
+    else {
+      const g = ctx.createGain();
+      g.gain.value = gain;
+      src.connect(g).connect(ctx.destination);
+    }
     src.onended = () => {
       if (this.source === src) this.stop();
     };
@@ -77,6 +82,11 @@ export class Player {
     this.halt();
     this.playing = null;
     this.position = 0;
+  }
+
+  /** Forgets one decoded take (its file changed, e.g. a new render). */
+  forget(take: string): void {
+    this.buffers.delete(take);
   }
 
   /** Forgets decoded buffers (e.g. when the screen closes). */

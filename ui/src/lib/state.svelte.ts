@@ -27,6 +27,10 @@ export const ui = $state({
   showHelp: false,
   /** The file the Generator handed to Ghost Studio ("Open in Ghost Studio"). */
   ghostFile: null as string | null,
+  /** A project folder to open in Ghost Studio (e.g. from the Dashboard). */
+  ghostProject: null as string | null,
+  /** Lyrics the Lyric Studio sent to the Generator, waiting to fill its lyrics field. */
+  generatorLyrics: null as string | null,
   toasts: [] as { id: number; text: string; kind: "info" | "error" }[],
 });
 
