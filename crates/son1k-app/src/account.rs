@@ -352,10 +352,12 @@ impl Studio {
             }
         }
         if !online && message.is_none() {
-            message = Some(format!(
-                "offline: the Son1k API at {} cannot be reached; working from the saved lease (set SON1K_API_URL to use another server)",
-                client.map_or_else(|| "?".to_string(), |c| c.base_url().to_string())
-            ));
+            let url = client.map_or_else(|| "?".to_string(), |c| c.base_url().to_string());
+            message = Some(if standing.lease.is_some() {
+                format!("offline: the Son1k API at {url} cannot be reached; the saved lease applies (set SON1K_API_URL to use another server)")
+            } else {
+                format!("offline: the Son1k API at {url} cannot be reached; FREE applies (set SON1K_API_URL to use another server)")
+            });
         }
         Ok(AccountStatus {
             signed_in: session.is_some(),
