@@ -25,7 +25,9 @@ use crate::db::{now, now_ms};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::keys::random_bytes;
 use crate::AppState;
-pub use son1k_api_types::{DeviceApproveRequest, DeviceDecision, DeviceStart, DeviceStartRequest, DeviceTokenRequest};
+pub use son1k_api_types::{
+    DeviceApproveRequest, DeviceDecision, DeviceStart, DeviceStartRequest, DeviceTokenRequest,
+};
 
 /// Letters user codes are made of: consonants only (no words), without look-alikes such as 0/O, 1/I.
 pub const USER_CODE_ALPHABET: &[u8; 20] = b"BCDFGHJKLMNPQRSTVWXZ";

@@ -12,7 +12,9 @@ use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::{tiers, AppState};
-pub use son1k_api_types::{ClaimRequest, Claimed, PoolItem, PoolPage, RankEntry, RankingPage, Reaction};
+pub use son1k_api_types::{
+    ClaimRequest, Claimed, PoolItem, PoolPage, RankEntry, RankingPage, Reaction,
+};
 
 /// Share of paid generations that enter the pool, in basis points (500 = 5%).
 pub const SELECTION_BASIS_POINTS: u64 = 500;

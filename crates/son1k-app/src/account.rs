@@ -314,9 +314,30 @@ impl Studio {
         let store = self.library()?;
         let client = self.client()?;
         let signed_in = self.credentials()?.load()?.is_some();
+        let mut note = None;
         let online = if signed_in {
-            let report = self.sync_with(&store, &client)?;
-            !report.offline
+            match self.sync_with(&store, &client) {
+                Ok(report) if report.offline => false,
+                Ok(report) if report.lease_renewed => true,
+                Ok(_) => {
+                    // Nothing needed the server yet: renew the lease, which also says if it
+                    // answers.
+                    let session = self.credentials()?.load()?.ok_or(SyncError::NotSignedIn)?;
+                    match self.renew_lease(&store, &client, &session) {
+                        Ok(()) => true,
+                        Err(AppError::Sync(e)) if e.is_offline() => false,
+                        Err(e) => {
+                            note = Some(e.to_string());
+                            true
+                        }
+                    }
+                }
+                // A revoked sign-in or a refused lease: say so, and answer from what is saved.
+                Err(e) => {
+                    note = Some(e.to_string());
+                    true
+                }
+            }
         } else {
             // A quick probe, only to say whether the server is there.
             Client::with_timeouts(
@@ -327,7 +348,11 @@ impl Studio {
             .and_then(|c| c.health())
             .is_ok()
         };
-        self.account_status_with(&store, Some(&client), online)
+        let mut status = self.account_status_with(&store, Some(&client), online)?;
+        if note.is_some() {
+            status.message = note;
+        }
+        Ok(status)
     }
 
     fn account_status_with(
@@ -505,9 +530,10 @@ impl Studio {
                         if (400..500).contains(&status) && status != 401 =>
                     {
                         if code == "limit_reached" {
-                            if let Some(l) = self.saved_lease(store)?.and_then(|l| {
-                                self.checked_lease(store, &l, None, unix_now()).ok()
-                            }) {
+                            if let Some(l) = self
+                                .saved_lease(store)?
+                                .and_then(|l| self.checked_lease(store, &l, None, unix_now()).ok())
+                            {
                                 let limit = i64::from(l.payload.limits.generations);
                                 self.raise_baseline(store, l.payload.period_end, limit)?;
                             }
@@ -523,7 +549,10 @@ impl Studio {
             }
             let stale = self
                 .saved_lease(store)?
-                .and_then(|l| self.checked_lease(store, &l, Some(&session.user_id), unix_now()).ok())
+                .and_then(|l| {
+                    self.checked_lease(store, &l, Some(&session.user_id), unix_now())
+                        .ok()
+                })
                 .is_none_or(|l| unix_now() - l.payload.issued_at > RENEW_AFTER || report.sent > 0);
             if stale || report.refused > 0 {
                 self.renew_lease(store, client, &session)?;
@@ -547,10 +576,7 @@ impl Studio {
     pub fn refresh_lease(&self) -> Result<AccountStatus, AppError> {
         let store = self.library()?;
         let client = self.client()?;
-        let session = self
-            .credentials()?
-            .load()?
-            .ok_or(SyncError::NotSignedIn)?;
+        let session = self.credentials()?.load()?.ok_or(SyncError::NotSignedIn)?;
         self.renew_lease(&store, &client, &session)?;
         self.account_status_with(&store, Some(&client), true)
     }
@@ -568,7 +594,8 @@ impl Studio {
         let key = self.pinned_key_or_fetch(store, client)?;
         let saved = SavedLease::from(&fresh);
         // Refuse a lease the pinned key does not vouch for: a server other than the one pinned.
-        let checked = lease::check(&key, &saved, Some(&session.user_id), unix_now()).map_err(SyncError::from)?;
+        let checked = lease::check(&key, &saved, Some(&session.user_id), unix_now())
+            .map_err(SyncError::from)?;
         store.set_setting(SET_LEASE, &json_text(&saved))?;
         store.set_setting(
             SET_BASELINE,
@@ -637,7 +664,9 @@ impl Studio {
         let text = std::env::var("SON1K_LEASE_PUBLIC_KEY")
             .ok()
             .filter(|k| !k.trim().is_empty())
-            .or(store.setting(SET_PUBLIC_KEY)?.filter(|k| !k.trim().is_empty()));
+            .or(store
+                .setting(SET_PUBLIC_KEY)?
+                .filter(|k| !k.trim().is_empty()));
         Ok(text
             .map(|t| lease::parse_public_key(&t))
             .transpose()
@@ -666,7 +695,9 @@ impl Studio {
         user: Option<&str>,
         now: i64,
     ) -> Result<CheckedLease, AppError> {
-        let key = self.pinned_key(store)?.ok_or(SyncError::Lease(LeaseError::Tampered))?;
+        let key = self
+            .pinned_key(store)?
+            .ok_or(SyncError::Lease(LeaseError::Tampered))?;
         Ok(lease::check(&key, saved, user, now).map_err(SyncError::from)?)
     }
 
@@ -787,7 +818,9 @@ impl Studio {
         let client = self.client()?;
         let creds = self.credentials()?;
         let mut session = creds.load()?.ok_or(SyncError::NotSignedIn)?;
-        let s = self.authed(&client, &creds, &mut session, |t| client.checkout(t, tier.name()))?;
+        let s = self.authed(&client, &creds, &mut session, |t| {
+            client.checkout(t, tier.name())
+        })?;
         Ok(s.url)
     }
 
@@ -802,7 +835,9 @@ impl Studio {
         let client = self.client()?;
         let creds = self.credentials()?;
         let mut session = creds.load()?.ok_or(SyncError::NotSignedIn)?;
-        self.authed(&client, &creds, &mut session, |t| client.pool_claim(t, item_id))
+        self.authed(&client, &creds, &mut session, |t| {
+            client.pool_claim(t, item_id)
+        })
     }
 
     /// Likes a pool item (once per account).
@@ -810,7 +845,9 @@ impl Studio {
         let client = self.client()?;
         let creds = self.credentials()?;
         let mut session = creds.load()?.ok_or(SyncError::NotSignedIn)?;
-        self.authed(&client, &creds, &mut session, |t| client.pool_like(t, item_id))
+        self.authed(&client, &creds, &mut session, |t| {
+            client.pool_like(t, item_id)
+        })
     }
 }
 

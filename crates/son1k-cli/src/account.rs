@@ -103,10 +103,11 @@ fn password(from_stdin: bool) -> Result<String, Failure> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| bad(format!("could not read the password from standard input: {e}")))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        bad(format!(
+            "could not read the password from standard input: {e}"
+        ))
+    })?;
     let p = line.trim_end_matches(['\r', '\n']).to_string();
     if p.is_empty() {
         return Err(bad(
@@ -171,7 +172,11 @@ fn status_text(s: &AccountStatus, out: &mut dyn Write) -> std::io::Result<()> {
         if s.online { "online" } else { "offline" }
     )?;
     if s.pending_uploads > 0 {
-        writeln!(out, "pending:  {} generation records to upload", s.pending_uploads)?;
+        writeln!(
+            out,
+            "pending:  {} generation records to upload",
+            s.pending_uploads
+        )?;
     }
     if let Some(m) = &s.message {
         writeln!(out, "note:     {m}")?;
@@ -207,7 +212,9 @@ pub fn account(studio: &Studio, action: AccountAction, out: &mut dyn Write) -> R
                     &mut |start| {
                         eprintln!(
                             "Open {} and enter the code {} (or open {}); waiting…",
-                            start.verification_uri, start.user_code, start.verification_uri_complete
+                            start.verification_uri,
+                            start.user_code,
+                            start.verification_uri_complete
                         );
                     },
                     &stop,
@@ -275,7 +282,11 @@ pub fn pool(studio: &Studio, action: PoolAction, out: &mut dyn Write) -> Result<
             if json {
                 writeln!(out, "{}", to_json(&p)?)?;
             } else if p.items.is_empty() {
-                writeln!(out, "the pool has no songs{}", genre.map(|g| format!(" in {g}")).unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "the pool has no songs{}",
+                    genre.map(|g| format!(" in {g}")).unwrap_or_default()
+                )?;
             } else {
                 for i in &p.items {
                     writeln!(
@@ -379,7 +390,11 @@ pub fn sync(studio: &Studio, json: bool, out: &mut dyn Write) -> Result<(), Fail
             r.duplicates,
             r.refused,
             r.pending,
-            if r.lease_renewed { "; lease renewed" } else { "" }
+            if r.lease_renewed {
+                "; lease renewed"
+            } else {
+                ""
+            }
         )?;
     }
     Ok(())

@@ -928,7 +928,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Account { action } => account::account(&studio, action, &mut out)?,
-        Command::Upgrade { tier, print_url } => account::upgrade(&studio, &tier, print_url, &mut out)?,
+        Command::Upgrade { tier, print_url } => {
+            account::upgrade(&studio, &tier, print_url, &mut out)?
+        }
         Command::Pool { action } => account::pool(&studio, action, &mut out)?,
         Command::Sync { json } => account::sync(&studio, json, &mut out)?,
         Command::Tiers { json } => {

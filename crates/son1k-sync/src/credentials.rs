@@ -114,13 +114,13 @@ impl CredentialStore {
     pub fn load(&self) -> Result<Option<Session>, SyncError> {
         match std::fs::read(&self.file) {
             Ok(bytes) => {
-                return serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| SyncError::Credentials {
+                return serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                    SyncError::Credentials {
                         action: "read",
                         path: self.file.clone(),
                         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-                    });
+                    }
+                });
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => {

@@ -31,7 +31,9 @@ pub enum LeaseError {
     #[error("the lease public key {0:?} is not an Ed25519 public key (32 bytes as base64url or 64 hex digits); fix SON1K_LEASE_PUBLIC_KEY or the lease_public_key setting")]
     BadKey(String),
     /// The lease names another account.
-    #[error("the saved entitlement lease belongs to another account; run `son1k sync` or sign in again")]
+    #[error(
+        "the saved entitlement lease belongs to another account; run `son1k sync` or sign in again"
+    )]
     OtherAccount,
 }
 
@@ -99,7 +101,10 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, LeaseError> {
 }
 
 /// Checks the signature and decodes the payload (expiry not considered).
-pub fn verify_signature(key: &VerifyingKey, lease: &SavedLease) -> Result<LeasePayload, LeaseError> {
+pub fn verify_signature(
+    key: &VerifyingKey,
+    lease: &SavedLease,
+) -> Result<LeasePayload, LeaseError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(&lease.lease)
         .map_err(|_| LeaseError::Tampered)?;
@@ -186,7 +191,9 @@ mod tests {
         let lease = signed(&sk, 1000);
         // Upgrade the tier in the payload without re-signing.
         let bytes = URL_SAFE_NO_PAD.decode(&lease.lease).expect("b64");
-        let text = String::from_utf8(bytes).expect("utf8").replace("CREATOR", "STUDIO");
+        let text = String::from_utf8(bytes)
+            .expect("utf8")
+            .replace("CREATOR", "STUDIO");
         let forged = SavedLease {
             lease: URL_SAFE_NO_PAD.encode(text.as_bytes()),
             signature: lease.signature.clone(),
@@ -213,9 +220,6 @@ mod tests {
         ] {
             assert_eq!(parse_public_key(&text).expect("parse"), vk, "{text}");
         }
-        assert_eq!(
-            parse_public_key("nope").expect_err("bad").code(),
-            "bad_key"
-        );
+        assert_eq!(parse_public_key("nope").expect_err("bad").code(), "bad_key");
     }
 }
