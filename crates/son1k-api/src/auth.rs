@@ -14,12 +14,12 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
-use utoipa::ToSchema;
 
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::keys::random_bytes;
 use crate::AppState;
+pub use son1k_api_types::{Credentials, Me, RefreshRequest, Tokens};
 
 /// Access tokens live this long (seconds).
 pub const ACCESS_TTL: i64 = 15 * 60;
@@ -189,48 +189,6 @@ impl FromRequestParts<AppState> for AuthUser {
         let id = verify_access(&state.keys.token, token.trim(), now())?;
         Ok(AuthUser { id })
     }
-}
-
-/// E-mail and password.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Credentials {
-    /// E-mail address (case-insensitive).
-    pub email: String,
-    /// Password, 8 to 256 characters.
-    pub password: String,
-}
-
-/// Tokens handed out at sign-up, login and refresh.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Tokens {
-    /// The user's id.
-    pub user_id: String,
-    /// Bearer token for the API, valid [`ACCESS_TTL`] seconds.
-    pub access_token: String,
-    /// Single-use token that buys a new pair at `/api/auth/refresh`.
-    pub refresh_token: String,
-    /// Seconds until the access token expires.
-    pub expires_in: i64,
-    /// Always `Bearer`.
-    pub token_type: String,
-}
-
-/// A refresh token.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    /// The refresh token from the last sign-in or refresh.
-    pub refresh_token: String,
-}
-
-/// The caller's account.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Me {
-    /// User id.
-    pub user_id: String,
-    /// E-mail address.
-    pub email: String,
-    /// Current tier.
-    pub tier: String,
 }
 
 fn normalise_email(email: &str) -> Result<String, AuthError> {

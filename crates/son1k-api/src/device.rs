@@ -19,14 +19,15 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::{issue_tokens, AuthError, AuthUser, Tokens};
 use crate::db::{now, now_ms};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::keys::random_bytes;
 use crate::AppState;
+pub use son1k_api_types::{
+    DeviceApproveRequest, DeviceDecision, DeviceStart, DeviceStartRequest, DeviceTokenRequest,
+};
 
 /// Letters user codes are made of: consonants only (no words), without look-alikes such as 0/O, 1/I.
 pub const USER_CODE_ALPHABET: &[u8; 20] = b"BCDFGHJKLMNPQRSTVWXZ";
@@ -131,61 +132,6 @@ impl IntoResponse for DeviceError {
         }
         res
     }
-}
-
-/// Starts a device login.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct DeviceStartRequest {
-    /// A name for the device shown to the approver, such as `Son1k Studio on ana-laptop`
-    /// (at most 100 characters).
-    #[serde(default)]
-    pub device_name: Option<String>,
-}
-
-/// A started device login.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct DeviceStart {
-    /// Secret for the app: poll `POST /api/device/token` with it. Never show it.
-    pub device_code: String,
-    /// Short code for the person to enter at `verification_uri`, like `BCDF-GHJK`.
-    pub user_code: String,
-    /// Where the person approves the code.
-    pub verification_uri: String,
-    /// `verification_uri` with the code filled in (for a link or QR code).
-    pub verification_uri_complete: String,
-    /// Seconds until the codes expire.
-    pub expires_in: i64,
-    /// Seconds to wait between polls.
-    pub interval: i64,
-}
-
-/// A poll for the tokens of a device login.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct DeviceTokenRequest {
-    /// The `device_code` from `POST /api/device/start`.
-    pub device_code: String,
-    /// Optional; if sent, `urn:ietf:params:oauth:grant-type:device_code`.
-    #[serde(default)]
-    pub grant_type: Option<String>,
-}
-
-/// The signed-in user's decision on a device login.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct DeviceApproveRequest {
-    /// The code the app shows (dashes, spaces and case do not matter).
-    pub user_code: String,
-    /// `true` (default) approves, `false` denies.
-    #[serde(default)]
-    pub approve: Option<bool>,
-}
-
-/// The recorded decision. It carries no token: the tokens go only to the app holding the device code.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct DeviceDecision {
-    /// `approved` or `denied`.
-    pub status: String,
-    /// The name the app gave, if any.
-    pub device_name: Option<String>,
 }
 
 fn new_user_code() -> String {

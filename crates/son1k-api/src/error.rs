@@ -10,24 +10,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// The body of every error answer: `{"error": {"code": "...", "message": "..."}}`.
-#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
-pub struct ErrorBody {
-    /// The error itself.
-    pub error: ErrorDetail,
-}
-
-/// A stable machine code and a human message.
-#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable, machine-readable code such as `limit_reached`; clients switch on it.
-    pub code: String,
-    /// What went wrong and what to do next, for people.
-    pub message: String,
-}
+pub use son1k_api_types::{ErrorBody, ErrorDetail};
 
 /// A route module's error: how it maps onto HTTP.
 pub trait ApiError: std::fmt::Display {

@@ -10,14 +10,13 @@ use axum::http::StatusCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::tiers::{self, TierRow};
+use crate::tiers;
 use crate::AppState;
+pub use son1k_api_types::{Lease, LeasePayload, LeaseRequest, PublicKey};
 
 /// How long a lease is valid (seconds): 7 days, capped at the end of a paid billing period plus
 /// a day's grace so a cancelled subscription does not live on for long offline.
@@ -64,59 +63,6 @@ impl ApiError for LeaseError {
     }
 }
 crate::impl_api_error!(LeaseError);
-
-/// What a lease grants. Signed as its JSON bytes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct LeasePayload {
-    /// Format version, 1.
-    pub version: u32,
-    /// The user.
-    pub user_id: String,
-    /// The device the lease was issued to.
-    pub device_id: String,
-    /// Tier and its limits.
-    pub limits: TierRow,
-    /// Generations used in the period when the lease was issued.
-    pub used_at_issue: i64,
-    /// Start of the counting period (Unix seconds).
-    pub period_start: i64,
-    /// End of the counting period.
-    pub period_end: i64,
-    /// When the lease was issued.
-    pub issued_at: i64,
-    /// When it stops being valid.
-    pub expires_at: i64,
-}
-
-/// A signed lease.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Lease {
-    /// The payload's JSON bytes, base64url without padding: this is what is signed.
-    pub lease: String,
-    /// Ed25519 signature of the payload bytes, base64url without padding.
-    pub signature: String,
-    /// The decoded payload, for convenience (not covered by the signature as sent here; verify
-    /// `lease`).
-    pub payload: LeasePayload,
-}
-
-/// The lease-signing public key.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PublicKey {
-    /// Always `ed25519`.
-    pub algorithm: String,
-    /// The 32-byte public key, base64url without padding.
-    pub public_key: String,
-    /// The same key in hex.
-    pub public_key_hex: String,
-}
-
-/// Asks for a lease for one device.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LeaseRequest {
-    /// A stable id of the device, 1 to 128 characters.
-    pub device_id: String,
-}
 
 /// Checks `lease` + `signature` (both base64url, as [`Lease`] carries them) against `public_key`
 /// and returns the payload if it is authentic and not expired at `now`.

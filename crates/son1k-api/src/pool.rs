@@ -12,6 +12,9 @@ use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::{tiers, AppState};
+pub use son1k_api_types::{
+    ClaimRequest, Claimed, PoolItem, PoolPage, RankEntry, RankingPage, Reaction,
+};
 
 /// Share of paid generations that enter the pool, in basis points (500 = 5%).
 pub const SELECTION_BASIS_POINTS: u64 = 500;
@@ -82,29 +85,6 @@ impl ApiError for PoolError {
 }
 crate::impl_api_error!(PoolError);
 
-/// A pool item.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PoolItem {
-    /// The generation id.
-    pub id: String,
-    /// Who contributed it.
-    pub contributor_id: String,
-    /// Title, if given.
-    pub title: Option<String>,
-    /// Genre (lower case), if given.
-    pub genre: Option<String>,
-    /// Export quality.
-    pub quality: String,
-    /// Points it earns its contributor.
-    pub points: i64,
-    /// Distinct users who liked it.
-    pub likes: i64,
-    /// Distinct users who played it.
-    pub plays: i64,
-    /// When it entered the pool.
-    pub created_at: i64,
-}
-
 /// Filters and pagination.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
@@ -134,19 +114,6 @@ impl ListQuery {
             .map(|g| g.trim().to_lowercase())
             .filter(|g| !g.is_empty())
     }
-}
-
-/// A page of pool items.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PoolPage {
-    /// The items, newest first.
-    pub items: Vec<PoolItem>,
-    /// This page.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Items matching the filter, all pages.
-    pub total: i64,
 }
 
 type ItemRow = (
@@ -222,25 +189,6 @@ pub async fn list(
         per_page,
         total,
     }))
-}
-
-/// What to claim.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ClaimRequest {
-    /// A specific item; without it the oldest item the caller has not claimed yet.
-    #[serde(default)]
-    pub item_id: Option<String>,
-}
-
-/// A successful claim.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Claimed {
-    /// The claimed item.
-    pub item: PoolItem,
-    /// Claims made today (UTC), this one included.
-    pub claims_today: i64,
-    /// Claims left today; null for paid tiers (no daily limit).
-    pub remaining_today: Option<i64>,
 }
 
 /// Claims a pool item. FREE accounts: at most 3 per UTC day. An item is claimed once per user.
@@ -357,15 +305,6 @@ pub async fn withdraw(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A like or play, counted once per user.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Reaction {
-    /// The item after the reaction.
-    pub item: PoolItem,
-    /// False when this user had already liked/played it (nothing changed).
-    pub counted: bool,
-}
-
 async fn react(
     state: &AppState,
     caller: &AuthUser,
@@ -414,32 +353,6 @@ pub async fn play(
     ApiPath(item_id): ApiPath<String>,
 ) -> Result<axum::Json<Reaction>, PoolError> {
     Ok(axum::Json(react(&state, &caller, &item_id, false).await?))
-}
-
-/// A contributor's standing.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct RankEntry {
-    /// 1-based rank.
-    pub rank: i64,
-    /// The contributor.
-    pub contributor_id: String,
-    /// Sum of item points.
-    pub points: i64,
-    /// Items in the pool.
-    pub items: i64,
-}
-
-/// A page of the ranking.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct RankingPage {
-    /// Contributors, most points first.
-    pub entries: Vec<RankEntry>,
-    /// This page.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Contributors matching the filter.
-    pub total: i64,
 }
 
 /// Contributors ranked by points (standard 1, high 2, ultra 3 per item), optionally in one genre.

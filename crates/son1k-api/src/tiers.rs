@@ -7,15 +7,14 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use son1k_core::{Period, Tier, TierLimits};
+use son1k_core::Tier;
 use time::OffsetDateTime;
-use utoipa::ToSchema;
 
 use crate::auth::{AuthError, AuthUser};
 use crate::db::{now, Db};
 use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 use crate::AppState;
+pub use son1k_api_types::{period_name, CheckoutRequest, CheckoutSession, TierRow, UserLimits};
 
 /// Errors of the tier routes.
 #[derive(Debug, thiserror::Error)]
@@ -58,47 +57,6 @@ impl ApiError for TiersError {
     }
 }
 crate::impl_api_error!(TiersError);
-
-/// One row of the pricing table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct TierRow {
-    /// `FREE`, `CREATOR`, `PRO` or `STUDIO`.
-    pub tier: String,
-    /// Monthly price in US cents.
-    pub price_cents: u32,
-    /// Price as shown, e.g. `$9.99`.
-    pub price: String,
-    /// Generations per period.
-    pub generations: u32,
-    /// `day` (UTC) or `month` (billing month).
-    pub period: String,
-    /// Best export quality.
-    pub max_quality: String,
-    /// Cloud storage in GiB; null means unlimited.
-    pub storage_gb: Option<u32>,
-}
-
-impl From<TierLimits> for TierRow {
-    fn from(l: TierLimits) -> Self {
-        TierRow {
-            tier: l.tier.name().to_string(),
-            price_cents: l.price_cents,
-            price: l.price_label(),
-            generations: l.generations,
-            period: period_name(l.period).to_string(),
-            max_quality: l.max_quality.name().to_string(),
-            storage_gb: l.storage_gb,
-        }
-    }
-}
-
-/// `day` or `month`.
-pub fn period_name(p: Period) -> &'static str {
-    match p {
-        Period::Day => "day",
-        Period::Month => "month",
-    }
-}
 
 /// What a user is entitled to right now.
 #[derive(Debug, Clone)]
@@ -211,25 +169,6 @@ pub async fn table() -> axum::Json<Vec<TierRow>> {
     axum::Json(Tier::table().into_iter().map(TierRow::from).collect())
 }
 
-/// A user's tier, limits and usage in the current period.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UserLimits {
-    /// The user.
-    pub user_id: String,
-    /// The effective tier and its limits.
-    pub limits: TierRow,
-    /// Subscription status behind the tier (null for FREE).
-    pub subscription_status: Option<String>,
-    /// Start of the counting period (Unix seconds).
-    pub period_start: i64,
-    /// End of the counting period; the limit resets then.
-    pub period_end: i64,
-    /// Generations used in this period.
-    pub used: i64,
-    /// Generations left in this period.
-    pub remaining: i64,
-}
-
 /// The caller's tier, limits and usage. `{user}` must be the caller (403 otherwise).
 #[utoipa::path(get, path = "/api/tiers/limits/{user}", tag = "tiers", security(("bearer" = [])),
     params(("user" = String, Path, description = "the caller's user id")),
@@ -253,22 +192,6 @@ pub async fn limits(
         used,
         remaining: (limit - used).max(0),
     }))
-}
-
-/// Which tier to buy.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CheckoutRequest {
-    /// `CREATOR`, `PRO` or `STUDIO`.
-    pub tier: String,
-}
-
-/// A Stripe Checkout session to open in the system browser.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CheckoutSession {
-    /// Stripe's session id.
-    pub id: String,
-    /// The page to open; it returns to `son1k://checkout/success` or `son1k://checkout/cancel`.
-    pub url: String,
 }
 
 /// The form fields of a Checkout Session for `tier`, bought by `user_id`.

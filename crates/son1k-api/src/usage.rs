@@ -5,14 +5,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 use son1k_core::Quality;
-use utoipa::ToSchema;
 
 use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::{pool, tiers, AppState};
+pub use son1k_api_types::{UsageRecorded, UsageRequest};
 
 /// Errors of the usage route.
 #[derive(Debug, thiserror::Error)]
@@ -66,42 +65,6 @@ impl ApiError for UsageError {
     }
 }
 crate::impl_api_error!(UsageError);
-
-/// One generation, as the desktop app reports it.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct UsageRequest {
-    /// Client-made UUID of the generation; sending it again changes nothing.
-    pub id: String,
-    /// `standard`, `high` or `ultra`.
-    #[serde(default)]
-    pub quality: Option<String>,
-    /// Genre, used by the community pool's filters.
-    #[serde(default)]
-    pub genre: Option<String>,
-    /// Title, shown in the community pool if the generation is selected.
-    #[serde(default)]
-    pub title: Option<String>,
-}
-
-/// The outcome of recording a generation.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UsageRecorded {
-    /// The generation's id.
-    pub id: String,
-    /// True when this id had been recorded before (nothing was counted this time).
-    pub duplicate: bool,
-    /// Generations used in the period after this one.
-    pub used: i64,
-    /// The period's limit.
-    pub limit: i64,
-    /// Generations left.
-    pub remaining: i64,
-    /// When the period ends (Unix seconds).
-    pub period_end: i64,
-    /// Whether this generation was selected for the community pool (paid tiers; see
-    /// `/api/community/pool/policy`).
-    pub pool_selected: bool,
-}
 
 fn clean(s: Option<String>, max: usize, what: &str) -> Result<Option<String>, UsageError> {
     match s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {

@@ -32,6 +32,31 @@ pub enum AppError {
         /// Why.
         message: String,
     },
+    /// The hosted API, the saved sign-in or the lease failed.
+    #[error(transparent)]
+    Sync(#[from] son1k_sync::SyncError),
+    /// The tier's generation limit for the period is used up.
+    #[error("{tier} allows {limit} generations per {period} and they are used up (the count resets at {resets_at}, Unix time); {hint}")]
+    QuotaReached {
+        /// The tier in force.
+        tier: &'static str,
+        /// Its limit.
+        limit: i64,
+        /// `day` or `month`.
+        period: &'static str,
+        /// When the count resets (Unix seconds).
+        resets_at: i64,
+        /// What to do.
+        hint: &'static str,
+    },
+    /// An account operation could not be done.
+    #[error("{message}")]
+    Account {
+        /// Stable code.
+        code: &'static str,
+        /// What happened and what to do.
+        message: String,
+    },
     /// No home directory could be found and `SON1K_HOME` is not set.
     #[error("no home directory found for this user; set SON1K_HOME to the folder Son1k Studio should use")]
     NoHome,
@@ -64,6 +89,12 @@ impl AppError {
             AppError::Lyrics(l) => l.code(),
             AppError::JobFailed { .. } => "job-failed",
             AppError::NoHome => "no-home",
+            AppError::Sync(e) if e.is_offline() => "offline",
+            AppError::Sync(son1k_sync::SyncError::Lease(_)) => "lease",
+            AppError::Sync(son1k_sync::SyncError::NotSignedIn) => "not-signed-in",
+            AppError::Sync(_) => "account",
+            AppError::QuotaReached { .. } => "quota-reached",
+            AppError::Account { .. } => "account",
             AppError::Io { .. } => "io",
         }
     }
@@ -83,6 +114,7 @@ impl AppError {
             // Jobs fail on their input (a damaged file); engine and I/O trouble are retried first.
             AppError::JobFailed { .. } => true,
             AppError::Store(son1k_store::StoreError::NotFound { .. }) => true,
+            AppError::Sync(e) => e.is_user_error(),
             AppError::Compose(c) => !matches!(
                 c,
                 son1k_compose::ComposeError::Audio(_) | son1k_compose::ComposeError::Cancelled

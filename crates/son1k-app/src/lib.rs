@@ -7,6 +7,7 @@
 //! in `son1k-core`) nor for presentation (the UI and the CLI format what it returns).
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod audio;
 pub mod error;
 pub mod generate;
@@ -21,6 +22,7 @@ pub mod project;
 pub mod prompt;
 pub mod scheduler;
 
+pub use account::{AccountStatus, LeaseInfo, Quota, SyncReport, Usage};
 pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};
 pub use error::AppError;
 pub use generate::{GenerateOptions, GenerateReport, InstrumentChoice};

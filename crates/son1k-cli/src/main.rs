@@ -3,6 +3,7 @@
 //! Every command calls the `son1k-app` façade, exactly as the desktop app does. Output is text for
 //! people or `--json` for scripts. Exit codes: 0 success, 2 bad arguments or input, 1 anything else.
 
+mod account;
 mod bench;
 mod lyrics;
 
@@ -152,6 +153,30 @@ enum Command {
     Lyrics {
         #[command(subcommand)]
         action: lyrics::LyricsAction,
+    },
+    /// Your Son1k account on the hosted API: sign up, log in or out, tier and usage.
+    Account {
+        #[command(subcommand)]
+        action: account::AccountAction,
+    },
+    /// Buy a paid tier: opens Stripe Checkout in the system browser.
+    Upgrade {
+        /// The tier: creator, pro or studio.
+        tier: String,
+        /// Only print the checkout URL, do not open a browser.
+        #[arg(long)]
+        print_url: bool,
+    },
+    /// The community pool: browse, claim and like songs.
+    Pool {
+        #[command(subcommand)]
+        action: account::PoolAction,
+    },
+    /// Upload waiting generation records and renew the entitlement lease.
+    Sync {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
@@ -530,6 +555,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let json = args.json;
             let options = generate_options(*args)?;
             let seed = options.request.seed;
+            // Counted against the account's lease (FREE: 3 a UTC day), checked locally first.
+            if studio.quota_applies()? {
+                studio.quota_check(options.request.quality)?;
+            }
             let bar = indicatif::ProgressBar::new(1000).with_message("queued");
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{msg:18} [{bar:40}] {percent}% {eta}")
@@ -546,6 +575,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             bar.finish_and_clear();
             let report = result?;
+            studio.count_generation(&report.job_id, &options.request)?;
             if json {
                 writeln!(out, "{}", to_json(&report)?)?;
             } else {
@@ -1023,6 +1053,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Lyrics { action } => lyrics::run(&studio, action, &mut out)?,
+        Command::Account { action } => account::account(&studio, action, &mut out)?,
+        Command::Upgrade { tier, print_url } => {
+            account::upgrade(&studio, &tier, print_url, &mut out)?
+        }
+        Command::Pool { action } => account::pool(&studio, action, &mut out)?,
+        Command::Sync { json } => account::sync(&studio, json, &mut out)?,
         Command::Tiers { json } => {
             let tiers = studio.tiers();
             if json {
