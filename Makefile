@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages: desktop build (Tauri 2 / WebKitGTK 4.1), audio (ALSA), desktop e2e (Xvfb + WebKit WebDriver).
 DESKTOP_PKGS := libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-  libayatana-appindicator3-dev libxdo-dev libssl-dev build-essential pkg-config curl file
+  libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev build-essential pkg-config curl file
 AUDIO_PKGS := libasound2-dev
 E2E_PKGS := xvfb xauth webkit2gtk-driver
 # A real-time-paced virtual sound device for the cpal tests on machines without sound hardware.
