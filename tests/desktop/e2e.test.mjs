@@ -43,6 +43,37 @@ async function waitFor(what, fn, timeoutMs = 30000, everyMs = 200) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
 }
 
+
+/** A 16-bit stereo WAV: a kick on every beat at `bpm` over an A minor chord (A2 A3 C4 E4). */
+function demoWav(path, { bpm = 120, seconds = 10, rate = 44100 } = {}) {
+  const frames = Math.floor(seconds * rate);
+  const buf = Buffer.alloc(44 + frames * 4);
+  buf.write("RIFF", 0);
+  buf.writeUInt32LE(36 + frames * 4, 4);
+  buf.write("WAVEfmt ", 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(2, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 4, 28);
+  buf.writeUInt16LE(4, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write("data", 36);
+  buf.writeUInt32LE(frames * 4, 40);
+  const beat = 60 / bpm;
+  for (let i = 0; i < frames; i++) {
+    const t = i / rate;
+    const sinceBeat = t % beat;
+    const kick = Math.sin(2 * Math.PI * (50 + 80 * Math.exp(-sinceBeat * 30)) * sinceBeat) * Math.exp(-sinceBeat * 12) * 0.6;
+    const chord = [110, 220, 261.63, 329.63].reduce((a, f) => a + Math.sin(2 * Math.PI * f * t), 0) * 0.06;
+    const s = Math.max(-1, Math.min(1, kick + chord));
+    const v = Math.round(s * 32767);
+    buf.writeInt16LE(v, 44 + i * 4);
+    buf.writeInt16LE(v, 46 + i * 4);
+  }
+  writeFileSync(path, buf);
+}
+
 class WebDriver {
   constructor(base) {
     this.base = base;
@@ -93,7 +124,7 @@ class WebDriver {
   }
 }
 
-test("the Generator's prompt follows a knob and a song is generated in the real desktop window", { timeout: 300000 }, async (t) => {
+test("the Generator's prompt follows a knob and a song is generated in the real desktop window", { timeout: 600000 }, async (t) => {
   assert.ok(existsSync(app), `build the app first (cargo build -p son1k-studio): ${app} is missing`);
   const home = mkdtempSync(join(tmpdir(), "son1k-e2e-"));
   const children = [];
@@ -225,6 +256,49 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     assert.ok(said.includes("Generación cancelada."), `toasts: ${JSON.stringify(said)}`);
     const rows = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: '[data-testid="take"]' });
     assert.equal(rows.length, 1, "a cancelled generation must not add a take");
+
+    // Ghost Studio: a new project, a demo imported, its tempo and key read, Garage turned (the
+    // prompt beside the knobs follows), a backing produced, the mix rendered, A/B, and exported.
+    const demo = join(home, "phone demo.wav");
+    demoWav(demo);
+    await wd.click(await wd.find('[data-nav="ghost"]'));
+    await wd.type(await wd.find('[data-testid="ghost-new-name"]'), "Mi demo");
+    await wd.click(await wd.find('[data-testid="ghost-create"]'));
+    await waitFor("the new project", async () => (await wd.text(await wd.find('[data-testid="ghost-project"]'))) === "Mi demo");
+    await wd.type(await wd.find('[data-testid="ghost-import-path"]'), demo);
+    await wd.click(await wd.find('[data-testid="ghost-import"]'));
+    await waitFor("the demo's track", () => wd.find('[data-track="phone demo"]'), 30000);
+    const bpm = await waitFor("the demo's tempo", async () => wd.text(await wd.find('[data-testid="ghost-bpm"]')), 60000);
+    const bpmValue = parseFloat(bpm);
+    assert.ok(Math.abs(bpmValue - 120) < 3 || Math.abs(bpmValue - 60) < 2 || Math.abs(bpmValue - 240) < 4, `tempo ${bpm}`);
+    const key = await wd.text(await wd.find('[data-testid="ghost-key"]'));
+    assert.match(key, /^(la menor|A minor|do mayor|C major)$/i, key);
+    await waitFor("the demo's waveform", () => wd.find('[data-track="phone demo"] canvas'), 30000);
+    const ghostPrompt = async () => wd.text(await wd.find('[data-testid="ghost-prompt"]'));
+    const neutral = await waitFor("the Ghost Studio prompt", async () => (await ghostPrompt()) || null);
+    const garage = await wd.find("#knob-garage");
+    await wd.clear(garage);
+    await wd.type(garage, "80");
+    await waitFor("the prompt to follow Garage", async () => (await ghostPrompt()) !== neutral);
+    const produceStarted = performance.now();
+    await wd.click(await wd.find('[data-testid="ghost-produce"]'));
+    await waitFor("the produced backing", async () => {
+      const lanes = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: "[data-track]" });
+      return lanes.length > 1;
+    }, 240000, 500);
+    console.log(`backing produced for a 10 s demo in ${((performance.now() - produceStarted) / 1000).toFixed(1)} s`);
+    // A mix edit, undone with Ctrl+Z through the screen's button.
+    await wd.click(await wd.find('[data-track="phone demo"] [data-testid="track-mute"]'));
+    await waitFor("mute on", async () => /\bon\b/.test(await wd.req("GET", wd.s(`/element/${await wd.find('[data-track="phone demo"] [data-testid="track-mute"]')}/attribute/class`))));
+    await wd.click(await wd.find('[data-testid="ghost-undo"]'));
+    await waitFor("mute undone", async () => !/\bon\b/.test(await wd.req("GET", wd.s(`/element/${await wd.find('[data-track="phone demo"] [data-testid="track-mute"]')}/attribute/class`))));
+    await wd.click(await wd.find('[data-testid="ghost-render"]'));
+    await waitFor("the rendered mix", async () => /×/.test(await wd.text(await wd.find('[data-testid="ghost-mix"]'))), 120000, 300);
+    await wd.click(await wd.find('[data-testid="ghost-ab-switch"]'));
+    await wd.click(await wd.find('[data-testid="ghost-export"]'));
+    const exported = await waitFor("the export", async () => wd.text(await wd.find('[data-testid="ghost-exported"]')), 120000, 300);
+    assert.match(exported, /export[\\/]mix\.wav/, exported);
+    assert.match(exported, /stems[\\/]/, exported);
 
     if (process.env.SON1K_SCREENSHOT) {
       await wd.click(await wd.find('[data-testid="lang-switch"] option[value="en"]'));
