@@ -153,10 +153,11 @@ fn rhythm(mono: &[f32], rate: u32) -> Rhythm {
         }
     } else if t.bpm < 100.0
         && tempo::offbeat_ratio(&onsets, &beats, fps) > 0.8
-        && tempo::offbeat_ratio(&low, &beats, fps) > 0.5
+        && tempo::offbeat_ratio(&low, &beats, fps) > 0.25
     {
-        // A slow reading whose "off-beats" are as strong as its beats, in the bass too (a
-        // four-on-the-floor kick read at half speed): the real beat is twice as fast.
+        // A slow reading whose "off-beats" are as strong as its beats, with bass there too (a
+        // four-on-the-floor kick, or a backbeat's second kick, read at half speed): the real
+        // beat is twice as fast.
         t.bpm *= 2.0;
         beats = tempo::track_beats(&onsets, fps, t.bpm);
     }

@@ -533,7 +533,7 @@ fn groove_patterns(g: Groove) -> [&'static str; 7] {
             "",
         ],
         Groove::Trap => [
-            "x.......x..x....",
+            "x.......x..xx...",
             "",
             "....X.......X...",
             "x.x.x.x.x.x.x.x.",
@@ -659,7 +659,7 @@ fn drums(ctx: &Ctx, groove: Groove, swing: f32) -> Part {
                 }
                 for (step, accent) in steps(pat) {
                     // Slow songs keep the pulse on the beat: off-beat hats would read as double time.
-                    if slow && step % 4 != 0 && matches!(*v, HAT | SHAKER) {
+                    if slow && step % 4 != 0 && (matches!(*v, HAT | SHAKER) || accent < 0.5) {
                         continue;
                     }
                     if last_bar && step >= 8 && matches!(*v, SNARE | CLAP) && energy >= 0.45 {
@@ -773,7 +773,7 @@ fn bass(ctx: &Ctx, line: BassLine, sound: Sound) -> Part {
                     (3.5, 0.45, 0),
                 ],
                 BassLine::Sparse => &[(0.0, 1.5, 0), (2.0, 0.9, 0), (3.0, 0.9, 1)],
-                BassLine::Sub808 => &[(0.0, 1.4, 0), (1.5, 0.45, 0), (2.0, 0.9, 0), (3.0, 0.9, 0)],
+                BassLine::Sub808 => &[(0.0, 1.2, 0), (1.5, 0.4, 0), (2.0, 0.7, 0), (3.0, 0.8, 0)],
                 BassLine::Dembow => &[
                     (0.0, 0.9, 0),
                     (1.0, 0.9, 0),

@@ -128,24 +128,28 @@ pub fn loudness_lufs(st: &Stereo, sr: u32) -> Result<Option<f64>, ComposeError> 
         &mut k,
         sr,
     )?;
-    let block = (0.4 * sr as f64) as usize;
-    let hop = block / 4;
+    // 400 ms blocks every 100 ms: sum 100 ms segments once, then add four per block.
+    let hop = (0.1 * sr as f64) as usize;
     let frames = k[0].len();
-    if frames < block {
+    if hop == 0 || frames < 4 * hop {
         return Ok(None);
     }
-    let mut powers = Vec::new();
-    let mut start = 0;
-    while start + block <= frames {
-        let mut sum = 0.0f64;
-        for ch in &k {
-            for &x in &ch[start..start + block] {
-                sum += (x as f64) * (x as f64);
-            }
-        }
-        powers.push(sum / block as f64);
-        start += hop;
-    }
+    let segments: Vec<f64> = (0..frames / hop)
+        .map(|i| {
+            k.iter()
+                .map(|ch| {
+                    ch[i * hop..(i + 1) * hop]
+                        .iter()
+                        .map(|&x| (x as f64) * (x as f64))
+                        .sum::<f64>()
+                })
+                .sum()
+        })
+        .collect();
+    let powers: Vec<f64> = segments
+        .windows(4)
+        .map(|w| w.iter().sum::<f64>() / (4 * hop) as f64)
+        .collect();
     let lufs = |p: f64| -0.691 + 10.0 * libm::log10(p.max(1e-30));
     let above: Vec<f64> = powers
         .iter()
