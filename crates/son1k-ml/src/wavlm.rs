@@ -115,7 +115,7 @@ impl WavLmConfig {
             || cfg.conv_dim.len() != cfg.conv_kernel.len()
             || cfg.conv_dim.len() != cfg.conv_stride.len()
             || cfg.num_attention_heads == 0
-            || cfg.hidden_size % cfg.num_attention_heads != 0
+            || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads)
         {
             return Err(MlError::BadFile {
                 path: path.into(),
