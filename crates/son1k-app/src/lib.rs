@@ -20,6 +20,7 @@ pub mod paths;
 pub mod project;
 pub mod prompt;
 pub mod scheduler;
+pub mod voice;
 
 pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};
 pub use error::AppError;

@@ -5,6 +5,7 @@
 
 mod bench;
 mod lyrics;
+mod voice;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -152,6 +153,16 @@ enum Command {
     Lyrics {
         #[command(subcommand)]
         action: lyrics::LyricsAction,
+    },
+    /// Voice studio: transform (DSP), voice profiles, conversion to a profile's voice.
+    Voice {
+        #[command(subcommand)]
+        action: voice::VoiceAction,
+    },
+    /// Neural model weights: list, install, import, verify, remove.
+    Models {
+        #[command(subcommand)]
+        action: voice::ModelsAction,
     },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
@@ -1023,6 +1034,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Lyrics { action } => lyrics::run(&studio, action, &mut out)?,
+        Command::Voice { action } => voice::run_voice(&studio, action, &mut out)?,
+        Command::Models { action } => voice::run_models(&studio, action, &mut out)?,
         Command::Tiers { json } => {
             let tiers = studio.tiers();
             if json {

@@ -1,11 +1,13 @@
 //! kNN-VC end to end: features of the source, matched against a target set, vocoded.
 
 use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use candle_core::{Device, Tensor};
 
 use crate::hifigan::HifiGan;
 use crate::knn::knn_regress;
+use crate::profile::{ProfileStore, VoiceProfile, CONSENT_STATEMENT};
 use crate::wavlm::WavLm;
 use crate::MlError;
 
@@ -24,6 +26,7 @@ pub struct KnnVc {
     vocoder: HifiGan,
     /// Neighbours averaged per frame (kNN-VC's default is 4).
     pub k: usize,
+    device: Device,
 }
 
 impl KnnVc {
@@ -52,15 +55,35 @@ impl KnnVc {
             wavlm,
             vocoder,
             k: 4,
+            device: device.clone(),
         })
     }
 
-    /// Assembles from models already loaded.
+    /// Loads on the CPU (see [`KnnVc::load`]).
+    pub fn load_cpu(
+        wavlm_config: &Path,
+        wavlm_weights: &Path,
+        layer: usize,
+        vocoder_config: &Path,
+        vocoder_weights: &Path,
+    ) -> Result<Self, MlError> {
+        Self::load(
+            wavlm_config,
+            wavlm_weights,
+            layer,
+            vocoder_config,
+            vocoder_weights,
+            &Device::Cpu,
+        )
+    }
+
+    /// Assembles from models already loaded (on the CPU).
     pub fn new(wavlm: WavLm, vocoder: HifiGan) -> Self {
         KnnVc {
             wavlm,
             vocoder,
             k: 4,
+            device: Device::Cpu,
         }
     }
 
@@ -120,5 +143,73 @@ impl KnnVc {
             progress("vocode", start as f64 / frames as f64);
         }
         Ok(out)
+    }
+}
+
+impl KnnVc {
+    /// Builds and saves a voice profile from a consenting speaker's clips (16 kHz mono each).
+    /// Refuses without `consent` before encoding anything.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_profile(
+        &self,
+        store: &ProfileStore,
+        name: &str,
+        clips: &[Vec<f32>],
+        sources: Vec<String>,
+        model: &str,
+        consent: bool,
+        progress: Progress<'_>,
+    ) -> Result<VoiceProfile, MlError> {
+        if !consent {
+            return Err(MlError::Consent(format!(
+                "making a voice profile needs the speaker's consent: confirm \"{CONSENT_STATEMENT}\""
+            )));
+        }
+        if clips.is_empty() {
+            return Err(MlError::Input(
+                "name at least one recording of the speaker".into(),
+            ));
+        }
+        let mut parts = Vec::new();
+        for clip in clips {
+            parts.push(self.features(clip, progress)?);
+        }
+        let feats = Tensor::cat(&parts, 0)?;
+        let (frames, width) = feats.dims2()?;
+        let meta = VoiceProfile {
+            name: name.into(),
+            created_unix: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            consent: CONSENT_STATEMENT.into(),
+            sources,
+            seconds: clips.iter().map(|c| c.len()).sum::<usize>() as f64
+                / f64::from(crate::SAMPLE_RATE),
+            frames,
+            width,
+            model: model.into(),
+        };
+        store.create(&meta, &feats, consent)?;
+        Ok(meta)
+    }
+
+    /// Converts 16 kHz mono `samples` to the voice of the profile `name`.
+    pub fn convert_to_profile(
+        &self,
+        store: &ProfileStore,
+        name: &str,
+        model: &str,
+        samples: &[f32],
+        progress: Progress<'_>,
+    ) -> Result<Vec<f32>, MlError> {
+        let (meta, target) = store.load(name, &self.device)?;
+        if meta.model != model {
+            return Err(MlError::Input(format!(
+                "profile \"{name}\" was made with {}, conversion uses {model}; create it again",
+                meta.model
+            )));
+        }
+        self.convert(samples, &target, progress)
     }
 }
