@@ -276,3 +276,43 @@ fn bad_controls_and_names_are_refused() {
         Err(VoiceError::Empty)
     );
 }
+
+/// Speed figure: 10 s of a 44.1 kHz voice-like signal, pitch +5 with formants kept. Prints the
+/// multiple of real time; asserts a conservative floor for a shared 2-core machine.
+#[test]
+fn bench_transform_speed() {
+    let input = mono(vowel(180.0, &[700.0, 1200.0], 10.0));
+    for (label, params) in [
+        (
+            "pitch +5",
+            TransformParams {
+                semitones: 5.0,
+                ..Default::default()
+            },
+        ),
+        (
+            "stretch 1.5",
+            TransformParams {
+                stretch: 1.5,
+                ..Default::default()
+            },
+        ),
+        (
+            "choir-double",
+            TransformParams {
+                preset: Some(Preset::ChoirDouble),
+                ..Default::default()
+            },
+        ),
+    ] {
+        let start = std::time::Instant::now();
+        let out = transform(&input, &params).expect("transform");
+        let took = start.elapsed().as_secs_f64();
+        let x = 10.0 / took;
+        eprintln!(
+            "voice transform {label}: {x:.1}× real time ({} frames)",
+            out.frames()
+        );
+        assert!(x > 3.0, "{label}: only {x:.1}× real time");
+    }
+}
