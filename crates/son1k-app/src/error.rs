@@ -24,6 +24,12 @@ pub enum AppError {
     /// The local library database failed.
     #[error(transparent)]
     Store(#[from] son1k_store::StoreError),
+    /// A voice transform was asked with bad controls or an empty input.
+    #[error(transparent)]
+    Voice(#[from] son1k_voice::VoiceError),
+    /// Neural models, the model manager or voice profiles failed.
+    #[error(transparent)]
+    Ml(#[from] son1k_ml::MlError),
     /// A job ended without success.
     #[error("{message}")]
     JobFailed {
@@ -88,6 +94,11 @@ impl AppError {
             AppError::Store(_) => "library",
             AppError::Lyrics(l) => l.code(),
             AppError::JobFailed { .. } => "job-failed",
+            AppError::Voice(_) => "invalid-input",
+            AppError::Ml(son1k_ml::MlError::NotInstalled { .. }) => "model-missing",
+            AppError::Ml(son1k_ml::MlError::UnknownProfile { .. }) => "unknown-profile",
+            AppError::Ml(m) if m.is_user_error() => "invalid-input",
+            AppError::Ml(_) => "model",
             AppError::NoHome => "no-home",
             AppError::Sync(e) if e.is_offline() => "offline",
             AppError::Sync(son1k_sync::SyncError::Lease(_)) => "lease",
@@ -111,6 +122,8 @@ impl AppError {
             }
             AppError::Analysis(_) => true,
             AppError::Lyrics(l) => l.is_user_error(),
+            AppError::Voice(_) => true,
+            AppError::Ml(m) => m.is_user_error(),
             // Jobs fail on their input (a damaged file); engine and I/O trouble are retried first.
             AppError::JobFailed { .. } => true,
             AppError::Store(son1k_store::StoreError::NotFound { .. }) => true,

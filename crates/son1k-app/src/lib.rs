@@ -21,6 +21,7 @@ pub mod paths;
 pub mod project;
 pub mod prompt;
 pub mod scheduler;
+pub mod voice;
 
 pub use account::{AccountStatus, LeaseInfo, Quota, SyncReport, Usage};
 pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};

@@ -6,6 +6,7 @@
 mod account;
 mod bench;
 mod lyrics;
+mod voice;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -177,6 +178,16 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Voice studio: transform (DSP), voice profiles, conversion to a profile's voice.
+    Voice {
+        #[command(subcommand)]
+        action: voice::VoiceAction,
+    },
+    /// Neural model weights: list, install, import, verify, remove.
+    Models {
+        #[command(subcommand)]
+        action: voice::ModelsAction,
     },
     /// The tier table: price, generations, export quality, cloud storage.
     Tiers {
@@ -1059,6 +1070,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Pool { action } => account::pool(&studio, action, &mut out)?,
         Command::Sync { json } => account::sync(&studio, json, &mut out)?,
+        Command::Voice { action } => voice::run_voice(&studio, action, &mut out)?,
+        Command::Models { action } => voice::run_models(&studio, action, &mut out)?,
         Command::Tiers { json } => {
             let tiers = studio.tiers();
             if json {

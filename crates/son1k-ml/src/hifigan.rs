@@ -1,0 +1,258 @@
+//! The HiFi-GAN generator (Kong et al. 2020) in kNN-VC's variant: a linear layer takes WavLM features
+//! (one per 20 ms) to the generator's width, then transposed convolutions upsample to 16 kHz with
+//! multi-receptive-field residual blocks after each.
+
+use std::path::Path;
+
+use candle_core::{Device, Module, Tensor};
+use candle_nn::{linear, Linear, VarBuilder};
+use serde::Deserialize;
+
+use crate::{weights, MlError};
+
+const LRELU: f64 = 0.1;
+
+/// The vocoder's configuration, as in kNN-VC's `config_v1_wavlm.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HifiGanConfig {
+    /// Upsampling factor of each stage (their product is the hop: 320).
+    pub upsample_rates: Vec<usize>,
+    /// Kernel of each upsampling convolution.
+    pub upsample_kernel_sizes: Vec<usize>,
+    /// Channels after the first convolution (halved at each stage).
+    pub upsample_initial_channel: usize,
+    /// Kernel of each residual block.
+    pub resblock_kernel_sizes: Vec<usize>,
+    /// Dilations of each residual block.
+    pub resblock_dilation_sizes: Vec<Vec<usize>>,
+    /// Width of the input features (1024 for WavLM-Large).
+    pub hubert_dim: usize,
+    /// Width after the input linear layer.
+    pub hifi_dim: usize,
+    /// Output sample rate.
+    #[serde(default = "rate")]
+    pub sampling_rate: u32,
+}
+
+fn rate() -> u32 {
+    16_000
+}
+
+impl HifiGanConfig {
+    /// Reads the JSON file.
+    pub fn from_file(path: &Path) -> Result<Self, MlError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| MlError::io(path, "could not read", e))?;
+        let cfg: HifiGanConfig = serde_json::from_str(&text).map_err(|e| MlError::BadFile {
+            path: path.into(),
+            detail: format!("not a HiFi-GAN config: {e}"),
+        })?;
+        if cfg.upsample_rates.len() != cfg.upsample_kernel_sizes.len()
+            || cfg.resblock_kernel_sizes.len() != cfg.resblock_dilation_sizes.len()
+            || cfg.upsample_rates.is_empty()
+        {
+            return Err(MlError::BadFile {
+                path: path.into(),
+                detail: "inconsistent HiFi-GAN config (rates, kernels, dilations)".into(),
+            });
+        }
+        Ok(cfg)
+    }
+
+    /// Output samples per input frame.
+    pub fn hop(&self) -> usize {
+        self.upsample_rates.iter().product()
+    }
+}
+
+struct Conv {
+    weight: Tensor,
+    bias: Tensor,
+    padding: usize,
+    dilation: usize,
+}
+
+impl Conv {
+    fn load(
+        vb: VarBuilder,
+        cin: usize,
+        cout: usize,
+        k: usize,
+        dilation: usize,
+    ) -> candle_core::Result<Self> {
+        Ok(Conv {
+            weight: vb.get((cout, cin, k), "weight")?,
+            bias: vb.get(cout, "bias")?,
+            padding: (k * dilation - dilation) / 2,
+            dilation,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        x.conv1d(&self.weight, self.padding, 1, self.dilation, 1)?
+            .broadcast_add(&self.bias.reshape((1, (), 1))?)
+    }
+}
+
+struct Up {
+    weight: Tensor,
+    bias: Tensor,
+    stride: usize,
+    padding: usize,
+}
+
+struct ResBlock {
+    convs1: Vec<Conv>,
+    convs2: Vec<Conv>,
+}
+
+impl ResBlock {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        let mut x = x.clone();
+        for (c1, c2) in self.convs1.iter().zip(&self.convs2) {
+            let t = c1.forward(&leaky(&x)?)?;
+            let t = c2.forward(&leaky(&t)?)?;
+            x = (x + t)?;
+        }
+        Ok(x)
+    }
+}
+
+fn leaky(x: &Tensor) -> candle_core::Result<Tensor> {
+    // max(x, 0.1·x) is leaky ReLU for a slope below 1.
+    x.maximum(&(x * LRELU)?)
+}
+
+/// The generator, weights folded (no weight norm at run time).
+pub struct HifiGan {
+    config: HifiGanConfig,
+    lin_pre: Linear,
+    conv_pre: Conv,
+    ups: Vec<Up>,
+    resblocks: Vec<ResBlock>,
+    conv_post: Conv,
+}
+
+impl HifiGan {
+    /// Loads the JSON config and a checkpoint: safetensors, or a PyTorch file whose state dict is
+    /// under `"generator"` (kNN-VC's release) or at the top level.
+    pub fn load(config: &Path, weights_file: &Path, device: &Device) -> Result<Self, MlError> {
+        let cfg = HifiGanConfig::from_file(config)?;
+        let is_st = weights_file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("safetensors"));
+        let tensors = if is_st {
+            weights::read(weights_file, None)?
+        } else {
+            match weights::read(weights_file, Some("generator")) {
+                Ok(t) if !t.is_empty() => t,
+                _ => weights::read(weights_file, None)?,
+            }
+        };
+        if !tensors.contains_key("conv_pre.weight") {
+            return Err(MlError::MissingTensor {
+                file: weights_file.into(),
+                name: "conv_pre.weight".into(),
+            });
+        }
+        let vb = weights::builder(tensors, device);
+        Self::build(cfg, vb).map_err(MlError::from)
+    }
+
+    fn build(cfg: HifiGanConfig, vb: VarBuilder) -> candle_core::Result<Self> {
+        let c0 = cfg.upsample_initial_channel;
+        let mut ups = Vec::new();
+        let mut resblocks = Vec::new();
+        let mut ch = c0;
+        for (i, (&u, &k)) in cfg
+            .upsample_rates
+            .iter()
+            .zip(&cfg.upsample_kernel_sizes)
+            .enumerate()
+        {
+            let (cin, cout) = (c0 >> i, c0 >> (i + 1));
+            let uvb = vb.pp(format!("ups.{i}"));
+            ups.push(Up {
+                weight: uvb.get((cin, cout, k), "weight")?,
+                bias: uvb.get(cout, "bias")?,
+                stride: u,
+                padding: (k - u) / 2,
+            });
+            for (j, (&rk, dil)) in cfg
+                .resblock_kernel_sizes
+                .iter()
+                .zip(&cfg.resblock_dilation_sizes)
+                .enumerate()
+            {
+                let rvb = vb.pp(format!(
+                    "resblocks.{}",
+                    i * cfg.resblock_kernel_sizes.len() + j
+                ));
+                let mut convs1 = Vec::new();
+                let mut convs2 = Vec::new();
+                for (m, &d) in dil.iter().enumerate() {
+                    convs1.push(Conv::load(
+                        rvb.pp(format!("convs1.{m}")),
+                        cout,
+                        cout,
+                        rk,
+                        d,
+                    )?);
+                    convs2.push(Conv::load(
+                        rvb.pp(format!("convs2.{m}")),
+                        cout,
+                        cout,
+                        rk,
+                        1,
+                    )?);
+                }
+                resblocks.push(ResBlock { convs1, convs2 });
+            }
+            ch = cout;
+        }
+        Ok(HifiGan {
+            lin_pre: linear(cfg.hubert_dim, cfg.hifi_dim, vb.pp("lin_pre"))?,
+            conv_pre: Conv::load(vb.pp("conv_pre"), cfg.hifi_dim, c0, 7, 1)?,
+            conv_post: Conv::load(vb.pp("conv_post"), ch, 1, 7, 1)?,
+            ups,
+            resblocks,
+            config: cfg,
+        })
+    }
+
+    /// The configuration it was loaded with.
+    pub fn config(&self) -> &HifiGanConfig {
+        &self.config
+    }
+
+    /// (batch, frames, features) → (batch, frames × hop) samples in −1…1.
+    pub fn forward(&self, feats: &Tensor) -> candle_core::Result<Tensor> {
+        let x = self.lin_pre.forward(feats)?.transpose(1, 2)?.contiguous()?;
+        let mut x = self.conv_pre.forward(&x)?;
+        let nk = self.config.resblock_kernel_sizes.len();
+        for (i, up) in self.ups.iter().enumerate() {
+            x = leaky(&x)?
+                .conv_transpose1d(&up.weight, up.padding, 0, up.stride, 1, 1)?
+                .broadcast_add(&up.bias.reshape((1, (), 1))?)?;
+            let mut sum: Option<Tensor> = None;
+            for rb in &self.resblocks[i * nk..(i + 1) * nk] {
+                let y = rb.forward(&x)?;
+                sum = Some(match sum {
+                    None => y,
+                    Some(s) => (s + y)?,
+                });
+            }
+            if let Some(s) = sum {
+                x = (s / nk as f64)?;
+            }
+        }
+        // The last activation uses torch's default slope, 0.01.
+        let x = x.maximum(&(&x * 0.01)?)?;
+        self.conv_post.forward(&x)?.tanh()?.squeeze(1)
+    }
+
+    /// Vocodes (frames, features) into samples.
+    pub fn vocode(&self, feats: &Tensor) -> Result<Vec<f32>, MlError> {
+        Ok(self.forward(&feats.unsqueeze(0)?)?.squeeze(0)?.to_vec1()?)
+    }
+}
