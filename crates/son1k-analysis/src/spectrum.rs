@@ -9,14 +9,18 @@ use son1k_audio::{AudioBuffer, AudioError};
 /// samples and their rate.
 pub fn mono_for_analysis(audio: &AudioBuffer) -> Result<(Vec<f32>, u32), AudioError> {
     let n = audio.frames();
-    let ch = audio.channel_count().max(1) as f32;
+    let scale = 1.0 / audio.channel_count().max(1) as f32;
+    let d = (f64::from(audio.sample_rate) / 22_050.0).round().max(1.0) as usize;
+    if d == 2 {
+        // The common case (44.1/48 kHz): mix and halve in one pass, without a full-rate copy.
+        return Ok((halve(&audio.channels, scale), audio.sample_rate / 2));
+    }
     let mut mono = vec![0.0f32; n];
     for c in &audio.channels {
         for (m, s) in mono.iter_mut().zip(c) {
-            *m += s / ch;
+            *m += s * scale;
         }
     }
-    let d = (f64::from(audio.sample_rate) / 22_050.0).round().max(1.0) as usize;
     if d == 1 {
         return Ok((mono, audio.sample_rate));
     }
@@ -90,6 +94,57 @@ pub fn mono_for_analysis(audio: &AudioBuffer) -> Result<(Vec<f32>, u32), AudioEr
         })
     };
     Ok((out, audio.sample_rate / d as u32))
+}
+
+/// Mixes the channels (times `scale`) and halves the rate with a 23-tap half-band low-pass
+/// (Blackman-windowed): every other tap is zero and the rest are symmetric, so each output costs
+/// six multiplies, and no full-rate mono copy is made.
+fn halve(channels: &[Vec<f32>], scale: f32) -> Vec<f32> {
+    const HALF: usize = 11;
+    // Odd offsets 1, 3, …, 11 of a half-band sinc, windowed; the centre tap is 0.5.
+    let taps: Vec<f32> = (0..=HALF / 2)
+        .map(|j| {
+            let k = (2 * j + 1) as f64;
+            let sinc = (std::f64::consts::PI * 0.5 * k).sin() / (std::f64::consts::PI * k);
+            let pos = k + HALF as f64; // position in a 2·HALF+1 window
+            let len = (2 * HALF) as f64;
+            let w = 0.42 - 0.5 * (2.0 * std::f64::consts::PI * pos / len).cos()
+                + 0.08 * (4.0 * std::f64::consts::PI * pos / len).cos();
+            (sinc * w) as f32
+        })
+        .collect();
+    let norm = (0.5 + 2.0 * taps.iter().sum::<f32>()) / scale;
+    let taps: Vec<f32> = taps.iter().map(|t| t / norm).collect();
+    let centre = 0.5 / norm;
+    let len = channels.first().map_or(0, |c| c.len());
+    let outputs = len / 2;
+    let mut out = vec![0.0f32; outputs];
+    for x in channels {
+        let at = |i: isize| -> f32 {
+            if i < 0 || i as usize >= x.len() {
+                0.0
+            } else {
+                x[i as usize]
+            }
+        };
+        for (o, y) in out.iter_mut().enumerate() {
+            let c = 2 * o;
+            let mut acc = centre * x[c];
+            if c >= HALF && c + HALF < x.len() {
+                for (j, t) in taps.iter().enumerate() {
+                    let k = 2 * j + 1;
+                    acc += t * (x[c - k] + x[c + k]);
+                }
+            } else {
+                for (j, t) in taps.iter().enumerate() {
+                    let k = (2 * j + 1) as isize;
+                    acc += t * (at(c as isize - k) + at(c as isize + k));
+                }
+            }
+            *y += acc;
+        }
+    }
+    out
 }
 
 /// Magnitude spectra of Hann-windowed frames.
