@@ -29,18 +29,21 @@ pub fn onset_envelopes(spec: &Spectrogram, cutoff_hz: f64) -> (Vec<f32>, Vec<f32
     let low = ((cutoff_hz / spec.bin_hz(1)) as usize).clamp(2, top);
     let n = spec.mags.len();
     let (mut full, mut bass) = (vec![0.0f32; n], vec![0.0f32; n]);
-    let mut prev: Vec<f32> = Vec::new();
+    // ln(1 + 100·m) through the fast dB conversion (error under 1e-4 nepers), into two reused
+    // buffers: this loop runs over every bin of every frame.
+    const NEPERS_PER_DB: f32 = std::f32::consts::LN_10 / 20.0;
+    let mut prev: Vec<f32> = vec![0.0; top];
+    let mut cur: Vec<f32> = vec![0.0; top];
     for (t, frame) in spec.mags.iter().enumerate() {
-        let cur: Vec<f32> = frame[..top]
-            .iter()
-            .map(|m| (1.0 + 100.0 * m).ln())
-            .collect();
+        for (c, m) in cur.iter_mut().zip(&frame[..top]) {
+            *c = son1k_audio::fx::fast_gain_to_db(1.0 + 100.0 * m) * NEPERS_PER_DB;
+        }
         if t > 0 {
             let rise = |k: usize| (cur[k] - prev[k]).max(0.0);
             bass[t] = (1..low).map(rise).sum();
             full[t] = bass[t] + (low..top).map(rise).sum::<f32>();
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     (detrend(spec, full), detrend(spec, bass))
 }
