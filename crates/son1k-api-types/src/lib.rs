@@ -352,6 +352,7 @@ pub struct UsageRecorded {
 /// A pool item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PoolItem {
     /// The generation id.
     pub id: String,
@@ -376,6 +377,7 @@ pub struct PoolItem {
 /// A page of pool items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PoolPage {
     /// The items, newest first.
     pub items: Vec<PoolItem>,
@@ -399,6 +401,7 @@ pub struct ClaimRequest {
 /// A successful claim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Claimed {
     /// The claimed item.
     pub item: PoolItem,
@@ -411,6 +414,7 @@ pub struct Claimed {
 /// A like or play, counted once per user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reaction {
     /// The item after the reaction.
     pub item: PoolItem,
@@ -421,6 +425,7 @@ pub struct Reaction {
 /// A contributor's standing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RankEntry {
     /// 1-based rank.
     pub rank: i64,
@@ -435,6 +440,7 @@ pub struct RankEntry {
 /// A page of the ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RankingPage {
     /// Contributors, most points first.
     pub entries: Vec<RankEntry>,

@@ -829,6 +829,14 @@ impl Studio {
         Ok(self.client()?.pool_list(genre, page.max(1), 20)?)
     }
 
+    /// The contributors' ranking (public), within `genre` when given.
+    pub fn pool_ranking(
+        &self,
+        genre: Option<&str>,
+    ) -> Result<son1k_sync::types::RankingPage, AppError> {
+        Ok(self.client()?.ranking(genre)?)
+    }
+
     /// Claims a pool item (a given one, or the oldest not yet claimed). FREE: 3 a day; the
     /// server's answer is the truth.
     pub fn pool_claim(&self, item_id: Option<&str>) -> Result<Claimed, AppError> {

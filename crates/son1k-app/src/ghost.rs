@@ -721,6 +721,14 @@ fn inside(folder: &Path, file: &str) -> Result<PathBuf, AppError> {
     Ok(folder.join(file))
 }
 
+/// Linear gains that play two audio files at the same loudness — the quieter one's — for a
+/// fair A/B (the Voice screen's original against its transform).
+pub fn ab_gains_of_files(a: &Path, b: &Path) -> Result<(f32, f32), AppError> {
+    let a = son1k_audio::decode_file(a)?;
+    let b = son1k_audio::decode_file(b)?;
+    son1k_ghost::ab::matched_gains(&a, &b).map_err(ghost_err)
+}
+
 /// Linear gains that play `a` and `b` (files relative to the project folder) at the same
 /// loudness — the quieter one's — for a fair A/B.
 pub fn ab_gains(studio: &Studio, project: &str, a: &str, b: &str) -> Result<(f32, f32), AppError> {

@@ -21,6 +21,7 @@ pub const VOCODER: &str = "knnvc-hifigan-prematched";
 
 /// What a transform did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TransformReport {
     /// The written file.
     pub output: PathBuf,
@@ -59,6 +60,9 @@ pub fn transform_file(
 
 /// What a conversion did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// Named for the desktop bindings, apart from `audio::ConvertReport` (JSON is unchanged).
+#[serde(rename = "VoiceConvertReport")]
 pub struct ConvertReport {
     /// The written file.
     pub output: PathBuf,

@@ -14,6 +14,7 @@ pub const CONSENT_STATEMENT: &str = "I am this speaker, or this speaker has give
 
 /// What a profile records about itself.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VoiceProfile {
     /// Its name.
     pub name: String,

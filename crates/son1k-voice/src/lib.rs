@@ -46,6 +46,7 @@ pub enum VoiceError {
 
 /// The controls of a transform. `Default` is the identity (no change).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TransformParams {
     /// Pitch shift in semitones (−24…24); formants stay where they were.
     pub semitones: f64,

@@ -11,7 +11,9 @@ use crate::{TransformParams, VoiceError};
 
 /// A voice character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// The container name only names the type in the desktop bindings (the Generator has a `Preset`).
+#[serde(rename = "VoicePreset", rename_all = "kebab-case")]
 pub enum Preset {
     /// Three semitones lower with a longer vocal tract (formants down two semitones).
     Deeper,
