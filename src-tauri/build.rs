@@ -34,6 +34,22 @@ fn main() {
         "lyrics_write",
         "lyrics_rewrite",
         "lyrics_tagged",
+        "account_status",
+        "account_sign_in",
+        "account_logout",
+        "account_refresh",
+        "account_checkout",
+        "pool_list",
+        "pool_ranking",
+        "pool_claim",
+        "pool_like",
+        "voice_import",
+        "voice_transform",
+        "voice_ab_gains",
+        "voice_profiles",
+        "voice_profile_create",
+        "voice_profile_delete",
+        "voice_convert",
     ];
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

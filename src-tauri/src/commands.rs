@@ -147,6 +147,11 @@ pub async fn generate(
     let studio = studio.inner().clone();
     let task_id = id.clone();
     let result = tauri::async_runtime::spawn_blocking(move || {
+        // Counted against the account's lease (FREE: 3 a UTC day), checked locally first — as
+        // the CLI's generate does.
+        if studio.quota_applies()? {
+            studio.quota_check(request.quality)?;
+        }
         let songs = songs::songs_dir(&studio);
         let out_dir = songs::reserve(&songs).map_err(|e| {
             UiError::new(
@@ -180,7 +185,9 @@ pub async fn generate(
             // The take's folder is still empty: drop it so the list shows only finished takes.
             let _ = std::fs::remove_dir(&out_dir);
         }
-        Ok(report?)
+        let report = report?;
+        studio.count_generation(&report.job_id, &options.request)?;
+        Ok(report)
     })
     .await;
     running.map().remove(&id);

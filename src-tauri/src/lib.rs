@@ -7,12 +7,14 @@
 //! generated from these signatures by [`specta_builder`] (see `tests/bindings.rs`).
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod commands;
 pub mod events;
 pub mod ghost;
 pub mod library;
 pub mod lyrics;
 pub mod songs;
+pub mod voice;
 
 use son1k_app::Studio;
 use tauri::{Emitter, Manager};
@@ -52,6 +54,22 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             lyrics::lyrics_write,
             lyrics::lyrics_rewrite,
             lyrics::lyrics_tagged,
+            account::account_status,
+            account::account_sign_in,
+            account::account_logout,
+            account::account_refresh,
+            account::account_checkout,
+            account::pool_list,
+            account::pool_ranking,
+            account::pool_claim,
+            account::pool_like,
+            voice::voice_import,
+            voice::voice_transform,
+            voice::voice_ab_gains,
+            voice::voice_profiles,
+            voice::voice_profile_create,
+            voice::voice_profile_delete,
+            voice::voice_convert,
         ])
         .events(collect_events![
             events::DeepLinkOpened,
@@ -123,6 +141,14 @@ pub fn run() {
             let path = request.uri().path().to_string();
             tauri::async_runtime::spawn_blocking(move || {
                 responder.respond(songs::serve(&projects, &path))
+            });
+        })
+        // The Voice screen reads its recordings and results from the voice folder only.
+        .register_asynchronous_uri_scheme_protocol(voice::SCHEME, |ctx, request, responder| {
+            let dir = voice::voice_dir(ctx.app_handle().state::<Studio>().inner());
+            let path = request.uri().path().to_string();
+            tauri::async_runtime::spawn_blocking(move || {
+                responder.respond(songs::serve(&dir, &path))
             });
         })
         .manage(studio)

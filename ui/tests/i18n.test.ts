@@ -16,9 +16,9 @@ describe("i18n table", () => {
   it("actually translates the screens", () => {
     expect(translate("es", "nav.generator")).toBe("Generador");
     expect(translate("en", "nav.generator")).toBe("Generator");
-    // Screens that are not built yet say so in both languages.
-    expect(translate("es", "voice.body")).toMatch(/Aún no construido/);
-    expect(translate("en", "voice.body")).toMatch(/Not built yet/);
+    // The voice consent checkbox says the same thing in both languages.
+    expect(translate("es", "vox.consent")).toMatch(/derecho a usar esta voz/);
+    expect(translate("en", "vox.consent")).toBe("I have the right to use this voice");
   });
 
   it("picks a saved language, else Spanish for a Spanish system, else English", () => {

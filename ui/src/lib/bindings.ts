@@ -82,6 +82,47 @@ export const commands = {
 	lyricsRewrite: (id: string, model: string | null, line: string, lang: Lang, context: string[]) => typedError<Rewrite, UiError_Serialize>(__TAURI_INVOKE("lyrics_rewrite", { id, model, line, lang, context })),
 	/**  The lyrics as text with `[Verse]`/`[Chorus]` tags, as the Generator reads them. */
 	lyricsTagged: (lyrics: Lyrics) => __TAURI_INVOKE<string>("lyrics_tagged", { lyrics }),
+	/**  Tier, lease, usage and whether the API answered. */
+	accountStatus: () => typedError<AccountStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("account_status")),
+	/**  Creates an account (`signup`) or signs in, then fetches the lease. */
+	accountSignIn: (email: string, password: string, signup: boolean) => typedError<AccountStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("account_sign_in", { email, password, signup })),
+	/**  Signs this device out (FREE afterwards) and returns the new status. */
+	accountLogout: () => typedError<AccountStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("account_logout")),
+	/**  Fetches a fresh lease (after `son1k://checkout/success`) and returns the status. */
+	accountRefresh: () => typedError<AccountStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("account_refresh")),
+	/**
+	 *  Asks the API for a Checkout page for `tier` and opens it in the system browser; returns the
+	 *  URL (shown too, in case no browser opens).
+	 */
+	accountCheckout: (tier: Tier) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("account_checkout", { tier })),
+	/**  One page of the community pool, within `genre` when given. */
+	poolList: (genre: string | null, page: number) => typedError<PoolPage_Serialize, UiError_Serialize>(__TAURI_INVOKE("pool_list", { genre, page })),
+	/**  The contributors' ranking, within `genre` when given. */
+	poolRanking: (genre: string | null) => typedError<RankingPage, UiError_Serialize>(__TAURI_INVOKE("pool_ranking", { genre })),
+	/**  Claims a pool item; the server's answer (claims left today) is the truth. */
+	poolClaim: (item: string) => typedError<Claimed_Serialize, UiError_Serialize>(__TAURI_INVOKE("pool_claim", { item })),
+	/**  Likes a pool item (once per account). */
+	poolLike: (item: string) => typedError<Reaction_Serialize, UiError_Serialize>(__TAURI_INVOKE("pool_like", { item })),
+	/**
+	 *  Copies a recording into the voice folder as a WAV (so the page can draw and play it);
+	 *  returns its name there.
+	 */
+	voiceImport: (file: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_import", { file })),
+	/**  Transforms `input` (a file of the voice folder) into a new 24-bit WAV next to it. */
+	voiceTransform: (input: string, params: TransformParams_Deserialize) => typedError<TransformReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("voice_transform", { input, params })),
+	/**  Linear gains that play two files of the voice folder at the same loudness (A/B). */
+	voiceAbGains: (a: string, b: string) => typedError<[number | null, number | null], UiError_Serialize>(__TAURI_INVOKE("voice_ab_gains", { a, b })),
+	/**  The saved voice profiles. */
+	voiceProfiles: () => typedError<VoiceProfile[], UiError_Serialize>(__TAURI_INVOKE("voice_profiles")),
+	/**  Builds a profile from recordings of the voice folder; refused without `consent`. */
+	voiceProfileCreate: (id: string, name: string, files: string[], consent: boolean) => typedError<VoiceProfile, UiError_Serialize>(__TAURI_INVOKE("voice_profile_create", { id, name, files, consent })),
+	/**  Deletes a voice profile. */
+	voiceProfileDelete: (name: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("voice_profile_delete", { name })),
+	/**
+	 *  Converts `input` (a file of the voice folder) to `profile`'s voice, emitting
+	 *  [`GenerationProgress`] tagged with `id`. Missing models fail with the install command.
+	 */
+	voiceConvert: (id: string, input: string, profile: string) => typedError<VoiceConvertReport, UiError_Serialize>(__TAURI_INVOKE("voice_convert", { id, input, profile })),
 };
 
 /** Events */
@@ -92,6 +133,57 @@ export const events = {
 };
 
 /* Types */
+/**  The account as the studio sees it now. */
+export type AccountStatus = AccountStatus_Serialize | AccountStatus_Deserialize;
+
+/**  The account as the studio sees it now. */
+export type AccountStatus_Deserialize = {
+	/**  Whether a session is saved on this device. */
+	signed_in: boolean,
+	/**  The account's e-mail, when known. */
+	email?: string | null,
+	/**  The account's id. */
+	user_id?: string | null,
+	/**  The tier in force on this device now. */
+	tier: Tier,
+	/**  Whether the API answered during this call. */
+	online: boolean,
+	/**  The API server used. */
+	api_url: string,
+	/**  The lease in force, if any. */
+	lease?: LeaseInfo | null,
+	/**  Generations in the current period. */
+	usage: Usage,
+	/**  Generation records waiting to be uploaded. */
+	pending_uploads: number,
+	/**  Something the person should know (offline, lease rejected or about to lapse). */
+	message?: string | null,
+};
+
+/**  The account as the studio sees it now. */
+export type AccountStatus_Serialize = {
+	/**  Whether a session is saved on this device. */
+	signed_in: boolean,
+	/**  The account's e-mail, when known. */
+	email: string | null,
+	/**  The account's id. */
+	user_id: string | null,
+	/**  The tier in force on this device now. */
+	tier: Tier,
+	/**  Whether the API answered during this call. */
+	online: boolean,
+	/**  The API server used. */
+	api_url: string,
+	/**  The lease in force, if any. */
+	lease: LeaseInfo | null,
+	/**  Generations in the current period. */
+	usage: Usage,
+	/**  Generation records waiting to be uploaded. */
+	pending_uploads: number,
+	/**  Something the person should know (offline, lease rejected or about to lapse). */
+	message: string | null,
+};
+
 /**  What the audio probe found. */
 export type AudioReport = AudioReport_Serialize | AudioReport_Deserialize;
 
@@ -158,6 +250,29 @@ export type Check_Serialize = {
 	lines: LineCheck_Serialize[],
 	/**  The scheme of each section. */
 	scheme: SectionScheme[],
+};
+
+/**  A successful claim. */
+export type Claimed = Claimed_Serialize | Claimed_Deserialize;
+
+/**  A successful claim. */
+export type Claimed_Deserialize = {
+	/**  The claimed item. */
+	item: PoolItem_Deserialize,
+	/**  Claims made today (UTC), this one included. */
+	claims_today: number,
+	/**  Claims left today; null for paid tiers (no daily limit). */
+	remaining_today?: number | null,
+};
+
+/**  A successful claim. */
+export type Claimed_Serialize = {
+	/**  The claimed item. */
+	item: PoolItem_Serialize,
+	/**  Claims made today (UTC), this one included. */
+	claims_today: number,
+	/**  Claims left today; null for paid tiers (no daily limit). */
+	remaining_today: number | null,
 };
 
 /**  One clip on a track. */
@@ -562,6 +677,18 @@ export type Lang =
 /**  English. */
 "en";
 
+/**  The lease in force. */
+export type LeaseInfo = {
+	/**  When it was issued (Unix seconds). */
+	issued_at: number,
+	/**  When it expires. */
+	expires_at: number,
+	/**  When its offline grace ends; FREE after that. */
+	grace_until: number,
+	/**  Expired, but still honoured within the grace period. */
+	in_grace: boolean,
+};
+
 /**  One line's measurements. */
 export type LineCheck = LineCheck_Serialize | LineCheck_Deserialize;
 
@@ -669,6 +796,80 @@ export type Period =
 "day" | 
 /**  A billing month. */
 "month";
+
+/**  A pool item. */
+export type PoolItem = PoolItem_Serialize | PoolItem_Deserialize;
+
+/**  A pool item. */
+export type PoolItem_Deserialize = {
+	/**  The generation id. */
+	id: string,
+	/**  Who contributed it. */
+	contributor_id: string,
+	/**  Title, if given. */
+	title?: string | null,
+	/**  Genre (lower case), if given. */
+	genre?: string | null,
+	/**  Export quality. */
+	quality: string,
+	/**  Points it earns its contributor. */
+	points: number,
+	/**  Distinct users who liked it. */
+	likes: number,
+	/**  Distinct users who played it. */
+	plays: number,
+	/**  When it entered the pool. */
+	created_at: number,
+};
+
+/**  A pool item. */
+export type PoolItem_Serialize = {
+	/**  The generation id. */
+	id: string,
+	/**  Who contributed it. */
+	contributor_id: string,
+	/**  Title, if given. */
+	title: string | null,
+	/**  Genre (lower case), if given. */
+	genre: string | null,
+	/**  Export quality. */
+	quality: string,
+	/**  Points it earns its contributor. */
+	points: number,
+	/**  Distinct users who liked it. */
+	likes: number,
+	/**  Distinct users who played it. */
+	plays: number,
+	/**  When it entered the pool. */
+	created_at: number,
+};
+
+/**  A page of pool items. */
+export type PoolPage = PoolPage_Serialize | PoolPage_Deserialize;
+
+/**  A page of pool items. */
+export type PoolPage_Deserialize = {
+	/**  The items, newest first. */
+	items: PoolItem_Deserialize[],
+	/**  This page. */
+	page: number,
+	/**  Page size. */
+	per_page: number,
+	/**  Items matching the filter, all pages. */
+	total: number,
+};
+
+/**  A page of pool items. */
+export type PoolPage_Serialize = {
+	/**  The items, newest first. */
+	items: PoolItem_Serialize[],
+	/**  This page. */
+	page: number,
+	/**  Page size. */
+	per_page: number,
+	/**  Items matching the filter, all pages. */
+	total: number,
+};
 
 /**  A named preset carried over from the original studio. */
 export type Preset = 
@@ -789,6 +990,49 @@ export type Quality =
 "high" | 
 /**  96 kHz, 32-bit float, with stems. */
 "ultra";
+
+/**  A contributor's standing. */
+export type RankEntry = {
+	/**  1-based rank. */
+	rank: number,
+	/**  The contributor. */
+	contributor_id: string,
+	/**  Sum of item points. */
+	points: number,
+	/**  Items in the pool. */
+	items: number,
+};
+
+/**  A page of the ranking. */
+export type RankingPage = {
+	/**  Contributors, most points first. */
+	entries: RankEntry[],
+	/**  This page. */
+	page: number,
+	/**  Page size. */
+	per_page: number,
+	/**  Contributors matching the filter. */
+	total: number,
+};
+
+/**  A like or play, counted once per user. */
+export type Reaction = Reaction_Serialize | Reaction_Deserialize;
+
+/**  A like or play, counted once per user. */
+export type Reaction_Deserialize = {
+	/**  The item after the reaction. */
+	item: PoolItem_Deserialize,
+	/**  False when this user had already liked/played it (nothing changed). */
+	counted: boolean,
+};
+
+/**  A like or play, counted once per user. */
+export type Reaction_Serialize = {
+	/**  The item after the reaction. */
+	item: PoolItem_Serialize,
+	/**  False when this user had already liked/played it (nothing changed). */
+	counted: boolean,
+};
 
 /**  A rewritten line and how its count compares with the original's. */
 export type Rewrite = {
@@ -1016,6 +1260,64 @@ export type TrackView_Serialize = {
 	clips: ClipView_Serialize[],
 };
 
+/**  The controls of a transform. `Default` is the identity (no change). */
+export type TransformParams = TransformParams_Serialize | TransformParams_Deserialize;
+
+/**  The controls of a transform. `Default` is the identity (no change). */
+export type TransformParams_Deserialize = {
+	/**  Pitch shift in semitones (−24…24); formants stay where they were. */
+	semitones: number | null,
+	/**  Formant (spectral envelope) shift in semitones (−12…12), independent of pitch. */
+	formant: number | null,
+	/**  Length factor (0.25…4): 2 makes it twice as long at the same pitch. */
+	stretch: number | null,
+	/**  The preset on top of the controls, if any. */
+	preset?: VoicePreset | null,
+};
+
+/**  The controls of a transform. `Default` is the identity (no change). */
+export type TransformParams_Serialize = {
+	/**  Pitch shift in semitones (−24…24); formants stay where they were. */
+	semitones: number | null,
+	/**  Formant (spectral envelope) shift in semitones (−12…12), independent of pitch. */
+	formant: number | null,
+	/**  Length factor (0.25…4): 2 makes it twice as long at the same pitch. */
+	stretch: number | null,
+	/**  The preset on top of the controls, if any. */
+	preset: VoicePreset | null,
+};
+
+/**  What a transform did. */
+export type TransformReport = TransformReport_Serialize | TransformReport_Deserialize;
+
+/**  What a transform did. */
+export type TransformReport_Deserialize = {
+	/**  The written file. */
+	output: string,
+	/**  Seconds in and out. */
+	seconds_in: number | null,
+	/**  Seconds out. */
+	seconds_out: number | null,
+	/**  The controls used. */
+	params: TransformParams_Deserialize,
+	/**  Processing speed in multiples of real time. */
+	speed_x_realtime: number | null,
+};
+
+/**  What a transform did. */
+export type TransformReport_Serialize = {
+	/**  The written file. */
+	output: string,
+	/**  Seconds in and out. */
+	seconds_in: number | null,
+	/**  Seconds out. */
+	seconds_out: number | null,
+	/**  The controls used. */
+	params: TransformParams_Serialize,
+	/**  Processing speed in multiples of real time. */
+	speed_x_realtime: number | null,
+};
+
 /**
  *  What the UI receives when a command fails: a stable code, a message for the user and, for
  *  invalid input, the field to highlight.
@@ -1046,6 +1348,67 @@ export type UiError_Serialize = {
 	message: string,
 	/**  The offending field, for invalid input. */
 	field: string | null,
+};
+
+/**  Generations used and allowed in the current period. */
+export type Usage = {
+	/**  Used so far (the server's count plus records not yet uploaded). */
+	used: number,
+	/**  The period's limit. */
+	limit: number,
+	/**  Left in the period. */
+	remaining: number,
+	/**  `day` (UTC) or `month`. */
+	period: string,
+	/**  When the count resets (Unix seconds). */
+	resets_at: number,
+};
+
+/**  What a conversion did. */
+export type VoiceConvertReport = {
+	/**  The written file. */
+	output: string,
+	/**  The profile used. */
+	profile: string,
+	/**  Seconds of audio. */
+	seconds: number | null,
+	/**  Wall-clock seconds spent in the models. */
+	model_seconds: number | null,
+	/**  Real-time factor: model seconds per audio second (below 1 is faster than real time). */
+	rtf: number | null,
+};
+
+/**  A voice character. */
+export type VoicePreset = 
+/**  Three semitones lower with a longer vocal tract (formants down two semitones). */
+"deeper" | 
+/**  Two semitones higher with a shorter vocal tract (formants up three semitones). */
+"brighter" | 
+/**  The voice's envelope over breathy noise: no pitch left. */
+"whisper" | 
+/**  A monotone buzz at 110 Hz through the voice's spectrum. */
+"robot" | 
+/**  The voice plus three slightly detuned, delayed copies with their formants kept: a small choir. */
+"choir-double";
+
+/**  What a profile records about itself. */
+export type VoiceProfile = {
+	/**  Its name. */
+	name: string,
+	/**  Seconds since the Unix epoch when it was made. */
+	created_unix: number,
+	/**  The consent statement the user confirmed. */
+	consent: string,
+	/**  The recordings it was built from (file names only). */
+	sources: string[],
+	/**  Seconds of speech in it. */
+	seconds: number | null,
+	/**  Feature frames in it. */
+	frames: number,
+	/**  Width of each frame. */
+	width: number,
+	/**  The encoder model that made the features (features of different models do not mix). */
+	model: string,
 };
 
 /**  What to write. */

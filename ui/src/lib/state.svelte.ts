@@ -31,6 +31,8 @@ export const ui = $state({
   ghostProject: null as string | null,
   /** Lyrics the Lyric Studio sent to the Generator, waiting to fill its lyrics field. */
   generatorLyrics: null as string | null,
+  /** Stripe sent the person back (`son1k://checkout/success`): the Account screen refreshes the lease. */
+  checkoutReturned: false,
   toasts: [] as { id: number; text: string; kind: "info" | "error" }[],
 });
 
