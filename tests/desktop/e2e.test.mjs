@@ -158,6 +158,7 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     WEBKIT_DISABLE_DMABUF_RENDERER: "1",
     WEBKIT_DISABLE_COMPOSITING_MODE: "1",
     OLLAMA_HOST: "127.0.0.1:9", // nothing listens there: the Dashboard must say so, not hang
+    SON1K_API_URL: "http://127.0.0.1:9", // nor here: the Account screen must say FREE and offline quickly
   };
   const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
   keep(
@@ -299,6 +300,51 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     const exported = await waitFor("the export", async () => wd.text(await wd.find('[data-testid="ghost-exported"]')), 120000, 300);
     assert.match(exported, /export[\\/]mix\.wav/, exported);
     assert.match(exported, /stems[\\/]/, exported);
+
+    // Account, signed out and offline: FREE, said quickly, and why.
+    const accountStarted = performance.now();
+    await wd.click(await wd.find('[data-nav="account"]'));
+    const tier = await waitFor("the account's tier", async () => wd.text(await wd.find('[data-testid="account-tier"]')), 10000, 50);
+    const accountMs = performance.now() - accountStarted;
+    console.log(`Account screen signed out and offline answered in ${accountMs.toFixed(0)} ms`);
+    assert.equal(tier, "FREE");
+    assert.ok(accountMs < 8000, `the Account screen took ${accountMs} ms offline`);
+    assert.equal(await wd.text(await wd.find('[data-testid="account-online"]')), "sin conexión");
+    assert.match(await wd.text(await wd.find('[data-testid="account-message"]')), /offline/);
+
+    // The Pool offline says so instead of hanging.
+    await wd.click(await wd.find('[data-nav="pool"]'));
+    await waitFor("the pool's offline message", () => wd.find('[data-testid="pool-offline"]'), 15000);
+
+    // Voice: a 2 s sung A3 imported by path, shifted up an octave; the result is listed with its
+    // length and loudness-matched A/B gains, and its waveform is drawn through son1k-voice://.
+    const voice = join(home, "voz.wav");
+    {
+      const rate = 44100, frames = rate * 2, data = Buffer.alloc(44 + frames * 2);
+      data.write("RIFF", 0); data.writeUInt32LE(36 + frames * 2, 4); data.write("WAVEfmt ", 8);
+      data.writeUInt32LE(16, 16); data.writeUInt16LE(1, 20); data.writeUInt16LE(1, 22);
+      data.writeUInt32LE(rate, 24); data.writeUInt32LE(rate * 2, 28); data.writeUInt16LE(2, 32);
+      data.writeUInt16LE(16, 34); data.write("data", 36); data.writeUInt32LE(frames * 2, 40);
+      for (let i = 0; i < frames; i++) {
+        const x = [1, 0.5, 0.3].reduce((a, g, h) => a + g * Math.sin(2 * Math.PI * 220 * (h + 1) * (i / rate)), 0) * 0.3;
+        data.writeInt16LE(Math.round(x * 32767), 44 + i * 2);
+      }
+      writeFileSync(voice, data);
+    }
+    await wd.click(await wd.find('[data-nav="voice"]'));
+    await wd.type(await wd.find('[data-testid="voice-path"]'), voice);
+    await wd.click(await wd.find('[data-testid="voice-import"]'));
+    await waitFor("the imported recording", async () => (await wd.text(await wd.find('[data-testid="voice-source"]'))) === "voz.wav", 20000);
+    const semis = await wd.find('[data-testid="voice-semitones"]');
+    await wd.clear(semis);
+    await wd.type(semis, "12");
+    const voiceStarted = performance.now();
+    await wd.click(await wd.find('[data-testid="voice-transform"]'));
+    const voiceResult = await waitFor("the transformed voice", async () => wd.text(await wd.find('[data-testid="voice-result"]')), 60000, 100);
+    console.log(`voice +12 transform of 2 s shown in ${((performance.now() - voiceStarted) / 1000).toFixed(1)} s: ${voiceResult}`);
+    assert.match(voiceResult, /^voz\.transformed\.wav · 2\.0\d s/, voiceResult);
+    assert.ok(existsSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")), "the transform's file");
+    await waitFor("matched A/B gains", async () => /×\d/.test(await wd.text(await wd.find('[data-testid="voice-ab-b"]'))), 30000);
 
     if (process.env.SON1K_SCREENSHOT) {
       await wd.click(await wd.find('[data-testid="lang-switch"] option[value="en"]'));
