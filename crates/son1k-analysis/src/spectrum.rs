@@ -119,30 +119,46 @@ fn halve(channels: &[Vec<f32>], scale: f32) -> Vec<f32> {
     let len = channels.first().map_or(0, |c| c.len());
     let outputs = len / 2;
     let mut out = vec![0.0f32; outputs];
-    for x in channels {
-        let at = |i: isize| -> f32 {
-            if i < 0 || i as usize >= x.len() {
-                0.0
-            } else {
-                x[i as usize]
-            }
-        };
-        for (o, y) in out.iter_mut().enumerate() {
-            let c = 2 * o;
-            let mut acc = centre * x[c];
-            if c >= HALF && c + HALF < x.len() {
-                for (j, t) in taps.iter().enumerate() {
-                    let k = 2 * j + 1;
-                    acc += t * (x[c - k] + x[c + k]);
+    let fill = |first: usize, dst: &mut [f32]| {
+        for x in channels {
+            let at = |i: isize| -> f32 {
+                if i < 0 || i as usize >= x.len() {
+                    0.0
+                } else {
+                    x[i as usize]
                 }
-            } else {
-                for (j, t) in taps.iter().enumerate() {
-                    let k = (2 * j + 1) as isize;
-                    acc += t * (at(c as isize - k) + at(c as isize + k));
+            };
+            for (o, y) in dst.iter_mut().enumerate() {
+                let c = 2 * (first + o);
+                let mut acc = centre * x[c];
+                if c >= HALF && c + HALF < x.len() {
+                    for (j, t) in taps.iter().enumerate() {
+                        let k = 2 * j + 1;
+                        acc += t * (x[c - k] + x[c + k]);
+                    }
+                } else {
+                    for (j, t) in taps.iter().enumerate() {
+                        let k = (2 * j + 1) as isize;
+                        acc += t * (at(c as isize - k) + at(c as isize + k));
+                    }
                 }
+                *y += acc;
             }
-            *y += acc;
         }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    if workers == 1 || outputs < 1 << 16 {
+        fill(0, &mut out);
+    } else {
+        let per = outputs.div_ceil(workers);
+        std::thread::scope(|scope| {
+            for (i, dst) in out.chunks_mut(per).enumerate() {
+                let fill = &fill;
+                scope.spawn(move || fill(i * per, dst));
+            }
+        });
     }
     out
 }

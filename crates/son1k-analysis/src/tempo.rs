@@ -30,20 +30,44 @@ pub fn onset_envelopes(spec: &Spectrogram, cutoff_hz: f64) -> (Vec<f32>, Vec<f32
     let n = spec.mags.len();
     let (mut full, mut bass) = (vec![0.0f32; n], vec![0.0f32; n]);
     // ln(1 + 100·m) through the fast dB conversion (error under 1e-4 nepers), into two reused
-    // buffers: this loop runs over every bin of every frame.
+    // buffers: this loop runs over every bin of every frame, so frames are split across cores
+    // (each chunk recomputes the frame before its first).
     const NEPERS_PER_DB: f32 = std::f32::consts::LN_10 / 20.0;
-    let mut prev: Vec<f32> = vec![0.0; top];
-    let mut cur: Vec<f32> = vec![0.0; top];
-    for (t, frame) in spec.mags.iter().enumerate() {
-        for (c, m) in cur.iter_mut().zip(&frame[..top]) {
-            *c = son1k_audio::fx::fast_gain_to_db(1.0 + 100.0 * m) * NEPERS_PER_DB;
+    let chunk = |lo: usize, full: &mut [f32], bass: &mut [f32]| {
+        let log_of = |frame: &[f32], out: &mut [f32]| {
+            for (c, m) in out.iter_mut().zip(&frame[..top]) {
+                *c = son1k_audio::fx::fast_gain_to_db(1.0 + 100.0 * m) * NEPERS_PER_DB;
+            }
+        };
+        let mut prev: Vec<f32> = vec![0.0; top];
+        let mut cur: Vec<f32> = vec![0.0; top];
+        if lo > 0 {
+            log_of(&spec.mags[lo - 1], &mut prev);
         }
-        if t > 0 {
-            let rise = |k: usize| (cur[k] - prev[k]).max(0.0);
-            bass[t] = (1..low).map(rise).sum();
-            full[t] = bass[t] + (low..top).map(rise).sum::<f32>();
+        for (i, (f, b)) in full.iter_mut().zip(bass.iter_mut()).enumerate() {
+            let t = lo + i;
+            log_of(&spec.mags[t], &mut cur);
+            if t > 0 {
+                let rise = |k: usize| (cur[k] - prev[k]).max(0.0);
+                *b = (1..low).map(rise).sum();
+                *f = *b + (low..top).map(rise).sum::<f32>();
+            }
+            std::mem::swap(&mut prev, &mut cur);
         }
-        std::mem::swap(&mut prev, &mut cur);
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    if workers == 1 || n < 512 {
+        chunk(0, &mut full, &mut bass);
+    } else {
+        let per = n.div_ceil(workers);
+        std::thread::scope(|scope| {
+            for (i, (f, b)) in full.chunks_mut(per).zip(bass.chunks_mut(per)).enumerate() {
+                let chunk = &chunk;
+                scope.spawn(move || chunk(i * per, f, b));
+            }
+        });
     }
     (detrend(spec, full), detrend(spec, bass))
 }
