@@ -136,23 +136,10 @@ pub fn play_file(
     let (_, config) = son1k_audio::engine::default_output()?;
     let session = son1k_audio::mixdown::Session {
         sample_rate: config.sample_rate().0,
-        tracks: vec![son1k_audio::mixdown::Track {
-            name: "file".into(),
-            gain_db: 0.0,
-            pan: 0.0,
-            mute: false,
-            solo: false,
-            fx: vec![],
-            clips: vec![son1k_audio::mixdown::Clip {
-                file: path.to_path_buf(),
-                offset: 0.0,
-                trim_start: 0.0,
-                length: None,
-                gain_db: 0.0,
-                fade_in: 0.0,
-                fade_out: 0.0,
-            }],
-        }],
+        tracks: vec![son1k_audio::mixdown::Track::new(
+            "file",
+            vec![son1k_audio::mixdown::Clip::whole(path, 0.0)],
+        )],
         master: vec![],
     };
     let renderer = son1k_audio::mixdown::Renderer::new(&session, Path::new("."))?;

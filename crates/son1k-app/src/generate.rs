@@ -195,10 +195,7 @@ fn record(
         seed: report.seed as i64,
         engine: engine.to_string(),
         files,
-        created_ms: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0),
+        created_ms: crate::project::now_ms(),
     };
     son1k_store::Store::open(db)
         .and_then(|s| s.add_generation(&g))
@@ -268,7 +265,7 @@ pub fn run(
         kind: "generate".into(),
         message: e.to_string(),
     })?;
-    let db = studio.paths().data_dir.join("library.db");
+    let db = studio.paths().library_db();
     let mut results = jobs::run(
         studio,
         "generate",

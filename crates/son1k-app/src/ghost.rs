@@ -152,15 +152,7 @@ pub fn add(studio: &Studio, name: &str, file: &Path) -> Result<String, AppError>
     ed.add_track(&track).map_err(ghost_err)?;
     ed.add_clip(
         &track,
-        Clip {
-            file: PathBuf::from("audio").join(&dest_name),
-            offset: 0.0,
-            trim_start: 0.0,
-            length: None,
-            gain_db: 0.0,
-            fade_in: 0.0,
-            fade_out: 0.0,
-        },
+        Clip::whole(PathBuf::from("audio").join(&dest_name), 0.0),
     )
     .map_err(ghost_err)?;
     session = ed.session().clone();
@@ -203,23 +195,7 @@ pub fn produce_backing(
 ) -> Result<ProduceReport, AppError> {
     let mut p = open(studio, name)?;
     let session = session_of(&p.doc)?;
-    let demo_clip = session
-        .tracks
-        .iter()
-        .flat_map(|t| t.clips.iter())
-        .next()
-        .ok_or_else(|| {
-            AppError::Invalid(son1k_core::ValidationError::new(
-                "project",
-                name,
-                "the project has no audio yet: add a demo first (son1k project add NAME FILE)",
-            ))
-        })?;
-    let demo = if demo_clip.file.is_absolute() {
-        demo_clip.file.clone()
-    } else {
-        p.folder.join(&demo_clip.file)
-    };
+    let demo = demo_file(&p)?;
     let opts = ProduceOptions {
         demo,
         prompt: prompt.to_string(),
@@ -612,7 +588,7 @@ fn demo_file(p: &OpenProject) -> Result<PathBuf, AppError> {
             AppError::Invalid(son1k_core::ValidationError::new(
                 "project",
                 p.doc.name.clone(),
-                "the project has no audio yet: import a demo first",
+                "the project has no audio yet: import a demo first (in Ghost Studio, or son1k project add NAME FILE)",
             ))
         })?;
     Ok(if clip.file.is_absolute() {

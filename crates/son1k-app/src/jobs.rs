@@ -53,7 +53,7 @@ pub fn drain(
     cancel: &AtomicBool,
 ) -> Result<usize, AppError> {
     let lib = studio.library()?;
-    let db = studio.paths().data_dir.join("library.db");
+    let db = studio.paths().library_db();
     let kinds: Vec<String> = works.keys().cloned().collect();
     let handlers: HashMap<String, Handler> = works
         .into_iter()
@@ -109,7 +109,7 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<Vec<Result<serde_json::Value, AppError>>, AppError> {
     let lib = studio.library()?;
-    let db = studio.paths().data_dir.join("library.db");
+    let db = studio.paths().library_db();
     let mut ids = Vec::with_capacity(payloads.len());
     for p in &payloads {
         ids.push(lib.enqueue(kind, p, 0)?.id);

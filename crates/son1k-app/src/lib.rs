@@ -193,7 +193,7 @@ impl Studio {
 
     /// The work behind each job kind this build runs (`analyze`, `generate`).
     pub fn job_works(&self) -> std::collections::HashMap<String, jobs::Work> {
-        let db = self.paths.data_dir.join("library.db");
+        let db = self.paths.library_db();
         std::collections::HashMap::from([
             ("analyze".to_string(), analysis_work()),
             ("generate".to_string(), generate::work(&db)),
@@ -259,9 +259,7 @@ impl Studio {
     /// Opens the local library (`DATA_DIR/library.db`), creating and migrating it if needed.
     pub fn library(&self) -> Result<son1k_store::Store, AppError> {
         self.paths.ensure()?;
-        Ok(son1k_store::Store::open(
-            &self.paths.data_dir.join("library.db"),
-        )?)
+        Ok(son1k_store::Store::open(&self.paths.library_db())?)
     }
 
     /// Measures a file's loudness (EBU R128: integrated LUFS, range, true peak).

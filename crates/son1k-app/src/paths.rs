@@ -18,6 +18,11 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// The local library database.
+    pub fn library_db(&self) -> PathBuf {
+        self.data_dir.join("library.db")
+    }
+
     /// Reads `SON1K_HOME`, falling back to the platform directories.
     pub fn from_env() -> Result<Self, AppError> {
         match std::env::var_os("SON1K_HOME").filter(|v| !v.is_empty()) {

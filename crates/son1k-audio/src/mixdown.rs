@@ -80,6 +80,36 @@ pub struct Clip {
     pub fade_out: f64,
 }
 
+impl Clip {
+    /// A whole file placed at `offset` seconds, at unity gain with no trim or fades.
+    pub fn whole(file: impl Into<PathBuf>, offset: f64) -> Self {
+        Clip {
+            file: file.into(),
+            offset,
+            trim_start: 0.0,
+            length: None,
+            gain_db: 0.0,
+            fade_in: 0.0,
+            fade_out: 0.0,
+        }
+    }
+}
+
+impl Track {
+    /// A track at unity gain, centred, neither muted nor soloed, with no effects.
+    pub fn new(name: impl Into<String>, clips: Vec<Clip>) -> Self {
+        Track {
+            name: name.into(),
+            gain_db: 0.0,
+            pan: 0.0,
+            mute: false,
+            solo: false,
+            fx: Vec::new(),
+            clips,
+        }
+    }
+}
+
 impl Session {
     /// Reads and validates a session file.
     pub fn load(path: &Path) -> Result<Session, AudioError> {

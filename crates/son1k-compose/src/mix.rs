@@ -228,8 +228,3 @@ pub fn to_buffer(st: Stereo, sr: u32) -> Result<AudioBuffer, ComposeError> {
     let [l, r] = st;
     Ok(AudioBuffer::new(sr, vec![l, r])?)
 }
-
-/// Silence-safe check that an effect chain builds (used by tests and the engine's self-check).
-pub fn chain_builds(specs: &[FxSpec], sr: u32) -> bool {
-    specs.iter().all(|s| s.build(sr, 2).is_ok())
-}

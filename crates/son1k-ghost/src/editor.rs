@@ -100,15 +100,7 @@ impl Editor {
             if s.tracks.iter().any(|t| t.name == name) {
                 return Err(GhostError::Edit(format!("a track named {name:?} exists")));
             }
-            s.tracks.push(Track {
-                name: name.to_string(),
-                gain_db: 0.0,
-                pan: 0.0,
-                mute: false,
-                solo: false,
-                fx: Vec::new(),
-                clips: Vec::new(),
-            });
+            s.tracks.push(Track::new(name, Vec::new()));
             Ok(())
         })
     }

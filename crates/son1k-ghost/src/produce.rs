@@ -131,23 +131,8 @@ pub fn produce(
         .map_err(|e| son1k_audio::AudioError::io(&backing_dir, "could not create", e))?;
     let format = son1k_compose::sample_format(opts.quality);
     let mut stems = Vec::new();
-    let mut tracks = vec![Track {
-        name: "demo".into(),
-        gain_db: 0.0,
-        pan: 0.0,
-        mute: false,
-        solo: false,
-        fx: Vec::new(),
-        clips: vec![Clip {
-            file: std::path::absolute(&opts.demo).unwrap_or(opts.demo.clone()),
-            offset: 0.0,
-            trim_start: 0.0,
-            length: None,
-            gain_db: 0.0,
-            fade_in: 0.0,
-            fade_out: 0.0,
-        }],
-    }];
+    let demo_file = std::path::absolute(&opts.demo).unwrap_or(opts.demo.clone());
+    let mut tracks = vec![Track::new("demo", vec![Clip::whole(demo_file, 0.0)])];
     for stem in &song.stems {
         if !backing_stems(opts.knobs.rareza).contains(&stem.name.as_str()) {
             continue;
@@ -156,23 +141,15 @@ pub fn produce(
         let file = backing_dir.join(format!("{}.wav", stem.name));
         son1k_audio::write_file(&file, &stretched, format)?;
         stems.push((stem.name.clone(), file.clone()));
-        tracks.push(Track {
-            name: stem.name.clone(),
-            gain_db: -4.0,
-            pan: 0.0,
-            mute: false,
-            solo: false,
-            fx: Vec::new(),
-            clips: vec![Clip {
-                file,
-                offset: first_downbeat,
-                trim_start: 0.0,
-                length: None,
-                gain_db: 0.0,
-                fade_in: 0.0,
+        let mut track = Track::new(
+            stem.name.clone(),
+            vec![Clip {
                 fade_out: 0.5,
+                ..Clip::whole(file, first_downbeat)
             }],
-        });
+        );
+        track.gain_db = -4.0;
+        tracks.push(track);
     }
     let midi = backing_dir.join("backing.mid");
     let smf = son1k_compose::midi::to_smf(&song.score)
