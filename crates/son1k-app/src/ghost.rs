@@ -1,11 +1,13 @@
 //! Ghost Studio through the façade: the knob chain on a file, and projects as multitrack
 //! sessions — add a demo, produce a backing, render, export.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
+use son1k_audio::fx::FxSpec;
 use son1k_audio::mixdown::{Clip, Session};
 use son1k_audio::{write::Container, SampleFormat};
 use son1k_core::{Knobs, Quality};
@@ -21,9 +23,7 @@ fn ghost_err(e: son1k_ghost::GhostError) -> AppError {
         son1k_ghost::GhostError::Analysis(a) => AppError::Analysis(a),
         son1k_ghost::GhostError::Compose(c) => AppError::Compose(c),
         son1k_ghost::GhostError::Invalid(v) => AppError::Invalid(v),
-        son1k_ghost::GhostError::Edit(m) => {
-            AppError::Invalid(son1k_core::ValidationError::new("edit", "", m))
-        }
+        son1k_ghost::GhostError::Edit(m) => edit_error(m),
     }
 }
 
@@ -116,59 +116,15 @@ fn with_session(doc: &mut ProjectDoc, s: &Session) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Copies `file` into the project's `audio/` folder and adds it on a new track named after it.
+/// Copies `file` into the project's `audio/` folder and adds it on a new track named after it
+/// (one undoable step when done through [`Mixing::import`]).
 pub fn add(studio: &Studio, name: &str, file: &Path) -> Result<String, AppError> {
-    let mut p = open(studio, name)?;
-    // Decoding first refuses what is not audio before anything is copied.
-    son1k_audio::decode_file(file)?;
-    let base = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "audio".into());
-    let ext = file
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let mut session = session_of(&p.doc)?;
-    let mut track = base.clone();
-    let mut n = 2;
-    while session.tracks.iter().any(|t| t.name == track) {
-        track = format!("{base} {n}");
-        n += 1;
-    }
-    let dest_name = format!("{}{}", track.replace(' ', "-"), ext);
-    let dest = p.folder.join("audio").join(&dest_name);
-    std::fs::create_dir_all(p.folder.join("audio")).map_err(|source| AppError::Io {
-        action: "could not create",
-        path: p.folder.join("audio"),
-        source,
-    })?;
-    std::fs::copy(file, &dest).map_err(|source| AppError::Io {
-        action: "could not copy into the project",
-        path: dest.clone(),
-        source,
-    })?;
-    let mut ed = Editor::new(session);
-    ed.add_track(&track).map_err(ghost_err)?;
-    ed.add_clip(
-        &track,
-        Clip::whole(PathBuf::from("audio").join(&dest_name), 0.0),
-    )
-    .map_err(ghost_err)?;
-    session = ed.session().clone();
-    with_session(&mut p.doc, &session)?;
-    project::save(&p.folder, &p.doc)?;
-    Ok(track)
+    Mixing::open(studio, name)?.import(file)
 }
 
 /// Sets the project's knobs (they drive its master chain).
 pub fn set_knobs(studio: &Studio, name: &str, knobs: Knobs) -> Result<(), AppError> {
-    let mut p = open(studio, name)?;
-    p.doc.knobs = knobs;
-    let mut session = session_of(&p.doc)?;
-    session.master = son1k_ghost::knobs::chain(&knobs, 0x6057);
-    with_session(&mut p.doc, &session)?;
-    project::save(&p.folder, &p.doc)?;
+    Mixing::open(studio, name)?.set_knobs(knobs)?;
     Ok(())
 }
 
@@ -183,8 +139,23 @@ pub struct ProduceReport {
     pub midi: PathBuf,
 }
 
-/// Produces a backing for the project's demo (its first clip) in the demo's tempo and key.
-pub fn produce_backing(
+/// A backing made for a project but not yet placed in its session (see
+/// [`Mixing::put_backing`]): producing takes a while, placing is one quick, undoable edit.
+#[derive(Debug, Clone)]
+pub struct Backing {
+    /// The demo as measured.
+    pub demo: son1k_ghost::produce::DemoReading,
+    /// The backing's tracks (the demo's own track left out).
+    pub tracks: Vec<son1k_audio::mixdown::Track>,
+    /// The rate the backing was rendered at.
+    pub sample_rate: u32,
+    /// The backing's MIDI file.
+    pub midi: PathBuf,
+}
+
+/// Makes a backing for the project's demo (its first clip) in the demo's tempo and key, with
+/// the project's knobs. The session is not changed.
+pub fn make_backing(
     studio: &Studio,
     name: &str,
     prompt: &str,
@@ -192,9 +163,8 @@ pub fn produce_backing(
     quality: Quality,
     progress: &mut dyn FnMut(f32, &str),
     cancel: &AtomicBool,
-) -> Result<ProduceReport, AppError> {
-    let mut p = open(studio, name)?;
-    let session = session_of(&p.doc)?;
+) -> Result<Backing, AppError> {
+    let p = open(studio, name)?;
     let demo = demo_file(&p)?;
     let opts = ProduceOptions {
         demo,
@@ -205,28 +175,37 @@ pub fn produce_backing(
         instruments: Default::default(),
     };
     let prod = produce(&opts, &p.folder, progress, cancel).map_err(ghost_err)?;
-    // Keep the user's tracks; a new backing replaces an earlier one.
-    let backing: Vec<_> = prod
-        .session
-        .tracks
-        .iter()
-        .filter(|t| t.name != "demo")
-        .cloned()
-        .collect();
-    let mut merged = session.clone();
-    merged
-        .tracks
-        .retain(|t| !backing.iter().any(|b| b.name == t.name));
-    merged.tracks.extend(backing);
-    merged.master = prod.session.master.clone();
-    merged.sample_rate = prod.session.sample_rate;
-    merged.validate()?;
-    with_session(&mut p.doc, &merged)?;
-    project::save(&p.folder, &p.doc)?;
-    Ok(ProduceReport {
+    Ok(Backing {
         demo: prod.demo,
-        tracks: merged.tracks.iter().map(|t| t.name.clone()).collect(),
+        tracks: prod
+            .session
+            .tracks
+            .into_iter()
+            .filter(|t| t.name != "demo")
+            .collect(),
+        sample_rate: prod.session.sample_rate,
         midi: prod.midi,
+    })
+}
+
+/// Produces a backing for the project's demo (its first clip) in the demo's tempo and key and
+/// places it on new tracks (replacing an earlier backing's tracks), keeping the user's tracks.
+pub fn produce_backing(
+    studio: &Studio,
+    name: &str,
+    prompt: &str,
+    seed: u64,
+    quality: Quality,
+    progress: &mut dyn FnMut(f32, &str),
+    cancel: &AtomicBool,
+) -> Result<ProduceReport, AppError> {
+    let backing = make_backing(studio, name, prompt, seed, quality, progress, cancel)?;
+    let mut m = Mixing::open(studio, name)?;
+    let view = m.put_backing(&backing)?;
+    Ok(ProduceReport {
+        demo: backing.demo,
+        tracks: view.tracks.iter().map(|t| t.name.clone()).collect(),
+        midi: backing.midi,
     })
 }
 
@@ -317,7 +296,9 @@ pub struct ProjectView {
     pub knobs: Knobs,
     /// The session's tracks, in order.
     pub tracks: Vec<TrackView>,
-    /// Whether a mix edit can be undone / redone.
+    /// The user's master effects (they follow the knobs' chain).
+    pub master_fx: Vec<FxSpec>,
+    /// Whether an edit can be undone / redone.
     pub can_undo: bool,
     /// See `can_undo`.
     pub can_redo: bool,
@@ -339,6 +320,8 @@ pub struct TrackView {
     pub mute: bool,
     /// Soloed.
     pub solo: bool,
+    /// Its effects, in order (before gain and pan).
+    pub fx: Vec<FxSpec>,
     /// Its clips.
     pub clips: Vec<ClipView>,
 }
@@ -355,12 +338,18 @@ pub struct ClipView {
     pub trim_start: f64,
     /// Length played, seconds (to the file's end when absent).
     pub length: Option<f64>,
+    /// Fade-in, seconds.
+    pub fade_in: f64,
+    /// Fade-out, seconds.
+    pub fade_out: f64,
 }
 
-/// One mix edit on a track.
+/// One edit of the session: the mix, clips, tracks and effect chains. Clips and effects are
+/// numbered from 0 in their track's (or chain's) order; `track: null` in the effect edits means
+/// the master chain.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TrackEdit {
     /// Track gain in dB (−60 … +12).
     Gain {
@@ -390,6 +379,91 @@ pub enum TrackEdit {
         /// On.
         on: bool,
     },
+    /// Moves a clip to start at `offset` seconds (0 or later).
+    MoveClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+        /// New start, seconds.
+        offset: f64,
+    },
+    /// Trims a clip: play its file from `trim_start` for `length` seconds (to the end when
+    /// null); the region must lie inside the file.
+    TrimClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+        /// Seconds skipped at the file's start.
+        trim_start: f64,
+        /// Seconds played.
+        length: Option<f64>,
+    },
+    /// Sets a clip's fades (together no longer than the clip).
+    Fades {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+        /// Fade-in, seconds.
+        fade_in: f64,
+        /// Fade-out, seconds.
+        fade_out: f64,
+    },
+    /// Removes a clip.
+    DeleteClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+    },
+    /// Removes a track.
+    DeleteTrack {
+        /// Track name.
+        track: String,
+    },
+    /// Renames a track (the new name must be free).
+    RenameTrack {
+        /// Track name.
+        track: String,
+        /// New name.
+        name: String,
+    },
+    /// Inserts an effect (at the end when `at` is null).
+    FxAdd {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Position in the chain.
+        at: Option<u32>,
+        /// The effect.
+        fx: FxSpec,
+    },
+    /// Removes an effect.
+    FxRemove {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Effect number.
+        index: u32,
+    },
+    /// Moves an effect to another position in its chain.
+    FxMove {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Effect number.
+        from: u32,
+        /// Its new position.
+        to: u32,
+    },
+    /// Replaces an effect's parameters (or the effect).
+    FxSet {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Effect number.
+        index: u32,
+        /// The effect.
+        fx: FxSpec,
+    },
 }
 
 fn relative(folder: &Path, file: &Path) -> String {
@@ -403,7 +477,7 @@ fn relative(folder: &Path, file: &Path) -> String {
 fn view_of(
     folder: &Path,
     doc: &ProjectDoc,
-    session: &Session,
+    state: &son1k_ghost::editor::State,
     history: (usize, usize),
 ) -> ProjectView {
     ProjectView {
@@ -413,8 +487,9 @@ fn view_of(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        knobs: doc.knobs,
-        tracks: session
+        knobs: state.knobs,
+        tracks: state
+            .session
             .tracks
             .iter()
             .map(|t| TrackView {
@@ -423,6 +498,7 @@ fn view_of(
                 pan: t.pan,
                 mute: t.mute,
                 solo: t.solo,
+                fx: t.fx.clone(),
                 clips: t
                     .clips
                     .iter()
@@ -431,50 +507,61 @@ fn view_of(
                         offset: c.offset,
                         trim_start: c.trim_start,
                         length: c.length,
+                        fade_in: c.fade_in,
+                        fade_out: c.fade_out,
                     })
                     .collect(),
             })
             .collect(),
+        master_fx: state.master_fx.clone(),
         can_undo: history.0 > 0,
         can_redo: history.1 > 0,
         damaged: None,
     }
 }
 
-/// A project open for mixing: its session in an [`Editor`], so gain, pan, mute and solo edits
-/// can be undone and redone. Every edit, undo and redo is saved at once (atomically). Calls that
-/// change the project on disk by other means (add, produce, knobs) end the history: call
-/// [`Mixing::reload`] after them.
+fn state_of(doc: &ProjectDoc) -> Result<son1k_ghost::editor::State, AppError> {
+    Ok(son1k_ghost::editor::State {
+        session: session_of(doc)?,
+        knobs: doc.knobs,
+        master_fx: doc.master_fx.clone(),
+    })
+}
+
+/// A project open for editing: its session, knobs and master effects in an [`Editor`], so every
+/// edit — import, produced backing, knobs, clip and track edits, the mix, effect chains — can be
+/// undone and redone in one history. Every edit, undo and redo is saved at once (atomically).
+/// Changes made to the project file by other means (another program) are seen after
+/// [`Mixing::reload`], which starts a fresh history.
 #[derive(Debug)]
 pub struct Mixing {
     folder: PathBuf,
     doc: ProjectDoc,
     editor: Editor,
-    /// Edits that can be undone and redone (the editor keeps the snapshots).
-    depth: (usize, usize),
     damaged: Option<String>,
+    /// Lengths in seconds of the clip files measured so far, by absolute path.
+    lengths: HashMap<PathBuf, f64>,
 }
 
 impl Mixing {
-    /// Opens `project` (a name or a project folder) for mixing.
+    /// Opens `project` (a name or a project folder) for editing.
     pub fn open(studio: &Studio, project: &str) -> Result<Self, AppError> {
         let p = open(studio, project)?;
         let damaged = project::load(&p.folder)?.damaged;
-        let session = session_of(&p.doc)?;
+        let editor = Editor::with_state(state_of(&p.doc)?);
         Ok(Mixing {
             folder: p.folder,
             doc: p.doc,
-            editor: Editor::new(session),
-            depth: (0, 0),
+            editor,
             damaged,
+            lengths: HashMap::new(),
         })
     }
 
     /// Reads the project again from disk, starting a fresh history.
     pub fn reload(&mut self) -> Result<ProjectView, AppError> {
         let loaded = project::load(&self.folder)?;
-        self.editor = Editor::new(session_of(&loaded.doc)?);
-        self.depth = (0, 0);
+        self.editor = Editor::with_state(state_of(&loaded.doc)?);
         self.doc = loaded.doc;
         self.damaged = loaded.damaged;
         Ok(self.view())
@@ -485,37 +572,228 @@ impl Mixing {
         &self.folder
     }
 
+    /// The session as it stands.
+    pub fn session(&self) -> &Session {
+        self.editor.session()
+    }
+
     /// What the screen shows.
     pub fn view(&self) -> ProjectView {
-        let mut v = view_of(&self.folder, &self.doc, self.editor.session(), self.depth);
+        let mut v = view_of(
+            &self.folder,
+            &self.doc,
+            self.editor.state(),
+            (self.editor.undo_len(), self.editor.redo_len()),
+        );
         v.damaged = self.damaged.clone();
         v
     }
 
     fn save(&mut self) -> Result<ProjectView, AppError> {
         with_session(&mut self.doc, self.editor.session())?;
+        self.doc.knobs = self.editor.knobs();
+        self.doc.master_fx = self.editor.master_fx().to_vec();
         self.doc = project::save(&self.folder, &self.doc)?;
         self.editor.mark_saved();
         Ok(self.view())
     }
 
+    fn path_of(&self, file: &Path) -> PathBuf {
+        if file.is_absolute() {
+            file.to_path_buf()
+        } else {
+            self.folder.join(file)
+        }
+    }
+
+    /// The length in seconds of the file under clip `clip` of `track` (decoded once).
+    fn clip_file_seconds(&mut self, track: &str, clip: u32) -> Result<f64, AppError> {
+        let file = self
+            .editor
+            .session()
+            .tracks
+            .iter()
+            .find(|t| t.name == track)
+            .ok_or_else(|| edit_error(format!("no track named {track:?}")))?
+            .clips
+            .get(clip as usize)
+            .ok_or_else(|| edit_error(format!("track {track:?} has no clip {clip}")))?
+            .file
+            .clone();
+        let path = self.path_of(&file);
+        if let Some(s) = self.lengths.get(&path) {
+            return Ok(*s);
+        }
+        let audio = son1k_audio::decode_file(&path)?;
+        let secs = audio.frames() as f64 / f64::from(audio.sample_rate);
+        self.lengths.insert(path, secs);
+        Ok(secs)
+    }
+
+    /// Copies `file` into the project's `audio/` folder and adds it on a new track named after
+    /// it, as one undoable edit; returns the track's name. Anything that is not audio is
+    /// refused before anything is copied.
+    pub fn import(&mut self, file: &Path) -> Result<String, AppError> {
+        let audio = son1k_audio::decode_file(file)?;
+        let base = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "audio".into());
+        let base: String = base
+            .chars()
+            .take(son1k_ghost::editor::MAX_NAME - 4)
+            .collect();
+        let ext = file
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
+        let track = self.free_track_name(&base);
+        let dest = self.free_file(&track, &ext)?;
+        std::fs::copy(file, &dest).map_err(|source| AppError::Io {
+            action: "could not copy into the project",
+            path: dest.clone(),
+            source,
+        })?;
+        self.lengths.insert(
+            dest.clone(),
+            audio.frames() as f64 / f64::from(audio.sample_rate),
+        );
+        let rel = dest
+            .strip_prefix(&self.folder)
+            .unwrap_or(&dest)
+            .to_path_buf();
+        if let Err(e) = self
+            .editor
+            .add_track_with(&track, vec![Clip::whole(rel, 0.0)])
+        {
+            let _ = std::fs::remove_file(&dest);
+            return Err(ghost_err(e));
+        }
+        self.save()?;
+        Ok(track)
+    }
+
+    /// `base`, or `base 2`, `base 3`, … — the first name no track has.
+    fn free_track_name(&self, base: &str) -> String {
+        let taken = |n: &str| self.editor.session().tracks.iter().any(|t| t.name == n);
+        let mut name = base.to_string();
+        let mut n = 2;
+        while taken(&name) {
+            name = format!("{base} {n}");
+            n += 1;
+        }
+        name
+    }
+
+    /// A file under `audio/` named after `track` that does not exist yet (earlier files stay:
+    /// the history may still refer to them).
+    fn free_file(&self, track: &str, ext: &str) -> Result<PathBuf, AppError> {
+        let dir = self.folder.join("audio");
+        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+            action: "could not create",
+            path: dir.clone(),
+            source,
+        })?;
+        let stem = track.replace([' ', '/', '\\'], "-");
+        let mut path = dir.join(format!("{stem}{ext}"));
+        let mut n = 2;
+        while path.exists() {
+            path = dir.join(format!("{stem}-{n}{ext}"));
+            n += 1;
+        }
+        Ok(path)
+    }
+
+    /// Adds a recorded (or otherwise made) file that is already inside the project folder on a
+    /// new track named `base` (or `base 2`, …), as one undoable edit; returns the track's name.
+    pub fn add_take(&mut self, file: &Path, base: &str) -> Result<String, AppError> {
+        let rel = file
+            .strip_prefix(&self.folder)
+            .map_err(|_| edit_error(format!("{} is not inside the project", file.display())))?
+            .to_path_buf();
+        let track = self.free_track_name(base);
+        self.editor
+            .add_track_with(&track, vec![Clip::whole(rel, 0.0)])
+            .map_err(ghost_err)?;
+        self.save()?;
+        Ok(track)
+    }
+
+    /// Sets the knobs (the master chain follows), as one undoable edit.
+    pub fn set_knobs(&mut self, knobs: Knobs) -> Result<ProjectView, AppError> {
+        self.editor.set_knobs(knobs).map_err(ghost_err)?;
+        self.save()
+    }
+
+    /// Places a produced backing: its tracks replace same-named tracks (an earlier backing) or
+    /// are added, as one undoable edit.
+    pub fn put_backing(&mut self, backing: &Backing) -> Result<ProjectView, AppError> {
+        self.editor
+            .put_tracks(backing.tracks.clone(), backing.sample_rate)
+            .map_err(ghost_err)?;
+        self.save()
+    }
+
     /// Applies one edit (rejected edits change nothing) and saves.
     pub fn apply(&mut self, edit: &TrackEdit) -> Result<ProjectView, AppError> {
+        use son1k_ghost::editor::FxTarget;
+        let ed = &mut self.editor;
         let r = match edit {
-            TrackEdit::Gain { track, db } => self.editor.set_gain(track, db.clamp(-60.0, 12.0)),
-            TrackEdit::Pan { track, pan } => self.editor.set_pan(track, pan.clamp(-1.0, 1.0)),
-            TrackEdit::Mute { track, on } => self.editor.set_mute(track, *on),
-            TrackEdit::Solo { track, on } => self.editor.set_solo(track, *on),
+            TrackEdit::Gain { track, db } => ed.set_gain(track, db.clamp(-60.0, 12.0)),
+            TrackEdit::Pan { track, pan } => ed.set_pan(track, pan.clamp(-1.0, 1.0)),
+            TrackEdit::Mute { track, on } => ed.set_mute(track, *on),
+            TrackEdit::Solo { track, on } => ed.set_solo(track, *on),
+            TrackEdit::MoveClip {
+                track,
+                clip,
+                offset,
+            } => ed.move_clip(track, *clip as usize, *offset),
+            TrackEdit::TrimClip {
+                track,
+                clip,
+                trim_start,
+                length,
+            } => {
+                let secs = self.clip_file_seconds(track, *clip)?;
+                self.editor
+                    .trim_clip(track, *clip as usize, *trim_start, *length, secs)
+            }
+            TrackEdit::Fades {
+                track,
+                clip,
+                fade_in,
+                fade_out,
+            } => {
+                let secs = self.clip_file_seconds(track, *clip)?;
+                self.editor
+                    .set_fades(track, *clip as usize, *fade_in, *fade_out, secs)
+            }
+            TrackEdit::DeleteClip { track, clip } => ed.remove_clip(track, *clip as usize),
+            TrackEdit::DeleteTrack { track } => ed.remove_track(track),
+            TrackEdit::RenameTrack { track, name } => ed.rename_track(track, name.trim()),
+            TrackEdit::FxAdd { track, at, fx } => ed.add_fx(
+                FxTarget::of(track.as_deref()),
+                at.map(|a| a as usize),
+                fx.clone(),
+            ),
+            TrackEdit::FxRemove { track, index } => {
+                ed.remove_fx(FxTarget::of(track.as_deref()), *index as usize)
+            }
+            TrackEdit::FxMove { track, from, to } => {
+                ed.move_fx(FxTarget::of(track.as_deref()), *from as usize, *to as usize)
+            }
+            TrackEdit::FxSet { track, index, fx } => {
+                ed.set_fx(FxTarget::of(track.as_deref()), *index as usize, fx.clone())
+            }
         };
         r.map_err(ghost_err)?;
-        self.depth = ((self.depth.0 + 1).min(son1k_ghost::editor::HISTORY), 0);
         self.save()
     }
 
     /// Undoes the last edit (nothing when there is none) and saves.
     pub fn undo(&mut self) -> Result<ProjectView, AppError> {
         if self.editor.undo() {
-            self.depth = (self.depth.0.saturating_sub(1), self.depth.1 + 1);
             self.save()
         } else {
             Ok(self.view())
@@ -525,18 +803,101 @@ impl Mixing {
     /// Redoes the last undone edit (nothing when there is none) and saves.
     pub fn redo(&mut self) -> Result<ProjectView, AppError> {
         if self.editor.redo() {
-            self.depth = (self.depth.0 + 1, self.depth.1.saturating_sub(1));
             self.save()
         } else {
             Ok(self.view())
         }
     }
+
+    /// Renders every track alone — its clips and effects, at unity gain, centred, without the
+    /// master chain — into `renders/tracks/` for live playback, where the screen applies gain,
+    /// pan, mute and solo itself. A render is named after a hash of what it depends on, so an
+    /// unchanged track is not rendered again; renders no track uses any more are removed.
+    pub fn track_renders(&self) -> Result<Vec<TrackAudio>, AppError> {
+        let dir = self.folder.join(TRACK_RENDERS);
+        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+            action: "could not create",
+            path: dir.clone(),
+            source,
+        })?;
+        let session = self.editor.session();
+        let mut out = Vec::new();
+        let mut keep = std::collections::HashSet::new();
+        for t in &session.tracks {
+            if t.clips.is_empty() {
+                out.push(TrackAudio {
+                    track: t.name.clone(),
+                    file: None,
+                });
+                continue;
+            }
+            let mut alone = son1k_audio::mixdown::Track::new(t.name.clone(), t.clips.clone());
+            alone.fx = t.fx.clone();
+            let alone = Session {
+                sample_rate: session.sample_rate,
+                tracks: vec![alone],
+                master: Vec::new(),
+            };
+            let key = serde_json::to_vec(&alone).map_err(|e| AppError::JobFailed {
+                kind: "render".into(),
+                message: e.to_string(),
+            })?;
+            let name = format!("{:016x}.wav", fnv1a(&key));
+            let path = dir.join(&name);
+            if !path.is_file() {
+                let audio = son1k_audio::mixdown::render(&alone, &self.folder)?;
+                son1k_audio::write_file(&path, &audio, SampleFormat::I16)?;
+            }
+            keep.insert(name);
+            out.push(TrackAudio {
+                track: t.name.clone(),
+                file: Some(relative(&self.folder, &path)),
+            });
+        }
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.ends_with(".wav") && !keep.contains(&n) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Where [`Mixing::track_renders`] writes, relative to the project folder.
+pub const TRACK_RENDERS: &str = "renders/tracks";
+
+/// One track rendered alone for live playback.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrackAudio {
+    /// The track.
+    pub track: String,
+    /// Its render relative to the project folder (a WAV starting at timeline 0); null when the
+    /// track has no clips.
+    pub file: Option<String>,
+}
+
+/// 64-bit FNV-1a: a stable name for a render from the JSON it was made from.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn edit_error(m: String) -> AppError {
+    AppError::Invalid(son1k_core::ValidationError::new("edit", "", m))
 }
 
 /// The project as the screen shows it, without an edit history.
 pub fn view(studio: &Studio, project: &str) -> Result<ProjectView, AppError> {
     let p = open(studio, project)?;
-    Ok(view_of(&p.folder, &p.doc, &session_of(&p.doc)?, (0, 0)))
+    Ok(view_of(&p.folder, &p.doc, &state_of(&p.doc)?, (0, 0)))
 }
 
 /// The demo's analysis as the screen shows it.

@@ -39,9 +39,13 @@ pub struct ProjectDoc {
     /// Lyrics.
     #[serde(default)]
     pub lyrics: String,
-    /// The multitrack session (son1k-audio's session format), as JSON.
+    /// The multitrack session (son1k-audio's session format), as JSON. Its master chain is the
+    /// knobs' chain followed by [`ProjectDoc::master_fx`].
     #[serde(default)]
     pub session: serde_json::Value,
+    /// The user's own master effects (after the knob chain).
+    #[serde(default)]
+    pub master_fx: Vec<son1k_audio::fx::FxSpec>,
     /// Milliseconds since the Unix epoch of the last save.
     #[serde(default)]
     pub saved_ms: i64,
@@ -57,6 +61,7 @@ impl ProjectDoc {
             notes: String::new(),
             lyrics: String::new(),
             session: serde_json::json!({"sample_rate": 48000, "tracks": [], "master": []}),
+            master_fx: Vec::new(),
             saved_ms: 0,
         }
     }

@@ -200,3 +200,51 @@ fn mix_file_writes_and_bad_sessions_are_named() {
         .contains("pan"));
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn trims_and_fades_shape_each_clip_and_the_render_is_the_sum_of_its_parts() {
+    let d = dir("fades");
+    // A constant 0.5 makes the fade envelope readable sample by sample.
+    let p = d.join("dc.wav");
+    write_file(
+        &p,
+        &AudioBuffer::new(SR, vec![vec![0.5f32; SR as usize]]).unwrap(),
+        SampleFormat::F32,
+    )
+    .unwrap();
+    tone_file(&d, "tone.wav", 330.0, 1.0);
+    let json = |mute_dc: bool, mute_tone: bool| {
+        format!(
+            r#"{{"tracks":[
+            {{"mute":{mute_dc},"clips":[{{"file":"dc.wav","offset":0.3,"trim_start":0.25,"length":0.5,"fade_in":0.1,"fade_out":0.2}}]}},
+            {{"mute":{mute_tone},"gain_db":-4,"clips":[{{"file":"tone.wav","offset":0.5,"fade_in":0.3,"fade_out":0.05}}]}}]}}"#
+        )
+    };
+    let both = render(&session(&json(false, false)), &d).unwrap();
+    let dc = render(&session(&json(false, true)), &d).unwrap();
+    let tone = render(&session(&json(true, false)), &d).unwrap();
+    let worst = (0..2)
+        .flat_map(|ch| {
+            let (b, x, y) = (&both.channels[ch], &dc.channels[ch], &tone.channels[ch]);
+            (0..b.len()).map(move |i| {
+                let part = |c: &Vec<f32>| c.get(i).copied().unwrap_or(0.0);
+                (b[i] - (part(x) + part(y))).abs()
+            })
+        })
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-6, "{worst}");
+
+    // The trimmed, faded clip: silent before 0.3 s and after 0.8 s, ramps of 0.1 s in and
+    // 0.2 s out, full level (0.5, −3 dB for the centred pan) in between.
+    let full = 0.5 * std::f32::consts::FRAC_1_SQRT_2;
+    let at = |t: f64| dc.channels[0][(t * f64::from(SR)) as usize] / full;
+    assert_eq!(at(0.29), 0.0);
+    assert!((at(0.35) - 0.5).abs() < 0.01, "half-way up: {}", at(0.35));
+    assert!((at(0.55) - 1.0).abs() < 1e-4);
+    assert!((at(0.70) - 0.5).abs() < 0.01, "half-way down: {}", at(0.70));
+    assert!(at(0.799) < 0.01);
+    assert!(dc.channels[0][(0.8 * f64::from(SR)) as usize + 1..]
+        .iter()
+        .all(|s| *s == 0.0));
+    std::fs::remove_dir_all(d).unwrap();
+}

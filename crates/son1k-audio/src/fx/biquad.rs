@@ -6,6 +6,7 @@ use super::Effect;
 
 /// Filter shapes of the parametric EQ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum FilterKind {
     /// Bell around `freq`.

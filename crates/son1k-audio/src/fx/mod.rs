@@ -77,6 +77,7 @@ pub fn fast_db_to_gain(db: f32) -> f32 {
 
 /// A serialisable effect description (what a session file stores).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FxSpec {
     /// Gain in dB.
