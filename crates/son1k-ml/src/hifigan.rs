@@ -6,8 +6,10 @@ use std::path::Path;
 
 use candle_core::{Device, Module, Tensor};
 use candle_nn::{linear, Linear, VarBuilder};
+use rayon::prelude::*;
 use serde::Deserialize;
 
+use crate::conv::{ConvTransposeWeight, ConvWeight};
 use crate::{weights, MlError};
 
 const LRELU: f64 = 0.1;
@@ -131,6 +133,124 @@ pub struct HifiGan {
     ups: Vec<Up>,
     resblocks: Vec<ResBlock>,
     conv_post: Conv,
+    /// The same weights laid out for the time-major CPU path (see [`crate::conv`]); `None` on
+    /// other devices, which use Candle's operations.
+    cpu: Option<CpuHifiGan>,
+}
+
+/// The vocoder on the CPU, time-major.
+struct CpuHifiGan {
+    /// `(hubert_dim, hifi_dim)`: the input layer's weight, transposed.
+    lin_w: Vec<f32>,
+    lin_b: Vec<f32>,
+    conv_pre: ConvWeight,
+    ups: Vec<ConvTransposeWeight>,
+    /// Per stage, per residual block, its (dilated, plain) convolution pairs.
+    resblocks: Vec<Vec<Vec<(ConvWeight, ConvWeight)>>>,
+    conv_post: ConvWeight,
+}
+
+fn flat(t: &Tensor) -> candle_core::Result<Vec<f32>> {
+    t.flatten_all()?.to_vec1()
+}
+
+fn cpu_conv(c: &Conv) -> candle_core::Result<ConvWeight> {
+    let (cout, cin, k) = c.weight.dims3()?;
+    Ok(ConvWeight::new(
+        &flat(&c.weight)?,
+        Some(&flat(&c.bias)?),
+        (cout, cin, k),
+        1,
+        c.dilation,
+        c.padding,
+    ))
+}
+
+impl CpuHifiGan {
+    fn new(g: &HifiGan) -> candle_core::Result<Self> {
+        let nk = g.config.resblock_kernel_sizes.len();
+        let mut resblocks = Vec::new();
+        for stage in g.resblocks.chunks(nk.max(1)) {
+            let mut blocks = Vec::new();
+            for rb in stage {
+                let mut pairs = Vec::new();
+                for (c1, c2) in rb.convs1.iter().zip(&rb.convs2) {
+                    pairs.push((cpu_conv(c1)?, cpu_conv(c2)?));
+                }
+                blocks.push(pairs);
+            }
+            resblocks.push(blocks);
+        }
+        let mut ups = Vec::new();
+        for up in &g.ups {
+            let dims = up.weight.dims3()?;
+            ups.push(ConvTransposeWeight::new(
+                &flat(&up.weight)?,
+                &flat(&up.bias)?,
+                dims,
+                up.stride,
+                up.padding,
+            ));
+        }
+        Ok(CpuHifiGan {
+            lin_w: flat(&g.lin_pre.weight().t()?.contiguous()?)?,
+            lin_b: g
+                .lin_pre
+                .bias()
+                .map(flat)
+                .transpose()?
+                .unwrap_or_else(|| vec![0.0; g.config.hifi_dim]),
+            conv_pre: cpu_conv(&g.conv_pre)?,
+            ups,
+            resblocks,
+            conv_post: cpu_conv(&g.conv_post)?,
+        })
+    }
+
+    /// Time-major `(frames, hubert_dim)` features → samples.
+    fn forward(&self, feats: &[f32], frames: usize) -> Vec<f32> {
+        let threads = rayon::current_num_threads();
+        let (din, dout) = (self.lin_b.len(), feats.len() / frames.max(1));
+        let mut x = vec![0.0f32; frames * din];
+        for row in x.chunks_mut(din) {
+            row.copy_from_slice(&self.lin_b);
+        }
+        crate::conv::matmul(
+            &mut x,
+            din,
+            feats,
+            dout,
+            &self.lin_w,
+            din,
+            (frames, din, dout),
+            true,
+            threads,
+        );
+        let mut x = self.conv_pre.forward(&x, |v| v);
+        let lrelu = |v: f32| if v > 0.0 { v } else { v * LRELU as f32 };
+        for (up, blocks) in self.ups.iter().zip(&self.resblocks) {
+            x = up.forward(&x, lrelu, threads);
+            let mut sum = vec![0.0f32; x.len()];
+            for pairs in blocks {
+                let mut y = x.clone();
+                for (c1, c2) in pairs {
+                    let t = c1.forward(&y, lrelu);
+                    let t = c2.forward(&t, lrelu);
+                    y.par_iter_mut().zip(&t).for_each(|(a, b)| *a += b);
+                }
+                sum.par_iter_mut().zip(&y).for_each(|(a, b)| *a += b);
+            }
+            let n = blocks.len().max(1) as f32;
+            sum.par_iter_mut().for_each(|v| *v /= n);
+            x = sum;
+        }
+        // The last activation uses torch's default slope, 0.01.
+        let mut y = self
+            .conv_post
+            .forward(&x, |v| if v > 0.0 { v } else { v * 0.01 });
+        y.par_iter_mut().for_each(|v| *v = v.tanh());
+        y
+    }
 }
 
 impl HifiGan {
@@ -210,14 +330,27 @@ impl HifiGan {
             }
             ch = cout;
         }
-        Ok(HifiGan {
+        let is_cpu = vb.device().is_cpu();
+        let mut g = HifiGan {
             lin_pre: linear(cfg.hubert_dim, cfg.hifi_dim, vb.pp("lin_pre"))?,
             conv_pre: Conv::load(vb.pp("conv_pre"), cfg.hifi_dim, c0, 7, 1)?,
             conv_post: Conv::load(vb.pp("conv_post"), ch, 1, 7, 1)?,
             ups,
             resblocks,
             config: cfg,
-        })
+            cpu: None,
+        };
+        if is_cpu {
+            g.cpu = Some(CpuHifiGan::new(&g)?);
+        }
+        Ok(g)
+    }
+
+    /// Drops the time-major CPU path, so every operation goes through Candle's (as on a GPU);
+    /// the parity tests check both paths against the reference.
+    pub fn candle_only(mut self) -> Self {
+        self.cpu = None;
+        self
     }
 
     /// The configuration it was loaded with.
@@ -227,6 +360,19 @@ impl HifiGan {
 
     /// (batch, frames, features) → (batch, frames × hop) samples in −1…1.
     pub fn forward(&self, feats: &Tensor) -> candle_core::Result<Tensor> {
+        if let (Some(cpu), true) = (&self.cpu, feats.device().is_cpu()) {
+            let (b, frames, _) = feats.dims3()?;
+            let mut out = Vec::new();
+            for i in 0..b {
+                out.extend(cpu.forward(&flat(&feats.get(i)?)?, frames));
+            }
+            let n = out.len() / b.max(1);
+            return Tensor::from_vec(out, (b, n), feats.device());
+        }
+        self.forward_candle(feats)
+    }
+
+    fn forward_candle(&self, feats: &Tensor) -> candle_core::Result<Tensor> {
         let x = self.lin_pre.forward(feats)?.transpose(1, 2)?.contiguous()?;
         let mut x = self.conv_pre.forward(&x)?;
         let nk = self.config.resblock_kernel_sizes.len();

@@ -12,6 +12,7 @@
 //! policy beyond the model and profile folders it is given.
 #![deny(missing_docs)]
 
+mod conv;
 pub mod error;
 pub mod hifigan;
 pub mod knn;

@@ -11,7 +11,9 @@ use candle_nn::{
 };
 use serde::Deserialize;
 
+use crate::conv::ConvWeight;
 use crate::{weights, MlError};
+use rayon::prelude::*;
 
 fn default_conv_dim() -> Vec<usize> {
     vec![512; 7]
@@ -289,6 +291,80 @@ pub struct WavLm {
     encoder_norm: Option<LayerNorm>,
     layers: Vec<EncoderLayer>,
     device: Device,
+    /// The feature encoder laid out for the time-major CPU path; `None` on other devices.
+    cpu: Option<CpuEncoder>,
+}
+
+/// How a feature-encoder layer normalises its output on the CPU path.
+enum CpuNorm {
+    None,
+    /// Each channel over time (a group norm with one channel per group), with (gamma, beta).
+    PerChannel(Vec<f32>, Vec<f32>),
+    /// Each frame over channels, with (gamma, beta).
+    PerFrame(Vec<f32>, Vec<f32>),
+}
+
+/// WavLM's convolutional feature encoder, time-major, on the CPU (see [`crate::conv`]).
+struct CpuEncoder {
+    layers: Vec<(ConvWeight, CpuNorm)>,
+}
+
+fn gelu(v: f32) -> f32 {
+    0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+impl CpuEncoder {
+    /// Samples → (frames × channels values, frames, channels).
+    fn forward(&self, samples: &[f32]) -> (Vec<f32>, usize, usize) {
+        const EPS: f32 = 1e-5;
+        let mut x = samples.to_vec();
+        let mut ch = 1;
+        for (conv, norm) in &self.layers {
+            let mut y = conv.forward(&x, |v| v);
+            ch = conv.cout();
+            match norm {
+                CpuNorm::None => {}
+                CpuNorm::PerFrame(g, b) => y.par_chunks_mut(ch).for_each(|row| {
+                    let n = row.len() as f32;
+                    let mean = row.iter().sum::<f32>() / n;
+                    let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+                    let inv = 1.0 / (var + EPS).sqrt();
+                    for ((v, g), b) in row.iter_mut().zip(g).zip(b) {
+                        *v = (*v - mean) * inv * g + b;
+                    }
+                }),
+                CpuNorm::PerChannel(g, b) => {
+                    let frames = y.len() / ch;
+                    let mut sum = vec![0.0f64; ch];
+                    let mut sq = vec![0.0f64; ch];
+                    for row in y.chunks(ch) {
+                        for ((s, q), &v) in sum.iter_mut().zip(sq.iter_mut()).zip(row) {
+                            *s += v as f64;
+                            *q += (v as f64) * (v as f64);
+                        }
+                    }
+                    let n = frames.max(1) as f64;
+                    let scale: Vec<(f32, f32)> = (0..ch)
+                        .map(|c| {
+                            let mean = sum[c] / n;
+                            let var = (sq[c] / n - mean * mean).max(0.0);
+                            let inv = 1.0 / (var + EPS as f64).sqrt();
+                            ((inv as f32) * g[c], b[c] - (mean * inv) as f32 * g[c])
+                        })
+                        .collect();
+                    y.par_chunks_mut(ch).for_each(|row| {
+                        for (v, (m, a)) in row.iter_mut().zip(&scale) {
+                            *v = *v * m + a;
+                        }
+                    });
+                }
+            }
+            y.par_iter_mut().for_each(|v| *v = gelu(*v));
+            x = y;
+        }
+        let frames = x.len() / ch.max(1);
+        (x, frames, ch)
+    }
 }
 
 impl WavLm {
@@ -342,6 +418,7 @@ impl WavLm {
     ) -> candle_core::Result<Self> {
         let eps = cfg.layer_norm_eps;
         let mut convs = Vec::new();
+        let mut cpu_layers = Vec::new();
         let mut cin = 1;
         for (i, ((&cout, &k), &s)) in cfg
             .conv_dim
@@ -357,6 +434,37 @@ impl WavLm {
             } else {
                 None
             };
+            let norm_params = |nvb: VarBuilder| -> candle_core::Result<(Vec<f32>, Vec<f32>)> {
+                Ok((
+                    nvb.get(cout, "weight")?.to_vec1()?,
+                    nvb.get(cout, "bias")?.to_vec1()?,
+                ))
+            };
+            if device.is_cpu() {
+                let cpu_norm = match (cfg.feat_extract_norm.as_str(), i) {
+                    ("layer", _) => {
+                        let (g, b) = norm_params(cvb.pp("layer_norm"))?;
+                        CpuNorm::PerFrame(g, b)
+                    }
+                    (_, 0) => {
+                        let (g, b) = norm_params(cvb.pp("layer_norm"))?;
+                        CpuNorm::PerChannel(g, b)
+                    }
+                    _ => CpuNorm::None,
+                };
+                let bias_v = bias.as_ref().map(Tensor::to_vec1).transpose()?;
+                cpu_layers.push((
+                    ConvWeight::new(
+                        &weight.flatten_all()?.to_vec1()?,
+                        bias_v.as_deref(),
+                        (cout, cin, k),
+                        s,
+                        1,
+                        0,
+                    ),
+                    cpu_norm,
+                ));
+            }
             let norm = match (cfg.feat_extract_norm.as_str(), i) {
                 ("layer", _) => ConvNorm::Layer(layer_norm(cout, 1e-5, cvb.pp("layer_norm"))?),
                 (_, 0) => ConvNorm::Group(candle_nn::group_norm(
@@ -415,7 +523,15 @@ impl WavLm {
             layers: enc_layers,
             config: cfg,
             device: device.clone(),
+            cpu: device.is_cpu().then_some(CpuEncoder { layers: cpu_layers }),
         })
+    }
+
+    /// Drops the time-major CPU path, so every operation goes through Candle's (as on a GPU);
+    /// the parity tests check both paths against the reference.
+    pub fn candle_only(mut self) -> Self {
+        self.cpu = None;
+        self
     }
 
     /// The configuration it was loaded with.
@@ -442,13 +558,28 @@ impl WavLm {
         Ok(self.forward(&wav)?.squeeze(0)?)
     }
 
-    /// (batch, samples) → (batch, frames, hidden) from the last loaded layer.
-    pub fn forward(&self, wav: &Tensor) -> candle_core::Result<Tensor> {
-        let mut x = wav.to_dtype(DType::F32)?.unsqueeze(1)?;
+    /// The convolutional feature encoder: (batch, samples) → (batch, frames, channels).
+    fn encode(&self, wav: &Tensor) -> candle_core::Result<Tensor> {
+        let wav = wav.to_dtype(DType::F32)?;
+        if let (Some(cpu), true) = (&self.cpu, wav.device().is_cpu()) {
+            let b = wav.dim(0)?;
+            let mut rows = Vec::new();
+            for i in 0..b {
+                let (y, frames, ch) = cpu.forward(&wav.get(i)?.to_vec1()?);
+                rows.push(Tensor::from_vec(y, (frames, ch), wav.device())?);
+            }
+            return Tensor::stack(&rows, 0);
+        }
+        let mut x = wav.unsqueeze(1)?;
         for c in &self.convs {
             x = c.forward(&x)?;
         }
-        let x = x.transpose(1, 2)?; // b t c
+        x.transpose(1, 2)
+    }
+
+    /// (batch, samples) → (batch, frames, hidden) from the last loaded layer.
+    pub fn forward(&self, wav: &Tensor) -> candle_core::Result<Tensor> {
+        let x = self.encode(wav)?;
         let x = self.projection.forward(&self.proj_norm.forward(&x)?)?;
         // Positional convolution ("same" padding, the extra frame of an even kernel dropped).
         let k = self.config.num_conv_pos_embeddings;

@@ -41,12 +41,20 @@ fn check_wavlm(name: &str) {
     let wav = reference("wav");
     let cfg = fixture(&format!("{name}.json"));
     let weights = fixture(&format!("{name}.safetensors"));
-    // Layer 2's output (the model has 3): what kNN-VC takes from layer 6 of 24.
+    // Layer 2's output (the model has 3): what kNN-VC takes from layer 6 of 24. Both the CPU
+    // path and Candle's operations (what a GPU runs) must match.
+    let want = reference(&format!("{name}.layer2"));
     let two = WavLm::load(&cfg, &weights, 2, &Device::Cpu).expect("load");
     let got = two.forward(&wav).expect("forward");
-    let diff = max_abs_diff(&got, &reference(&format!("{name}.layer2")));
+    let diff = max_abs_diff(&got, &want);
     assert!(diff <= TOLERANCE, "{name} layer 2: max |Δ| = {diff}");
     eprintln!("{name} layer 2: max |Δ| = {diff:e}");
+    let got = two.candle_only().forward(&wav).expect("forward");
+    let diff = max_abs_diff(&got, &want);
+    assert!(
+        diff <= TOLERANCE,
+        "{name} layer 2, Candle ops: max |Δ| = {diff}"
+    );
     // All layers; the post-norm ("base") layout's last layer output is its last hidden state.
     if name.contains("base") {
         let all = WavLm::load(&cfg, &weights, 3, &Device::Cpu).expect("load");
@@ -79,6 +87,12 @@ fn hifigan_from_a_knnvc_style_checkpoint_matches_pytorch() {
     let diff = max_abs_diff(&got, &want);
     eprintln!("hifigan: max |Δ| = {diff:e}, {} samples", want.dims()[1]);
     assert!(diff <= TOLERANCE, "hifigan: max |Δ| = {diff}");
+    let got = voc
+        .candle_only()
+        .forward(&reference("hifigan.in"))
+        .expect("forward");
+    let diff = max_abs_diff(&got, &want);
+    assert!(diff <= TOLERANCE, "hifigan, Candle ops: max |Δ| = {diff}");
 }
 
 #[test]

@@ -1,0 +1,424 @@
+//! Fast CPU paths for the convolutions of the vocoder and of WavLM's feature encoder.
+//!
+//! Candle's CPU convolutions build one whole im2col matrix per call (hundreds of megabytes at the
+//! vocoder's last stages) and fall back to a direct loop for padded transposed convolutions. Here the
+//! signal is kept time-major ("channels last", `x[t * channels + c]`), so every convolution becomes
+//! matrix products over small tiles of rows that stay in cache:
+//!
+//! - a convolution gathers, for a tile of output frames, the `kernel` input frames each one reads
+//!   (each a contiguous run of `channels` values) into a tile buffer, and multiplies it by the weight
+//!   laid out as `(kernel · in, out)`. Tiles run in parallel on rayon's pool.
+//! - a transposed convolution multiplies the input by the weight laid out as `(in, kernel · out)`
+//!   and overlap-adds each row's `kernel` output frames.
+//!
+//! The only `unsafe` is the call into the `gemm` crate, behind [`matmul`], which checks every index
+//! the product can touch against the slices' lengths before calling it.
+#![allow(unsafe_code)]
+
+use rayon::prelude::*;
+
+/// Output frames per tile: the tile's gathered input (`ROWS × kernel · in` floats) stays in L2.
+const ROWS: usize = 192;
+
+/// `dst[m × n] (+)= a[m × k] · b[k × n]`, all row-major with the given row strides (column stride 1).
+/// `dst` is overwritten unless `accumulate`. Panics if a stride or length lets the product reach
+/// outside a slice (a bug in the caller, never a property of user input).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn matmul(
+    dst: &mut [f32],
+    dst_rs: usize,
+    a: &[f32],
+    a_rs: usize,
+    b: &[f32],
+    b_rs: usize,
+    (m, n, k): (usize, usize, usize),
+    accumulate: bool,
+    threads: usize,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    let reach = |rows: usize, cols: usize, rs: usize| (rows - 1) * rs + cols;
+    assert!(
+        dst_rs >= n && reach(m, n, dst_rs) <= dst.len(),
+        "matmul: dst"
+    );
+    if k == 0 {
+        if !accumulate {
+            for r in 0..m {
+                dst[r * dst_rs..r * dst_rs + n].fill(0.0);
+            }
+        }
+        return;
+    }
+    assert!(reach(m, k, a_rs) <= a.len(), "matmul: lhs");
+    assert!(reach(k, n, b_rs) <= b.len(), "matmul: rhs");
+    let par = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    // SAFETY: every element the product reads or writes lies inside its slice (checked above:
+    // the farthest is ((rows − 1) · row stride + cols − 1) with column stride 1); `dst` is borrowed
+    // mutably, so it cannot alias `a` or `b`; strides fit isize because the slices exist.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            dst_rs as isize,
+            accumulate,
+            a.as_ptr(),
+            1,
+            a_rs as isize,
+            b.as_ptr(),
+            1,
+            b_rs as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            par,
+        );
+    }
+}
+
+/// A 1-D convolution's weight laid out for time-major signals.
+pub(crate) struct ConvWeight {
+    /// `(kernel · in, out)`: row `tap · in + ci`, column `co`.
+    w: Vec<f32>,
+    bias: Vec<f32>,
+    cin: usize,
+    cout: usize,
+    kernel: usize,
+    stride: usize,
+    dilation: usize,
+    padding: usize,
+}
+
+impl ConvWeight {
+    /// From PyTorch's `(out, in, kernel)` layout.
+    pub(crate) fn new(
+        torch: &[f32],
+        bias: Option<&[f32]>,
+        (cout, cin, kernel): (usize, usize, usize),
+        stride: usize,
+        dilation: usize,
+        padding: usize,
+    ) -> Self {
+        let mut w = vec![0.0; kernel * cin * cout];
+        for co in 0..cout {
+            for ci in 0..cin {
+                for tap in 0..kernel {
+                    w[(tap * cin + ci) * cout + co] = torch[(co * cin + ci) * kernel + tap];
+                }
+            }
+        }
+        ConvWeight {
+            w,
+            bias: bias.map_or_else(|| vec![0.0; cout], <[f32]>::to_vec),
+            cin,
+            cout,
+            kernel,
+            stride: stride.max(1),
+            dilation: dilation.max(1),
+            padding,
+        }
+    }
+
+    /// Output frames for `frames` input frames.
+    pub(crate) fn out_frames(&self, frames: usize) -> usize {
+        let span = self.dilation * (self.kernel - 1) + 1;
+        (frames + 2 * self.padding).saturating_sub(span) / self.stride + 1
+    }
+
+    /// Output channels.
+    pub(crate) fn cout(&self) -> usize {
+        self.cout
+    }
+
+    /// Convolves the time-major `x` (`frames × in`), `act` applied to each input value first
+    /// (zero padding is not passed through it). Returns `out_frames × out`, bias added.
+    pub(crate) fn forward(&self, x: &[f32], act: impl Fn(f32) -> f32 + Sync) -> Vec<f32> {
+        let (cin, cout, k) = (self.cin, self.cout, self.kernel);
+        let frames = x.len() / cin;
+        let span = self.dilation * (k - 1) + 1;
+        if frames + 2 * self.padding < span {
+            return Vec::new();
+        }
+        let out_frames = self.out_frames(frames);
+        let mut y = vec![0.0f32; out_frames * cout];
+        let kk = k * cin;
+        y.par_chunks_mut(ROWS * cout)
+            .enumerate()
+            .for_each_init(Vec::new, |tile, (i, dst)| {
+                let t0 = i * ROWS;
+                let rows = dst.len() / cout;
+                tile.clear();
+                tile.resize(rows * kk, 0.0);
+                for r in 0..rows {
+                    let row = &mut tile[r * kk..(r + 1) * kk];
+                    let first = (t0 + r) * self.stride;
+                    for tap in 0..k {
+                        // Index into the zero-padded signal.
+                        let p = first + tap * self.dilation;
+                        if p < self.padding || p - self.padding >= frames {
+                            continue;
+                        }
+                        let src = &x[(p - self.padding) * cin..(p - self.padding + 1) * cin];
+                        for (d, &s) in row[tap * cin..(tap + 1) * cin].iter_mut().zip(src) {
+                            *d = act(s);
+                        }
+                    }
+                }
+                for r in 0..rows {
+                    dst[r * cout..(r + 1) * cout].copy_from_slice(&self.bias);
+                }
+                matmul(
+                    dst,
+                    cout,
+                    tile,
+                    kk,
+                    &self.w,
+                    cout,
+                    (rows, cout, kk),
+                    true,
+                    1,
+                );
+            });
+        y
+    }
+}
+
+/// A transposed 1-D convolution's weight laid out for time-major signals.
+pub(crate) struct ConvTransposeWeight {
+    /// `(in, kernel · out)`: row `ci`, column `tap · out + co`.
+    w: Vec<f32>,
+    bias: Vec<f32>,
+    cin: usize,
+    cout: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+}
+
+impl ConvTransposeWeight {
+    /// From PyTorch's `(in, out, kernel)` layout.
+    pub(crate) fn new(
+        torch: &[f32],
+        bias: &[f32],
+        (cin, cout, kernel): (usize, usize, usize),
+        stride: usize,
+        padding: usize,
+    ) -> Self {
+        let mut w = vec![0.0; cin * kernel * cout];
+        for ci in 0..cin {
+            for co in 0..cout {
+                for tap in 0..kernel {
+                    w[ci * kernel * cout + tap * cout + co] =
+                        torch[(ci * cout + co) * kernel + tap];
+                }
+            }
+        }
+        ConvTransposeWeight {
+            w,
+            bias: bias.to_vec(),
+            cin,
+            cout,
+            kernel,
+            stride: stride.max(1),
+            padding,
+        }
+    }
+
+    /// Upsamples the time-major `x` (`frames × in`), `act` applied to each input value first.
+    /// Returns `((frames − 1) · stride − 2 · padding + kernel) × out`, bias added.
+    pub(crate) fn forward(
+        &self,
+        x: &[f32],
+        act: impl Fn(f32) -> f32 + Sync,
+        threads: usize,
+    ) -> Vec<f32> {
+        let (cin, cout, k, s) = (self.cin, self.cout, self.kernel, self.stride);
+        let frames = x.len() / cin;
+        if frames == 0 {
+            return Vec::new();
+        }
+        let full = (frames - 1) * s + k;
+        let Some(out_frames) = full.checked_sub(2 * self.padding) else {
+            return Vec::new();
+        };
+        let xa: Vec<f32> = x.par_iter().map(|&v| act(v)).collect();
+        let mut z = vec![0.0f32; frames * k * cout];
+        matmul(
+            &mut z,
+            k * cout,
+            &xa,
+            cin,
+            &self.w,
+            k * cout,
+            (frames, k * cout, cin),
+            false,
+            threads,
+        );
+        let mut y = vec![0.0f32; out_frames * cout];
+        // Output frame o gets z[t][tap] for every t·s + tap − padding = o.
+        y.par_chunks_mut(cout).enumerate().for_each(|(o, dst)| {
+            dst.copy_from_slice(&self.bias);
+            let p = o + self.padding;
+            let t_hi = (p / s).min(frames - 1);
+            let t_lo = (p + 1).saturating_sub(k).div_ceil(s);
+            for t in t_lo..=t_hi {
+                let tap = p - t * s;
+                let src = &z[(t * k + tap) * cout..(t * k + tap + 1) * cout];
+                for (d, &v) in dst.iter_mut().zip(src) {
+                    *d += v;
+                }
+            }
+        });
+        y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Time-major `(frames, channels)` ↔ channel-major `(channels, frames)`.
+    fn transpose(x: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+        let mut y = vec![0.0; x.len()];
+        for r in 0..rows {
+            for c in 0..cols {
+                y[c * rows + r] = x[r * cols + c];
+            }
+        }
+        y
+    }
+
+    /// Direct convolution on a channel-major signal, as PyTorch defines it.
+    #[allow(clippy::too_many_arguments)]
+    fn direct(
+        x: &[f32],
+        w: &[f32],
+        b: &[f32],
+        (cout, cin, k): (usize, usize, usize),
+        frames: usize,
+        stride: usize,
+        dil: usize,
+        pad: usize,
+    ) -> Vec<f32> {
+        let out = (frames + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+        let mut y = vec![0.0; cout * out];
+        for co in 0..cout {
+            for o in 0..out {
+                let mut acc = b[co];
+                for ci in 0..cin {
+                    for tap in 0..k {
+                        let p = (o * stride + tap * dil) as isize - pad as isize;
+                        if p >= 0 && (p as usize) < frames {
+                            acc += w[(co * cin + ci) * k + tap] * x[ci * frames + p as usize];
+                        }
+                    }
+                }
+                y[co * out + o] = acc;
+            }
+        }
+        y
+    }
+
+    fn noise(n: usize, seed: u32) -> Vec<f32> {
+        (0..n)
+            .map(|i| (((i as u32).wrapping_mul(2_654_435_761) ^ seed) % 2001) as f32 / 1000.0 - 1.0)
+            .collect()
+    }
+
+    #[test]
+    fn convolution_matches_the_direct_definition() {
+        for &(cin, cout, k, stride, dil, pad, frames) in &[
+            (3, 5, 7, 1, 1, 3, 500),
+            (4, 6, 3, 1, 5, 5, 777),
+            (2, 3, 10, 5, 1, 0, 1001),
+            (5, 4, 2, 2, 1, 0, 9),
+        ] {
+            let x = noise(cin * frames, 1);
+            let w = noise(cout * cin * k, 2);
+            let b = noise(cout, 3);
+            let want = direct(&x, &w, &b, (cout, cin, k), frames, stride, dil, pad);
+            let cw = ConvWeight::new(&w, Some(&b), (cout, cin, k), stride, dil, pad);
+            let got = cw.forward(&transpose(&x, cin, frames), |v| v);
+            let out = cw.out_frames(frames);
+            let got = transpose(&got, out, cout);
+            assert_eq!(got.len(), want.len());
+            let err = got
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
+            assert!(
+                err < 1e-4,
+                "conv {cin}->{cout} k{k} s{stride} d{dil}: max error {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn transposed_convolution_matches_the_direct_definition() {
+        for &(cin, cout, k, stride, pad, frames) in &[
+            (6, 4, 20, 10, 5, 13),
+            (3, 2, 4, 2, 1, 40),
+            (2, 3, 3, 2, 0, 7),
+        ] {
+            let x = noise(cin * frames, 4);
+            let w = noise(cin * cout * k, 5);
+            let b = noise(cout, 6);
+            let out = (frames - 1) * stride + k - 2 * pad;
+            let mut want = vec![0.0f32; cout * out];
+            for co in 0..cout {
+                for o in 0..out {
+                    want[co * out + o] = b[co];
+                }
+            }
+            for ci in 0..cin {
+                for t in 0..frames {
+                    for co in 0..cout {
+                        for tap in 0..k {
+                            let o = (t * stride + tap) as isize - pad as isize;
+                            if o >= 0 && (o as usize) < out {
+                                want[co * out + o as usize] +=
+                                    x[ci * frames + t] * w[(ci * cout + co) * k + tap];
+                            }
+                        }
+                    }
+                }
+            }
+            let cw = ConvTransposeWeight::new(&w, &b, (cin, cout, k), stride, pad);
+            let got = transpose(
+                &cw.forward(&transpose(&x, cin, frames), |v| v, 2),
+                out,
+                cout,
+            );
+            let err = got
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
+            assert!(
+                err < 1e-4,
+                "convT {cin}->{cout} k{k} s{stride}: max error {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_activation_applies_to_the_signal_not_the_padding() {
+        // act(v) = v + 2 on a constant −1 signal gives 1 per frame; a ones kernel of 3 with
+        // padding 1 sums 2 of them at the ends and 3 inside. Passing the padded zeros through act
+        // would add 2 at each end.
+        let cw = ConvWeight::new(&[1.0, 1.0, 1.0], None, (1, 1, 3), 1, 1, 1);
+        let y = cw.forward(&[-1.0; 4], |v| v + 2.0);
+        assert_eq!(y, vec![2.0, 3.0, 3.0, 2.0]);
+    }
+}
