@@ -86,10 +86,181 @@ pub(crate) fn matmul(
     }
 }
 
+/// Columns of one packed panel of a right-hand matrix: two 16-float AVX-512 registers.
+const NR: usize = 32;
+/// Rows of the output the micro-kernel keeps in registers (2 · 12 accumulators).
+const MR: usize = 12;
+/// Depth of one pass: a panel's `KC × NR` slice (32 KiB) stays in L1.
+const KC: usize = 256;
+
+/// A right-hand matrix `(k × n)` packed once for [`matmul_packed`]: panel `p` holds columns
+/// `p·NR … p·NR + NR` of every row, row after row.
+pub(crate) struct Packed {
+    data: Vec<f32>,
+    k: usize,
+    n: usize,
+}
+
+impl Packed {
+    /// Packs the row-major `b` (`k × n`), or `None` when the packed kernel cannot run here (no
+    /// AVX-512 on this CPU, `SON1K_NO_AVX512` set, or `n` not a multiple of 32).
+    pub(crate) fn new(b: &[f32], k: usize, n: usize) -> Option<Self> {
+        if !n.is_multiple_of(NR) || b.len() < k * n || !avx512() {
+            return None;
+        }
+        let mut data = Vec::with_capacity(k * n);
+        for p in 0..n / NR {
+            for row in 0..k {
+                data.extend_from_slice(&b[row * n + p * NR..row * n + (p + 1) * NR]);
+            }
+        }
+        Some(Packed { data, k, n })
+    }
+}
+
+/// Whether the AVX-512 kernel can run (and is not switched off with `SON1K_NO_AVX512`, which the
+/// tests use to compare both paths).
+fn avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::env::var_os("SON1K_NO_AVX512").is_none()
+            && std::arch::is_x86_feature_detected!("avx512f")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// `dst[rows × n] += a[rows × k] · b`, row-major with row strides `ldc` and `lda`. Panics if the
+/// strides or lengths let the product reach outside a slice (a bug in the caller).
+pub(crate) fn matmul_packed(
+    dst: &mut [f32],
+    ldc: usize,
+    a: &[f32],
+    lda: usize,
+    rows: usize,
+    b: &Packed,
+) {
+    let (k, n) = (b.k, b.n);
+    if rows == 0 || k == 0 {
+        return;
+    }
+    assert!(
+        ldc >= n && (rows - 1) * ldc + n <= dst.len(),
+        "matmul_packed: dst"
+    );
+    assert!(
+        lda >= k && (rows - 1) * lda + k <= a.len(),
+        "matmul_packed: lhs"
+    );
+    assert!(b.data.len() == k * n && avx512(), "matmul_packed: rhs");
+    #[cfg(target_arch = "x86_64")]
+    for k0 in (0..k).step_by(KC) {
+        let kc = KC.min(k - k0);
+        for p in 0..n / NR {
+            let panel = &b.data[p * k * NR + k0 * NR..p * k * NR + (k0 + kc) * NR];
+            for r0 in (0..rows).step_by(MR) {
+                let mr = MR.min(rows - r0);
+                let a_at = r0 * lda + k0;
+                let c_at = r0 * ldc + p * NR;
+                // SAFETY: AVX-512F is present (asserted). The kernel reads a[a_at + r·lda + j]
+                // for r < mr, j < kc: the largest is (rows − 1)·lda + k − 1 < a.len(); panel
+                // [j·NR + c] for j < kc, c < NR: inside the slice; and reads and writes
+                // dst[c_at + r·ldc + c] for c < NR: the largest is (rows − 1)·ldc + n − 1.
+                unsafe {
+                    avx512::kernel(
+                        mr,
+                        kc,
+                        a.as_ptr().add(a_at),
+                        lda,
+                        panel.as_ptr(),
+                        dst.as_mut_ptr().add(c_at),
+                        ldc,
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::{
+        __m512, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_setzero_ps,
+        _mm512_storeu_ps,
+    };
+
+    use super::NR;
+
+    /// `c[m × NR] += a[m × kc] · b[kc × NR]` with `m` ≤ 12 rows in registers.
+    ///
+    /// # Safety
+    /// AVX-512F must be present; `a` must be readable at `r·lda + j`, `b` at `j·NR + c` and `c`
+    /// readable and writable at `r·ldc + c` for r < m, j < kc, c < NR.
+    pub(super) unsafe fn kernel(
+        m: usize,
+        kc: usize,
+        a: *const f32,
+        lda: usize,
+        b: *const f32,
+        c: *mut f32,
+        ldc: usize,
+    ) {
+        macro_rules! rows {
+            ($($m:literal)*) => {
+                match m {
+                    // SAFETY: as this function's contract.
+                    $($m => unsafe { block::<$m>(kc, a, lda, b, c, ldc) },)*
+                    _ => unreachable!("at most 12 rows"),
+                }
+            };
+        }
+        rows!(1 2 3 4 5 6 7 8 9 10 11 12);
+    }
+
+    #[target_feature(enable = "avx512f")]
+    unsafe fn block<const M: usize>(
+        kc: usize,
+        a: *const f32,
+        lda: usize,
+        b: *const f32,
+        c: *mut f32,
+        ldc: usize,
+    ) {
+        let mut acc: [[__m512; 2]; M] = [[_mm512_setzero_ps(); 2]; M];
+        for j in 0..kc {
+            // SAFETY: j < kc and the caller's bounds.
+            let (b0, b1) = unsafe {
+                (
+                    _mm512_loadu_ps(b.add(j * NR)),
+                    _mm512_loadu_ps(b.add(j * NR + 16)),
+                )
+            };
+            for (r, acc) in acc.iter_mut().enumerate() {
+                // SAFETY: r < M, j < kc and the caller's bounds.
+                let av = _mm512_set1_ps(unsafe { *a.add(r * lda + j) });
+                acc[0] = _mm512_fmadd_ps(av, b0, acc[0]);
+                acc[1] = _mm512_fmadd_ps(av, b1, acc[1]);
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            // SAFETY: r < M, the caller's bounds.
+            unsafe {
+                let p = c.add(r * ldc);
+                _mm512_storeu_ps(p, _mm512_add_ps(_mm512_loadu_ps(p), acc[0]));
+                _mm512_storeu_ps(p.add(16), _mm512_add_ps(_mm512_loadu_ps(p.add(16)), acc[1]));
+            }
+        }
+    }
+}
+
 /// A 1-D convolution's weight laid out for time-major signals.
 pub(crate) struct ConvWeight {
     /// `(kernel · in, out)`: row `tap · in + ci`, column `co`.
     w: Vec<f32>,
+    /// `w` packed for the AVX-512 kernel, where it can run.
+    packed: Option<Packed>,
     bias: Vec<f32>,
     cin: usize,
     cout: usize,
@@ -118,6 +289,7 @@ impl ConvWeight {
             }
         }
         ConvWeight {
+            packed: Packed::new(&w, kernel * cin, cout),
             w,
             bias: bias.map_or_else(|| vec![0.0; cout], <[f32]>::to_vec),
             cin,
@@ -177,17 +349,20 @@ impl ConvWeight {
                 for r in 0..rows {
                     dst[r * cout..(r + 1) * cout].copy_from_slice(&self.bias);
                 }
-                matmul(
-                    dst,
-                    cout,
-                    tile,
-                    kk,
-                    &self.w,
-                    cout,
-                    (rows, cout, kk),
-                    true,
-                    1,
-                );
+                match &self.packed {
+                    Some(p) => matmul_packed(dst, cout, tile, kk, rows, p),
+                    None => matmul(
+                        dst,
+                        cout,
+                        tile,
+                        kk,
+                        &self.w,
+                        cout,
+                        (rows, cout, kk),
+                        true,
+                        1,
+                    ),
+                }
             });
         y
     }
@@ -342,6 +517,9 @@ mod tests {
             (4, 6, 3, 1, 5, 5, 777),
             (2, 3, 10, 5, 1, 0, 1001),
             (5, 4, 2, 2, 1, 0, 9),
+            // Multiples of 32 outputs take the packed AVX-512 kernel where the CPU has it.
+            (7, 64, 5, 1, 3, 6, 100),
+            (40, 32, 11, 1, 1, 5, 301),
         ] {
             let x = noise(cin * frames, 1);
             let w = noise(cout * cin * k, 2);
@@ -362,6 +540,33 @@ mod tests {
                 "conv {cin}->{cout} k{k} s{stride} d{dil}: max error {err}"
             );
         }
+    }
+
+    #[test]
+    fn the_packed_kernel_matches_a_plain_product() {
+        // Rows not a multiple of the kernel's 12, depth over one 256-deep pass, wide strides.
+        let (rows, k, n, lda, ldc) = (29, 300, 64, 310, 70);
+        let a = noise(rows * lda, 7);
+        let b = noise(k * n, 8);
+        let Some(packed) = Packed::new(&b, k, n) else {
+            eprintln!("no AVX-512 here: the packed kernel is not used");
+            return;
+        };
+        let mut got = noise(rows * ldc, 9);
+        let mut want = got.clone();
+        matmul_packed(&mut got, ldc, &a, lda, rows, &packed);
+        for r in 0..rows {
+            for c in 0..n {
+                let dot: f32 = (0..k).map(|j| a[r * lda + j] * b[j * n + c]).sum();
+                want[r * ldc + c] += dot;
+            }
+        }
+        let err = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(err < 1e-3, "max error {err}");
     }
 
     #[test]
