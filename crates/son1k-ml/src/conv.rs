@@ -90,6 +90,9 @@ pub(crate) fn matmul(
 const NR: usize = 32;
 /// Rows of the output the micro-kernel keeps in registers (2 · 12 accumulators).
 const MR: usize = 12;
+/// Below this many input channels a tap's depth is too shallow for the strided kernel; the
+/// tile's taps are gathered into one row instead.
+const MIN_STRIDED_CIN: usize = 16;
 /// Depth of one pass: a panel's `KC × NR` slice (32 KiB) stays in L1.
 const KC: usize = 256;
 
@@ -178,6 +181,68 @@ pub(crate) fn matmul_packed(
                         dst.as_mut_ptr().add(c_at),
                         ldc,
                     );
+                }
+            }
+        }
+    }
+}
+
+/// The convolution of a zero-padded, already activated time-major signal `xp` (`cin` channels)
+/// for output frames `t0 … t0 + rows`: `dst[r × n] += Σ_tap xp[(t0 + r)·stride + tap·dilation] · w_tap`,
+/// with `b` the `(taps · cin) × n` weight packed. No im2col copy: each tap's rows are a strided
+/// view of `xp`. Panics if a frame the product needs lies outside `xp` or `dst` (a bug in the caller).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn conv_packed(
+    dst: &mut [f32],
+    ldc: usize,
+    xp: &[f32],
+    cin: usize,
+    (t0, rows): (usize, usize),
+    (stride, dilation, taps): (usize, usize, usize),
+    b: &Packed,
+) {
+    let n = b.n;
+    if rows == 0 || taps == 0 || cin == 0 {
+        return;
+    }
+    assert!(
+        b.k == taps * cin && b.data.len() == b.k * n && avx512(),
+        "conv_packed: rhs"
+    );
+    assert!(
+        ldc >= n && (rows - 1) * ldc + n <= dst.len(),
+        "conv_packed: dst"
+    );
+    let last_frame = (t0 + rows - 1) * stride + (taps - 1) * dilation;
+    assert!((last_frame + 1) * cin <= xp.len(), "conv_packed: signal");
+    let lda = stride * cin;
+    #[cfg(target_arch = "x86_64")]
+    for p in 0..n / NR {
+        for tap in 0..taps {
+            for c0 in (0..cin).step_by(KC) {
+                let kc = KC.min(cin - c0);
+                let row0 = tap * cin + c0;
+                let panel = &b.data[p * b.k * NR + row0 * NR..p * b.k * NR + (row0 + kc) * NR];
+                for r0 in (0..rows).step_by(MR) {
+                    let mr = MR.min(rows - r0);
+                    let a_at = ((t0 + r0) * stride + tap * dilation) * cin + c0;
+                    let c_at = r0 * ldc + p * NR;
+                    // SAFETY: AVX-512F is present (asserted). The kernel reads
+                    // xp[a_at + r·lda + j] for r < mr, j < kc: at most
+                    // ((t0 + rows − 1)·stride + (taps − 1)·dilation)·cin + cin − 1 < xp.len();
+                    // panel[j·NR + c] for j < kc, c < NR: inside the slice; and reads and writes
+                    // dst[c_at + r·ldc + c] for c < NR: at most (rows − 1)·ldc + n − 1.
+                    unsafe {
+                        avx512::kernel(
+                            mr,
+                            kc,
+                            xp.as_ptr().add(a_at),
+                            lda,
+                            panel.as_ptr(),
+                            dst.as_mut_ptr().add(c_at),
+                            ldc,
+                        );
+                    }
                 }
             }
         }
@@ -323,6 +388,32 @@ impl ConvWeight {
         }
         let out_frames = self.out_frames(frames);
         let mut y = vec![0.0f32; out_frames * cout];
+        if let (Some(packed), true) = (&self.packed, cin >= MIN_STRIDED_CIN) {
+            // Activate once into a zero-padded copy; each tap then reads a strided view of it.
+            let mut xp = vec![0.0f32; (frames + 2 * self.padding) * cin];
+            xp[self.padding * cin..(self.padding + frames) * cin]
+                .par_iter_mut()
+                .zip(x)
+                .for_each(|(d, &s)| *d = act(s));
+            y.par_chunks_mut(ROWS * cout)
+                .enumerate()
+                .for_each(|(i, dst)| {
+                    let rows = dst.len() / cout;
+                    for r in 0..rows {
+                        dst[r * cout..(r + 1) * cout].copy_from_slice(&self.bias);
+                    }
+                    conv_packed(
+                        dst,
+                        cout,
+                        &xp,
+                        cin,
+                        (i * ROWS, rows),
+                        (self.stride, self.dilation, k),
+                        packed,
+                    );
+                });
+            return y;
+        }
         let kk = k * cin;
         y.par_chunks_mut(ROWS * cout)
             .enumerate()
