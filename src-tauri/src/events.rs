@@ -32,3 +32,12 @@ pub struct LyricsText {
     /// Whether this is a retry notice rather than lyrics.
     pub retry: bool,
 }
+
+/// The input level while a take is recorded (about every 50 ms).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct InputLevelChanged {
+    /// Peak since the last event, linear 0–1.
+    pub peak: f32,
+    /// Seconds recorded so far.
+    pub seconds: f64,
+}

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use son1k_app::ghost::{self, DemoAnalysis, Mixing, ProjectView, TrackEdit};
+use son1k_app::ghost::{
+    self, DemoAnalysis, Mixing, ProjectView, SpectrumView, TakeRecorder, TrackAudio, TrackEdit,
+};
 use son1k_app::{AppError, Studio};
 use son1k_core::{Knobs, Quality};
 use tauri::{AppHandle, State};
@@ -13,7 +15,7 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_specta::Event;
 
 use crate::commands::{blocking, end_task, start_task, Running, UiError};
-use crate::events::GenerationProgress;
+use crate::events::{GenerationProgress, InputLevelChanged};
 
 /// The URI scheme that serves the projects folder to the webview
 /// (`son1k-project://localhost/<project folder>/<file>`).
@@ -84,12 +86,12 @@ pub async fn project_open(
 ) -> Result<ProjectView, UiError> {
     let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
     blocking("opening the project", move || {
-        view_after(&studio, &mixer, &project)
+        mixer.with(&studio, &project, false, |m| Ok(m.view()))
     })
     .await
 }
 
-/// Copies an audio file into the project on a new track.
+/// Copies an audio file into the project on a new track (undoable).
 #[tauri::command]
 #[specta::specta]
 pub async fn project_import(
@@ -100,8 +102,10 @@ pub async fn project_import(
 ) -> Result<ProjectView, UiError> {
     let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
     blocking("importing the file", move || {
-        ghost::add(&studio, &project, &file)?;
-        view_after(&studio, &mixer, &project)
+        mixer.with(&studio, &project, false, |m| {
+            m.import(&file)?;
+            Ok(m.view())
+        })
     })
     .await
 }
@@ -120,7 +124,7 @@ pub async fn project_analyze(
     .await
 }
 
-/// Sets the project's knobs (they drive its master chain).
+/// Sets the project's knobs (they drive its master chain; undoable).
 #[tauri::command]
 #[specta::specta]
 pub async fn project_set_knobs(
@@ -131,14 +135,13 @@ pub async fn project_set_knobs(
 ) -> Result<ProjectView, UiError> {
     let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
     blocking("setting the knobs", move || {
-        ghost::set_knobs(&studio, &project, knobs)?;
-        view_after(&studio, &mixer, &project)
+        mixer.with(&studio, &project, false, |m| m.set_knobs(knobs))
     })
     .await
 }
 
 /// Produces a backing for the demo in its tempo and key, emitting [`GenerationProgress`] tagged
-/// with `id` (which `cancel_generation` takes).
+/// with `id` (which `cancel_generation` takes), and places it on new tracks (undoable).
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -172,7 +175,7 @@ pub async fn project_produce(
                 eprintln!("son1k-studio: could not send produce progress: {e}");
             }
         };
-        ghost::produce_backing(
+        let backing = ghost::make_backing(
             &studio,
             &project,
             &prompt,
@@ -181,14 +184,14 @@ pub async fn project_produce(
             &mut progress,
             &cancel,
         )?;
-        view_after(&studio, &mixer, &project)
+        mixer.with(&studio, &project, false, |m| m.put_backing(&backing))
     })
     .await;
     end_task(&running, &id);
     result
 }
 
-/// One gain/pan/mute/solo edit, saved at once and undoable.
+/// One edit (mix, clip, track or effect chain), saved at once and undoable.
 #[tauri::command]
 #[specta::specta]
 pub async fn project_edit(
@@ -204,7 +207,7 @@ pub async fn project_edit(
     .await
 }
 
-/// Undoes (or with `redo`, redoes) the last mix edit.
+/// Undoes (or with `redo`, redoes) the last edit.
 #[tauri::command]
 #[specta::specta]
 pub async fn project_undo(
@@ -306,6 +309,103 @@ pub async fn pick_path(app: AppHandle, folder: bool) -> Result<Option<PathBuf>, 
             .map(|p| p.into_path())
             .transpose()
             .map_err(|e| UiError::new("dialog", format!("the chosen path cannot be used: {e}")))
+    })
+    .await
+}
+
+/// Every track rendered alone (clips and effects; gain, pan, mute and solo are left to the
+/// page's player), rendering only tracks that changed. The lock is held only to copy the session.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_track_audio(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+) -> Result<Vec<TrackAudio>, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("rendering the tracks", move || {
+        let (folder, session) = mixer.with(&studio, &project, false, |m| {
+            Ok((m.folder().to_path_buf(), m.session().clone()))
+        })?;
+        Ok(ghost::render_tracks(&folder, &session)?)
+    })
+    .await
+}
+
+/// The demo's spectrum on `bands` log-spaced bands.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_spectrum(
+    studio: State<'_, Studio>,
+    project: String,
+    bands: u32,
+) -> Result<SpectrumView, UiError> {
+    let studio = studio.inner().clone();
+    blocking("the spectrum", move || {
+        Ok(ghost::demo_spectrum(&studio, &project, bands)?)
+    })
+    .await
+}
+
+/// The take being recorded, if any (one at a time).
+#[derive(Default, Clone)]
+pub struct Takes(Arc<Mutex<Option<(String, TakeRecorder)>>>);
+
+/// Starts recording the default input into the project, emitting [`InputLevelChanged`] about
+/// every 50 ms; returns the input device's name.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_start(
+    app: AppHandle,
+    studio: State<'_, Studio>,
+    takes: State<'_, Takes>,
+    project: String,
+) -> Result<String, UiError> {
+    let (studio, takes) = (studio.inner().clone(), takes.inner().clone());
+    blocking("starting the recording", move || {
+        let mut slot = takes.0.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_some() {
+            return Err(UiError::new(
+                "busy",
+                "a take is already being recorded".into(),
+            ));
+        }
+        let rec = TakeRecorder::start(&studio, &project, move |level| {
+            let event = InputLevelChanged {
+                peak: level.peak,
+                seconds: level.seconds,
+            };
+            let _ = event.emit(&app);
+        })?;
+        let device = rec.device().to_string();
+        *slot = Some((project, rec));
+        Ok(device)
+    })
+    .await
+}
+
+/// Stops the take and puts it on a new track of the project it was recorded into (undoable).
+#[tauri::command]
+#[specta::specta]
+pub async fn record_stop(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    takes: State<'_, Takes>,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer, takes) = (
+        studio.inner().clone(),
+        mixer.inner().clone(),
+        takes.inner().clone(),
+    );
+    blocking("stopping the recording", move || {
+        let taken = takes.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let (project, rec) =
+            taken.ok_or_else(|| UiError::new("idle", "nothing is being recorded".into()))?;
+        let file = rec.stop()?;
+        mixer.with(&studio, &project, false, |m| {
+            m.add_take(&file, "take")?;
+            Ok(m.view())
+        })
     })
     .await
 }

@@ -46,6 +46,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             ghost::project_playable,
             ghost::project_ab_gains,
             ghost::pick_path,
+            ghost::project_track_audio,
+            ghost::project_spectrum,
+            ghost::record_start,
+            ghost::record_stop,
             library::library_entries,
             library::jobs_list,
             library::job_cancel,
@@ -74,7 +78,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .events(collect_events![
             events::DeepLinkOpened,
             events::GenerationProgress,
-            events::LyricsText
+            events::LyricsText,
+            events::InputLevelChanged
         ])
         // The only 64-bit integers that cross are seeds, which the UI keeps below 2^32: plain
         // JSON numbers carry them exactly.
@@ -154,6 +159,7 @@ pub fn run() {
         .manage(studio)
         .manage(commands::Running::default())
         .manage(ghost::Mixer::default())
+        .manage(ghost::Takes::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

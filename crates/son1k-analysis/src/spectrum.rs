@@ -258,3 +258,100 @@ impl Spectrogram {
         self.size / 2 + 1
     }
 }
+
+/// A long-term average spectrum on logarithmically spaced bands, for display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogSpectrum {
+    /// Centre frequency of each band in Hz (geometric mean of its edges).
+    pub hz: Vec<f32>,
+    /// Level of each band in dB relative to a full-scale sine: the strongest bin of the band in
+    /// the frames' mean power (−120 at the floor).
+    pub db: Vec<f32>,
+}
+
+/// The average magnitude spectrum of `audio` (mixed to mono) on `bands` log-spaced bands from
+/// `lo_hz` to the Nyquist frequency of the analysis rate (about 11 kHz), from 4096-point
+/// Hann-windowed frames. A full-scale sine reads about 0 dB in its band.
+pub fn log_spectrum(
+    audio: &AudioBuffer,
+    bands: usize,
+    lo_hz: f32,
+) -> Result<LogSpectrum, AudioError> {
+    if bands == 0 || bands > 4096 || lo_hz.is_nan() || lo_hz <= 0.0 {
+        return Err(AudioError::Invalid(format!(
+            "a spectrum needs 1–4096 bands from a positive frequency, not {bands} from {lo_hz} Hz"
+        )));
+    }
+    let (mut mono, rate) = mono_for_analysis(audio)?;
+    const SIZE: usize = 4096;
+    if mono.len() < SIZE {
+        mono.resize(SIZE, 0.0);
+    }
+    let spec = Spectrogram::compute(&mono, rate, SIZE, SIZE / 2);
+    let bins = spec.bins();
+    let mut power = vec![0.0f64; bins];
+    for frame in &spec.mags {
+        for (p, m) in power.iter_mut().zip(frame) {
+            *p += f64::from(*m) * f64::from(*m);
+        }
+    }
+    // A sine of amplitude A peaks at A·N/4 through a Hann window.
+    let full = (SIZE as f64 / 4.0).powi(2) * spec.mags.len().max(1) as f64;
+    let nyquist = f64::from(rate) / 2.0;
+    let lo = f64::from(lo_hz).min(nyquist / 2.0);
+    let ratio = (nyquist / lo).powf(1.0 / bands as f64);
+    let bin_of = |hz: f64| hz * SIZE as f64 / f64::from(rate);
+    let mut hz = Vec::with_capacity(bands);
+    let mut db = Vec::with_capacity(bands);
+    for b in 0..bands {
+        let (f0, f1) = (lo * ratio.powi(b as i32), lo * ratio.powi(b as i32 + 1));
+        // Bands narrower than a bin read the nearest bin.
+        let k0 = (bin_of(f0).round() as usize).min(bins - 1);
+        let k1 = (bin_of(f1).round() as usize).clamp(k0 + 1, bins);
+        let p = power[k0..k1].iter().fold(0.0f64, |a, &x| a.max(x)) / full;
+        hz.push((f0 * f1).sqrt() as f32);
+        db.push(if p > 1e-12 {
+            (10.0 * p.log10()) as f32
+        } else {
+            -120.0
+        });
+    }
+    Ok(LogSpectrum { hz, db })
+}
+
+#[cfg(test)]
+mod log_spectrum_tests {
+    use super::*;
+
+    #[test]
+    fn a_sine_peaks_in_its_band_near_full_scale_and_nowhere_else() {
+        let rate = 44_100;
+        let tone: Vec<f32> = (0..rate * 2)
+            .map(|i| 0.5 * (2.0 * std::f32::consts::PI * 1000.0 * i as f32 / rate as f32).sin())
+            .collect();
+        let audio = AudioBuffer::new(rate as u32, vec![tone]).unwrap_or_else(|e| panic!("{e}"));
+        let s = log_spectrum(&audio, 64, 30.0).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((s.hz.len(), s.db.len()), (64, 64));
+        assert!(s.hz.windows(2).all(|w| w[1] > w[0]));
+        let (best, level) =
+            s.db.iter()
+                .enumerate()
+                .fold((0, f32::MIN), |a, (i, &d)| if d > a.1 { (i, d) } else { a });
+        assert!(
+            (s.hz[best] / 1000.0 - 1.0).abs() < 0.1,
+            "peak at {} Hz",
+            s.hz[best]
+        );
+        // Amplitude 0.5 is −6 dB.
+        assert!((level + 6.0).abs() < 1.5, "{level} dB");
+        // Two octaves away the level is far down.
+        let far = s.hz.iter().position(|h| *h > 4000.0).unwrap_or(0);
+        assert!(
+            s.db[far] < level - 40.0,
+            "{} dB at {} Hz",
+            s.db[far],
+            s.hz[far]
+        );
+        assert!(log_spectrum(&audio, 0, 30.0).is_err());
+    }
+}

@@ -389,7 +389,8 @@ pub enum TrackEdit {
         offset: f64,
     },
     /// Trims a clip: play its file from `trim_start` for `length` seconds (to the end when
-    /// null); the region must lie inside the file.
+    /// null); the region must lie inside the file. With `offset`, the clip also starts there
+    /// (a left-edge drag keeps the audio in place in one edit).
     TrimClip {
         /// Track name.
         track: String,
@@ -399,6 +400,9 @@ pub enum TrackEdit {
         trim_start: f64,
         /// Seconds played.
         length: Option<f64>,
+        /// New start on the timeline, seconds.
+        #[serde(default)]
+        offset: Option<f64>,
     },
     /// Sets a clip's fades (together no longer than the clip).
     Fades {
@@ -754,10 +758,11 @@ impl Mixing {
                 clip,
                 trim_start,
                 length,
+                offset,
             } => {
                 let secs = self.clip_file_seconds(track, *clip)?;
                 self.editor
-                    .trim_clip(track, *clip as usize, *trim_start, *length, secs)
+                    .trim_clip(track, *clip as usize, *trim_start, *length, *offset, secs)
             }
             TrackEdit::Fades {
                 track,
@@ -809,61 +814,65 @@ impl Mixing {
         }
     }
 
-    /// Renders every track alone — its clips and effects, at unity gain, centred, without the
-    /// master chain — into `renders/tracks/` for live playback, where the screen applies gain,
-    /// pan, mute and solo itself. A render is named after a hash of what it depends on, so an
-    /// unchanged track is not rendered again; renders no track uses any more are removed.
+    /// Renders every track alone for live playback (see [`render_tracks`]).
     pub fn track_renders(&self) -> Result<Vec<TrackAudio>, AppError> {
-        let dir = self.folder.join(TRACK_RENDERS);
-        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
-            action: "could not create",
-            path: dir.clone(),
-            source,
-        })?;
-        let session = self.editor.session();
-        let mut out = Vec::new();
-        let mut keep = std::collections::HashSet::new();
-        for t in &session.tracks {
-            if t.clips.is_empty() {
-                out.push(TrackAudio {
-                    track: t.name.clone(),
-                    file: None,
-                });
-                continue;
-            }
-            let mut alone = son1k_audio::mixdown::Track::new(t.name.clone(), t.clips.clone());
-            alone.fx = t.fx.clone();
-            let alone = Session {
-                sample_rate: session.sample_rate,
-                tracks: vec![alone],
-                master: Vec::new(),
-            };
-            let key = serde_json::to_vec(&alone).map_err(|e| AppError::JobFailed {
-                kind: "render".into(),
-                message: e.to_string(),
-            })?;
-            let name = format!("{:016x}.wav", fnv1a(&key));
-            let path = dir.join(&name);
-            if !path.is_file() {
-                let audio = son1k_audio::mixdown::render(&alone, &self.folder)?;
-                son1k_audio::write_file(&path, &audio, SampleFormat::I16)?;
-            }
-            keep.insert(name);
+        render_tracks(&self.folder, self.editor.session())
+    }
+}
+
+/// Renders every track of `session` alone — its clips and effects, at unity gain, centred,
+/// without the master chain — into `renders/tracks/` of `folder` for live playback, where the
+/// screen applies gain, pan, mute and solo itself. A render is named after a hash of what it depends on, so an
+/// unchanged track is not rendered again; renders no track uses any more are removed.
+pub fn render_tracks(folder: &Path, session: &Session) -> Result<Vec<TrackAudio>, AppError> {
+    let dir = folder.join(TRACK_RENDERS);
+    std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+        action: "could not create",
+        path: dir.clone(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    let mut keep = std::collections::HashSet::new();
+    for t in &session.tracks {
+        if t.clips.is_empty() {
             out.push(TrackAudio {
                 track: t.name.clone(),
-                file: Some(relative(&self.folder, &path)),
+                file: None,
             });
+            continue;
         }
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
-                let n = e.file_name().to_string_lossy().into_owned();
-                if n.ends_with(".wav") && !keep.contains(&n) {
-                    let _ = std::fs::remove_file(e.path());
-                }
+        let mut alone = son1k_audio::mixdown::Track::new(t.name.clone(), t.clips.clone());
+        alone.fx = t.fx.clone();
+        let alone = Session {
+            sample_rate: session.sample_rate,
+            tracks: vec![alone],
+            master: Vec::new(),
+        };
+        let key = serde_json::to_vec(&alone).map_err(|e| AppError::JobFailed {
+            kind: "render".into(),
+            message: e.to_string(),
+        })?;
+        let name = format!("{:016x}.wav", fnv1a(&key));
+        let path = dir.join(&name);
+        if !path.is_file() {
+            let audio = son1k_audio::mixdown::render(&alone, folder)?;
+            son1k_audio::write_file(&path, &audio, SampleFormat::I16)?;
+        }
+        keep.insert(name);
+        out.push(TrackAudio {
+            track: t.name.clone(),
+            file: Some(relative(folder, &path)),
+        });
+    }
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.ends_with(".wav") && !keep.contains(&n) {
+                let _ = std::fs::remove_file(e.path());
             }
         }
-        Ok(out)
     }
+    Ok(out)
 }
 
 /// Where [`Mixing::track_renders`] writes, relative to the project folder.
@@ -1073,4 +1082,170 @@ pub fn ab_gains(studio: &Studio, project: &str, a: &str, b: &str) -> Result<(f32
     let a = son1k_audio::decode_file(&inside(&p.folder, a)?)?;
     let b = son1k_audio::decode_file(&inside(&p.folder, b)?)?;
     son1k_ghost::ab::matched_gains(&a, &b).map_err(ghost_err)
+}
+
+// ---- Spectrum and recording ----
+
+/// The demo's long-term spectrum on log-spaced bands, for the analysis panel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SpectrumView {
+    /// Band centres, Hz.
+    pub hz: Vec<f32>,
+    /// Band levels, dB relative to a full-scale sine.
+    pub db: Vec<f32>,
+}
+
+/// The project's demo (its first clip) as a magnitude spectrum on `bands` log-spaced bands
+/// from 30 Hz up.
+pub fn demo_spectrum(studio: &Studio, project: &str, bands: u32) -> Result<SpectrumView, AppError> {
+    let p = open(studio, project)?;
+    let audio = son1k_audio::decode_file(&demo_file(&p)?)?;
+    let s = son1k_analysis::spectrum::log_spectrum(&audio, bands as usize, 30.0)?;
+    Ok(SpectrumView { hz: s.hz, db: s.db })
+}
+
+/// The input level while a take is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InputLevel {
+    /// Peak since the last report, linear 0–1.
+    pub peak: f32,
+    /// Seconds recorded so far.
+    pub seconds: f64,
+}
+
+/// How often a recording reports its input level.
+pub const LEVEL_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// A take being recorded from the default input into a project's `audio/` folder with the
+/// crash-safe recorder (a crash loses at most a second; the next recording repairs the take).
+pub struct TakeRecorder {
+    file: PathBuf,
+    device: String,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    worker: Option<std::thread::JoinHandle<Result<PathBuf, AppError>>>,
+}
+
+impl std::fmt::Debug for TakeRecorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TakeRecorder")
+            .field("file", &self.file)
+            .field("device", &self.device)
+            .finish()
+    }
+}
+
+impl TakeRecorder {
+    /// Starts recording into `project`; `on_level` hears the input level every
+    /// [`LEVEL_EVERY`] from the recorder's thread. With no input device the error says so.
+    pub fn start(
+        studio: &Studio,
+        project: &str,
+        mut on_level: impl FnMut(InputLevel) + Send + 'static,
+    ) -> Result<TakeRecorder, AppError> {
+        let p = open(studio, project)?;
+        let dir = p.folder.join("audio");
+        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+            action: "could not create",
+            path: dir.clone(),
+            source,
+        })?;
+        // Takes a crash interrupted are repaired before a new one starts.
+        son1k_audio::record::recover_takes(&dir)?;
+        let file = dir.join(format!("take-{}.wav", project::now_ms()));
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let path = file.clone();
+        let worker = std::thread::Builder::new()
+            .name("son1k-take".into())
+            .spawn(move || {
+                let rec = match son1k_audio::record::record(&path) {
+                    Ok(r) => {
+                        let _ = ready_tx.send(Ok(r.device.clone()));
+                        r
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return Err(AppError::JobFailed {
+                            kind: "record".into(),
+                            message: "the recorder did not start".into(),
+                        });
+                    }
+                };
+                use std::sync::mpsc::RecvTimeoutError;
+                while let Err(RecvTimeoutError::Timeout) = stop_rx.recv_timeout(LEVEL_EVERY) {
+                    on_level(InputLevel {
+                        peak: rec.take_peak(),
+                        seconds: rec.seconds(),
+                    });
+                }
+                Ok(rec.stop()?)
+            })
+            .map_err(|e| AppError::JobFailed {
+                kind: "record".into(),
+                message: format!("could not start the recording thread: {e}"),
+            })?;
+        let device = match ready_rx.recv() {
+            Ok(Ok(d)) => d,
+            Ok(Err(e)) => {
+                let _ = worker.join();
+                return Err(AppError::Audio(e));
+            }
+            Err(_) => {
+                return Err(AppError::JobFailed {
+                    kind: "record".into(),
+                    message: "the recording thread stopped unexpectedly".into(),
+                })
+            }
+        };
+        Ok(TakeRecorder {
+            file,
+            device,
+            stop: Some(stop_tx),
+            worker: Some(worker),
+        })
+    }
+
+    /// The input device being recorded.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+
+    /// The take's file.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// Stops and closes the take; refuses (and removes) a take with no audio in it.
+    pub fn stop(mut self) -> Result<PathBuf, AppError> {
+        drop(self.stop.take());
+        let path = match self.worker.take().map(|w| w.join()) {
+            Some(Ok(r)) => r?,
+            _ => {
+                return Err(AppError::JobFailed {
+                    kind: "record".into(),
+                    message: "the recording thread stopped unexpectedly".into(),
+                })
+            }
+        };
+        match son1k_audio::decode_file(&path) {
+            Ok(a) if a.frames() > 0 => Ok(path),
+            _ => {
+                let _ = std::fs::remove_file(&path);
+                Err(AppError::Audio(son1k_audio::AudioError::Device(
+                    "nothing was recorded: the input sent no audio (is the microphone connected and allowed?)".into(),
+                )))
+            }
+        }
+    }
+}
+
+impl Drop for TakeRecorder {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
 }

@@ -240,6 +240,7 @@ fn clip_and_track_edits_change_the_render_and_bad_edits_say_why() {
         clip: 0,
         trim_start: 0.5,
         length: Some(1.0),
+        offset: None,
     })
     .unwrap();
     assert!((frames(&m) - 2.0).abs() < 0.01);
@@ -287,6 +288,7 @@ fn clip_and_track_edits_change_the_render_and_bad_edits_say_why() {
             clip: 0,
             trim_start: 2.5,
             length: None,
+            offset: None,
         },
         "past its end",
     );
@@ -297,6 +299,7 @@ fn clip_and_track_edits_change_the_render_and_bad_edits_say_why() {
             clip: 0,
             trim_start: 1.5,
             length: Some(1.0),
+            offset: None,
         },
         "runs past the end",
     );
@@ -542,5 +545,75 @@ fn track_renders_are_made_once_per_content_and_old_ones_removed() {
         moved.frames(),
         audio.frames() + moved.sample_rate as usize / 2
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_demo_spectrum_peaks_at_its_pitch() {
+    let dir = home("spectrum");
+    let studio = Studio::with_paths(Paths::under(&dir));
+    let (folder, _) = studio.create_project("Spec").unwrap();
+    let project = folder.to_string_lossy().into_owned();
+    assert!(
+        ghost::demo_spectrum(&studio, &project, 64).is_err(),
+        "no demo yet"
+    );
+    let a = dir.join("a.wav");
+    sine(&a, 0.5, 2.0); // 220 Hz
+    ghost::add(&studio, &project, &a).unwrap();
+    let s = ghost::demo_spectrum(&studio, &project, 96).unwrap();
+    assert_eq!(s.hz.len(), 96);
+    let best = (0..s.db.len())
+        .max_by(|&i, &j| s.db[i].total_cmp(&s.db[j]))
+        .unwrap();
+    assert!((s.hz[best] / 220.0 - 1.0).abs() < 0.1, "{} Hz", s.hz[best]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Records a real take from the default input (`scripts/virtual-audio.sh` gives machines without
+/// a sound card a PulseAudio null source); with no input device at all, the error must say so.
+#[test]
+fn a_recorded_take_lands_on_a_new_track_with_level_reports() {
+    let dir = home("record");
+    let studio = Studio::with_paths(Paths::under(&dir));
+    let (folder, _) = studio.create_project("Rec").unwrap();
+    let project = folder.to_string_lossy().into_owned();
+    let levels = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = levels.clone();
+    let rec = match ghost::TakeRecorder::start(&studio, &project, move |l| {
+        sink.lock().unwrap().push(l)
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("input device"),
+                "without a device the error names it: {msg}"
+            );
+            eprintln!("no input device here: {msg}");
+            return;
+        }
+    };
+    assert!(rec.file().starts_with(folder.join("audio")));
+    // Devices take a moment to deliver their first samples: wait for half a second of audio.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while levels.lock().unwrap().last().map_or(0.0, |l| l.seconds) < 0.5 {
+        assert!(std::time::Instant::now() < deadline, "no audio in 15 s");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let take = rec.stop().unwrap();
+    let got = levels.lock().unwrap().clone();
+    assert!(got.len() >= 5, "{} level reports", got.len());
+    assert!(got.windows(2).all(|w| w[1].seconds >= w[0].seconds));
+    assert!(got.iter().all(|l| (0.0..=1.0).contains(&l.peak)));
+    let audio = son1k_audio::decode_file(&take).unwrap();
+    assert!(audio.frames() > 0);
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    let track = m.add_take(&take, "take").unwrap();
+    let v = m.view();
+    assert_eq!(v.tracks[0].name, track);
+    assert!(v.tracks[0].clips[0].file.starts_with("audio/take-"));
+    // Undoable like every other edit.
+    assert!(m.undo().unwrap().tracks.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,7 +10,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -208,9 +208,16 @@ pub struct Recording {
     /// The take's format.
     pub format: TakeFormat,
     frames: Arc<AtomicU64>,
+    /// Bits of the largest absolute sample since the last [`Recording::take_peak`].
+    peak: Arc<AtomicU32>,
 }
 
 impl Recording {
+    /// The input's peak level (0–1, linear) since the last call, for an input meter.
+    pub fn take_peak(&self) -> f32 {
+        f32::from_bits(self.peak.swap(0, Ordering::Relaxed))
+    }
+
     /// Seconds captured so far.
     pub fn seconds(&self) -> f64 {
         self.frames.load(Ordering::Relaxed) as f64 / f64::from(self.format.sample_rate)
@@ -260,9 +267,11 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
     let (mut tx, mut rx) = rtrb::RingBuffer::<f32>::new(capacity);
     let overflows = Arc::new(AtomicU64::new(0));
     let frames = Arc::new(AtomicU64::new(0));
-    let (cb_over, cb_frames, ch) = (
+    let peak = Arc::new(AtomicU32::new(0));
+    let (cb_over, cb_frames, cb_peak, ch) = (
         overflows.clone(),
         frames.clone(),
+        peak.clone(),
         u64::from(format.channels),
     );
     let stream_config = cpal::StreamConfig {
@@ -282,6 +291,11 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
                     cb_over.fetch_add((data.len() - n) as u64, Ordering::Relaxed);
                 }
                 cb_frames.fetch_add(n as u64 / ch, Ordering::Relaxed);
+                // Non-negative floats order like their bits, so the meter is one atomic max.
+                let p = data.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+                if p.is_finite() {
+                    cb_peak.fetch_max(p.to_bits(), Ordering::Relaxed);
+                }
             },
             |_err| {},
             None,
@@ -323,5 +337,6 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
         device: name,
         format,
         frames,
+        peak,
     })
 }

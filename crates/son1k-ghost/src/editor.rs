@@ -313,16 +313,27 @@ impl Editor {
     }
 
     /// Trims a clip: it plays `trim_start` seconds into its file for `length` seconds (to the
-    /// file's end when `None`). `file_seconds` is the file's length; the region must lie inside
-    /// it. Fades longer than the new length are shortened to fit.
+    /// file's end when `None`), starting on the timeline at `offset` when given (dragging a
+    /// clip's left edge moves its start and its trim together, in one edit). `file_seconds` is
+    /// the file's length; the region must lie inside it. Fades longer than the new length are
+    /// shortened to fit.
+    #[allow(clippy::too_many_arguments)]
     pub fn trim_clip(
         &mut self,
         track: &str,
         index: usize,
         trim_start: f64,
         length: Option<f64>,
+        offset: Option<f64>,
         file_seconds: f64,
     ) -> Result<(), GhostError> {
+        if let Some(o) = offset {
+            if !time_ok(o) {
+                return err(format!(
+                    "a clip cannot start at {o} s: the start must be 0 s or later"
+                ));
+            }
+        }
         if !time_ok(trim_start) {
             return err(format!(
                 "the trim start must be 0 s or later, not {trim_start}"
@@ -346,6 +357,9 @@ impl Editor {
         }
         self.edit(|s| {
             let c = Self::clip_mut(s, track, index)?;
+            if let Some(o) = offset {
+                c.offset = o;
+            }
             c.trim_start = trim_start;
             c.length = length.map(|l| l.min(file_seconds - trim_start));
             let plays = c.length.unwrap_or(file_seconds - trim_start);

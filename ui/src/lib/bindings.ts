@@ -38,20 +38,20 @@ export const commands = {
 	projectCreate: (name: string) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_create", { name })),
 	/**  Opens a project (a folder from the library) for mixing. */
 	projectOpen: (project: string) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_open", { project })),
-	/**  Copies an audio file into the project on a new track. */
+	/**  Copies an audio file into the project on a new track (undoable). */
 	projectImport: (project: string, file: string) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_import", { project, file })),
 	/**  Tempo, key, loudness and sections of the project's demo. */
 	projectAnalyze: (project: string) => typedError<DemoAnalysis_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_analyze", { project })),
-	/**  Sets the project's knobs (they drive its master chain). */
+	/**  Sets the project's knobs (they drive its master chain; undoable). */
 	projectSetKnobs: (project: string, knobs: Knobs) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_set_knobs", { project, knobs })),
 	/**
 	 *  Produces a backing for the demo in its tempo and key, emitting [`GenerationProgress`] tagged
-	 *  with `id` (which `cancel_generation` takes).
+	 *  with `id` (which `cancel_generation` takes), and places it on new tracks (undoable).
 	 */
 	projectProduce: (id: string, project: string, prompt: string, seed: number, quality: Quality) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_produce", { id, project, prompt, seed, quality })),
-	/**  One gain/pan/mute/solo edit, saved at once and undoable. */
-	projectEdit: (project: string, edit: TrackEdit) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_edit", { project, edit })),
-	/**  Undoes (or with `redo`, redoes) the last mix edit. */
+	/**  One edit (mix, clip, track or effect chain), saved at once and undoable. */
+	projectEdit: (project: string, edit: TrackEdit_Deserialize) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_edit", { project, edit })),
+	/**  Undoes (or with `redo`, redoes) the last edit. */
 	projectUndo: (project: string, redo: boolean) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_undo", { project, redo })),
 	/**  Renders the mix into the project folder; returns its path relative to the folder. */
 	projectRender: (project: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("project_render", { project })),
@@ -63,6 +63,20 @@ export const commands = {
 	projectAbGains: (project: string, a: string, b: string) => typedError<[number | null, number | null], UiError_Serialize>(__TAURI_INVOKE("project_ab_gains", { project, a, b })),
 	/**  Asks the user for an audio file (or, with `folder`, a folder); None when they cancel. */
 	pickPath: (folder: boolean) => typedError<string | null, UiError_Serialize>(__TAURI_INVOKE("pick_path", { folder })),
+	/**
+	 *  Every track rendered alone (clips and effects; gain, pan, mute and solo are left to the
+	 *  page's player), rendering only tracks that changed. The lock is held only to copy the session.
+	 */
+	projectTrackAudio: (project: string) => typedError<TrackAudio_Serialize[], UiError_Serialize>(__TAURI_INVOKE("project_track_audio", { project })),
+	/**  The demo's spectrum on `bands` log-spaced bands. */
+	projectSpectrum: (project: string, bands: number) => typedError<SpectrumView, UiError_Serialize>(__TAURI_INVOKE("project_spectrum", { project, bands })),
+	/**
+	 *  Starts recording the default input into the project, emitting [`InputLevelChanged`] about
+	 *  every 50 ms; returns the input device's name.
+	 */
+	recordStart: (project: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("record_start", { project })),
+	/**  Stops the take and puts it on a new track of the project it was recorded into (undoable). */
+	recordStop: () => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("record_stop")),
 	/**  Songs and projects, newest first. */
 	libraryEntries: () => typedError<Entry[], UiError_Serialize>(__TAURI_INVOKE("library_entries")),
 	/**  The newest jobs (at most 50), newest first. */
@@ -129,6 +143,7 @@ export const commands = {
 export const events = {
 	deepLinkOpened: makeEvent<DeepLinkOpened, DeepLinkOpened>("deep-link-opened"),
 	generationProgress: makeEvent<GenerationProgress, GenerationProgress>("generation-progress"),
+	inputLevelChanged: makeEvent<InputLevelChanged, InputLevelChanged>("input-level-changed"),
 	lyricsText: makeEvent<LyricsText, LyricsText>("lyrics-text"),
 };
 
@@ -288,6 +303,10 @@ export type ClipView_Deserialize = {
 	trim_start: number | null,
 	/**  Length played, seconds (to the file's end when absent). */
 	length?: number | null,
+	/**  Fade-in, seconds. */
+	fade_in: number | null,
+	/**  Fade-out, seconds. */
+	fade_out: number | null,
 };
 
 /**  One clip on a track. */
@@ -300,6 +319,10 @@ export type ClipView_Serialize = {
 	trim_start: number | null,
 	/**  Length played, seconds (to the file's end when absent). */
 	length: number | null,
+	/**  Fade-in, seconds. */
+	fade_in: number | null,
+	/**  Fade-out, seconds. */
+	fade_out: number | null,
 };
 
 /**  One or more `son1k://` links reached the app (e.g. `son1k://checkout/success` after Stripe). */
@@ -438,6 +461,196 @@ folder: string;
 created_ms: number; 
 /**  Whether the folder is still there. */
 present: boolean };
+
+/**  Filter shapes of the parametric EQ. */
+export type FilterKind = 
+/**  Bell around `freq`. */
+"peak" | 
+/**  Shelf below `freq`. */
+"low_shelf" | 
+/**  Shelf above `freq`. */
+"high_shelf" | 
+/**  12 dB/octave low-pass. */
+"low_pass" | 
+/**  12 dB/octave high-pass. */
+"high_pass";
+
+/**  A serialisable effect description (what a session file stores). */
+export type FxSpec = FxSpec_Serialize | FxSpec_Deserialize;
+
+/**  A serialisable effect description (what a session file stores). */
+export type FxSpec_Deserialize = 
+/**  Gain in dB. */
+{ type: "gain"; 
+/**  Gain in dB. */
+db: number | null } | 
+/**  Constant-power pan, −1 (left) … +1 (right). */
+{ type: "pan"; 
+/**  Position. */
+position: number | null } | 
+/**  One biquad band of a parametric EQ. */
+{ type: "eq"; 
+/**  Filter shape. */
+kind: FilterKind; 
+/**  Centre or corner frequency in Hz. */
+freq: number | null; 
+/**  Quality factor. */
+q?: number | null; 
+/**  Gain in dB (peaking and shelving kinds). */
+gain_db?: number | null } | 
+/**  Feed-forward compressor. */
+{ type: "compressor"; 
+/**  Threshold in dBFS. */
+threshold_db: number | null; 
+/**  Ratio (≥ 1). */
+ratio: number | null; 
+/**  Attack in ms. */
+attack_ms?: number | null; 
+/**  Release in ms. */
+release_ms?: number | null; 
+/**  Make-up gain in dB. */
+makeup_db?: number | null } | 
+/**  Look-ahead brick-wall limiter. */
+{ type: "limiter"; 
+/**  Ceiling in dBFS (or dBTP with `true_peak`). */
+ceiling_db: number | null; 
+/**  Release in ms. */
+release_ms?: number | null; 
+/**  Limit inter-sample (true) peaks, estimated by 4× oversampling. */
+true_peak?: boolean } | 
+/**  Algorithmic reverb (room). */
+{ type: "reverb"; 
+/**  Room size 0–1. */
+room: number | null; 
+/**  High-frequency damping 0–1. */
+damping: number | null; 
+/**  Wet level 0–1. */
+wet: number | null } | 
+/**  Soft-clipping saturation. */
+{ type: "saturation"; 
+/**  Drive in dB before the curve. */
+drive_db: number | null; 
+/**  Dry/wet mix 0–1. */
+mix?: number | null } | 
+/**  Bit-depth and sample-rate reduction. */
+{ type: "bitcrusher"; 
+/**  Bits kept (1–24). */
+bits: number; 
+/**  Hold each sample for this many samples (1 = off). */
+downsample?: number } | 
+/**  Added noise. */
+{ type: "noise"; 
+/**  Level in dBFS. */
+level_db: number | null; 
+/**  Pink (−3 dB/octave) instead of white. */
+pink?: boolean; 
+/**  Seed (the same seed gives the same noise). */
+seed?: number } | 
+/**  Tape wow and flutter. */
+{ type: "tape"; 
+/**  Depth 0–1. */
+depth: number | null } | 
+/**  Chorus. */
+{ type: "chorus"; 
+/**  Sweep depth 0–1. */
+depth: number | null; 
+/**  Sweep rate in Hz. */
+rate_hz: number | null; 
+/**  Dry/wet mix 0–1. */
+mix: number | null } | 
+/**  Ring modulation. */
+{ type: "ring_mod"; 
+/**  Carrier frequency in Hz. */
+freq: number | null; 
+/**  Dry/wet mix 0–1. */
+mix: number | null };
+
+/**  A serialisable effect description (what a session file stores). */
+export type FxSpec_Serialize = 
+/**  Gain in dB. */
+{ type: "gain"; 
+/**  Gain in dB. */
+db: number | null } | 
+/**  Constant-power pan, −1 (left) … +1 (right). */
+{ type: "pan"; 
+/**  Position. */
+position: number | null } | 
+/**  One biquad band of a parametric EQ. */
+{ type: "eq"; 
+/**  Filter shape. */
+kind: FilterKind; 
+/**  Centre or corner frequency in Hz. */
+freq: number | null; 
+/**  Quality factor. */
+q: number | null; 
+/**  Gain in dB (peaking and shelving kinds). */
+gain_db: number | null } | 
+/**  Feed-forward compressor. */
+{ type: "compressor"; 
+/**  Threshold in dBFS. */
+threshold_db: number | null; 
+/**  Ratio (≥ 1). */
+ratio: number | null; 
+/**  Attack in ms. */
+attack_ms: number | null; 
+/**  Release in ms. */
+release_ms: number | null; 
+/**  Make-up gain in dB. */
+makeup_db: number | null } | 
+/**  Look-ahead brick-wall limiter. */
+{ type: "limiter"; 
+/**  Ceiling in dBFS (or dBTP with `true_peak`). */
+ceiling_db: number | null; 
+/**  Release in ms. */
+release_ms: number | null; 
+/**  Limit inter-sample (true) peaks, estimated by 4× oversampling. */
+true_peak: boolean } | 
+/**  Algorithmic reverb (room). */
+{ type: "reverb"; 
+/**  Room size 0–1. */
+room: number | null; 
+/**  High-frequency damping 0–1. */
+damping: number | null; 
+/**  Wet level 0–1. */
+wet: number | null } | 
+/**  Soft-clipping saturation. */
+{ type: "saturation"; 
+/**  Drive in dB before the curve. */
+drive_db: number | null; 
+/**  Dry/wet mix 0–1. */
+mix: number | null } | 
+/**  Bit-depth and sample-rate reduction. */
+{ type: "bitcrusher"; 
+/**  Bits kept (1–24). */
+bits: number; 
+/**  Hold each sample for this many samples (1 = off). */
+downsample: number } | 
+/**  Added noise. */
+{ type: "noise"; 
+/**  Level in dBFS. */
+level_db: number | null; 
+/**  Pink (−3 dB/octave) instead of white. */
+pink: boolean; 
+/**  Seed (the same seed gives the same noise). */
+seed: number } | 
+/**  Tape wow and flutter. */
+{ type: "tape"; 
+/**  Depth 0–1. */
+depth: number | null } | 
+/**  Chorus. */
+{ type: "chorus"; 
+/**  Sweep depth 0–1. */
+depth: number | null; 
+/**  Sweep rate in Hz. */
+rate_hz: number | null; 
+/**  Dry/wet mix 0–1. */
+mix: number | null } | 
+/**  Ring modulation. */
+{ type: "ring_mod"; 
+/**  Carrier frequency in Hz. */
+freq: number | null; 
+/**  Dry/wet mix 0–1. */
+mix: number | null };
 
 /**  What a finished generation produced. */
 export type GenerateReport = GenerateReport_Serialize | GenerateReport_Deserialize;
@@ -585,6 +798,14 @@ export type GenreOption = {
 	id: string,
 	/**  Name in the requested language. */
 	name: string,
+};
+
+/**  The input level while a take is recorded (about every 50 ms). */
+export type InputLevelChanged = {
+	/**  Peak since the last event, linear 0–1. */
+	peak: number | null,
+	/**  Seconds recorded so far. */
+	seconds: number | null,
 };
 
 /**  Which instruments render the song. */
@@ -907,7 +1128,9 @@ export type ProjectView_Deserialize = {
 	knobs: Knobs,
 	/**  The session's tracks, in order. */
 	tracks: TrackView_Deserialize[],
-	/**  Whether a mix edit can be undone / redone. */
+	/**  The user's master effects (they follow the knobs' chain). */
+	master_fx: FxSpec_Deserialize[],
+	/**  Whether an edit can be undone / redone. */
 	can_undo: boolean,
 	/**  See `can_undo`. */
 	can_redo: boolean,
@@ -927,7 +1150,9 @@ export type ProjectView_Serialize = {
 	knobs: Knobs,
 	/**  The session's tracks, in order. */
 	tracks: TrackView_Serialize[],
-	/**  Whether a mix edit can be undone / redone. */
+	/**  The user's master effects (they follow the knobs' chain). */
+	master_fx: FxSpec_Serialize[],
+	/**  Whether an edit can be undone / redone. */
 	can_undo: boolean,
 	/**  See `can_undo`. */
 	can_redo: boolean,
@@ -1117,6 +1342,14 @@ export type SongSummary = {
 	created_ms: number | null,
 };
 
+/**  The demo's long-term spectrum on log-spaced bands, for the analysis panel. */
+export type SpectrumView = {
+	/**  Band centres, Hz. */
+	hz: (number | null)[],
+	/**  Band levels, dB relative to a full-scale sine. */
+	db: (number | null)[],
+};
+
 /**  Everything `son1k info` reports. */
 export type StudioInfo = StudioInfo_Serialize | StudioInfo_Deserialize;
 
@@ -1198,8 +1431,44 @@ export type TierLimits_Serialize = {
 	storage_gb: number | null,
 };
 
-/**  One mix edit on a track. */
-export type TrackEdit = 
+/**  One track rendered alone for live playback. */
+export type TrackAudio = TrackAudio_Serialize | TrackAudio_Deserialize;
+
+/**  One track rendered alone for live playback. */
+export type TrackAudio_Deserialize = {
+	/**  The track. */
+	track: string,
+	/**
+	 *  Its render relative to the project folder (a WAV starting at timeline 0); null when the
+	 *  track has no clips.
+	 */
+	file?: string | null,
+};
+
+/**  One track rendered alone for live playback. */
+export type TrackAudio_Serialize = {
+	/**  The track. */
+	track: string,
+	/**
+	 *  Its render relative to the project folder (a WAV starting at timeline 0); null when the
+	 *  track has no clips.
+	 */
+	file: string | null,
+};
+
+/**
+ *  One edit of the session: the mix, clips, tracks and effect chains. Clips and effects are
+ *  numbered from 0 in their track's (or chain's) order; `track: null` in the effect edits means
+ *  the master chain.
+ */
+export type TrackEdit = TrackEdit_Serialize | TrackEdit_Deserialize;
+
+/**
+ *  One edit of the session: the mix, clips, tracks and effect chains. Clips and effects are
+ *  numbered from 0 in their track's (or chain's) order; `track: null` in the effect edits means
+ *  the master chain.
+ */
+export type TrackEdit_Deserialize = 
 /**  Track gain in dB (−60 … +12). */
 { kind: "gain"; 
 /**  Track name. */
@@ -1223,7 +1492,198 @@ on: boolean } |
 /**  Track name. */
 track: string; 
 /**  On. */
-on: boolean };
+on: boolean } | 
+/**  Moves a clip to start at `offset` seconds (0 or later). */
+{ kind: "move_clip"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number; 
+/**  New start, seconds. */
+offset: number | null } | 
+/**
+ *  Trims a clip: play its file from `trim_start` for `length` seconds (to the end when
+ *  null); the region must lie inside the file. With `offset`, the clip also starts there
+ *  (a left-edge drag keeps the audio in place in one edit).
+ */
+{ kind: "trim_clip"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number; 
+/**  Seconds skipped at the file's start. */
+trim_start: number | null; 
+/**  Seconds played. */
+length?: number | null; 
+/**  New start on the timeline, seconds. */
+offset?: number | null } | 
+/**  Sets a clip's fades (together no longer than the clip). */
+{ kind: "fades"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number; 
+/**  Fade-in, seconds. */
+fade_in: number | null; 
+/**  Fade-out, seconds. */
+fade_out: number | null } | 
+/**  Removes a clip. */
+{ kind: "delete_clip"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number } | 
+/**  Removes a track. */
+{ kind: "delete_track"; 
+/**  Track name. */
+track: string } | 
+/**  Renames a track (the new name must be free). */
+{ kind: "rename_track"; 
+/**  Track name. */
+track: string; 
+/**  New name. */
+name: string } | 
+/**  Inserts an effect (at the end when `at` is null). */
+{ kind: "fx_add"; 
+/**  Track name; null for the master. */
+track?: string | null; 
+/**  Position in the chain. */
+at?: number | null; 
+/**  The effect. */
+fx: FxSpec_Deserialize } | 
+/**  Removes an effect. */
+{ kind: "fx_remove"; 
+/**  Track name; null for the master. */
+track?: string | null; 
+/**  Effect number. */
+index: number } | 
+/**  Moves an effect to another position in its chain. */
+{ kind: "fx_move"; 
+/**  Track name; null for the master. */
+track?: string | null; 
+/**  Effect number. */
+from: number; 
+/**  Its new position. */
+to: number } | 
+/**  Replaces an effect's parameters (or the effect). */
+{ kind: "fx_set"; 
+/**  Track name; null for the master. */
+track?: string | null; 
+/**  Effect number. */
+index: number; 
+/**  The effect. */
+fx: FxSpec_Deserialize };
+
+/**
+ *  One edit of the session: the mix, clips, tracks and effect chains. Clips and effects are
+ *  numbered from 0 in their track's (or chain's) order; `track: null` in the effect edits means
+ *  the master chain.
+ */
+export type TrackEdit_Serialize = 
+/**  Track gain in dB (−60 … +12). */
+{ kind: "gain"; 
+/**  Track name. */
+track: string; 
+/**  dB. */
+db: number | null } | 
+/**  Pan, −1 … 1. */
+{ kind: "pan"; 
+/**  Track name. */
+track: string; 
+/**  Pan. */
+pan: number | null } | 
+/**  Mute on or off. */
+{ kind: "mute"; 
+/**  Track name. */
+track: string; 
+/**  On. */
+on: boolean } | 
+/**  Solo on or off. */
+{ kind: "solo"; 
+/**  Track name. */
+track: string; 
+/**  On. */
+on: boolean } | 
+/**  Moves a clip to start at `offset` seconds (0 or later). */
+{ kind: "move_clip"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number; 
+/**  New start, seconds. */
+offset: number | null } | 
+/**
+ *  Trims a clip: play its file from `trim_start` for `length` seconds (to the end when
+ *  null); the region must lie inside the file. With `offset`, the clip also starts there
+ *  (a left-edge drag keeps the audio in place in one edit).
+ */
+{ kind: "trim_clip"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number; 
+/**  Seconds skipped at the file's start. */
+trim_start: number | null; 
+/**  Seconds played. */
+length: number | null; 
+/**  New start on the timeline, seconds. */
+offset: number | null } | 
+/**  Sets a clip's fades (together no longer than the clip). */
+{ kind: "fades"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number; 
+/**  Fade-in, seconds. */
+fade_in: number | null; 
+/**  Fade-out, seconds. */
+fade_out: number | null } | 
+/**  Removes a clip. */
+{ kind: "delete_clip"; 
+/**  Track name. */
+track: string; 
+/**  Clip number. */
+clip: number } | 
+/**  Removes a track. */
+{ kind: "delete_track"; 
+/**  Track name. */
+track: string } | 
+/**  Renames a track (the new name must be free). */
+{ kind: "rename_track"; 
+/**  Track name. */
+track: string; 
+/**  New name. */
+name: string } | 
+/**  Inserts an effect (at the end when `at` is null). */
+{ kind: "fx_add"; 
+/**  Track name; null for the master. */
+track: string | null; 
+/**  Position in the chain. */
+at: number | null; 
+/**  The effect. */
+fx: FxSpec_Serialize } | 
+/**  Removes an effect. */
+{ kind: "fx_remove"; 
+/**  Track name; null for the master. */
+track: string | null; 
+/**  Effect number. */
+index: number } | 
+/**  Moves an effect to another position in its chain. */
+{ kind: "fx_move"; 
+/**  Track name; null for the master. */
+track: string | null; 
+/**  Effect number. */
+from: number; 
+/**  Its new position. */
+to: number } | 
+/**  Replaces an effect's parameters (or the effect). */
+{ kind: "fx_set"; 
+/**  Track name; null for the master. */
+track: string | null; 
+/**  Effect number. */
+index: number; 
+/**  The effect. */
+fx: FxSpec_Serialize };
 
 /**  One track of the session. */
 export type TrackView = TrackView_Serialize | TrackView_Deserialize;
@@ -1240,6 +1700,8 @@ export type TrackView_Deserialize = {
 	mute: boolean,
 	/**  Soloed. */
 	solo: boolean,
+	/**  Its effects, in order (before gain and pan). */
+	fx: FxSpec_Deserialize[],
 	/**  Its clips. */
 	clips: ClipView_Deserialize[],
 };
@@ -1256,6 +1718,8 @@ export type TrackView_Serialize = {
 	mute: boolean,
 	/**  Soloed. */
 	solo: boolean,
+	/**  Its effects, in order (before gain and pan). */
+	fx: FxSpec_Serialize[],
 	/**  Its clips. */
 	clips: ClipView_Serialize[],
 };
