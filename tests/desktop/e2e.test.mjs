@@ -6,168 +6,12 @@
 // Run with `make e2e` (builds the app first). SON1K_SCREENSHOT=path also saves a screenshot.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const app = join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "debug", "son1k-studio");
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function waitFor(what, fn, timeoutMs = 30000, everyMs = 200) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
-
-
-/** A 16-bit stereo WAV: a kick on every beat at `bpm` over an A minor chord (A2 A3 C4 E4). */
-function demoWav(path, { bpm = 120, seconds = 10, rate = 44100 } = {}) {
-  const frames = Math.floor(seconds * rate);
-  const buf = Buffer.alloc(44 + frames * 4);
-  buf.write("RIFF", 0);
-  buf.writeUInt32LE(36 + frames * 4, 4);
-  buf.write("WAVEfmt ", 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(2, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 4, 28);
-  buf.writeUInt16LE(4, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write("data", 36);
-  buf.writeUInt32LE(frames * 4, 40);
-  const beat = 60 / bpm;
-  for (let i = 0; i < frames; i++) {
-    const t = i / rate;
-    const sinceBeat = t % beat;
-    const kick = Math.sin(2 * Math.PI * (50 + 80 * Math.exp(-sinceBeat * 30)) * sinceBeat) * Math.exp(-sinceBeat * 12) * 0.6;
-    const chord = [110, 220, 261.63, 329.63].reduce((a, f) => a + Math.sin(2 * Math.PI * f * t), 0) * 0.06;
-    const s = Math.max(-1, Math.min(1, kick + chord));
-    const v = Math.round(s * 32767);
-    buf.writeInt16LE(v, 44 + i * 4);
-    buf.writeInt16LE(v, 46 + i * 4);
-  }
-  writeFileSync(path, buf);
-}
-
-class WebDriver {
-  constructor(base) {
-    this.base = base;
-  }
-  async req(method, path, body) {
-    const r = await fetch(this.base + path, {
-      method,
-      headers: { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await r.json();
-    if (!r.ok || (json.value && json.value.error)) {
-      throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json).slice(0, 400)}`);
-    }
-    return json.value;
-  }
-  async newSession(application) {
-    const v = await this.req("POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application } } },
-    });
-    this.sid = v.sessionId;
-    return v;
-  }
-  s(path) {
-    return `/session/${this.sid}${path}`;
-  }
-  async find(css) {
-    const v = await this.req("POST", this.s("/element"), { using: "css selector", value: css });
-    return Object.values(v)[0];
-  }
-  text(el) {
-    return this.req("GET", this.s(`/element/${el}/text`));
-  }
-  click(el) {
-    return this.req("POST", this.s(`/element/${el}/click`), {});
-  }
-  clear(el) {
-    return this.req("POST", this.s(`/element/${el}/clear`), {});
-  }
-  type(el, text) {
-    return this.req("POST", this.s(`/element/${el}/value`), { text, value: [...text] });
-  }
-  screenshot() {
-    return this.req("GET", this.s("/screenshot"));
-  }
-  quit() {
-    return this.req("DELETE", this.s(""));
-  }
-}
+import { app, demoWav, launch, root, sleep, waitFor } from "./harness.mjs";
 
 test("the Generator's prompt follows a knob and a song is generated in the real desktop window", { timeout: 600000 }, async (t) => {
-  assert.ok(existsSync(app), `build the app first (cargo build -p son1k-studio): ${app} is missing`);
-  const home = mkdtempSync(join(tmpdir(), "son1k-e2e-"));
-  const children = [];
-  t.after(() => {
-    for (const c of children.reverse()) c.kill("SIGTERM");
-    rmSync(home, { recursive: true, force: true });
-  });
-  const logs = [];
-  const keep = (name, child) => {
-    child.stdout?.on("data", (d) => logs.push(`[${name}] ${d}`));
-    child.stderr?.on("data", (d) => logs.push(`[${name}] ${d}`));
-    children.push(child);
-    return child;
-  };
-
-  // A private X display.
-  const display = 90 + Math.floor(Math.random() * 400);
-  keep("xvfb", spawn("Xvfb", [`:${display}`, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "pipe" }));
-  await waitFor("Xvfb", () => existsSync(`/tmp/.X11-unix/X${display}`), 15000);
-
-  const port = await freePort();
-  const nativePort = await freePort();
-  const env = {
-    ...process.env,
-    DISPLAY: `:${display}`,
-    HOME: home,
-    XDG_DATA_HOME: join(home, "share"),
-    SON1K_HOME: join(home, "son1k"),
-    // Test-only switches for WebKitGTK inside a VM as root; never set in the shipped app.
-    WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1",
-    WEBKIT_DISABLE_DMABUF_RENDERER: "1",
-    WEBKIT_DISABLE_COMPOSITING_MODE: "1",
-    OLLAMA_HOST: "127.0.0.1:9", // nothing listens there: the Dashboard must say so, not hang
-    SON1K_API_URL: "http://127.0.0.1:9", // nor here: the Account screen must say FREE and offline quickly
-  };
-  const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
-  keep(
-    "tauri-driver",
-    spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], { env, stdio: "pipe" }),
-  );
-  const wd = new WebDriver(`http://127.0.0.1:${port}`);
-  await waitFor("tauri-driver", async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 20000);
-
+  const { wd, home, logs } = await launch(t);
   try {
     const started = performance.now();
     await wd.newSession(app);
@@ -275,6 +119,43 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     const key = await wd.text(await wd.find('[data-testid="ghost-key"]'));
     assert.match(key, /^(la menor|A minor|do mayor|C major)$/i, key);
     await waitFor("the demo's waveform", () => wd.find('[data-track="phone demo"] canvas'), 30000);
+    // The timeline: the demo's clip dragged later is one move_clip edit; Ctrl+Z undoes it and
+    // Ctrl+Shift+Z redoes it.
+    const clipOffset = async () =>
+      Number(await wd.exec(`return document.querySelector('[data-track="phone demo"] .clip')?.dataset.offset ?? "-1";`));
+    assert.equal(await clipOffset(), 0);
+    await wd.exec(`
+      const clip = document.querySelector('[data-track="phone demo"] .clip');
+      const lane = clip.closest(".lane").getBoundingClientRect();
+      const r = clip.getBoundingClientRect();
+      const x = r.left + r.width / 2, y = r.top + r.height / 2, dx = lane.width * 0.1;
+      const at = (cx) => ({ bubbles: true, clientX: cx, clientY: y, button: 0, pointerId: 1, isPrimary: true });
+      clip.dispatchEvent(new PointerEvent("pointerdown", at(x)));
+      window.dispatchEvent(new PointerEvent("pointermove", at(x + dx / 2)));
+      window.dispatchEvent(new PointerEvent("pointermove", at(x + dx)));
+      window.dispatchEvent(new PointerEvent("pointerup", at(x + dx)));
+    `);
+    const moved = await waitFor("the moved clip", async () => ((await clipOffset()) > 0.5 ? clipOffset() : null));
+    const pressCtrl = (k, shift) => wd.exec(`document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "${k}", ctrlKey: true, shiftKey: ${shift}, bubbles: true }));`);
+    await pressCtrl("z", false);
+    await waitFor("the move undone", async () => (await clipOffset()) === 0);
+    await pressCtrl("Z", true);
+    await waitFor("the move redone", async () => Math.abs((await clipOffset()) - moved) < 1e-6);
+    console.log(`clip dragged to ${moved.toFixed(2)} s, undone and redone by keyboard`);
+    // An EQ added to the demo's track from its FX list.
+    await wd.click(await wd.find('[data-track="phone demo"] [data-testid="track-fx"]'));
+    await wd.click(await wd.find('[data-testid="fx-chain"] [data-testid="fx-kind"] option[value="eq"]'));
+    await wd.click(await wd.find('[data-testid="fx-chain"] [data-testid="fx-add"]'));
+    await waitFor("the EQ on the track", async () => /FX 1/.test(await wd.text(await wd.find('[data-track="phone demo"] [data-testid="track-fx"]'))));
+    // The tracks play live: the clock runs and the track's meter moves.
+    await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
+    const meterSeen = await waitFor("the playing tracks", async () => {
+      const w = await wd.exec(`return document.querySelector('[data-track="phone demo"] [data-testid="track-meter"]').style.width;`);
+      const clockText = await wd.text(await wd.find('[data-testid="ghost-clock"]'));
+      return parseFloat(w) > 0 && clockText !== "0:00" ? `${clockText} meter ${w}` : null;
+    }, 20000, 100);
+    console.log(`tracks playing: ${meterSeen}`);
+    await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
     const ghostPrompt = async () => wd.text(await wd.find('[data-testid="ghost-prompt"]'));
     const neutral = await waitFor("the Ghost Studio prompt", async () => (await ghostPrompt()) || null);
     const garage = await wd.find("#knob-garage");

@@ -1,6 +1,6 @@
 // Ghost Studio's screen logic, kept out of the component so it can be tested: project file URLs,
 // the timeline's layout, A/B between the demo and the mix, and small formatting helpers.
-import type { Knobs } from "./bindings";
+import type { FxSpec, Knobs } from "./bindings";
 
 /** The URL the webview reads a project file from (the shell's son1k-project:// scheme). */
 export function projectUrl(dir: string, file: string, windows = isWindows()): string {
@@ -86,4 +86,165 @@ export function projectNameFor(path: string): string {
 /** An id for a cancellable task (progress events carry it). */
 export function taskId(kind: string): string {
   return `${kind}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+}
+
+// ---- Live multitrack playback: per-track gains, as the renderer computes them ----
+
+export interface MixTrack {
+  name: string;
+  gain_db: number;
+  pan: number;
+  mute: boolean;
+  solo: boolean;
+}
+
+/**
+ * Left/right linear gains for a track's stem. Stems are rendered centred (the renderer's
+ * constant-power law puts them cos(π/4) down on each side), so these gains scale that render to
+ * what the mix plays: 10^(dB/20)·cos θ / cos(π/4) on the left and ·sin θ / sin(π/4) on the right,
+ * θ = (pan + 1)·π/4. Silent (0, 0) when muted, or when another track is soloed and this one is not.
+ */
+export function trackGains(t: MixTrack, anySolo: boolean): [number, number] {
+  if (t.mute || (anySolo && !t.solo)) return [0, 0];
+  const g = Math.pow(10, t.gain_db / 20);
+  const p = Math.max(-1, Math.min(1, t.pan));
+  const theta = ((p + 1) * Math.PI) / 4;
+  const c = Math.SQRT1_2;
+  return [(g * Math.cos(theta)) / c, (g * Math.sin(theta)) / c];
+}
+
+/** dBFS of a linear peak (−∞ → −120). */
+export function peakDb(peak: number): number {
+  return peak > 1e-6 ? 20 * Math.log10(peak) : -120;
+}
+
+// ---- The timeline: seconds ↔ pixels, clip drags and trims, the loop region ----
+
+export interface ClipGeom {
+  offset: number;
+  trim_start: number;
+  length: number | null;
+}
+
+/** Snaps `t` to the nearest multiple of `grid` seconds (no snapping when grid ≤ 0). */
+export function snap(t: number, grid: number): number {
+  return grid > 0 ? Math.round(t / grid) * grid : t;
+}
+
+/** A clip moved by `dt` seconds: never before 0. */
+export function movedClip(c: ClipGeom, dt: number, grid = 0): number {
+  return Math.max(0, snap(c.offset + dt, grid));
+}
+
+/**
+ * A clip with its left edge dragged by `dt` seconds: start and trim move together so the audio
+ * stays where it was; the edge can go no earlier than the file's start (nor before 0 on the
+ * timeline) and leaves at least `min` seconds of clip.
+ */
+export function trimmedLeft(c: ClipGeom, fileSeconds: number, dt: number, min = 0.05): { offset: number; trim_start: number; length: number } {
+  const plays = clipSeconds(c, fileSeconds);
+  const end = c.offset + plays;
+  let d = dt;
+  d = Math.max(d, -c.trim_start, -c.offset);
+  d = Math.min(d, plays - min);
+  const offset = c.offset + d;
+  return { offset, trim_start: c.trim_start + d, length: end - offset };
+}
+
+/** A clip with its right edge dragged by `dt` seconds: within the file, at least `min` long. */
+export function trimmedRight(c: ClipGeom, fileSeconds: number, dt: number, min = 0.05): { length: number } {
+  const plays = clipSeconds(c, fileSeconds);
+  const most = Math.max(min, fileSeconds - c.trim_start);
+  return { length: Math.max(min, Math.min(most, plays + dt)) };
+}
+
+/** The loop region from a drag on the ruler between two times (ordered; null when too short). */
+export function loopFrom(a: number, b: number, total: number, min = 0.1): { start: number; end: number } | null {
+  const start = Math.max(0, Math.min(a, b));
+  const end = Math.min(total, Math.max(a, b));
+  return end - start >= min ? { start, end } : null;
+}
+
+/** Where the playhead is after `elapsed` seconds from `from`, wrapping inside a loop region. */
+export function playheadAt(from: number, elapsed: number, loop: { start: number; end: number } | null): number {
+  const t = from + elapsed;
+  if (!loop || t < loop.end) return t;
+  const len = loop.end - loop.start;
+  return loop.start + ((t - loop.start) % len);
+}
+
+/** Frame-time percentiles (ms) of a run of frame durations, for the smoothness measurement. */
+export function percentiles(ms: number[], ps: number[] = [50, 95, 99]): Record<string, number> {
+  const s = [...ms].sort((a, b) => a - b);
+  const out: Record<string, number> = {};
+  for (const p of ps) out[`p${p}`] = s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : 0;
+  return out;
+}
+
+// ---- Effects: the kinds a track or the master can add, with default parameters ----
+
+
+export type FxKind = FxSpec["type"];
+
+/** A new effect of `kind` with sensible starting values. */
+export function defaultFx(kind: FxKind): FxSpec {
+  switch (kind) {
+    case "gain":
+      return { type: "gain", db: 0 };
+    case "pan":
+      return { type: "pan", position: 0 };
+    case "eq":
+      return { type: "eq", kind: "peak", freq: 1000, q: 0.707, gain_db: 3 };
+    case "compressor":
+      return { type: "compressor", threshold_db: -18, ratio: 3, attack_ms: 10, release_ms: 100, makeup_db: 0 };
+    case "limiter":
+      return { type: "limiter", ceiling_db: -1, release_ms: 50, true_peak: true };
+    case "reverb":
+      return { type: "reverb", room: 0.5, damping: 0.5, wet: 0.25 };
+    case "saturation":
+      return { type: "saturation", drive_db: 6, mix: 1 };
+    case "bitcrusher":
+      return { type: "bitcrusher", bits: 10, downsample: 1 };
+    case "noise":
+      return { type: "noise", level_db: -50, pink: true, seed: 1 };
+    case "tape":
+      return { type: "tape", depth: 0.3 };
+    case "chorus":
+      return { type: "chorus", depth: 0.4, rate_hz: 0.8, mix: 0.4 };
+    case "ring_mod":
+      return { type: "ring_mod", freq: 440, mix: 0.3 };
+  }
+}
+
+export const FX_KINDS: FxKind[] = ["eq", "compressor", "limiter", "reverb", "saturation", "chorus", "tape", "bitcrusher", "noise", "ring_mod", "gain", "pan"];
+
+/** An effect's numeric parameters with their ranges, for sliders. */
+export function fxParams(fx: FxSpec): { key: string; min: number; max: number; step: number }[] {
+  const r = (key: string, min: number, max: number, step: number) => ({ key, min, max, step });
+  switch (fx.type) {
+    case "gain":
+      return [r("db", -60, 24, 0.5)];
+    case "pan":
+      return [r("position", -1, 1, 0.05)];
+    case "eq":
+      return [r("freq", 20, 20000, 1), r("q", 0.1, 10, 0.05), r("gain_db", -24, 24, 0.5)];
+    case "compressor":
+      return [r("threshold_db", -60, 0, 0.5), r("ratio", 1, 20, 0.1), r("attack_ms", 0, 200, 1), r("release_ms", 5, 2000, 5), r("makeup_db", 0, 24, 0.5)];
+    case "limiter":
+      return [r("ceiling_db", -30, 0, 0.1), r("release_ms", 1, 1000, 1)];
+    case "reverb":
+      return [r("room", 0, 1, 0.01), r("damping", 0, 1, 0.01), r("wet", 0, 1, 0.01)];
+    case "saturation":
+      return [r("drive_db", 0, 36, 0.5), r("mix", 0, 1, 0.01)];
+    case "bitcrusher":
+      return [r("bits", 1, 24, 1), r("downsample", 1, 32, 1)];
+    case "noise":
+      return [r("level_db", -90, -6, 1)];
+    case "tape":
+      return [r("depth", 0, 1, 0.01)];
+    case "chorus":
+      return [r("depth", 0, 1, 0.01), r("rate_hz", 0.05, 10, 0.05), r("mix", 0, 1, 0.01)];
+    case "ring_mod":
+      return [r("freq", 1, 5000, 1), r("mix", 0, 1, 0.01)];
+  }
 }
