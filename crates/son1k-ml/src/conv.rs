@@ -320,6 +320,68 @@ mod avx512 {
     }
 }
 
+/// The Gaussian error linear unit, exact form (`erf`), as `transformers`' "gelu".
+pub(crate) fn gelu(v: f32) -> f32 {
+    0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// A dense (linear) layer for time-major rows: `y = x · w + b`.
+pub(crate) struct Dense {
+    /// `(in, out)`, row-major.
+    w: Vec<f32>,
+    packed: Option<Packed>,
+    b: Vec<f32>,
+    n_in: usize,
+    n_out: usize,
+}
+
+impl Dense {
+    /// From the `(in, out)` row-major weight and `out` biases.
+    pub(crate) fn new(w: Vec<f32>, b: Vec<f32>, n_in: usize, n_out: usize) -> Self {
+        Dense {
+            packed: Packed::new(&w, n_in, n_out),
+            w,
+            b,
+            n_in,
+            n_out,
+        }
+    }
+
+    /// `rows × in` → `rows × out`; the rows are split across rayon's threads.
+    pub(crate) fn forward(&self, x: &[f32], rows: usize) -> Vec<f32> {
+        let (n_in, n_out) = (self.n_in, self.n_out);
+        let mut y = vec![0.0f32; rows * n_out];
+        if rows == 0 || x.len() < rows * n_in {
+            return y;
+        }
+        for row in y.chunks_mut(n_out) {
+            row.copy_from_slice(&self.b);
+        }
+        let threads = rayon::current_num_threads().max(1);
+        let chunk = rows.div_ceil(threads).div_ceil(MR) * MR;
+        y.par_chunks_mut(chunk * n_out)
+            .zip(x[..rows * n_in].par_chunks(chunk * n_in))
+            .for_each(|(dst, src)| {
+                let r = dst.len() / n_out;
+                match &self.packed {
+                    Some(p) => matmul_packed(dst, n_out, src, n_in, r, p),
+                    None => matmul(
+                        dst,
+                        n_out,
+                        src,
+                        n_in,
+                        &self.w,
+                        n_out,
+                        (r, n_out, n_in),
+                        true,
+                        1,
+                    ),
+                }
+            });
+        y
+    }
+}
+
 /// A 1-D convolution's weight laid out for time-major signals.
 pub(crate) struct ConvWeight {
     /// `(kernel · in, out)`: row `tap · in + ci`, column `co`.

@@ -9,7 +9,7 @@ use candle_nn::{linear, Linear, VarBuilder};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::conv::{ConvTransposeWeight, ConvWeight};
+use crate::conv::{ConvTransposeWeight, ConvWeight, Dense};
 use crate::{weights, MlError};
 
 const LRELU: f64 = 0.1;
@@ -140,9 +140,7 @@ pub struct HifiGan {
 
 /// The vocoder on the CPU, time-major.
 struct CpuHifiGan {
-    /// `(hubert_dim, hifi_dim)`: the input layer's weight, transposed.
-    lin_w: Vec<f32>,
-    lin_b: Vec<f32>,
+    lin_pre: Dense,
     conv_pre: ConvWeight,
     ups: Vec<ConvTransposeWeight>,
     /// Per stage, per residual block, its (dilated, plain) convolution pairs.
@@ -193,13 +191,16 @@ impl CpuHifiGan {
             ));
         }
         Ok(CpuHifiGan {
-            lin_w: flat(&g.lin_pre.weight().t()?.contiguous()?)?,
-            lin_b: g
-                .lin_pre
-                .bias()
-                .map(flat)
-                .transpose()?
-                .unwrap_or_else(|| vec![0.0; g.config.hifi_dim]),
+            lin_pre: Dense::new(
+                flat(&g.lin_pre.weight().t()?.contiguous()?)?,
+                g.lin_pre
+                    .bias()
+                    .map(flat)
+                    .transpose()?
+                    .unwrap_or_else(|| vec![0.0; g.config.hifi_dim]),
+                g.config.hubert_dim,
+                g.config.hifi_dim,
+            ),
             conv_pre: cpu_conv(&g.conv_pre)?,
             ups,
             resblocks,
@@ -210,22 +211,7 @@ impl CpuHifiGan {
     /// Time-major `(frames, hubert_dim)` features → samples.
     fn forward(&self, feats: &[f32], frames: usize) -> Vec<f32> {
         let threads = rayon::current_num_threads();
-        let (din, dout) = (self.lin_b.len(), feats.len() / frames.max(1));
-        let mut x = vec![0.0f32; frames * din];
-        for row in x.chunks_mut(din) {
-            row.copy_from_slice(&self.lin_b);
-        }
-        crate::conv::matmul(
-            &mut x,
-            din,
-            feats,
-            dout,
-            &self.lin_w,
-            din,
-            (frames, din, dout),
-            true,
-            threads,
-        );
+        let x = self.lin_pre.forward(feats, frames);
         let mut x = self.conv_pre.forward(&x, |v| v);
         let lrelu = |v: f32| if v > 0.0 { v } else { v * LRELU as f32 };
         for (up, blocks) in self.ups.iter().zip(&self.resblocks) {

@@ -11,7 +11,9 @@ use candle_nn::{
 };
 use serde::Deserialize;
 
-use crate::conv::ConvWeight;
+use crate::conv::{gelu, ConvWeight};
+
+mod cpu;
 use crate::{weights, MlError};
 use rayon::prelude::*;
 
@@ -293,6 +295,8 @@ pub struct WavLm {
     device: Device,
     /// The feature encoder laid out for the time-major CPU path; `None` on other devices.
     cpu: Option<CpuEncoder>,
+    /// The rest of the model for the CPU path.
+    cpu_rest: Option<cpu::CpuTransformer>,
 }
 
 /// How a feature-encoder layer normalises its output on the CPU path.
@@ -307,10 +311,6 @@ enum CpuNorm {
 /// WavLM's convolutional feature encoder, time-major, on the CPU (see [`crate::conv`]).
 struct CpuEncoder {
     layers: Vec<(ConvWeight, CpuNorm)>,
-}
-
-fn gelu(v: f32) -> f32 {
-    0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))
 }
 
 impl CpuEncoder {
@@ -509,7 +509,7 @@ impl WavLm {
             });
         }
         let last = *cfg.conv_dim.last().unwrap_or(&e);
-        Ok(WavLm {
+        let mut w = WavLm {
             proj_norm: layer_norm(last, eps, vb.pp("feature_projection.layer_norm"))?,
             projection: linear(last, e, vb.pp("feature_projection.projection"))?,
             encoder_norm: if cfg.do_stable_layer_norm {
@@ -524,13 +524,19 @@ impl WavLm {
             config: cfg,
             device: device.clone(),
             cpu: device.is_cpu().then_some(CpuEncoder { layers: cpu_layers }),
-        })
+            cpu_rest: None,
+        };
+        if device.is_cpu() {
+            w.cpu_rest = Some(cpu::CpuTransformer::new(&w)?);
+        }
+        Ok(w)
     }
 
     /// Drops the time-major CPU path, so every operation goes through Candle's (as on a GPU);
     /// the parity tests check both paths against the reference.
     pub fn candle_only(mut self) -> Self {
         self.cpu = None;
+        self.cpu_rest = None;
         self
     }
 
@@ -580,6 +586,22 @@ impl WavLm {
     /// (batch, samples) → (batch, frames, hidden) from the last loaded layer.
     pub fn forward(&self, wav: &Tensor) -> candle_core::Result<Tensor> {
         let x = self.encode(wav)?;
+        if let (Some(rest), true) = (&self.cpu_rest, x.device().is_cpu()) {
+            let (b, t, _) = x.dims3()?;
+            let bias = self.layers[0]
+                .attention
+                .position_bias(t, &self.device)?
+                .ok_or_else(|| candle_core::Error::Msg("first layer has no position bias".into()))?
+                .flatten_all()?
+                .to_vec1::<f32>()?;
+            let mut rows = Vec::new();
+            for i in 0..b {
+                let y = rest.forward(&x.get(i)?.flatten_all()?.to_vec1()?, t, &bias);
+                let e = y.len() / t.max(1);
+                rows.push(Tensor::from_vec(y, (t, e), x.device())?);
+            }
+            return Tensor::stack(&rows, 0);
+        }
         let x = self.projection.forward(&self.proj_norm.forward(&x)?)?;
         // Positional convolution ("same" padding, the extra frame of an even kernel dropped).
         let k = self.config.num_conv_pos_embeddings;
