@@ -1,7 +1,7 @@
 // The desktop end-to-end harness: a private Xvfb display, tauri-driver + WebKitWebDriver, and a
 // small W3C WebDriver client; plus waiting and test-audio helpers the desktop tests share.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -163,6 +163,22 @@ export async function launch(t) {
     OLLAMA_HOST: "127.0.0.1:9", // nothing listens there: the Dashboard must say so, not hang
     SON1K_API_URL: "http://127.0.0.1:9", // nor here: the Account screen must say FREE and offline quickly
   };
+  // The app runs with a fresh HOME; it keeps the caller's sound set-up (the ALSA default and
+  // the PulseAudio cookie and server that scripts/virtual-audio.sh provides), so playback and
+  // recording reach the same virtual device.
+  const realHome = process.env.HOME ?? "";
+  for (const rel of [".asoundrc", ".config/pulse/cookie"]) {
+    const from = join(realHome, rel);
+    if (realHome && existsSync(from)) {
+      mkdirSync(dirname(join(home, rel)), { recursive: true });
+      copyFileSync(from, join(home, rel));
+    }
+  }
+  if (!env.PULSE_SERVER) {
+    const info = spawnSync("pactl", ["info"], { encoding: "utf8", timeout: 3000 });
+    const server = /^Server String: (.+)$/m.exec(info.stdout ?? "")?.[1]?.trim();
+    if (server) env.PULSE_SERVER = server.startsWith("/") ? `unix:${server}` : server;
+  }
   const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
   keep(
     "tauri-driver",
