@@ -290,7 +290,8 @@ fn every_effect_is_independent_of_block_size() {
             {"type":"reverb","room":0.6,"damping":0.4,"wet":0.4},
             {"type":"saturation","drive_db":12,"mix":0.7},
             {"type":"bitcrusher","bits":8,"downsample":3},
-            {"type":"noise","level_db":-40,"pink":true,"seed":3}]"#,
+            {"type":"noise","level_db":-40,"pink":true,"seed":3},
+            {"type":"delay","time_ms":37,"feedback":0.5,"mix":0.4}]"#,
     )
     .unwrap();
     let src = sine(330.0, 0.7, 0.3, 2);
@@ -334,4 +335,38 @@ fn fast_decibel_conversions_match_the_exact_ones() {
         );
         db += 0.173;
     }
+}
+
+#[test]
+fn delay_repeats_an_impulse_at_its_time_with_its_feedback() {
+    let mut c = vec![0.0f32; SR as usize];
+    c[100] = 1.0;
+    let out = run(
+        FxSpec::Delay {
+            time_ms: 250.0,
+            feedback: 0.5,
+            mix: 0.5,
+        },
+        AudioBuffer::new(SR, vec![c]).unwrap(),
+    );
+    let o = &out.channels[0];
+    let step = SR as usize / 4;
+    // Dry at half level, then echoes every 250 ms, each half the one before.
+    assert!((o[100] - 0.5).abs() < 1e-6, "{}", o[100]);
+    assert!((o[100 + step] - 0.5).abs() < 1e-6, "{}", o[100 + step]);
+    assert!((o[100 + 2 * step] - 0.25).abs() < 1e-6);
+    assert!((o[100 + 3 * step] - 0.125).abs() < 1e-6);
+    let elsewhere = o
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (*i as isize - 100) % step as isize != 0)
+        .fold(0.0f32, |m, (_, s)| m.max(s.abs()));
+    assert_eq!(elsewhere, 0.0);
+    assert!(FxSpec::Delay {
+        time_ms: 250.0,
+        feedback: 1.0,
+        mix: 0.5
+    }
+    .build(SR, 1)
+    .is_err());
 }

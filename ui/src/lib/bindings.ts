@@ -563,6 +563,14 @@ mix: number | null } |
 /**  Carrier frequency in Hz. */
 freq: number | null; 
 /**  Dry/wet mix 0–1. */
+mix: number | null } | 
+/**  Feedback echo. */
+{ type: "delay"; 
+/**  Time between echoes in ms (1–2000). */
+time_ms: number | null; 
+/**  Share of each echo fed back into the next, 0–0.95. */
+feedback: number | null; 
+/**  Dry/wet mix 0–1. */
 mix: number | null };
 
 /**  A serialisable effect description (what a session file stores). */
@@ -649,6 +657,14 @@ mix: number | null } |
 { type: "ring_mod"; 
 /**  Carrier frequency in Hz. */
 freq: number | null; 
+/**  Dry/wet mix 0–1. */
+mix: number | null } | 
+/**  Feedback echo. */
+{ type: "delay"; 
+/**  Time between echoes in ms (1–2000). */
+time_ms: number | null; 
+/**  Share of each echo fed back into the next, 0–0.95. */
+feedback: number | null; 
 /**  Dry/wet mix 0–1. */
 mix: number | null };
 

@@ -213,10 +213,12 @@ export function defaultFx(kind: FxKind): FxSpec {
       return { type: "chorus", depth: 0.4, rate_hz: 0.8, mix: 0.4 };
     case "ring_mod":
       return { type: "ring_mod", freq: 440, mix: 0.3 };
+    case "delay":
+      return { type: "delay", time_ms: 375, feedback: 0.35, mix: 0.25 };
   }
 }
 
-export const FX_KINDS: FxKind[] = ["eq", "compressor", "limiter", "reverb", "saturation", "chorus", "tape", "bitcrusher", "noise", "ring_mod", "gain", "pan"];
+export const FX_KINDS: FxKind[] = ["eq", "compressor", "limiter", "reverb", "delay", "saturation", "chorus", "tape", "bitcrusher", "noise", "ring_mod", "gain", "pan"];
 
 /** An effect's numeric parameters with their ranges, for sliders. */
 export function fxParams(fx: FxSpec): { key: string; min: number; max: number; step: number }[] {
@@ -246,5 +248,7 @@ export function fxParams(fx: FxSpec): { key: string; min: number; max: number; s
       return [r("depth", 0, 1, 0.01), r("rate_hz", 0.05, 10, 0.05), r("mix", 0, 1, 0.01)];
     case "ring_mod":
       return [r("freq", 1, 5000, 1), r("mix", 0, 1, 0.01)];
+    case "delay":
+      return [r("time_ms", 1, 2000, 1), r("feedback", 0, 0.95, 0.01), r("mix", 0, 1, 0.01)];
   }
 }

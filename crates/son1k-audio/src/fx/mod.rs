@@ -14,7 +14,7 @@ mod tone;
 pub use biquad::{Biquad, FilterKind};
 pub use dynamics::{Compressor, Limiter};
 pub use knobs::knob_chain;
-pub use modulation::{Chorus, RingMod, Tape};
+pub use modulation::{Chorus, Delay, RingMod, Tape};
 pub use reverb::Reverb;
 pub use tone::{Bitcrusher, Gain, Noise, Pan, Saturation};
 
@@ -187,6 +187,15 @@ pub enum FxSpec {
         /// Dry/wet mix 0–1.
         mix: f32,
     },
+    /// Feedback echo.
+    Delay {
+        /// Time between echoes in ms (1–2000).
+        time_ms: f32,
+        /// Share of each echo fed back into the next, 0–0.95.
+        feedback: f32,
+        /// Dry/wet mix 0–1.
+        mix: f32,
+    },
 }
 
 fn default_q() -> f32 {
@@ -355,6 +364,22 @@ impl FxSpec {
                 )?;
                 check((0.0..=1.0).contains(&mix), "ring modulator mix must be 0–1")?;
                 Box::new(RingMod::new(sr, freq, mix))
+            }
+            FxSpec::Delay {
+                time_ms,
+                feedback,
+                mix,
+            } => {
+                check(
+                    (1.0..=2000.0).contains(&time_ms),
+                    "delay time must be 1–2000 ms",
+                )?;
+                check(
+                    (0.0..=0.95).contains(&feedback),
+                    "delay feedback must be 0–0.95",
+                )?;
+                check((0.0..=1.0).contains(&mix), "delay mix must be 0–1")?;
+                Box::new(Delay::new(sr, time_ms, feedback, mix, channels))
             }
         })
     }

@@ -1,4 +1,4 @@
-//! Time-varying effects: tape wow and flutter, chorus, ring modulation.
+//! Time-based effects: tape wow and flutter, chorus, ring modulation, feedback delay.
 //!
 //! Like every effect here they allocate only when built and use the pure-Rust `libm` for their
 //! oscillators, so they render the same bits on every platform.
@@ -200,5 +200,53 @@ impl Effect for RingMod {
 
     fn reset(&mut self) {
         self.phase = 0.0;
+    }
+}
+
+/// Feedback echo: each echo comes `time` after the last, `feedback` times as loud; the wet signal
+/// is mixed with the dry one.
+pub struct Delay {
+    lines: Vec<Vec<f32>>,
+    pos: usize,
+    feedback: f32,
+    mix: f32,
+}
+
+impl Delay {
+    /// `time_ms` between echoes, `feedback` 0–0.95, `mix` 0–1.
+    pub fn new(sample_rate: f32, time_ms: f32, feedback: f32, mix: f32, channels: usize) -> Self {
+        let n = ((time_ms / 1000.0 * sample_rate).round() as usize).max(1);
+        Delay {
+            lines: vec![vec![0.0; n]; channels],
+            pos: 0,
+            feedback,
+            mix,
+        }
+    }
+}
+
+impl Effect for Delay {
+    fn process(&mut self, block: &mut [&mut [f32]]) {
+        let frames = block.first().map_or(0, |c| c.len());
+        let n = self.lines.first().map_or(1, |l| l.len());
+        for i in 0..frames {
+            for (c, line) in block.iter_mut().zip(self.lines.iter_mut()) {
+                let x = c[i];
+                let echo = line[self.pos];
+                line[self.pos] = x + echo * self.feedback;
+                c[i] = x * (1.0 - self.mix) + echo * self.mix;
+            }
+            self.pos += 1;
+            if self.pos == n {
+                self.pos = 0;
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        for l in &mut self.lines {
+            l.fill(0.0);
+        }
+        self.pos = 0;
     }
 }
