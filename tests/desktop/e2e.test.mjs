@@ -142,6 +142,19 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     await pressCtrl("Z", true);
     await waitFor("the move redone", async () => Math.abs((await clipOffset()) - moved) < 1e-6);
     console.log(`clip dragged to ${moved.toFixed(2)} s, undone and redone by keyboard`);
+    // A click selects the clip; Delete removes it and Ctrl+Z brings it back.
+    await wd.exec(`
+      const clip = document.querySelector('[data-track="phone demo"] .clip');
+      const r = clip.getBoundingClientRect();
+      const at = { bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + 5, button: 0, pointerId: 1, isPrimary: true };
+      clip.dispatchEvent(new PointerEvent("pointerdown", at));
+      window.dispatchEvent(new PointerEvent("pointerup", at));
+    `);
+    await waitFor("the clip's tools", () => wd.find('[data-testid="clip-tools"]'));
+    await wd.exec(`document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Delete", bubbles: true }));`);
+    await waitFor("the clip deleted", async () => (await clipOffset()) === -1);
+    await pressCtrl("z", false);
+    await waitFor("the clip back", async () => Math.abs((await clipOffset()) - moved) < 1e-6);
     // An EQ added to the demo's track from its FX list.
     await wd.click(await wd.find('[data-track="phone demo"] [data-testid="track-fx"]'));
     await wd.click(await wd.find('[data-testid="fx-chain"] [data-testid="fx-kind"] option[value="eq"]'));
