@@ -96,6 +96,7 @@ bench: deps
 	$(CARGO) run --release -p son1k-cli -- bench audio
 	$(CARGO) run --release -p son1k-cli -- bench analysis
 	$(CARGO) run --release -p son1k-cli -- bench generate
+	$(CARGO) run --release -p son1k-cli -- bench voice
 
 ## Fuzz the decoder for FUZZ_SECONDS (default 60) with cargo-fuzz (stable toolchain + RUSTC_BOOTSTRAP).
 FUZZ_SECONDS ?= 60

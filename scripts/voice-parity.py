@@ -14,6 +14,7 @@ The Rust tests load exactly those files and compare. Regenerate with:
 Bench (`--bench DIR --seconds S`): writes full-size random WavLM-Large + HiFi-GAN weights (≈1.3 GB)
 into DIR in the layout the model manager installs, times PyTorch (CPU, same thread count as Candle
 gets) on S seconds of audio, and prints one JSON line: {"torch_seconds": …, "audio_seconds": …}.
+`--repeat N` times N runs after a warm-up and prints the median. `son1k bench voice` drives this.
 """
 
 import argparse
@@ -196,7 +197,7 @@ def parity():
     print("wrote", sorted(os.listdir(FIXTURES)))
 
 
-def bench(out_dir, seconds, threads):
+def bench(out_dir, seconds, threads, repeat):
     torch.set_num_threads(threads)
     wavlm_dir = os.path.join(out_dir, "wavlm-large")
     hifi_dir = os.path.join(out_dir, "knnvc-hifigan-prematched")
@@ -206,13 +207,19 @@ def bench(out_dir, seconds, threads):
     cfg = wavlm_config(True, tiny=False)
     wavlm = WavLMModel(cfg).eval()
     # Only the first 6 layers are used by kNN-VC; keep all 24 in the file, as the real checkpoint.
-    save_file({k: v.contiguous() for k, v in wavlm.state_dict().items()},
-              os.path.join(wavlm_dir, "model.safetensors"))
+    # The weights come from seed 0, so files left by an earlier run hold the same ones: a later
+    # run (the benchmark alternates PyTorch and Candle rounds) does not write them again.
+    wavlm_file = os.path.join(wavlm_dir, "model.safetensors")
+    if not os.path.exists(wavlm_file):
+        save_file({k: v.contiguous() for k, v in wavlm.state_dict().items()}, wavlm_file + ".tmp")
+        os.replace(wavlm_file + ".tmp", wavlm_file)
     with open(os.path.join(wavlm_dir, "config.json"), "w") as f:
         f.write(cfg.to_json_string())
     voc = Vocoder(FULL_HIFI).eval()
-    torch.save({"generator": old_weight_norm_names(voc.state_dict())},
-               os.path.join(hifi_dir, "prematch_g_02500000.pt"))
+    voc_file = os.path.join(hifi_dir, "prematch_g_02500000.pt")
+    if not os.path.exists(voc_file):
+        torch.save({"generator": old_weight_norm_names(voc.state_dict())}, voc_file + ".tmp")
+        os.replace(voc_file + ".tmp", voc_file)
     with open(os.path.join(hifi_dir, "config_v1_wavlm.json"), "w") as f:
         json.dump(FULL_HIFI, f, indent=2)
 
@@ -237,10 +244,13 @@ def bench(out_dir, seconds, threads):
             return voc(pool[idx].mean(dim=1)[None])
 
     run()  # warm-up
-    start = time.perf_counter()
-    run()
-    took = time.perf_counter() - start
-    print(json.dumps({"torch_seconds": took, "audio_seconds": seconds, "threads": threads}))
+    times = []
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    took = sorted(times)[len(times) // 2]
+    print(json.dumps({"torch_seconds": took, "runs": times, "audio_seconds": seconds, "threads": threads}))
 
 
 def main():
@@ -248,9 +258,10 @@ def main():
     ap.add_argument("--bench", metavar="DIR")
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--repeat", type=int, default=1, help="timed runs in --bench (the median is printed)")
     args = ap.parse_args()
     if args.bench:
-        bench(args.bench, args.seconds, args.threads)
+        bench(args.bench, args.seconds, args.threads, args.repeat)
     else:
         parity()
 

@@ -5,6 +5,7 @@
 
 mod account;
 mod bench;
+mod bench_voice;
 mod lyrics;
 mod voice;
 
@@ -128,7 +129,7 @@ enum Command {
     /// Benchmarks against peer tools (sox, ffmpeg), printed as ratios.
     Bench {
         /// What to benchmark.
-        #[arg(value_parser = ["audio", "analysis", "generate"])]
+        #[arg(value_parser = ["audio", "analysis", "generate", "voice"])]
         what: String,
         /// Seconds per track.
         #[arg(long, default_value_t = 180)]
@@ -139,6 +140,13 @@ enum Command {
         /// Seconds of real-time playback for the xrun check (0 skips it).
         #[arg(long, default_value_t = 20)]
         realtime_seconds: u32,
+        /// voice: the Python with torch, transformers and safetensors for PyTorch's side
+        /// (default: $SON1K_BENCH_PYTHON, else python3).
+        #[arg(long)]
+        python: Option<String>,
+        /// voice: PyTorch's side of the benchmark.
+        #[arg(long, default_value = "scripts/voice-parity.py")]
+        script: PathBuf,
     },
     /// Jobs in the local library (long work: generate, analyse, render, …).
     Jobs {
@@ -858,7 +866,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
             seconds,
             tracks,
             realtime_seconds,
+            python,
+            script,
         } => {
+            if what == "voice" {
+                // `--seconds` is the neural conversion's length here (default 5), `--tracks` the
+                // alternating rounds (default 3).
+                return bench_voice::voice(&bench_voice::VoiceBenchOptions {
+                    dsp_seconds: 30.0,
+                    neural_seconds: if seconds == 180 {
+                        5.0
+                    } else {
+                        f64::from(seconds.clamp(1, 60))
+                    },
+                    python: python
+                        .or_else(|| std::env::var("SON1K_BENCH_PYTHON").ok())
+                        .unwrap_or_else(|| "python3".into()),
+                    script,
+                    rounds: if tracks == 16 { 3 } else { tracks.clamp(1, 20) },
+                })
+                .map_err(|message| Failure { code: 1, message });
+            }
             if what == "generate" {
                 // `--tracks` is the number of random songs here, `--seconds` their length.
                 let songs = if tracks == 16 { 100 } else { tracks };
