@@ -86,29 +86,83 @@ pub(crate) fn matmul(
     }
 }
 
-/// Columns of one packed panel of a right-hand matrix: two 16-float AVX-512 registers.
+/// Columns of one packed panel of a right-hand matrix: two AVX-512 or four AVX2 registers.
 const NR: usize = 32;
-/// Rows of the output the micro-kernel keeps in registers (2 · 12 accumulators).
-const MR: usize = 12;
 /// Below this many input channels a tap's depth is too shallow for the strided kernel; the
 /// tile's taps are gathered into one row instead.
 const MIN_STRIDED_CIN: usize = 16;
 /// Depth of one pass: a panel's `KC × NR` slice (32 KiB) stays in L1.
 const KC: usize = 256;
+/// The most output rows any micro-kernel keeps in registers.
+const MR: usize = 12;
 
-/// A right-hand matrix `(k × n)` packed once for [`matmul_packed`]: panel `p` holds columns
-/// `p·NR … p·NR + NR` of every row, row after row.
+/// The instruction set the packed micro-kernels use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// AVX-512F: 12 rows × 32 columns in 24 registers.
+    Avx512,
+    /// AVX2 + FMA: 6 rows × 16 columns in 12 registers, twice per panel.
+    Avx2,
+}
+
+impl Isa {
+    /// Output rows per micro-kernel call.
+    fn rows(self) -> usize {
+        match self {
+            Isa::Avx512 => 12,
+            Isa::Avx2 => 6,
+        }
+    }
+
+    /// Whether this CPU can run it.
+    fn available(self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            match self {
+                Isa::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+                Isa::Avx2 => {
+                    std::arch::is_x86_feature_detected!("avx2")
+                        && std::arch::is_x86_feature_detected!("fma")
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    /// The best this CPU has, unless `SON1K_CPU_KERNEL` asks for `avx2` or `gemm` (the `gemm`
+    /// crate alone), which the benchmark and tests use to compare paths.
+    pub(crate) fn detect() -> Option<Isa> {
+        match std::env::var("SON1K_CPU_KERNEL").as_deref() {
+            Ok("gemm") => None,
+            Ok("avx2") => Some(Isa::Avx2).filter(|i| i.available()),
+            _ => [Isa::Avx512, Isa::Avx2].into_iter().find(|i| i.available()),
+        }
+    }
+}
+
+/// A right-hand matrix `(k × n)` packed once for [`matmul_packed`] and [`conv_packed`]: panel `p`
+/// holds columns `p·NR … p·NR + NR` of every row, row after row.
 pub(crate) struct Packed {
     data: Vec<f32>,
     k: usize,
     n: usize,
+    /// The kernel it was packed for; only ever one this CPU has.
+    isa: Isa,
 }
 
 impl Packed {
-    /// Packs the row-major `b` (`k × n`), or `None` when the packed kernel cannot run here (no
-    /// AVX-512 on this CPU, `SON1K_NO_AVX512` set, or `n` not a multiple of 32).
+    /// Packs the row-major `b` (`k × n`) for [`Isa::detect`]'s kernel, or `None` when no packed
+    /// kernel can run here or `n` is not a multiple of 32.
     pub(crate) fn new(b: &[f32], k: usize, n: usize) -> Option<Self> {
-        if !n.is_multiple_of(NR) || b.len() < k * n || !avx512() {
+        Self::with_isa(b, k, n, Isa::detect()?)
+    }
+
+    /// Packs for a given kernel; `None` when this CPU lacks it or `n` is not a multiple of 32.
+    pub(crate) fn with_isa(b: &[f32], k: usize, n: usize, isa: Isa) -> Option<Self> {
+        if !n.is_multiple_of(NR) || b.len() < k * n || !isa.available() {
             return None;
         }
         let mut data = Vec::with_capacity(k * n);
@@ -117,22 +171,43 @@ impl Packed {
                 data.extend_from_slice(&b[row * n + p * NR..row * n + (p + 1) * NR]);
             }
         }
-        Some(Packed { data, k, n })
+        Some(Packed { data, k, n, isa })
     }
 }
 
-/// Whether the AVX-512 kernel can run (and is not switched off with `SON1K_NO_AVX512`, which the
-/// tests use to compare both paths).
-fn avx512() -> bool {
+/// `c[rows × NR] += a[rows × kc] · panel[kc × NR]` through `isa`'s micro-kernel.
+///
+/// # Safety
+/// `isa` must be available; `a` readable at `r·lda + j`, `panel` at `j·NR + col` and `c` readable
+/// and writable at `r·ldc + col` for r < rows, j < kc, col < NR.
+#[allow(clippy::too_many_arguments)]
+unsafe fn panel_rows(
+    isa: Isa,
+    rows: usize,
+    kc: usize,
+    a: *const f32,
+    lda: usize,
+    panel: *const f32,
+    c: *mut f32,
+    ldc: usize,
+) {
     #[cfg(target_arch = "x86_64")]
-    {
-        std::env::var_os("SON1K_NO_AVX512").is_none()
-            && std::arch::is_x86_feature_detected!("avx512f")
+    for r0 in (0..rows).step_by(isa.rows()) {
+        let m = isa.rows().min(rows - r0);
+        // SAFETY: r0 + m ≤ rows, so the caller's bounds cover these rows.
+        unsafe {
+            let (a, c) = (a.add(r0 * lda), c.add(r0 * ldc));
+            match isa {
+                Isa::Avx512 => avx512::kernel(m, kc, a, lda, panel, c, ldc),
+                Isa::Avx2 => {
+                    avx2::kernel(m, kc, a, lda, panel, c, ldc);
+                    avx2::kernel(m, kc, a, lda, panel.add(16), c.add(16), ldc);
+                }
+            }
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    let _ = (isa, rows, kc, a, lda, panel, c, ldc);
 }
 
 /// `dst[rows × n] += a[rows × k] · b`, row-major with row strides `ldc` and `lda`. Panics if the
@@ -157,31 +232,26 @@ pub(crate) fn matmul_packed(
         lda >= k && (rows - 1) * lda + k <= a.len(),
         "matmul_packed: lhs"
     );
-    assert!(b.data.len() == k * n && avx512(), "matmul_packed: rhs");
-    #[cfg(target_arch = "x86_64")]
+    assert!(b.data.len() == k * n, "matmul_packed: rhs");
     for k0 in (0..k).step_by(KC) {
         let kc = KC.min(k - k0);
         for p in 0..n / NR {
             let panel = &b.data[p * k * NR + k0 * NR..p * k * NR + (k0 + kc) * NR];
-            for r0 in (0..rows).step_by(MR) {
-                let mr = MR.min(rows - r0);
-                let a_at = r0 * lda + k0;
-                let c_at = r0 * ldc + p * NR;
-                // SAFETY: AVX-512F is present (asserted). The kernel reads a[a_at + r·lda + j]
-                // for r < mr, j < kc: the largest is (rows − 1)·lda + k − 1 < a.len(); panel
-                // [j·NR + c] for j < kc, c < NR: inside the slice; and reads and writes
-                // dst[c_at + r·ldc + c] for c < NR: the largest is (rows − 1)·ldc + n − 1.
-                unsafe {
-                    avx512::kernel(
-                        mr,
-                        kc,
-                        a.as_ptr().add(a_at),
-                        lda,
-                        panel.as_ptr(),
-                        dst.as_mut_ptr().add(c_at),
-                        ldc,
-                    );
-                }
+            // SAFETY: b.isa is available (Packed is only made for one). The kernel reads
+            // a[k0 + r·lda + j] for r < rows, j < kc: the largest is (rows − 1)·lda + k − 1 <
+            // a.len(); panel[j·NR + col] for j < kc, col < NR: inside the slice; and reads and
+            // writes dst[p·NR + r·ldc + col]: the largest is (rows − 1)·ldc + n − 1 < dst.len().
+            unsafe {
+                panel_rows(
+                    b.isa,
+                    rows,
+                    kc,
+                    a.as_ptr().add(k0),
+                    lda,
+                    panel.as_ptr(),
+                    dst.as_mut_ptr().add(p * NR),
+                    ldc,
+                );
             }
         }
     }
@@ -206,7 +276,7 @@ pub(crate) fn conv_packed(
         return;
     }
     assert!(
-        b.k == taps * cin && b.data.len() == b.k * n && avx512(),
+        b.k == taps * cin && b.data.len() == b.k * n,
         "conv_packed: rhs"
     );
     assert!(
@@ -216,33 +286,28 @@ pub(crate) fn conv_packed(
     let last_frame = (t0 + rows - 1) * stride + (taps - 1) * dilation;
     assert!((last_frame + 1) * cin <= xp.len(), "conv_packed: signal");
     let lda = stride * cin;
-    #[cfg(target_arch = "x86_64")]
     for p in 0..n / NR {
         for tap in 0..taps {
             for c0 in (0..cin).step_by(KC) {
                 let kc = KC.min(cin - c0);
                 let row0 = tap * cin + c0;
                 let panel = &b.data[p * b.k * NR + row0 * NR..p * b.k * NR + (row0 + kc) * NR];
-                for r0 in (0..rows).step_by(MR) {
-                    let mr = MR.min(rows - r0);
-                    let a_at = ((t0 + r0) * stride + tap * dilation) * cin + c0;
-                    let c_at = r0 * ldc + p * NR;
-                    // SAFETY: AVX-512F is present (asserted). The kernel reads
-                    // xp[a_at + r·lda + j] for r < mr, j < kc: at most
-                    // ((t0 + rows − 1)·stride + (taps − 1)·dilation)·cin + cin − 1 < xp.len();
-                    // panel[j·NR + c] for j < kc, c < NR: inside the slice; and reads and writes
-                    // dst[c_at + r·ldc + c] for c < NR: at most (rows − 1)·ldc + n − 1.
-                    unsafe {
-                        avx512::kernel(
-                            mr,
-                            kc,
-                            xp.as_ptr().add(a_at),
-                            lda,
-                            panel.as_ptr(),
-                            dst.as_mut_ptr().add(c_at),
-                            ldc,
-                        );
-                    }
+                let a_at = (t0 * stride + tap * dilation) * cin + c0;
+                // SAFETY: b.isa is available. The kernel reads xp[a_at + r·lda + j] for
+                // r < rows, j < kc: at most ((t0 + rows − 1)·stride + (taps − 1)·dilation)·cin +
+                // cin − 1 < xp.len(); panel[j·NR + col] for j < kc, col < NR: inside the slice;
+                // and reads and writes dst[p·NR + r·ldc + col]: at most (rows − 1)·ldc + n − 1.
+                unsafe {
+                    panel_rows(
+                        b.isa,
+                        rows,
+                        kc,
+                        xp.as_ptr().add(a_at),
+                        lda,
+                        panel.as_ptr(),
+                        dst.as_mut_ptr().add(p * NR),
+                        ldc,
+                    );
                 }
             }
         }
@@ -261,8 +326,8 @@ mod avx512 {
     /// `c[m × NR] += a[m × kc] · b[kc × NR]` with `m` ≤ 12 rows in registers.
     ///
     /// # Safety
-    /// AVX-512F must be present; `a` must be readable at `r·lda + j`, `b` at `j·NR + c` and `c`
-    /// readable and writable at `r·ldc + c` for r < m, j < kc, c < NR.
+    /// AVX-512F must be present; `a` must be readable at `r·lda + j`, `b` at `j·NR + col` and `c`
+    /// readable and writable at `r·ldc + col` for r < m, j < kc, col < NR.
     pub(super) unsafe fn kernel(
         m: usize,
         kc: usize,
@@ -315,6 +380,77 @@ mod avx512 {
                 let p = c.add(r * ldc);
                 _mm512_storeu_ps(p, _mm512_add_ps(_mm512_loadu_ps(p), acc[0]));
                 _mm512_storeu_ps(p.add(16), _mm512_add_ps(_mm512_loadu_ps(p.add(16)), acc[1]));
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256, _mm256_add_ps, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_setzero_ps,
+        _mm256_storeu_ps,
+    };
+
+    use super::NR;
+
+    /// `c[m × 16] += a[m × kc] · b[kc × 16]` (b's rows NR apart) with `m` ≤ 6 rows in registers.
+    ///
+    /// # Safety
+    /// AVX2 and FMA must be present; `a` must be readable at `r·lda + j`, `b` at `j·NR + col` and
+    /// `c` readable and writable at `r·ldc + col` for r < m, j < kc, col < 16.
+    pub(super) unsafe fn kernel(
+        m: usize,
+        kc: usize,
+        a: *const f32,
+        lda: usize,
+        b: *const f32,
+        c: *mut f32,
+        ldc: usize,
+    ) {
+        macro_rules! rows {
+            ($($m:literal)*) => {
+                match m {
+                    // SAFETY: as this function's contract.
+                    $($m => unsafe { block::<$m>(kc, a, lda, b, c, ldc) },)*
+                    _ => unreachable!("at most 6 rows"),
+                }
+            };
+        }
+        rows!(1 2 3 4 5 6);
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn block<const M: usize>(
+        kc: usize,
+        a: *const f32,
+        lda: usize,
+        b: *const f32,
+        c: *mut f32,
+        ldc: usize,
+    ) {
+        let mut acc: [[__m256; 2]; M] = [[_mm256_setzero_ps(); 2]; M];
+        for j in 0..kc {
+            // SAFETY: j < kc and the caller's bounds.
+            let (b0, b1) = unsafe {
+                (
+                    _mm256_loadu_ps(b.add(j * NR)),
+                    _mm256_loadu_ps(b.add(j * NR + 8)),
+                )
+            };
+            for (r, acc) in acc.iter_mut().enumerate() {
+                // SAFETY: r < M, j < kc and the caller's bounds.
+                let av = _mm256_set1_ps(unsafe { *a.add(r * lda + j) });
+                acc[0] = _mm256_fmadd_ps(av, b0, acc[0]);
+                acc[1] = _mm256_fmadd_ps(av, b1, acc[1]);
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            // SAFETY: r < M, the caller's bounds.
+            unsafe {
+                let p = c.add(r * ldc);
+                _mm256_storeu_ps(p, _mm256_add_ps(_mm256_loadu_ps(p), acc[0]));
+                _mm256_storeu_ps(p.add(8), _mm256_add_ps(_mm256_loadu_ps(p.add(8)), acc[1]));
             }
         }
     }
@@ -398,14 +534,31 @@ pub(crate) struct ConvWeight {
 }
 
 impl ConvWeight {
-    /// From PyTorch's `(out, in, kernel)` layout.
+    /// From PyTorch's `(out, in, kernel)` layout, for the best kernel this CPU has.
     pub(crate) fn new(
         torch: &[f32],
         bias: Option<&[f32]>,
-        (cout, cin, kernel): (usize, usize, usize),
+        dims: (usize, usize, usize),
         stride: usize,
         dilation: usize,
         padding: usize,
+    ) -> Self {
+        Self::with_isa(
+            torch,
+            bias,
+            dims,
+            (stride, dilation, padding),
+            Isa::detect(),
+        )
+    }
+
+    /// As [`ConvWeight::new`] with the packed kernel chosen (`None`: the `gemm` crate).
+    pub(crate) fn with_isa(
+        torch: &[f32],
+        bias: Option<&[f32]>,
+        (cout, cin, kernel): (usize, usize, usize),
+        (stride, dilation, padding): (usize, usize, usize),
+        isa: Option<Isa>,
     ) -> Self {
         let mut w = vec![0.0; kernel * cin * cout];
         for co in 0..cout {
@@ -416,7 +569,7 @@ impl ConvWeight {
             }
         }
         ConvWeight {
-            packed: Packed::new(&w, kernel * cin, cout),
+            packed: isa.and_then(|isa| Packed::with_isa(&w, kernel * cin, cout, isa)),
             w,
             bias: bias.map_or_else(|| vec![0.0; cout], <[f32]>::to_vec),
             cin,
@@ -670,28 +823,36 @@ mod tests {
             (4, 6, 3, 1, 5, 5, 777),
             (2, 3, 10, 5, 1, 0, 1001),
             (5, 4, 2, 2, 1, 0, 9),
-            // Multiples of 32 outputs take the packed AVX-512 kernel where the CPU has it.
+            // Multiples of 32 outputs take the packed kernels where the CPU has them; 16+ inputs
+            // read taps as strided views (here also with stride 2, as WavLM's encoder).
             (7, 64, 5, 1, 3, 6, 100),
             (40, 32, 11, 1, 1, 5, 301),
+            (32, 32, 3, 2, 1, 0, 201),
         ] {
             let x = noise(cin * frames, 1);
             let w = noise(cout * cin * k, 2);
             let b = noise(cout, 3);
             let want = direct(&x, &w, &b, (cout, cin, k), frames, stride, dil, pad);
-            let cw = ConvWeight::new(&w, Some(&b), (cout, cin, k), stride, dil, pad);
-            let got = cw.forward(&transpose(&x, cin, frames), |v| v);
-            let out = cw.out_frames(frames);
-            let got = transpose(&got, out, cout);
-            assert_eq!(got.len(), want.len());
-            let err = got
-                .iter()
-                .zip(&want)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f32::max);
-            assert!(
-                err < 1e-4,
-                "conv {cin}->{cout} k{k} s{stride} d{dil}: max error {err}"
-            );
+            for isa in [Some(Isa::Avx512), Some(Isa::Avx2), None] {
+                if isa.is_some_and(|i| !i.available()) {
+                    continue;
+                }
+                let cw =
+                    ConvWeight::with_isa(&w, Some(&b), (cout, cin, k), (stride, dil, pad), isa);
+                let got = cw.forward(&transpose(&x, cin, frames), |v| v);
+                let out = cw.out_frames(frames);
+                let got = transpose(&got, out, cout);
+                assert_eq!(got.len(), want.len());
+                let err = got
+                    .iter()
+                    .zip(&want)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f32::max);
+                assert!(
+                    err < 1e-4,
+                    "{isa:?} conv {cin}->{cout} k{k} s{stride} d{dil}: max error {err}"
+                );
+            }
         }
     }
 
