@@ -40,7 +40,8 @@ test("Ghost Studio plays 16 tracks and reports its frame times", { timeout: 6000
     console.log(`${TRACKS} × 20 s tracks imported, drawn and loaded in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`);
 
     await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
-    await sleep(1000);
+    // Play first waits for the latest stems (slow on a loaded machine): measure once frames flow.
+    await waitFor("playback to start", async () => (await wd.exec(`return globalThis.__son1kGhostFrames.length;`)) > 5, 120000, 100);
     await wd.exec(`globalThis.__son1kGhostFrames.length = 0;`);
     await sleep(8000);
     const frames = await wd.exec(`return [...globalThis.__son1kGhostFrames];`);
