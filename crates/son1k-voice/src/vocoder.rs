@@ -5,6 +5,7 @@ use std::f32::consts::PI;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use realfft::num_complex::Complex32;
 use realfft::RealFftPlanner;
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,19 @@ fn frame_size(rate: u32) -> usize {
     }
 }
 
+/// Frames analysed together in parallel before they are synthesised in order.
+const ANALYSIS_BLOCK: usize = 64;
+
+/// One analysed frame.
+struct Analysis {
+    m: i64,
+    start: i64,
+    mag: Vec<f32>,
+    phase: Vec<f32>,
+    /// The spectral envelope, when the transform needs it.
+    envelope: Vec<f32>,
+}
+
 fn princarg(x: f32) -> f32 {
     x - 2.0 * PI * (x / (2.0 * PI)).round()
 }
@@ -72,19 +86,14 @@ pub fn shift_channel(
     let mut planner = RealFftPlanner::<f32>::new();
     let fft = planner.plan_fft_forward(n);
     let ifft = planner.plan_fft_inverse(n);
-    let mut env = Envelope::new(&mut planner, n, rate);
     let window: Vec<f32> = (0..n)
         .map(|i| 0.5 - 0.5 * (2.0 * PI * i as f32 / n as f32).cos())
         .collect();
 
     let mut frame = vec![0.0f32; n];
     let mut spec = vec![Complex32::new(0.0, 0.0); bins];
-    let mut mag = vec![0.0f32; bins];
-    let mut phase = vec![0.0f32; bins];
-    let mut prev_phase = vec![0.0f32; bins];
     let mut synth_phase = vec![0.0f32; bins];
     let mut out_mag = vec![0.0f32; bins];
-    let mut env_in = vec![0.0f32; bins];
     let mut peaks: Vec<usize> = Vec::with_capacity(bins / 2);
     let mut rng = ChaCha8Rng::seed_from_u64(match excitation {
         Excitation::Whisper { seed } => seed,
@@ -97,98 +106,124 @@ pub fn shift_channel(
     let mut wsum = vec![0.0f32; stretched_len + 2 * n];
     let first = -((n / hs) as i64) - 1;
     let last = (stretched_len / hs) as i64 + (n / hs) as i64 + 1;
-    let mut prev_start: Option<i64> = None;
+    let mut prev: Option<Analysis> = None;
 
-    for m in first..=last {
-        let centre = (m as f64 * ha).round() as i64;
-        let start = centre - (n / 2) as i64;
-        for (i, f) in frame.iter_mut().enumerate() {
-            let idx = start + i as i64;
-            *f = if idx >= 0 && (idx as usize) < x.len() {
-                x[idx as usize] * window[i]
-            } else {
-                0.0
-            };
-        }
-        // Sizes match the plan, so the transform cannot fail.
-        let _ = fft.process(&mut frame, &mut spec);
-        for k in 0..bins {
-            mag[k] = spec[k].norm();
-            phase[k] = spec[k].arg();
-        }
-
-        match excitation {
-            Excitation::Voice => match prev_start {
-                None => synth_phase.copy_from_slice(&phase),
-                Some(ps) => {
-                    let hop_a = (start - ps) as f32;
-                    lock_phases(
-                        &mag,
-                        &phase,
-                        &prev_phase,
-                        &mut synth_phase,
-                        &mut peaks,
-                        hop_a,
-                        hs as f32,
-                        n,
-                    );
-                }
-            },
-            Excitation::Whisper { .. } => {
-                for p in synth_phase.iter_mut() {
-                    *p = rng.random_range(-PI..PI);
-                }
-            }
-            Excitation::Robot { .. } => {
-                // Zero phase about the frame's centre: one pulse per synthesis hop.
-                for (k, p) in synth_phase.iter_mut().enumerate() {
-                    *p = if k % 2 == 0 { 0.0 } else { PI };
-                }
-            }
-        }
-        prev_phase.copy_from_slice(&phase);
-        prev_start = Some(start);
-
-        if needs_env {
-            env.measure(&mag, &mut env_in);
-            for k in 0..bins {
-                let target = envelope::at(&env_in, k as f32 * beta);
-                out_mag[k] = match excitation {
-                    Excitation::Whisper { .. } => {
-                        let hz = k as f32 * rate as f32 / n as f32;
-                        target * (0.4 + 1.6 * (hz / 3000.0).min(1.0))
+    // Frames are analysed (transform, magnitudes, phases, envelope) in parallel, a block at a
+    // time; phase propagation and overlap-add then run in order.
+    let frames: Vec<i64> = (first..=last).collect();
+    for block in frames.chunks(ANALYSIS_BLOCK) {
+        let analysed: Vec<Analysis> = block
+            .par_iter()
+            .map_init(
+                || {
+                    let mut planner = RealFftPlanner::<f32>::new();
+                    let env = Envelope::new(&mut planner, n, rate);
+                    (env, vec![0.0f32; n], vec![Complex32::new(0.0, 0.0); bins])
+                },
+                |(env, frame, spec), &m| {
+                    let centre = (m as f64 * ha).round() as i64;
+                    let start = centre - (n / 2) as i64;
+                    for (i, f) in frame.iter_mut().enumerate() {
+                        let idx = start + i as i64;
+                        *f = if idx >= 0 && (idx as usize) < x.len() {
+                            x[idx as usize] * window[i]
+                        } else {
+                            0.0
+                        };
                     }
-                    Excitation::Robot { .. } => target,
-                    _ => mag[k] * (target / env_in[k].max(1e-12)).min(16.0),
-                };
-            }
-            if matches!(excitation, Excitation::Voice) {
-                // The envelope moves energy between frequencies; the frame's level stays.
-                let e_in: f32 = mag.iter().map(|v| v * v).sum();
-                let e_out: f32 = out_mag.iter().map(|v| v * v).sum();
-                if e_out > 1e-20 {
-                    let g = (e_in / e_out).sqrt();
-                    out_mag.iter_mut().for_each(|v| *v *= g);
+                    // Sizes match the plan, so the transform cannot fail.
+                    let _ = fft.process(frame, spec);
+                    let mag: Vec<f32> = spec.iter().map(|c| c.norm()).collect();
+                    let phase = spec.iter().map(|c| c.arg()).collect();
+                    let mut envelope = Vec::new();
+                    if needs_env {
+                        envelope = vec![0.0f32; bins];
+                        env.measure(&mag, &mut envelope);
+                    }
+                    Analysis {
+                        m,
+                        start,
+                        mag,
+                        phase,
+                        envelope,
+                    }
+                },
+            )
+            .collect();
+
+        for a in analysed {
+            let (m, mag, env_in) = (a.m, &a.mag, &a.envelope);
+            match excitation {
+                Excitation::Voice => match &prev {
+                    None => synth_phase.copy_from_slice(&a.phase),
+                    Some(p) => {
+                        let hop_a = (a.start - p.start) as f32;
+                        lock_phases(
+                            mag,
+                            &a.phase,
+                            &p.phase,
+                            &mut synth_phase,
+                            &mut peaks,
+                            hop_a,
+                            hs as f32,
+                            n,
+                        );
+                    }
+                },
+                Excitation::Whisper { .. } => {
+                    for p in synth_phase.iter_mut() {
+                        *p = rng.random_range(-PI..PI);
+                    }
+                }
+                Excitation::Robot { .. } => {
+                    // Zero phase about the frame's centre: one pulse per synthesis hop.
+                    for (k, p) in synth_phase.iter_mut().enumerate() {
+                        *p = if k % 2 == 0 { 0.0 } else { PI };
+                    }
                 }
             }
-        } else {
-            out_mag.copy_from_slice(&mag);
-        }
-        for k in 0..bins {
-            spec[k] = Complex32::from_polar(out_mag[k], synth_phase[k]);
-        }
-        spec[0].im = 0.0;
-        spec[bins - 1].im = 0.0;
-        let _ = ifft.process(&mut spec, &mut frame);
 
-        let out_start = m * hs as i64 - (n / 2) as i64 + n as i64;
-        let scale = 1.0 / n as f32;
-        for i in 0..n {
-            let idx = out_start + i as i64;
-            if idx >= 0 && (idx as usize) < out.len() {
-                out[idx as usize] += frame[i] * scale * window[i];
-                wsum[idx as usize] += window[i] * window[i];
+            if needs_env {
+                for k in 0..bins {
+                    let target = envelope::at(env_in, k as f32 * beta);
+                    out_mag[k] = match excitation {
+                        Excitation::Whisper { .. } => {
+                            let hz = k as f32 * rate as f32 / n as f32;
+                            target * (0.4 + 1.6 * (hz / 3000.0).min(1.0))
+                        }
+                        Excitation::Robot { .. } => target,
+                        _ => mag[k] * (target / env_in[k].max(1e-12)).min(16.0),
+                    };
+                }
+                if matches!(excitation, Excitation::Voice) {
+                    // The envelope moves energy between frequencies; the frame's level stays.
+                    let e_in: f32 = mag.iter().map(|v| v * v).sum();
+                    let e_out: f32 = out_mag.iter().map(|v| v * v).sum();
+                    if e_out > 1e-20 {
+                        let g = (e_in / e_out).sqrt();
+                        out_mag.iter_mut().for_each(|v| *v *= g);
+                    }
+                }
+            } else {
+                out_mag.copy_from_slice(mag);
             }
+            for k in 0..bins {
+                spec[k] = Complex32::from_polar(out_mag[k], synth_phase[k]);
+            }
+            spec[0].im = 0.0;
+            spec[bins - 1].im = 0.0;
+            let _ = ifft.process(&mut spec, &mut frame);
+
+            let out_start = m * hs as i64 - (n / 2) as i64 + n as i64;
+            let scale = 1.0 / n as f32;
+            for i in 0..n {
+                let idx = out_start + i as i64;
+                if idx >= 0 && (idx as usize) < out.len() {
+                    out[idx as usize] += frame[i] * scale * window[i];
+                    wsum[idx as usize] += window[i] * window[i];
+                }
+            }
+            prev = Some(a);
         }
     }
 
