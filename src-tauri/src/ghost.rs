@@ -347,9 +347,45 @@ pub async fn project_spectrum(
     .await
 }
 
-/// The take being recorded, if any (one at a time).
+/// The take being recorded, if any (one at a time, from either screen): the project it goes
+/// into, or `None` for the Voice screen's folder.
 #[derive(Default, Clone)]
-pub struct Takes(Arc<Mutex<Option<(String, TakeRecorder)>>>);
+pub struct Takes(Arc<Mutex<Option<Take>>>);
+
+/// A take being recorded: the project it goes into (`None`: the Voice screen) and its recorder.
+pub(crate) type Take = (Option<String>, TakeRecorder);
+
+impl Takes {
+    /// Starts a take with `start` unless one is being recorded; returns the input device.
+    pub(crate) fn begin(
+        &self,
+        project: Option<String>,
+        start: impl FnOnce() -> Result<TakeRecorder, AppError>,
+    ) -> Result<String, UiError> {
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_some() {
+            return Err(UiError::new(
+                "busy",
+                "a take is already being recorded".into(),
+            ));
+        }
+        let rec = start()?;
+        let device = rec.device().to_string();
+        *slot = Some((project, rec));
+        Ok(device)
+    }
+
+    /// Takes the take being recorded for a project (`for_project`) or for the Voice screen.
+    pub(crate) fn end(&self, for_project: bool) -> Result<Take, UiError> {
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_ref() {
+            Some((p, _)) if p.is_some() == for_project => {}
+            _ => return Err(UiError::new("idle", "nothing is being recorded".into())),
+        }
+        slot.take()
+            .ok_or_else(|| UiError::new("idle", "nothing is being recorded".into()))
+    }
+}
 
 /// Starts recording the default input into the project, emitting [`InputLevelChanged`] about
 /// every 50 ms; returns the input device's name.
@@ -363,23 +399,9 @@ pub async fn record_start(
 ) -> Result<String, UiError> {
     let (studio, takes) = (studio.inner().clone(), takes.inner().clone());
     blocking("starting the recording", move || {
-        let mut slot = takes.0.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_some() {
-            return Err(UiError::new(
-                "busy",
-                "a take is already being recorded".into(),
-            ));
-        }
-        let rec = TakeRecorder::start(&studio, &project, move |level| {
-            let event = InputLevelChanged {
-                peak: level.peak,
-                seconds: level.seconds,
-            };
-            let _ = event.emit(&app);
-        })?;
-        let device = rec.device().to_string();
-        *slot = Some((project, rec));
-        Ok(device)
+        takes.begin(Some(project.clone()), || {
+            TakeRecorder::start(&studio, &project, level_events(app))
+        })
     })
     .await
 }
@@ -398,9 +420,8 @@ pub async fn record_stop(
         takes.inner().clone(),
     );
     blocking("stopping the recording", move || {
-        let taken = takes.0.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let (project, rec) =
-            taken.ok_or_else(|| UiError::new("idle", "nothing is being recorded".into()))?;
+        let (project, rec) = takes.end(true)?;
+        let project = project.unwrap_or_default();
         let file = rec.stop()?;
         mixer.with(&studio, &project, false, |m| {
             m.add_take(&file, "take")?;
@@ -408,4 +429,17 @@ pub async fn record_stop(
         })
     })
     .await
+}
+
+/// Forwards a recorder's input level to the page as [`InputLevelChanged`].
+pub(crate) fn level_events(
+    app: AppHandle,
+) -> impl FnMut(son1k_app::ghost::InputLevel) + Send + 'static {
+    move |level| {
+        let event = InputLevelChanged {
+            peak: level.peak,
+            seconds: level.seconds,
+        };
+        let _ = event.emit(&app);
+    }
 }

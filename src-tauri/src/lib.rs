@@ -74,6 +74,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             voice::voice_profile_create,
             voice::voice_profile_delete,
             voice::voice_convert,
+            voice::voice_record_start,
+            voice::voice_record_stop,
         ])
         .events(collect_events![
             events::DeepLinkOpened,

@@ -15,13 +15,14 @@ use tauri_specta::Event;
 
 use crate::commands::{blocking, end_task, start_task, Running, UiError};
 use crate::events::GenerationProgress;
+use crate::ghost::{level_events, Takes};
 
 /// The URI scheme that serves the voice folder to the webview.
 pub const SCHEME: &str = "son1k-voice";
 
 /// Where the Voice screen keeps recordings and results.
 pub fn voice_dir(studio: &Studio) -> PathBuf {
-    studio.paths().data_dir.join("voice")
+    voice::voice_dir(studio)
 }
 
 /// `name` inside the voice folder; a bare file name only.
@@ -157,8 +158,9 @@ pub async fn voice_profile_delete(studio: State<'_, Studio>, name: String) -> Re
     .await
 }
 
-/// Converts `input` (a file of the voice folder) to `profile`'s voice, emitting
-/// [`GenerationProgress`] tagged with `id`. Missing models fail with the install command.
+/// Converts `input` (a file of the voice folder) to `profile`'s voice as a library job,
+/// emitting [`GenerationProgress`] tagged with `id` ([`crate::commands::cancel_generation`]
+/// cancels it; no file is left). Missing models fail with the install command.
 #[tauri::command]
 #[specta::specta]
 pub async fn voice_convert(
@@ -169,7 +171,7 @@ pub async fn voice_convert(
     input: String,
     profile: String,
 ) -> Result<ConvertReport, UiError> {
-    let _ = start_task(&running, &id)?;
+    let cancel = start_task(&running, &id)?;
     let studio = studio.inner().clone();
     let task = id.clone();
     let result = blocking("the voice conversion", move || {
@@ -184,7 +186,8 @@ pub async fn voice_convert(
             &source,
             &profile,
             &source.with_file_name(&name),
-            &mut progress,
+            &mut |fraction, stage| progress(stage, fraction),
+            &cancel,
         )?;
         report.output = PathBuf::from(name);
         Ok(report)
@@ -192,6 +195,38 @@ pub async fn voice_convert(
     .await;
     end_task(&running, &id);
     result
+}
+
+/// Starts recording the default input into the voice folder (the crash-safe recorder Ghost
+/// Studio uses), emitting [`crate::events::InputLevelChanged`] about every 50 ms; returns the
+/// input device's name. With no input device the error says so and no file is left.
+#[tauri::command]
+#[specta::specta]
+pub async fn voice_record_start(
+    app: AppHandle,
+    studio: State<'_, Studio>,
+    takes: State<'_, Takes>,
+) -> Result<String, UiError> {
+    let (studio, takes) = (studio.inner().clone(), takes.inner().clone());
+    blocking("starting the recording", move || {
+        takes.begin(None, || voice::record_take(&studio, level_events(app)))
+    })
+    .await
+}
+
+/// Stops the Voice screen's take; returns its name in the voice folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn voice_record_stop(takes: State<'_, Takes>) -> Result<String, UiError> {
+    let takes = takes.inner().clone();
+    blocking("stopping the recording", move || {
+        let (_, rec) = takes.end(false)?;
+        let file = rec.stop()?;
+        file.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .ok_or_else(|| UiError::new("io", format!("{} is not a file", file.display())))
+    })
+    .await
 }
 
 fn progress_to<'a>(app: &'a AppHandle, id: &'a str) -> impl FnMut(&str, f64) + 'a {

@@ -8,8 +8,11 @@ import {
   upgradesFrom,
   usageFraction,
   validProfileName,
+  voiceStageKey,
   voiceUrl,
+  VOICE_STAGES,
 } from "../src/lib/account";
+import { messages } from "../src/lib/i18n";
 import type { TierLimits } from "../src/lib/bindings";
 
 const TABLE = [
@@ -75,5 +78,17 @@ describe("voice screen logic", () => {
   it("reads voice files through the son1k-voice scheme", () => {
     expect(voiceUrl("take 1.wav", false)).toBe("son1k-voice://localhost/take%201.wav");
     expect(voiceUrl("a.wav", true)).toBe("http://son1k-voice.localhost/a.wav");
+  });
+
+  it("names every conversion stage in both languages, and no unknown one", () => {
+    for (const stage of VOICE_STAGES) {
+      const key = voiceStageKey(stage);
+      expect(key).toBe(`vox.stage.${stage}`);
+      expect(messages.en[key!]).toBeTruthy();
+      expect(messages.es[key!]).toBeTruthy();
+      expect(messages.es[key!]).not.toBe(messages.en[key!]);
+    }
+    expect(voiceStageKey("rendering drums")).toBeNull();
+    expect(voiceStageKey("")).toBeNull();
   });
 });

@@ -97,6 +97,7 @@ impl AppError {
             AppError::Voice(_) => "invalid-input",
             AppError::Ml(son1k_ml::MlError::NotInstalled { .. }) => "model-missing",
             AppError::Ml(son1k_ml::MlError::UnknownProfile { .. }) => "unknown-profile",
+            AppError::Ml(son1k_ml::MlError::Cancelled) => "cancelled",
             AppError::Ml(m) if m.is_user_error() => "invalid-input",
             AppError::Ml(_) => "model",
             AppError::NoHome => "no-home",

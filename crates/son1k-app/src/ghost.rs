@@ -1142,10 +1142,19 @@ impl TakeRecorder {
     pub fn start(
         studio: &Studio,
         project: &str,
-        mut on_level: impl FnMut(InputLevel) + Send + 'static,
+        on_level: impl FnMut(InputLevel) + Send + 'static,
     ) -> Result<TakeRecorder, AppError> {
         let p = open(studio, project)?;
-        let dir = p.folder.join("audio");
+        Self::start_in(&p.folder.join("audio"), on_level)
+    }
+
+    /// Starts recording a take (`take-<ms>.wav`) into the folder `dir`, first repairing takes a
+    /// crash left there; `on_level` as for [`TakeRecorder::start`].
+    pub fn start_in(
+        dir: &Path,
+        mut on_level: impl FnMut(InputLevel) + Send + 'static,
+    ) -> Result<TakeRecorder, AppError> {
+        let dir = dir.to_path_buf();
         std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
             action: "could not create",
             path: dir.clone(),

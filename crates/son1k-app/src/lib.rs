@@ -191,12 +191,13 @@ impl Studio {
         generate::run(self, options, progress, cancel)
     }
 
-    /// The work behind each job kind this build runs (`analyze`, `generate`).
+    /// The work behind each job kind this build runs (`analyze`, `generate`, `voice-convert`).
     pub fn job_works(&self) -> std::collections::HashMap<String, jobs::Work> {
         let db = self.paths.library_db();
         std::collections::HashMap::from([
             ("analyze".to_string(), analysis_work()),
             ("generate".to_string(), generate::work(&db)),
+            (voice::CONVERT_JOB.to_string(), voice::convert_work(self)),
         ])
     }
 

@@ -1,18 +1,27 @@
-//! Voice studio: DSP transform of a file, the model manager, voice profiles and neural conversion
-//! (kNN-VC) — decoding, resampling to the models' 16 kHz and writing happen here.
+//! Voice studio: DSP transform of a file, the model manager, voice profiles, neural conversion
+//! (kNN-VC) as a library job, and takes recorded for the Voice screen — decoding, resampling to
+//! the models' 16 kHz and writing happen here.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use son1k_audio::{write::Container, AudioBuffer, SampleFormat};
-use son1k_ml::manager::ModelManager;
+use son1k_ml::manager::{Manifest, ModelManager};
 use son1k_ml::profile::{ProfileStore, VoiceProfile, CONSENT_STATEMENT};
 use son1k_ml::vc::KnnVc;
 use son1k_ml::MlError;
 use son1k_voice::TransformParams;
 
+use crate::ghost::{InputLevel, TakeRecorder};
+use crate::jobs;
+use crate::scheduler::{JobContext, JobFailure};
 use crate::{AppError, Studio};
+
+/// The library job kind of a voice conversion.
+pub const CONVERT_JOB: &str = "voice-convert";
 
 /// The encoder and vocoder voice conversion uses.
 pub const ENCODER: &str = "wavlm-large";
@@ -59,11 +68,13 @@ pub fn transform_file(
 }
 
 /// What a conversion did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 // Named for the desktop bindings, apart from `audio::ConvertReport` (JSON is unchanged).
 #[serde(rename = "VoiceConvertReport")]
 pub struct ConvertReport {
+    /// The library job that made it.
+    pub job_id: String,
     /// The written file.
     pub output: PathBuf,
     /// The profile used.
@@ -76,10 +87,85 @@ pub struct ConvertReport {
     pub rtf: f64,
 }
 
+/// What a `voice-convert` job converts (its stored payload).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertJob {
+    /// The recording (absolute path).
+    pub file: PathBuf,
+    /// The voice profile.
+    pub profile: String,
+    /// The file to write (absolute path; .wav or .flac).
+    pub output: PathBuf,
+}
+
+/// The folder where the Voice screen keeps its recordings, takes and results (`DATA/voice`).
+pub fn voice_dir(studio: &Studio) -> PathBuf {
+    studio.paths().data_dir.join("voice")
+}
+
+/// Starts recording a take from the default input into the voice folder, with the crash-safe
+/// recorder Ghost Studio uses (`take-<ms>.wav`; [`TakeRecorder::stop`] returns its path).
+/// With no input device the error says so and no file is left.
+pub fn record_take(
+    studio: &Studio,
+    on_level: impl FnMut(InputLevel) + Send + 'static,
+) -> Result<TakeRecorder, AppError> {
+    TakeRecorder::start_in(&voice_dir(studio), on_level)
+}
+
+/// Reads the manifests placed beside the model folders (`DATA/models/NAME.json`): each replaces
+/// the built-in manifest of its name, or adds a model (a mirror, one's own checkpoint).
+fn local_manifests(dir: &Path) -> Result<Vec<(PathBuf, Manifest)>, AppError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(AppError::Io {
+                action: "could not read",
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "json") || !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|source| AppError::Io {
+            action: "could not read",
+            path: path.clone(),
+            source,
+        })?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| MlError::BadFile {
+            path: path.clone(),
+            detail: format!("not a model manifest ({e}); fix or remove it"),
+        })?;
+        out.push((path, manifest));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
 impl Studio {
-    /// The model manager, installing under `DATA/models`.
-    pub fn models(&self) -> ModelManager {
-        ModelManager::new(self.paths().data_dir.join("models"))
+    /// The model manager, installing under `DATA/models`: the built-in manifests, each replaced
+    /// by a manifest of the same name placed in that folder (`DATA/models/NAME.json`), plus any
+    /// other manifest found there. A damaged manifest there is an error naming the file.
+    pub fn models(&self) -> Result<ModelManager, AppError> {
+        let dir = self.paths().data_dir.join("models");
+        let mut manifests: Vec<Manifest> = ModelManager::new(&dir)
+            .list()
+            .into_iter()
+            .map(|m| m.manifest)
+            .collect();
+        for (_, local) in local_manifests(&dir)? {
+            match manifests.iter_mut().find(|m| m.name == local.name) {
+                Some(m) => *m = local,
+                None => manifests.push(local),
+            }
+        }
+        Ok(ModelManager::with_manifests(dir, manifests))
     }
 
     /// Voice profiles, under `DATA/voices`.
@@ -88,7 +174,7 @@ impl Studio {
     }
 
     fn load_vc(&self) -> Result<KnnVc, AppError> {
-        let models = self.models();
+        let models = self.models()?;
         let enc = models.installed(ENCODER)?;
         let voc = models.installed(VOCODER)?;
         let layer = enc.manifest.r#use["layer"].as_u64().unwrap_or(6) as usize;
@@ -145,14 +231,19 @@ impl Studio {
         Ok(vc.create_profile(&store, name, &clips, sources, ENCODER, consent, progress)?)
     }
 
-    /// Converts a recording to a profile's voice (16 kHz mono, 24-bit). An unknown profile fails
-    /// before the input is decoded or a model is loaded.
+    /// Converts a recording to a profile's voice (16 kHz mono, 24-bit) as a library job:
+    /// persisted before it runs, listed and cancellable with `son1k jobs` and on the Dashboard,
+    /// resumed by `son1k jobs run` after a crash. `progress` gets the overall fraction done and the
+    /// stage (`loading`, `encode`, `match`, `vocode`, `writing`); setting `cancel` stops it between
+    /// chunks and no output file is written. An unknown profile, an unusable output name, a missing
+    /// input or missing models fail before anything is queued.
     pub fn convert_voice(
         &self,
         input: &Path,
         profile: &str,
         output: &Path,
-        progress: &mut dyn FnMut(&str, f64),
+        progress: &mut dyn FnMut(f64, &str),
+        cancel: &AtomicBool,
     ) -> Result<ConvertReport, AppError> {
         Container::from_path(output)?;
         let store = self.voice_profiles();
@@ -162,22 +253,129 @@ impl Studio {
             }
             .into());
         }
-        let audio = to_16k_mono(&son1k_audio::decode_file(input)?)?;
-        let vc = self.load_vc()?;
-        let start = Instant::now();
-        let samples = vc.convert_to_profile(&store, profile, ENCODER, &audio, progress)?;
-        let took = start.elapsed().as_secs_f64();
-        let seconds = audio.len() as f64 / f64::from(son1k_ml::SAMPLE_RATE);
-        let buf = AudioBuffer::new(son1k_ml::SAMPLE_RATE, vec![samples])?;
-        son1k_audio::write_file(output, &buf, SampleFormat::I24)?;
-        Ok(ConvertReport {
-            output: output.to_path_buf(),
+        if !input.is_file() {
+            return Err(AppError::Io {
+                action: "could not open",
+                path: input.to_path_buf(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            });
+        }
+        let models = self.models()?;
+        models.installed(ENCODER)?;
+        models.installed(VOCODER)?;
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let job = ConvertJob {
+            file: abs(input),
             profile: profile.into(),
-            seconds,
-            model_seconds: took,
-            rtf: took / seconds.max(1e-9),
+            output: abs(output),
+        };
+        let payload = serde_json::to_value(&job).map_err(|e| AppError::JobFailed {
+            kind: CONVERT_JOB.into(),
+            message: e.to_string(),
+        })?;
+        let mut results = jobs::run(
+            self,
+            CONVERT_JOB,
+            vec![payload],
+            convert_work(self),
+            &mut |p| progress(p.fraction, p.stage.as_deref().unwrap_or("queued")),
+            cancel,
+        )?;
+        let value = match results.pop() {
+            Some(Ok(v)) => v,
+            Some(Err(_)) if cancel.load(std::sync::atomic::Ordering::Relaxed) => {
+                return Err(MlError::Cancelled.into())
+            }
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Err(AppError::JobFailed {
+                    kind: CONVERT_JOB.into(),
+                    message: "the job disappeared".into(),
+                })
+            }
+        };
+        serde_json::from_value(value).map_err(|e| AppError::JobFailed {
+            kind: CONVERT_JOB.into(),
+            message: format!("the job's report could not be read: {e}"),
         })
     }
+}
+
+/// The work of a `voice-convert` job: converts the recording in its payload and writes the
+/// result atomically (a cancelled or failed job leaves no output file).
+pub fn convert_work(studio: &Studio) -> jobs::Work {
+    let studio = studio.clone();
+    Arc::new(move |job, ctx| convert_job(&studio, &job.payload, &job.id, ctx))
+}
+
+fn convert_job(
+    studio: &Studio,
+    payload: &serde_json::Value,
+    job_id: &str,
+    ctx: &JobContext,
+) -> Result<serde_json::Value, JobFailure> {
+    let fatal = |e: AppError| JobFailure::Fatal(e.to_string());
+    let job: ConvertJob = serde_json::from_value(payload.clone())
+        .map_err(|e| JobFailure::Fatal(format!("the job's request could not be read: {e}")))?;
+    if ctx.is_cancelled() {
+        return Err(JobFailure::Cancelled);
+    }
+    ctx.progress_stage(0.0, Some("loading"));
+    let decoded = son1k_audio::decode_file(&job.file)
+        .map_err(AppError::from)
+        .map_err(fatal)?;
+    let audio = to_16k_mono(&decoded).map_err(fatal)?;
+    let vc = studio.load_vc().map_err(fatal)?;
+    let store = studio.voice_profiles();
+    let start = Instant::now();
+    let mut progress = |stage: &str, f: f64| {
+        let overall = match stage {
+            "encode" => 0.05 + 0.40 * f,
+            "match" => 0.50,
+            "vocode" => 0.50 + 0.45 * f,
+            _ => f,
+        };
+        ctx.progress_stage(overall, Some(stage));
+    };
+    let samples = vc
+        .convert_to_profile_until(
+            &store,
+            &job.profile,
+            ENCODER,
+            &audio,
+            &mut progress,
+            ctx.cancel_flag(),
+        )
+        .map_err(|e| match e {
+            MlError::Cancelled => JobFailure::Cancelled,
+            e => JobFailure::Fatal(e.to_string()),
+        })?;
+    let took = start.elapsed().as_secs_f64();
+    if ctx.is_cancelled() {
+        return Err(JobFailure::Cancelled);
+    }
+    ctx.progress_stage(0.97, Some("writing"));
+    let seconds = audio.len() as f64 / f64::from(son1k_ml::SAMPLE_RATE);
+    let buf = AudioBuffer::new(son1k_ml::SAMPLE_RATE, vec![samples])
+        .map_err(AppError::from)
+        .map_err(fatal)?;
+    // Written to a temporary file and renamed into place.
+    son1k_audio::write_file(&job.output, &buf, SampleFormat::I24)
+        .map_err(AppError::from)
+        .map_err(fatal)?;
+    if ctx.is_cancelled() {
+        let _ = std::fs::remove_file(&job.output);
+        return Err(JobFailure::Cancelled);
+    }
+    let report = ConvertReport {
+        job_id: job_id.to_string(),
+        output: job.output,
+        profile: job.profile,
+        seconds,
+        model_seconds: took,
+        rtf: took / seconds.max(1e-9),
+    };
+    serde_json::to_value(&report).map_err(|e| JobFailure::Fatal(e.to_string()))
 }
 
 /// Mixes to mono and resamples to the models' 16 kHz.

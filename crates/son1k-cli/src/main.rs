@@ -1134,7 +1134,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// A flag set by Ctrl+C (the first press stops cleanly; the default handler is replaced once).
-fn interrupted() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+pub(crate) fn interrupted() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let f = flag.clone();
     // If a handler is already set (never in this program), Ctrl+C simply ends the process and the

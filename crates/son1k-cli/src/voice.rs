@@ -42,7 +42,8 @@ pub enum VoiceAction {
         #[command(subcommand)]
         action: ProfileAction,
     },
-    /// Convert a recording to a profile's voice (kNN-VC: WavLM + HiFi-GAN, on the CPU).
+    /// Convert a recording to a profile's voice (kNN-VC: WavLM + HiFi-GAN, on the CPU), as a library
+    /// job (`son1k jobs`); Ctrl+C cancels it and no output is written.
     Convert {
         /// Input audio file (speech or singing).
         input: PathBuf,
@@ -235,11 +236,20 @@ pub fn run_voice(
             output,
             json,
         } => {
+            // A library job (listed by `son1k jobs`); Ctrl+C cancels it and leaves no file.
             let bar = progress_bar();
-            let r = studio.convert_voice(&input, &profile, &output, &mut |stage, f| {
-                bar.set_message(stage.to_string());
-                bar.set_position((f * 1000.0) as u64);
-            });
+            bar.set_message("queued");
+            let stop = crate::interrupted();
+            let r = studio.convert_voice(
+                &input,
+                &profile,
+                &output,
+                &mut |f, stage| {
+                    bar.set_message(stage.to_string());
+                    bar.set_position((f * 1000.0) as u64);
+                },
+                &stop,
+            );
             bar.finish_and_clear();
             let r = r?;
             if json {
@@ -264,7 +274,7 @@ pub fn run_models(
     action: ModelsAction,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let models = studio.models();
+    let models = studio.models()?;
     match action {
         ModelsAction::List { json } => {
             let list = models.list();

@@ -81,6 +81,9 @@ pub enum MlError {
     /// The speaker's consent was not confirmed.
     #[error("{0}")]
     Consent(String),
+    /// The caller asked the work to stop (between chunks); nothing was produced.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl MlError {

@@ -1,6 +1,7 @@
 //! kNN-VC end to end: features of the source, matched against a target set, vocoded.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use candle_core::{Device, Tensor};
@@ -19,6 +20,18 @@ const VOCODE_CONTEXT: usize = 12;
 
 /// What a conversion reports as it goes: (stage, fraction done 0…1).
 pub type Progress<'a> = &'a mut dyn FnMut(&str, f64);
+
+/// A flag that is never set, for the calls that cannot be cancelled.
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+/// [`MlError::Cancelled`] once `cancel` is set; checked between chunks of work.
+fn check(cancel: &AtomicBool) -> Result<(), MlError> {
+    if cancel.load(Ordering::Relaxed) {
+        Err(MlError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
 
 /// The encoder and vocoder of kNN-VC, loaded.
 pub struct KnnVc {
@@ -89,6 +102,17 @@ impl KnnVc {
 
     /// Features of 16 kHz mono audio, (frames, width), encoded in chunks of 20 s.
     pub fn features(&self, samples: &[f32], progress: Progress<'_>) -> Result<Tensor, MlError> {
+        self.features_until(samples, progress, &NEVER)
+    }
+
+    /// [`KnnVc::features`] that stops with [`MlError::Cancelled`] once `cancel` is set (checked
+    /// before each 20 s chunk).
+    pub fn features_until(
+        &self,
+        samples: &[f32],
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Tensor, MlError> {
         let hop = self.wavlm.hop();
         let chunk = ENCODE_CHUNK_SECONDS * crate::SAMPLE_RATE as usize / hop * hop;
         let mut parts = Vec::new();
@@ -102,6 +126,7 @@ impl KnnVc {
             } else {
                 piece
             };
+            check(cancel)?;
             parts.push(self.wavlm.features(piece)?);
             start = end;
             progress("encode", start as f64 / samples.len() as f64);
@@ -119,19 +144,45 @@ impl KnnVc {
         target: &Tensor,
         progress: Progress<'_>,
     ) -> Result<Vec<f32>, MlError> {
-        let source = self.features(samples, progress)?;
+        self.convert_until(samples, target, progress, &NEVER)
+    }
+
+    /// [`KnnVc::convert`] that stops with [`MlError::Cancelled`] once `cancel` is set: it is
+    /// checked before each encoder chunk, before and after matching, and before each vocoder chunk,
+    /// so a cancel takes effect within one chunk's time.
+    pub fn convert_until(
+        &self,
+        samples: &[f32],
+        target: &Tensor,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<f32>, MlError> {
+        let source = self.features_until(samples, progress, cancel)?;
+        check(cancel)?;
         let matched = knn_regress(&source, target, self.k)?;
         progress("match", 1.0);
-        self.vocode(&matched, progress)
+        self.vocode_until(&matched, progress, cancel)
     }
 
     /// Vocodes (frames, width) features in overlapping chunks, so memory stays bounded.
     pub fn vocode(&self, feats: &Tensor, progress: Progress<'_>) -> Result<Vec<f32>, MlError> {
+        self.vocode_until(feats, progress, &NEVER)
+    }
+
+    /// [`KnnVc::vocode`] that stops with [`MlError::Cancelled`] once `cancel` is set (checked
+    /// before each chunk).
+    pub fn vocode_until(
+        &self,
+        feats: &Tensor,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<f32>, MlError> {
         let (frames, _) = feats.dims2()?;
         let hop = self.vocoder.config().hop();
         let mut out = Vec::with_capacity(frames * hop);
         let mut start = 0;
         while start < frames {
+            check(cancel)?;
             let len = VOCODE_CHUNK.min(frames - start);
             let lo = start.saturating_sub(VOCODE_CONTEXT);
             let hi = (start + len + VOCODE_CONTEXT).min(frames);
@@ -203,6 +254,20 @@ impl KnnVc {
         samples: &[f32],
         progress: Progress<'_>,
     ) -> Result<Vec<f32>, MlError> {
+        self.convert_to_profile_until(store, name, model, samples, progress, &NEVER)
+    }
+
+    /// [`KnnVc::convert_to_profile`] that stops with [`MlError::Cancelled`] once `cancel` is set
+    /// (see [`KnnVc::convert_until`]).
+    pub fn convert_to_profile_until(
+        &self,
+        store: &ProfileStore,
+        name: &str,
+        model: &str,
+        samples: &[f32],
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<f32>, MlError> {
         let (meta, target) = store.load(name, &self.device)?;
         if meta.model != model {
             return Err(MlError::Input(format!(
@@ -210,6 +275,80 @@ impl KnnVc {
                 meta.model
             )));
         }
-        self.convert(samples, &target, progress)
+        self.convert_until(samples, &target, progress, cancel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    }
+
+    /// The tiny random-weight WavLM (3 layers, 32 wide, 20-sample hop) and HiFi-GAN.
+    fn tiny() -> KnnVc {
+        KnnVc::load_cpu(
+            &fixture("wavlm_large_tiny.json"),
+            &fixture("wavlm_large_tiny.safetensors"),
+            2,
+            &fixture("hifigan_tiny.json"),
+            &fixture("hifigan_tiny.pt"),
+        )
+        .unwrap()
+    }
+
+    fn tone(seconds: f32, hz: f32) -> Vec<f32> {
+        (0..(seconds * crate::SAMPLE_RATE as f32) as usize)
+            .map(|i| {
+                (i as f32 * hz * std::f32::consts::TAU / crate::SAMPLE_RATE as f32).sin() * 0.3
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cancel_between_vocoder_chunks_stops_the_conversion() {
+        let vc = tiny();
+        let target = vc.features(&tone(1.0, 180.0), &mut |_, _| {}).unwrap();
+        let source = tone(1.5, 220.0);
+        // Uncancelled, the vocoder reports several chunks and the output has the input's length.
+        let mut stages = Vec::new();
+        let whole = vc
+            .convert_until(
+                &source,
+                &target,
+                &mut |s, f| stages.push((s.to_string(), f)),
+                &AtomicBool::new(false),
+            )
+            .unwrap();
+        let vocoded = stages.iter().filter(|(s, _)| s == "vocode").count();
+        assert!(vocoded >= 2, "{stages:?}");
+        assert!((whole.len() as isize - source.len() as isize).abs() < 400);
+        // Cancelled after the first vocoder chunk: no further chunk runs.
+        let cancel = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let r = vc.convert_until(
+            &source,
+            &target,
+            &mut |s, f| {
+                seen.push((s.to_string(), f));
+                if s == "vocode" {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+            &cancel,
+        );
+        assert!(matches!(r, Err(MlError::Cancelled)), "{r:?}");
+        assert_eq!(seen.iter().filter(|(s, _)| s == "vocode").count(), 1);
+        // Cancelled before it starts: nothing is encoded.
+        let mut calls = 0;
+        let r = vc.convert_until(&source, &target, &mut |_, _| calls += 1, &cancel);
+        assert!(matches!(r, Err(MlError::Cancelled)));
+        assert_eq!(calls, 0);
     }
 }

@@ -66,6 +66,15 @@ export function transformParams(semitones: number, formant: number, stretch: num
   };
 }
 
+/** The stages a voice conversion reports (`son1k_app::Studio::convert_voice`). */
+export const VOICE_STAGES = ["queued", "loading", "encode", "match", "vocode", "writing"] as const;
+export type VoiceStage = (typeof VOICE_STAGES)[number];
+
+/** The i18n key naming a conversion's stage, or null for a stage this UI does not know. */
+export function voiceStageKey(stage: string): `vox.stage.${VoiceStage}` | null {
+  return (VOICE_STAGES as readonly string[]).includes(stage) ? (`vox.stage.${stage}` as `vox.stage.${VoiceStage}`) : null;
+}
+
 /** A profile name the engine accepts: 1–64 letters, digits, '-' or '_', not starting with '-'. */
 export function validProfileName(name: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/.test(name);

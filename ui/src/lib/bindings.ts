@@ -133,10 +133,19 @@ export const commands = {
 	/**  Deletes a voice profile. */
 	voiceProfileDelete: (name: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("voice_profile_delete", { name })),
 	/**
-	 *  Converts `input` (a file of the voice folder) to `profile`'s voice, emitting
-	 *  [`GenerationProgress`] tagged with `id`. Missing models fail with the install command.
+	 *  Converts `input` (a file of the voice folder) to `profile`'s voice as a library job,
+	 *  emitting [`GenerationProgress`] tagged with `id` ([`crate::commands::cancel_generation`]
+	 *  cancels it; no file is left). Missing models fail with the install command.
 	 */
 	voiceConvert: (id: string, input: string, profile: string) => typedError<VoiceConvertReport, UiError_Serialize>(__TAURI_INVOKE("voice_convert", { id, input, profile })),
+	/**
+	 *  Starts recording the default input into the voice folder (the crash-safe recorder Ghost
+	 *  Studio uses), emitting [`crate::events::InputLevelChanged`] about every 50 ms; returns the
+	 *  input device's name. With no input device the error says so and no file is left.
+	 */
+	voiceRecordStart: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_record_start")),
+	/**  Stops the Voice screen's take; returns its name in the voice folder. */
+	voiceRecordStop: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_record_stop")),
 };
 
 /** Events */
@@ -1846,6 +1855,8 @@ export type Usage = {
 
 /**  What a conversion did. */
 export type VoiceConvertReport = {
+	/**  The library job that made it. */
+	job_id: string,
 	/**  The written file. */
 	output: string,
 	/**  The profile used. */
