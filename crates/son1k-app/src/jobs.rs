@@ -125,6 +125,7 @@ pub fn run(
     // besides our own events, look at the rows themselves now and then.
     let mut pending: HashSet<&String> = ids.iter().collect();
     let mut running: HashMap<String, f64> = HashMap::new();
+    let mut written: HashMap<String, f64> = HashMap::new();
     let mut stage = None;
     let mut cancelled = false;
     while !pending.is_empty() {
@@ -144,6 +145,13 @@ pub fn run(
                 fraction,
                 stage: s,
             }) => {
+                // Kept in the row too (every 2%), for `son1k jobs list` and the Dashboard,
+                // which may be another process.
+                let last = written.get(&id).copied().unwrap_or(0.0);
+                if fraction - last >= 0.02 || (fraction >= 1.0 && last < 1.0) {
+                    let _ = lib.set_progress(&id, fraction);
+                    written.insert(id.clone(), fraction);
+                }
                 running.insert(id, fraction);
                 if s.is_some() {
                     stage = s;

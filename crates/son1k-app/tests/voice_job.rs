@@ -160,6 +160,8 @@ fn a_conversion_runs_as_a_job_with_progress_and_writes_its_file() {
     let view = views.iter().find(|v| v.id == report.job_id).unwrap();
     assert_eq!(view.kind, "voice-convert");
     assert!(view.label.ends_with("take.wav"), "{}", view.label);
+    // Its progress was kept in the row as it ran (the Dashboard may be another process).
+    assert!(view.progress > 0.9, "{}", view.progress);
     let stored = studio
         .library()
         .unwrap()
