@@ -185,3 +185,10 @@ fn report(path: &Path, audio: &AudioBuffer) -> Result<LoudnessReport, AppError> 
         loudness: loudness::measure(audio)?,
     })
 }
+
+/// The key heard in an audio file (what `son1k voice transform --key auto` corrects to).
+pub fn key_of_file(path: &Path) -> Result<son1k_core::Key, AppError> {
+    let audio = son1k_audio::decode_file(path)?;
+    let (_, key) = son1k_analysis::tempo_and_key(&audio)?;
+    Ok(key.key)
+}

@@ -30,6 +30,16 @@ pub enum VoiceAction {
         /// A character: deeper, brighter, whisper, robot, choir-double.
         #[arg(long)]
         preset: Option<String>,
+        /// Pitch correction first: pull the voice to this key's scale notes ("A minor", "sol
+        /// mayor", …), or "auto" to use the key heard in the input.
+        #[arg(long)]
+        key: Option<String>,
+        /// Pitch correction strength in percent, 0…100 (with --key).
+        #[arg(long, default_value_t = 100.0)]
+        correct: f64,
+        /// How fast the correction follows a new note, in ms, 0…1000 (0: the hard, robotic sound).
+        #[arg(long, default_value_t = 50.0)]
+        retune_ms: f64,
         /// Output bit depth: 16, 24 or 32f.
         #[arg(long, default_value = "24")]
         bits: String,
@@ -146,6 +156,9 @@ pub fn run_voice(
             formant,
             stretch,
             preset,
+            key,
+            correct,
+            retune_ms,
             bits,
             json,
         } => {
@@ -153,11 +166,24 @@ pub fn run_voice(
                 Some(p) => Some(p.parse::<Preset>().map_err(AppError::from)?),
                 None => None,
             };
+            let key = match key.as_deref() {
+                None => None,
+                Some(k) if k.eq_ignore_ascii_case("auto") => {
+                    Some(son1k_app::audio::key_of_file(&input)?)
+                }
+                Some(k) => Some(k.parse::<son1k_core::Key>().map_err(|e| Failure {
+                    code: 2,
+                    message: format!("--key: {e}"),
+                })?),
+            };
             let params = TransformParams {
                 semitones,
                 formant,
                 stretch,
                 preset,
+                key,
+                correct: correct / 100.0,
+                retune_ms,
             };
             let bits = son1k_audio::SampleFormat::parse(&bits).map_err(AppError::from)?;
             let r = son1k_app::voice::transform_file(&input, &output, &params, bits)?;

@@ -5,16 +5,19 @@
 //! analysis frame, is put back where it was (or moved on purpose: the formant shift) so a shifted voice
 //! keeps its vowels instead of sounding like a chipmunk. Presets (deeper, brighter, whisper, robot,
 //! choir-double) are combinations of those controls plus excitation changes made in the same vocoder.
+//! [`correct`] pulls a voice's pitch to the notes of a key (pitch-synchronous overlap-add).
 //!
 //! It is not for neural voice conversion (that is `son1k-ml`) and does no file I/O: it takes and
 //! returns [`son1k_audio::AudioBuffer`]s.
 #![deny(missing_docs)]
 
+pub mod correct;
 mod envelope;
 pub mod preset;
 mod resample;
 mod vocoder;
 
+pub use correct::{correct_pitch, CorrectionReport, PitchCorrection};
 pub use preset::Preset;
 pub use vocoder::{shift_channel, Excitation};
 
@@ -56,6 +59,26 @@ pub struct TransformParams {
     pub stretch: f64,
     /// The preset on top of the controls, if any.
     pub preset: Option<Preset>,
+    /// Pitch correction first: the voice is pulled to this key's scale notes (see [`correct`]).
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
+    pub key: Option<son1k_core::Key>,
+    /// Pitch correction strength, 0…1 (used with `key`).
+    #[serde(default = "full_strength")]
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub correct: f64,
+    /// How fast the correction follows a new note, 0…1000 ms (used with `key`).
+    #[serde(default = "default_retune_ms")]
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub retune_ms: f64,
+}
+
+fn full_strength() -> f64 {
+    1.0
+}
+
+fn default_retune_ms() -> f64 {
+    50.0
 }
 
 impl Default for TransformParams {
@@ -65,6 +88,9 @@ impl Default for TransformParams {
             formant: 0.0,
             stretch: 1.0,
             preset: None,
+            key: None,
+            correct: full_strength(),
+            retune_ms: default_retune_ms(),
         }
     }
 }
@@ -86,16 +112,42 @@ impl TransformParams {
         };
         check("semitones", self.semitones, -24.0, 24.0)?;
         check("formant", self.formant, -12.0, 12.0)?;
-        check("stretch", self.stretch, 0.25, 4.0)
+        check("stretch", self.stretch, 0.25, 4.0)?;
+        self.correction().map_or(Ok(()), |c| c.validate())
+    }
+
+    /// The pitch correction these controls ask for, if any.
+    pub fn correction(&self) -> Option<PitchCorrection> {
+        self.key.map(|key| PitchCorrection {
+            key,
+            strength: self.correct,
+            retune_ms: self.retune_ms,
+        })
     }
 }
 
-/// Transforms every channel of `input` with `params` (the preset's settings are added to the
-/// explicit controls). The output has the same rate and channel count and `stretch` × the length.
+/// Transforms every channel of `input` with `params`: pitch correction first when a key is set,
+/// then the controls (the preset's settings added to the explicit ones). The output has the same
+/// rate and channel count and `stretch` × the length.
 pub fn transform(input: &AudioBuffer, params: &TransformParams) -> Result<AudioBuffer, VoiceError> {
     params.validate()?;
     if input.frames() == 0 {
         return Err(VoiceError::Empty);
+    }
+    let corrected;
+    let input = match params.correction() {
+        Some(c) => {
+            corrected = correct_pitch(input, &c)?.0;
+            &corrected
+        }
+        None => input,
+    };
+    let identity = params.semitones == 0.0
+        && params.formant == 0.0
+        && params.stretch == 1.0
+        && params.preset.is_none();
+    if identity {
+        return Ok(input.clone());
     }
     let rate = input.sample_rate;
     let out_len = ((input.frames() as f64) * params.stretch).round().max(1.0) as usize;
