@@ -220,41 +220,9 @@ pub(crate) fn matmul_packed(
     rows: usize,
     b: &Packed,
 ) {
-    let (k, n) = (b.k, b.n);
-    if rows == 0 || k == 0 {
-        return;
-    }
-    assert!(
-        ldc >= n && (rows - 1) * ldc + n <= dst.len(),
-        "matmul_packed: dst"
-    );
-    assert!(
-        lda >= k && (rows - 1) * lda + k <= a.len(),
-        "matmul_packed: lhs"
-    );
-    assert!(b.data.len() == k * n, "matmul_packed: rhs");
-    for k0 in (0..k).step_by(KC) {
-        let kc = KC.min(k - k0);
-        for p in 0..n / NR {
-            let panel = &b.data[p * k * NR + k0 * NR..p * k * NR + (k0 + kc) * NR];
-            // SAFETY: b.isa is available (Packed is only made for one). The kernel reads
-            // a[k0 + r·lda + j] for r < rows, j < kc: the largest is (rows − 1)·lda + k − 1 <
-            // a.len(); panel[j·NR + col] for j < kc, col < NR: inside the slice; and reads and
-            // writes dst[p·NR + r·ldc + col]: the largest is (rows − 1)·ldc + n − 1 < dst.len().
-            unsafe {
-                panel_rows(
-                    b.isa,
-                    rows,
-                    kc,
-                    a.as_ptr().add(k0),
-                    lda,
-                    panel.as_ptr(),
-                    dst.as_mut_ptr().add(p * NR),
-                    ldc,
-                );
-            }
-        }
-    }
+    assert!(lda >= b.k, "matmul_packed: lhs stride");
+    // One tap over a whole row: a convolution with kernel 1 and stride lda.
+    packed_product(dst, ldc, a, (rows, lda), (1, 0, b.k), b);
 }
 
 /// The convolution of a zero-padded, already activated time-major signal `xp` (`cin` channels)
@@ -271,39 +239,62 @@ pub(crate) fn conv_packed(
     (stride, dilation, taps): (usize, usize, usize),
     b: &Packed,
 ) {
+    let from = (t0 * stride * cin).min(xp.len());
+    packed_product(
+        dst,
+        ldc,
+        &xp[from..],
+        (rows, stride * cin),
+        (taps, dilation * cin, cin),
+        b,
+    );
+}
+
+/// `dst[r × n] += Σ_tap a[r·row_step + tap·tap_step … + depth] · b[tap·depth …]`: the product
+/// both [`matmul_packed`] and [`conv_packed`] are, with `b` the `(taps · depth) × n` weight packed.
+/// Panics if an element the product needs lies outside `a`, `dst` or `b`.
+fn packed_product(
+    dst: &mut [f32],
+    ldc: usize,
+    a: &[f32],
+    (rows, row_step): (usize, usize),
+    (taps, tap_step, depth): (usize, usize, usize),
+    b: &Packed,
+) {
     let n = b.n;
-    if rows == 0 || taps == 0 || cin == 0 {
+    if rows == 0 || taps == 0 || depth == 0 {
         return;
     }
     assert!(
-        b.k == taps * cin && b.data.len() == b.k * n,
-        "conv_packed: rhs"
+        b.k == taps * depth && b.data.len() == b.k * n,
+        "packed product: rhs"
     );
     assert!(
         ldc >= n && (rows - 1) * ldc + n <= dst.len(),
-        "conv_packed: dst"
+        "packed product: dst"
     );
-    let last_frame = (t0 + rows - 1) * stride + (taps - 1) * dilation;
-    assert!((last_frame + 1) * cin <= xp.len(), "conv_packed: signal");
-    let lda = stride * cin;
+    assert!(
+        (rows - 1) * row_step + (taps - 1) * tap_step + depth <= a.len(),
+        "packed product: lhs"
+    );
     for p in 0..n / NR {
         for tap in 0..taps {
-            for c0 in (0..cin).step_by(KC) {
-                let kc = KC.min(cin - c0);
-                let row0 = tap * cin + c0;
+            for c0 in (0..depth).step_by(KC) {
+                let kc = KC.min(depth - c0);
+                let row0 = tap * depth + c0;
                 let panel = &b.data[p * b.k * NR + row0 * NR..p * b.k * NR + (row0 + kc) * NR];
-                let a_at = (t0 * stride + tap * dilation) * cin + c0;
-                // SAFETY: b.isa is available. The kernel reads xp[a_at + r·lda + j] for
-                // r < rows, j < kc: at most ((t0 + rows − 1)·stride + (taps − 1)·dilation)·cin +
-                // cin − 1 < xp.len(); panel[j·NR + col] for j < kc, col < NR: inside the slice;
-                // and reads and writes dst[p·NR + r·ldc + col]: at most (rows − 1)·ldc + n − 1.
+                // SAFETY: b.isa is available (Packed is only made for one). The kernel reads
+                // a[tap·tap_step + c0 + r·row_step + j] for r < rows, j < kc: at most
+                // (rows − 1)·row_step + (taps − 1)·tap_step + depth − 1 < a.len();
+                // panel[j·NR + col] for j < kc, col < NR: inside the slice; and reads and writes
+                // dst[p·NR + r·ldc + col]: at most (rows − 1)·ldc + n − 1 < dst.len().
                 unsafe {
                     panel_rows(
                         b.isa,
                         rows,
                         kc,
-                        xp.as_ptr().add(a_at),
-                        lda,
+                        a.as_ptr().add(tap * tap_step + c0),
+                        row_step,
                         panel.as_ptr(),
                         dst.as_mut_ptr().add(p * NR),
                         ldc,
@@ -314,147 +305,80 @@ pub(crate) fn conv_packed(
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-mod avx512 {
-    use std::arch::x86_64::{
-        __m512, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_setzero_ps,
-        _mm512_storeu_ps,
-    };
+/// A micro-kernel module for one instruction set: `c[m × 2·LANES] += a[m × kc] · b[kc × 2·LANES]`
+/// (b's rows NR apart) with the `m` rows' accumulators in registers.
+macro_rules! micro_kernel {
+    ($module:ident, $feature:literal, $lanes:literal, [$($m:literal)*],
+     $vec:ident, $zero:ident, $load:ident, $store:ident, $set1:ident, $fma:ident, $add:ident) => {
+        #[cfg(target_arch = "x86_64")]
+        mod $module {
+            use std::arch::x86_64::{$add, $fma, $load, $set1, $store, $vec, $zero};
 
-    use super::NR;
+            use super::NR;
 
-    /// `c[m × NR] += a[m × kc] · b[kc × NR]` with `m` ≤ 12 rows in registers.
-    ///
-    /// # Safety
-    /// AVX-512F must be present; `a` must be readable at `r·lda + j`, `b` at `j·NR + col` and `c`
-    /// readable and writable at `r·ldc + col` for r < m, j < kc, col < NR.
-    pub(super) unsafe fn kernel(
-        m: usize,
-        kc: usize,
-        a: *const f32,
-        lda: usize,
-        b: *const f32,
-        c: *mut f32,
-        ldc: usize,
-    ) {
-        macro_rules! rows {
-            ($($m:literal)*) => {
+            /// `c[m × 2·LANES] += a[m × kc] · b[kc × 2·LANES]`.
+            ///
+            /// # Safety
+            /// The instruction set must be present; `a` must be readable at `r·lda + j`, `b` at
+            /// `j·NR + col` and `c` readable and writable at `r·ldc + col` for r < m, j < kc,
+            /// col < 2·LANES; m is at most the largest row count listed.
+            pub(super) unsafe fn kernel(
+                m: usize,
+                kc: usize,
+                a: *const f32,
+                lda: usize,
+                b: *const f32,
+                c: *mut f32,
+                ldc: usize,
+            ) {
                 match m {
                     // SAFETY: as this function's contract.
                     $($m => unsafe { block::<$m>(kc, a, lda, b, c, ldc) },)*
-                    _ => unreachable!("at most 12 rows"),
+                    _ => unreachable!("too many rows for this kernel"),
                 }
-            };
-        }
-        rows!(1 2 3 4 5 6 7 8 9 10 11 12);
-    }
+            }
 
-    #[target_feature(enable = "avx512f")]
-    unsafe fn block<const M: usize>(
-        kc: usize,
-        a: *const f32,
-        lda: usize,
-        b: *const f32,
-        c: *mut f32,
-        ldc: usize,
-    ) {
-        let mut acc: [[__m512; 2]; M] = [[_mm512_setzero_ps(); 2]; M];
-        for j in 0..kc {
-            // SAFETY: j < kc and the caller's bounds.
-            let (b0, b1) = unsafe {
-                (
-                    _mm512_loadu_ps(b.add(j * NR)),
-                    _mm512_loadu_ps(b.add(j * NR + 16)),
-                )
-            };
-            for (r, acc) in acc.iter_mut().enumerate() {
-                // SAFETY: r < M, j < kc and the caller's bounds.
-                let av = _mm512_set1_ps(unsafe { *a.add(r * lda + j) });
-                acc[0] = _mm512_fmadd_ps(av, b0, acc[0]);
-                acc[1] = _mm512_fmadd_ps(av, b1, acc[1]);
+            #[target_feature(enable = $feature)]
+            unsafe fn block<const M: usize>(
+                kc: usize,
+                a: *const f32,
+                lda: usize,
+                b: *const f32,
+                c: *mut f32,
+                ldc: usize,
+            ) {
+                let mut acc: [[$vec; 2]; M] = [[$zero(); 2]; M];
+                for j in 0..kc {
+                    // SAFETY: j < kc and the caller's bounds.
+                    let (b0, b1) = unsafe { ($load(b.add(j * NR)), $load(b.add(j * NR + $lanes))) };
+                    for (r, acc) in acc.iter_mut().enumerate() {
+                        // SAFETY: r < M, j < kc and the caller's bounds.
+                        let av = $set1(unsafe { *a.add(r * lda + j) });
+                        acc[0] = $fma(av, b0, acc[0]);
+                        acc[1] = $fma(av, b1, acc[1]);
+                    }
+                }
+                for (r, acc) in acc.iter().enumerate() {
+                    // SAFETY: r < M, the caller's bounds.
+                    unsafe {
+                        let p = c.add(r * ldc);
+                        $store(p, $add($load(p), acc[0]));
+                        $store(p.add($lanes), $add($load(p.add($lanes)), acc[1]));
+                    }
+                }
             }
         }
-        for (r, acc) in acc.iter().enumerate() {
-            // SAFETY: r < M, the caller's bounds.
-            unsafe {
-                let p = c.add(r * ldc);
-                _mm512_storeu_ps(p, _mm512_add_ps(_mm512_loadu_ps(p), acc[0]));
-                _mm512_storeu_ps(p.add(16), _mm512_add_ps(_mm512_loadu_ps(p.add(16)), acc[1]));
-            }
-        }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use std::arch::x86_64::{
-        __m256, _mm256_add_ps, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_setzero_ps,
-        _mm256_storeu_ps,
     };
-
-    use super::NR;
-
-    /// `c[m × 16] += a[m × kc] · b[kc × 16]` (b's rows NR apart) with `m` ≤ 6 rows in registers.
-    ///
-    /// # Safety
-    /// AVX2 and FMA must be present; `a` must be readable at `r·lda + j`, `b` at `j·NR + col` and
-    /// `c` readable and writable at `r·ldc + col` for r < m, j < kc, col < 16.
-    pub(super) unsafe fn kernel(
-        m: usize,
-        kc: usize,
-        a: *const f32,
-        lda: usize,
-        b: *const f32,
-        c: *mut f32,
-        ldc: usize,
-    ) {
-        macro_rules! rows {
-            ($($m:literal)*) => {
-                match m {
-                    // SAFETY: as this function's contract.
-                    $($m => unsafe { block::<$m>(kc, a, lda, b, c, ldc) },)*
-                    _ => unreachable!("at most 6 rows"),
-                }
-            };
-        }
-        rows!(1 2 3 4 5 6);
-    }
-
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn block<const M: usize>(
-        kc: usize,
-        a: *const f32,
-        lda: usize,
-        b: *const f32,
-        c: *mut f32,
-        ldc: usize,
-    ) {
-        let mut acc: [[__m256; 2]; M] = [[_mm256_setzero_ps(); 2]; M];
-        for j in 0..kc {
-            // SAFETY: j < kc and the caller's bounds.
-            let (b0, b1) = unsafe {
-                (
-                    _mm256_loadu_ps(b.add(j * NR)),
-                    _mm256_loadu_ps(b.add(j * NR + 8)),
-                )
-            };
-            for (r, acc) in acc.iter_mut().enumerate() {
-                // SAFETY: r < M, j < kc and the caller's bounds.
-                let av = _mm256_set1_ps(unsafe { *a.add(r * lda + j) });
-                acc[0] = _mm256_fmadd_ps(av, b0, acc[0]);
-                acc[1] = _mm256_fmadd_ps(av, b1, acc[1]);
-            }
-        }
-        for (r, acc) in acc.iter().enumerate() {
-            // SAFETY: r < M, the caller's bounds.
-            unsafe {
-                let p = c.add(r * ldc);
-                _mm256_storeu_ps(p, _mm256_add_ps(_mm256_loadu_ps(p), acc[0]));
-                _mm256_storeu_ps(p.add(8), _mm256_add_ps(_mm256_loadu_ps(p.add(8)), acc[1]));
-            }
-        }
-    }
 }
+
+// AVX-512F: 12 rows × 32 columns, 24 accumulators.
+micro_kernel!(avx512, "avx512f", 16, [1 2 3 4 5 6 7 8 9 10 11 12],
+    __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps,
+    _mm512_fmadd_ps, _mm512_add_ps);
+// AVX2 + FMA: 6 rows × 16 columns, 12 accumulators (run twice per 32-column panel).
+micro_kernel!(avx2, "avx2,fma", 8, [1 2 3 4 5 6],
+    __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps,
+    _mm256_fmadd_ps, _mm256_add_ps);
 
 /// The Gaussian error linear unit, exact form (`erf`), as `transformers`' "gelu".
 pub(crate) fn gelu(v: f32) -> f32 {
