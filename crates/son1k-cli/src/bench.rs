@@ -32,8 +32,15 @@ fn have(tool: &str) -> bool {
             .is_ok_and(|o| o.status.success())
 }
 
-fn run(cmd: &mut Command) -> Result<Duration, String> {
+/// Runs `cmd` to completion; how long it took, or its last line of stderr when it failed.
+pub(crate) fn run(cmd: &mut Command) -> Result<Duration, String> {
     let start = Instant::now();
+    stdout_of(cmd)?;
+    Ok(start.elapsed())
+}
+
+/// Runs `cmd` to completion; its standard output, or its last line of stderr when it failed.
+pub(crate) fn stdout_of(cmd: &mut Command) -> Result<String, String> {
     let out = cmd
         .output()
         .map_err(|e| format!("could not run {cmd:?}: {e}"))?;
@@ -46,7 +53,7 @@ fn run(cmd: &mut Command) -> Result<Duration, String> {
                 .unwrap_or("")
         ));
     }
-    Ok(start.elapsed())
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// A stereo track: a chord-ish tone with a slow tremolo and a little noise, different per track.

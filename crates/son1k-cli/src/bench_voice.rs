@@ -63,23 +63,6 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn timed(cmd: &mut Command) -> Result<f64, String> {
-    let start = Instant::now();
-    let out = cmd
-        .output()
-        .map_err(|e| format!("could not run {cmd:?}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
-        ));
-    }
-    Ok(start.elapsed().as_secs_f64())
-}
-
 /// Runs both parts; a missing peer (sox, or a Python with torch) skips its comparison with a
 /// message saying what to install.
 pub fn voice(opts: &VoiceBenchOptions) -> Result<(), String> {
@@ -135,12 +118,15 @@ fn dsp(dir: &Path, seconds: f64) -> Result<(), String> {
             write_file(&out, &y, SampleFormat::F32).map_err(|e| e.to_string())?;
             ours.push(start.elapsed().as_secs_f64());
             if let (true, Some(args)) = (sox, &sox_args) {
-                peer.push(timed(
-                    Command::new("sox")
-                        .arg(&input)
-                        .arg(dir.join("sox.wav"))
-                        .args(args),
-                )?);
+                peer.push(
+                    crate::bench::run(
+                        Command::new("sox")
+                            .arg(&input)
+                            .arg(dir.join("sox.wav"))
+                            .args(args),
+                    )?
+                    .as_secs_f64(),
+                );
             }
         }
         let ours = median(ours);
@@ -191,24 +177,14 @@ fn neural(dir: &Path, opts: &VoiceBenchOptions) -> Result<(), String> {
     let pool =
         candle_core::Tensor::randn(0f32, 1.0, (3000, 1024), &device).map_err(|e| e.to_string())?;
     for round in 1..=opts.rounds.max(1) {
-        let out = Command::new(&opts.python)
-            .arg(&opts.script)
-            .arg("--bench")
-            .arg(&weights)
-            .args(["--seconds", &secs.to_string()])
-            .args(["--threads", &threads.to_string(), "--repeat", "3"])
-            .output()
-            .map_err(|e| format!("could not run {}: {e}", opts.python))?;
-        if !out.status.success() {
-            return Err(format!(
-                "PyTorch's side failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-            ));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = crate::bench::stdout_of(
+            Command::new(&opts.python)
+                .arg(&opts.script)
+                .arg("--bench")
+                .arg(&weights)
+                .args(["--seconds", &secs.to_string()])
+                .args(["--threads", &threads.to_string(), "--repeat", "3"]),
+        )?;
         let torch = text
             .lines()
             .last()

@@ -28,6 +28,18 @@ fn median_pitch(path: &std::path::Path) -> f64 {
     hz[hz.len() / 2]
 }
 
+/// `son1k voice transform IN -o OUT EXTRA…`.
+fn transform(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let (i, o) = (input.to_string_lossy(), output.to_string_lossy());
+    let mut args = vec!["voice", "transform", &i, "-o", &o];
+    args.extend_from_slice(extra);
+    son1k_in(SUITE, &args)
+}
+
 #[test]
 fn a_flat_a_is_corrected_to_the_key_and_bad_keys_are_refused() {
     let dir = workdir(SUITE, "key");
@@ -35,21 +47,7 @@ fn a_flat_a_is_corrected_to_the_key_and_bad_keys_are_refused() {
     let output = dir.join("out.wav");
     // 425 Hz: 60 cents flat of A4. In A minor (no G#) it goes to 440 Hz.
     write_tone(&input, 44_100, 1, 1.5, 425.0);
-    let path = |p: &std::path::Path| p.to_str().unwrap_or_default().to_string();
-    let o = son1k_in(
-        SUITE,
-        &[
-            "voice",
-            "transform",
-            &path(&input),
-            "-o",
-            &path(&output),
-            "--key",
-            "La menor",
-            "--retune-ms",
-            "0",
-        ],
-    );
+    let o = transform(&input, &output, &["--key", "La menor", "--retune-ms", "0"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let got = median_pitch(&output);
     assert!(
@@ -57,35 +55,15 @@ fn a_flat_a_is_corrected_to_the_key_and_bad_keys_are_refused() {
         "corrected to {got:.1} Hz"
     );
 
-    let o = son1k_in(
-        SUITE,
-        &[
-            "voice",
-            "transform",
-            &path(&input),
-            "-o",
-            &path(&dir.join("bad.wav")),
-            "--key",
-            "H minor",
-        ],
-    );
+    let o = transform(&input, &dir.join("bad.wav"), &["--key", "H minor"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--key"));
     assert!(!dir.join("bad.wav").exists());
 
-    let o = son1k_in(
-        SUITE,
-        &[
-            "voice",
-            "transform",
-            &path(&input),
-            "-o",
-            &path(&dir.join("strong.wav")),
-            "--key",
-            "A minor",
-            "--correct",
-            "150",
-        ],
+    let o = transform(
+        &input,
+        &dir.join("strong.wav"),
+        &["--key", "A minor", "--correct", "150"],
     );
     assert_eq!(
         o.status.code(),
@@ -102,20 +80,7 @@ fn auto_key_uses_the_key_heard_in_the_input() {
     let input = dir.join("in.wav");
     let output = dir.join("out.wav");
     write_tone(&input, 44_100, 1, 2.0, 440.0);
-    let path = |p: &std::path::Path| p.to_str().unwrap_or_default().to_string();
-    let o = son1k_in(
-        SUITE,
-        &[
-            "voice",
-            "transform",
-            &path(&input),
-            "-o",
-            &path(&output),
-            "--key",
-            "auto",
-            "--json",
-        ],
-    );
+    let o = transform(&input, &output, &["--key", "auto", "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     // The key the analyzer heard is recorded with the controls; an A stays an A in it.

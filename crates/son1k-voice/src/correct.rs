@@ -27,20 +27,8 @@ pub struct PitchCorrection {
 impl PitchCorrection {
     /// Checks the ranges.
     pub fn validate(&self) -> Result<(), VoiceError> {
-        let check = |name, value: f64, min, max| {
-            if value.is_finite() && value >= min && value <= max {
-                Ok(())
-            } else {
-                Err(VoiceError::OutOfRange {
-                    name,
-                    value,
-                    min,
-                    max,
-                })
-            }
-        };
-        check("strength", self.strength, 0.0, 1.0)?;
-        check("retune_ms", self.retune_ms, 0.0, 1000.0)
+        crate::check("strength", self.strength, 0.0, 1.0)?;
+        crate::check("retune_ms", self.retune_ms, 0.0, 1000.0)
     }
 }
 

@@ -98,18 +98,6 @@ impl Default for TransformParams {
 impl TransformParams {
     /// Checks every control's range.
     pub fn validate(&self) -> Result<(), VoiceError> {
-        let check = |name, value: f64, min, max| {
-            if value.is_finite() && value >= min && value <= max {
-                Ok(())
-            } else {
-                Err(VoiceError::OutOfRange {
-                    name,
-                    value,
-                    min,
-                    max,
-                })
-            }
-        };
         check("semitones", self.semitones, -24.0, 24.0)?;
         check("formant", self.formant, -12.0, 12.0)?;
         check("stretch", self.stretch, 0.25, 4.0)?;
@@ -173,6 +161,20 @@ pub fn transform(input: &AudioBuffer, params: &TransformParams) -> Result<AudioB
         sample_rate: rate,
         channels,
     })
+}
+
+/// `Ok` when `value` is finite and within `min…max`, else the range error naming the control.
+pub(crate) fn check(name: &'static str, value: f64, min: f64, max: f64) -> Result<(), VoiceError> {
+    if value.is_finite() && value >= min && value <= max {
+        Ok(())
+    } else {
+        Err(VoiceError::OutOfRange {
+            name,
+            value,
+            min,
+            max,
+        })
+    }
 }
 
 /// Semitones to a frequency ratio.

@@ -2,53 +2,17 @@
 //! note, half strength goes half way (in cents), zero strength and unvoiced sound are untouched,
 //! the length never changes and formants stay.
 
-use son1k_analysis::pitch::yin;
 use son1k_audio::AudioBuffer;
 use son1k_core::Key;
 use son1k_voice::{correct_pitch, PitchCorrection, VoiceError};
 
-const RATE: u32 = 44_100;
+mod common;
 
-/// A sustained "ah" at `f0` Hz: harmonics under formants at 700 and 1200 Hz.
+use common::{cents, mono, pitch, vowel_with_bandwidth, RATE};
+
+/// A sustained "ah" at `f0` Hz under formants at 700 and 1200 Hz.
 fn vowel(f0: f64, secs: f64) -> Vec<f32> {
-    let n = (secs * f64::from(RATE)) as usize;
-    let mut out = vec![0.0f64; n];
-    let mut h = 1;
-    while f0 * h as f64 <= 6000.0 {
-        let f = f0 * h as f64;
-        let amp = 1.0 / (1.0 + ((f - 700.0) / 90.0).powi(2))
-            + 0.6 / (1.0 + ((f - 1200.0) / 110.0).powi(2))
-            + 0.02;
-        for (i, o) in out.iter_mut().enumerate() {
-            *o += amp * (2.0 * std::f64::consts::PI * f * i as f64 / f64::from(RATE)).sin();
-        }
-        h += 1;
-    }
-    let peak = out.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    out.iter().map(|v| (0.5 * v / peak) as f32).collect()
-}
-
-fn mono(samples: Vec<f32>) -> AudioBuffer {
-    AudioBuffer {
-        sample_rate: RATE,
-        channels: vec![samples],
-    }
-}
-
-/// Median YIN pitch over the middle of the signal.
-fn pitch(x: &[f32]) -> f64 {
-    let mid = &x[x.len() / 4..3 * x.len() / 4];
-    let mut hz: Vec<f64> = yin(mid, RATE, 70.0, 1000.0, 512)
-        .into_iter()
-        .filter_map(|f| f.hz)
-        .collect();
-    assert!(!hz.is_empty(), "no pitch found");
-    hz.sort_by(f64::total_cmp);
-    hz[hz.len() / 2]
-}
-
-fn cents(a: f64, b: f64) -> f64 {
-    1200.0 * (a / b).log2()
+    common::vowel(f0, &[700.0, 1200.0], secs)
 }
 
 fn key(name: &str) -> Key {
@@ -126,20 +90,7 @@ fn zero_strength_and_unvoiced_noise_pass_through_unchanged() {
 
 /// A voice at `f0` under one broad formant at `formant` Hz.
 fn broad_vowel(f0: f64, formant: f64, secs: f64) -> Vec<f32> {
-    let n = (secs * f64::from(RATE)) as usize;
-    let mut out = vec![0.0f64; n];
-    let mut h = 1;
-    while f0 * h as f64 <= 4000.0 {
-        let f = f0 * h as f64;
-        let amp = 1.0 / (1.0 + ((f - formant) / 250.0).powi(2));
-        for (i, o) in out.iter_mut().enumerate() {
-            *o += amp
-                * (2.0 * std::f64::consts::PI * f * i as f64 / f64::from(RATE) + h as f64).sin();
-        }
-        h += 1;
-    }
-    let peak = out.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    out.iter().map(|v| (0.5 * v / peak) as f32).collect()
+    vowel_with_bandwidth(f0, &[formant], 250.0, secs)
 }
 
 /// The formant: centroid (450–950 Hz) of the envelope drawn through the harmonics' amplitudes.
