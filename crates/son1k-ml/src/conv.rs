@@ -519,14 +519,32 @@ impl ConvWeight {
     /// Convolves the time-major `x` (`frames × in`), `act` applied to each input value first
     /// (zero padding is not passed through it). Returns `out_frames × out`, bias added.
     pub(crate) fn forward(&self, x: &[f32], act: impl Fn(f32) -> f32 + Sync) -> Vec<f32> {
+        let frames = x.len() / self.cin;
+        if frames + 2 * self.padding < self.dilation * (self.kernel - 1) + 1 {
+            return Vec::new();
+        }
+        let mut y = vec![0.0f32; self.out_frames(frames) * self.cout];
+        self.forward_add(x, act, &mut y);
+        y
+    }
+
+    /// Adds the convolution of `x` (as [`ConvWeight::forward`]) to `y`, which must hold
+    /// `out_frames × out` values (a residual connection without a temporary); a `y` of another
+    /// size is left as it is.
+    pub(crate) fn forward_add(&self, x: &[f32], act: impl Fn(f32) -> f32 + Sync, y: &mut [f32]) {
         let (cin, cout, k) = (self.cin, self.cout, self.kernel);
         let frames = x.len() / cin;
         let span = self.dilation * (k - 1) + 1;
-        if frames + 2 * self.padding < span {
-            return Vec::new();
+        if frames + 2 * self.padding < span || y.len() != self.out_frames(frames) * cout {
+            return;
         }
-        let out_frames = self.out_frames(frames);
-        let mut y = vec![0.0f32; out_frames * cout];
+        let add_bias = |dst: &mut [f32]| {
+            for row in dst.chunks_mut(cout) {
+                for (d, b) in row.iter_mut().zip(&self.bias) {
+                    *d += b;
+                }
+            }
+        };
         if let (Some(packed), true) = (&self.packed, cin >= MIN_STRIDED_CIN) {
             // Activate once into a zero-padded copy; each tap then reads a strided view of it.
             let mut xp = vec![0.0f32; (frames + 2 * self.padding) * cin];
@@ -538,9 +556,7 @@ impl ConvWeight {
                 .enumerate()
                 .for_each(|(i, dst)| {
                     let rows = dst.len() / cout;
-                    for r in 0..rows {
-                        dst[r * cout..(r + 1) * cout].copy_from_slice(&self.bias);
-                    }
+                    add_bias(dst);
                     conv_packed(
                         dst,
                         cout,
@@ -551,7 +567,7 @@ impl ConvWeight {
                         packed,
                     );
                 });
-            return y;
+            return;
         }
         let kk = k * cin;
         y.par_chunks_mut(ROWS * cout)
@@ -576,9 +592,7 @@ impl ConvWeight {
                         }
                     }
                 }
-                for r in 0..rows {
-                    dst[r * cout..(r + 1) * cout].copy_from_slice(&self.bias);
-                }
+                add_bias(dst);
                 match &self.packed {
                     Some(p) => matmul_packed(dst, cout, tile, kk, rows, p),
                     None => matmul(
@@ -594,7 +608,6 @@ impl ConvWeight {
                     ),
                 }
             });
-        y
     }
 }
 

@@ -221,8 +221,7 @@ impl CpuHifiGan {
                 let mut y = x.clone();
                 for (c1, c2) in pairs {
                     let t = c1.forward(&y, lrelu);
-                    let t = c2.forward(&t, lrelu);
-                    y.par_iter_mut().zip(&t).for_each(|(a, b)| *a += b);
+                    c2.forward_add(&t, lrelu, &mut y);
                 }
                 sum.par_iter_mut().zip(&y).for_each(|(a, b)| *a += b);
             }
