@@ -54,6 +54,8 @@ fn main() {
         "voice_profile_create",
         "voice_profile_delete",
         "voice_convert",
+        "voice_record_start",
+        "voice_record_stop",
     ];
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
