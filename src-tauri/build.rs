@@ -49,6 +49,7 @@ fn main() {
         "pool_like",
         "voice_import",
         "voice_transform",
+        "voice_key",
         "voice_ab_gains",
         "voice_profiles",
         "voice_profile_create",

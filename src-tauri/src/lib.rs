@@ -69,6 +69,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             account::pool_like,
             voice::voice_import,
             voice::voice_transform,
+            voice::voice_key,
             voice::voice_ab_gains,
             voice::voice_profiles,
             voice::voice_profile_create,

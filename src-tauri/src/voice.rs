@@ -91,6 +91,18 @@ pub async fn voice_transform(
     .await
 }
 
+/// The key heard in a file of the voice folder ("A minor"), for pitch correction to it.
+#[tauri::command]
+#[specta::specta]
+pub async fn voice_key(studio: State<'_, Studio>, input: String) -> Result<String, UiError> {
+    let studio = studio.inner().clone();
+    blocking("the key analysis", move || {
+        let source = inside(&studio, &input)?;
+        Ok(son1k_app::audio::key_of_file(&source)?.name(son1k_core::Lang::En))
+    })
+    .await
+}
+
 /// Linear gains that play two files of the voice folder at the same loudness (A/B).
 #[tauri::command]
 #[specta::specta]

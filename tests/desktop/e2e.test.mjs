@@ -6,7 +6,7 @@
 // Run with `make e2e` (builds the app first). SON1K_SCREENSHOT=path also saves a screenshot.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, writeFileSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { app, demoWav, launch, root, sleep, waitFor } from "./harness.mjs";
 
@@ -256,6 +256,19 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     assert.match(voiceResult, /^voz\.transformed\.wav · 2\.0\d s/, voiceResult);
     assert.ok(existsSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")), "the transform's file");
     await waitFor("matched A/B gains", async () => /×\d/.test(await wd.text(await wd.find('[data-testid="voice-ab-b"]'))), 30000);
+    // Pitch correction to the key heard in the recording, with the shift back at 0.
+    await wd.clear(semis);
+    await wd.type(semis, "0");
+    await wd.click(await wd.find('[data-testid="voice-correct-key"] option[value="auto"]'));
+    await waitFor("the strength slider", () => wd.find('[data-testid="voice-correct-strength"]'), 5000);
+    const untuned = statSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")).mtimeMs;
+    await wd.click(await wd.find('[data-testid="voice-transform"]'));
+    const heard = await waitFor("the heard key", async () => {
+      const label = await wd.text(await wd.find('[data-testid="voice-correct-key"] option[value="auto"]'));
+      return /\((?:[A-G][#b]?) (?:major|minor)\)/.test(label) ? label : null;
+    }, 60000, 100);
+    await waitFor("the corrected file", async () => statSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")).mtimeMs > untuned, 60000, 100);
+    console.log(`pitch correction to the recording's key: ${heard}`);
 
     if (process.env.SON1K_SCREENSHOT) {
       await wd.click(await wd.find('[data-testid="lang-switch"] option[value="en"]'));

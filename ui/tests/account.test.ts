@@ -5,6 +5,7 @@ import {
   isOffline,
   price,
   transformParams,
+  correctionKeys,
   upgradesFrom,
   usageFraction,
   validProfileName,
@@ -65,6 +66,12 @@ describe("voice screen logic", () => {
     expect(transformParams(12, 0, 1, "")).toEqual({ semitones: 12, formant: 0, stretch: 1, preset: null });
     expect(transformParams(40, -20, 9, "robot")).toEqual({ semitones: 24, formant: -12, stretch: 4, preset: "robot" });
     expect(transformParams(NaN, NaN, NaN, "")).toEqual({ semitones: 0, formant: 0, stretch: 1, preset: null });
+    // Pitch correction: strength in percent becomes 0–1, out-of-range values are clamped, no key = off.
+    expect(transformParams(0, 0, 1, "", { key: "A minor", strength: 80, retuneMs: 20 })).toEqual({
+      semitones: 0, formant: 0, stretch: 1, preset: null, key: "A minor", correct: 0.8, retune_ms: 20,
+    });
+    expect(transformParams(0, 0, 1, "", { key: "C major", strength: 250, retuneMs: -5 })).toMatchObject({ correct: 1, retune_ms: 0 });
+    expect(transformParams(0, 0, 1, "", { key: "", strength: 80, retuneMs: 20 })).not.toHaveProperty("key");
   });
 
   it("accepts the profile names the engine accepts", () => {
@@ -90,5 +97,16 @@ describe("voice screen logic", () => {
     }
     expect(voiceStageKey("rendering drums")).toBeNull();
     expect(voiceStageKey("")).toBeNull();
+  });
+});
+
+describe("correctionKeys", () => {
+  it("lists the 24 major and minor keys with Spanish names in Spanish", () => {
+    const en = correctionKeys("en");
+    expect(en).toHaveLength(24);
+    expect(new Set(en.map((k) => k.value)).size).toBe(24);
+    expect(en).toContainEqual({ value: "A minor", label: "A minor" });
+    expect(correctionKeys("es")).toContainEqual({ value: "A minor", label: "La menor" });
+    expect(correctionKeys("es")).toContainEqual({ value: "Bb major", label: "Sib mayor" });
   });
 });

@@ -56,14 +56,52 @@ export const VOICE_PRESETS = ["deeper", "brighter", "whisper", "robot", "choir-d
 export type VoicePreset = (typeof VOICE_PRESETS)[number];
 
 /** Transform controls clamped to the engine's ranges (semitones ±24, formant ±12, stretch 0.25–4). */
-export function transformParams(semitones: number, formant: number, stretch: number, preset: VoicePreset | "") {
+/** Pitch correction on the Voice screen: the key's English name ("A minor"), strength 0–100 %,
+ * retune speed in ms. */
+export type Correction = { key: string; strength: number; retuneMs: number };
+
+export function transformParams(
+  semitones: number,
+  formant: number,
+  stretch: number,
+  preset: VoicePreset | "",
+  correction: Correction | null = null,
+) {
   const clamp = (v: number, lo: number, hi: number, dflt: number) => (Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : dflt);
-  return {
+  const params = {
     semitones: clamp(semitones, -24, 24, 0),
     formant: clamp(formant, -12, 12, 0),
     stretch: clamp(stretch, 0.25, 4, 1),
     preset: preset === "" ? null : preset,
   };
+  if (!correction || !correction.key) return params;
+  return {
+    ...params,
+    key: correction.key,
+    correct: clamp(correction.strength, 0, 100, 100) / 100,
+    retune_ms: clamp(correction.retuneMs, 0, 1000, 50),
+  };
+}
+
+const TONICS_MAJOR = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
+const TONICS_MINOR = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B"];
+const TONICS_ES: Record<string, string> = {
+  C: "Do", "C#": "Do#", Db: "Reb", D: "Re", Eb: "Mib", E: "Mi", F: "Fa", "F#": "Fa#", G: "Sol", "G#": "Sol#", Ab: "Lab", A: "La", Bb: "Sib", B: "Si",
+};
+
+/** The 24 keys pitch correction can pull to: `value` is what the app parses, `label` per language. */
+export function correctionKeys(lang: "es" | "en"): { value: string; label: string }[] {
+  const keys: { value: string; label: string }[] = [];
+  for (let i = 0; i < 12; i++) {
+    for (const [tonic, mode, es] of [
+      [TONICS_MAJOR[i], "major", "mayor"],
+      [TONICS_MINOR[i], "minor", "menor"],
+    ]) {
+      const value = `${tonic} ${mode}`;
+      keys.push({ value, label: lang === "es" ? `${TONICS_ES[tonic]} ${es}` : value });
+    }
+  }
+  return keys;
 }
 
 /** The stages a voice conversion reports (`son1k_app::Studio::convert_voice`). */

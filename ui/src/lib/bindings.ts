@@ -124,6 +124,8 @@ export const commands = {
 	voiceImport: (file: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_import", { file })),
 	/**  Transforms `input` (a file of the voice folder) into a new 24-bit WAV next to it. */
 	voiceTransform: (input: string, params: TransformParams_Deserialize) => typedError<TransformReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("voice_transform", { input, params })),
+	/**  The key heard in a file of the voice folder ("A minor"), for pitch correction to it. */
+	voiceKey: (input: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_key", { input })),
 	/**  Linear gains that play two files of the voice folder at the same loudness (A/B). */
 	voiceAbGains: (a: string, b: string) => typedError<[number | null, number | null], UiError_Serialize>(__TAURI_INVOKE("voice_ab_gains", { a, b })),
 	/**  The saved voice profiles. */
@@ -1762,6 +1764,12 @@ export type TransformParams_Deserialize = {
 	stretch: number | null,
 	/**  The preset on top of the controls, if any. */
 	preset?: VoicePreset | null,
+	/**  Pitch correction first: the voice is pulled to this key's scale notes (see [`correct`]). */
+	key?: string | null,
+	/**  Pitch correction strength, 0…1 (used with `key`). */
+	correct?: number | null,
+	/**  How fast the correction follows a new note, 0…1000 ms (used with `key`). */
+	retune_ms?: number | null,
 };
 
 /**  The controls of a transform. `Default` is the identity (no change). */
@@ -1774,6 +1782,12 @@ export type TransformParams_Serialize = {
 	stretch: number | null,
 	/**  The preset on top of the controls, if any. */
 	preset: VoicePreset | null,
+	/**  Pitch correction first: the voice is pulled to this key's scale notes (see [`correct`]). */
+	key?: string | null,
+	/**  Pitch correction strength, 0…1 (used with `key`). */
+	correct?: number | null,
+	/**  How fast the correction follows a new note, 0…1000 ms (used with `key`). */
+	retune_ms?: number | null,
 };
 
 /**  What a transform did. */
