@@ -68,10 +68,11 @@ test-api-postgres:
 test-api-schemathesis:
 	CARGO="$(CARGO)" ST_SEED=20261126 scripts/api-schemathesis.sh
 
-## Desktop end-to-end: the real window under Xvfb, driven through WebDriver.
+## Desktop end-to-end: the real window under Xvfb, driven through WebDriver. One file at a time:
+## the windows share the virtual audio server and the cores, and one file measures frame times.
 e2e: deps-e2e ui
 	$(CARGO) build --workspace --bins
-	node --test tests/desktop/
+	node --test --test-concurrency=1 tests/desktop/
 
 ## Regenerate ui/src/lib/bindings.ts from the shell's commands and events.
 bindings:
@@ -80,7 +81,7 @@ bindings:
 ## docs/screenshot.png from the real window under Xvfb.
 screenshot: deps-e2e ui
 	$(CARGO) build --workspace --bins
-	SON1K_SCREENSHOT=docs/screenshot.png node --test tests/desktop/
+	SON1K_SCREENSHOT=docs/screenshot.png node --test --test-concurrency=1 tests/desktop/
 
 ## Release binary and .deb (AppImage/MSI/DMG are built on release machines: their tools download files).
 release: deps ui
