@@ -39,9 +39,23 @@ test("Ghost Studio plays 16 tracks and reports its frame times", { timeout: 6000
     180000, 250);
     console.log(`${TRACKS} × 20 s tracks imported, drawn and loaded in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`);
 
-    await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
     // Play first waits for the latest stems (slow on a loaded machine): measure once frames flow.
-    await waitFor("playback to start", async () => (await wd.exec(`return globalThis.__son1kGhostFrames.length;`)) > 5, 120000, 100);
+    // In CI the first click has sometimes left playback stopped with no error; the screen records
+    // how far starting got (__son1kGhostPlay), which is printed before clicking again.
+    for (let attempt = 1; ; attempt++) {
+      const stageNow = await wd.exec(`return globalThis.__son1kGhostPlay ?? "";`);
+      if (stageNow !== "playing") await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
+      try {
+        await waitFor("playback to start", async () => (await wd.exec(`return globalThis.__son1kGhostFrames.length;`)) > 5, 20000, 100);
+        break;
+      } catch (e) {
+        const toasts = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: ".toast span" });
+        const said = await Promise.all(toasts.map((el) => wd.text(Object.values(el)[0])));
+        const stage = await wd.exec(`return globalThis.__son1kGhostPlay ?? "the click did not reach the screen";`);
+        console.log(`play attempt ${attempt} did not start: ${stage}; toasts ${JSON.stringify(said)}`);
+        if (attempt === 3) throw e;
+      }
+    }
     await wd.exec(`globalThis.__son1kGhostFrames.length = 0;`);
     await sleep(8000);
     const frames = await wd.exec(`return [...globalThis.__son1kGhostFrames];`);
