@@ -747,6 +747,13 @@ mod tests {
         y
     }
 
+    fn max_error(got: &[f32], want: &[f32]) -> f32 {
+        got.iter()
+            .zip(want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max)
+    }
+
     fn noise(n: usize, seed: u32) -> Vec<f32> {
         (0..n)
             .map(|i| (((i as u32).wrapping_mul(2_654_435_761) ^ seed) % 2001) as f32 / 1000.0 - 1.0)
@@ -780,11 +787,7 @@ mod tests {
                 let out = cw.out_frames(frames);
                 let got = transpose(&got, out, cout);
                 assert_eq!(got.len(), want.len());
-                let err = got
-                    .iter()
-                    .zip(&want)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0, f32::max);
+                let err = max_error(&got, &want);
                 assert!(
                     err < 1e-4,
                     "{isa:?} conv {cin}->{cout} k{k} s{stride} d{dil}: max error {err}"
@@ -812,11 +815,7 @@ mod tests {
                 want[r * ldc + c] += dot;
             }
         }
-        let err = got
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
+        let err = max_error(&got, &want);
         assert!(err < 1e-3, "max error {err}");
     }
 
@@ -856,11 +855,7 @@ mod tests {
                 out,
                 cout,
             );
-            let err = got
-                .iter()
-                .zip(&want)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f32::max);
+            let err = max_error(&got, &want);
             assert!(
                 err < 1e-4,
                 "convT {cin}->{cout} k{k} s{stride}: max error {err}"
