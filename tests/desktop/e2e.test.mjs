@@ -265,7 +265,7 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     await wd.click(await wd.find('[data-testid="voice-transform"]'));
     const heard = await waitFor("the heard key", async () => {
       const label = await wd.text(await wd.find('[data-testid="voice-correct-key"] option[value="auto"]'));
-      return /\((?:[A-G][#b]?) (?:major|minor)\)/.test(label) ? label : null;
+      return /\((?:[A-G][#b]? (?:major|minor)|(?:Do|Re|Mi|Fa|Sol|La|Si)[#b]? (?:mayor|menor))\)/.test(label) ? label : null;
     }, 60000, 100);
     await waitFor("the corrected file", async () => statSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")).mtimeMs > untuned, 60000, 100);
     console.log(`pitch correction to the recording's key: ${heard}`);
