@@ -59,6 +59,7 @@ test("Ghost Studio plays 16 tracks and reports its frame times", { timeout: 6000
     await wd.exec(`globalThis.__son1kGhostFrames.length = 0;`);
     await sleep(8000);
     const frames = await wd.exec(`return [...globalThis.__son1kGhostFrames];`);
+    console.log(`playback stage after the measurement: ${await wd.exec(`return globalThis.__son1kGhostPlay ?? "";`)}`);
     const meters = await wd.exec(`return [...document.querySelectorAll('[data-testid="track-meter"]')].filter((m) => parseFloat(m.style.width) > 0).length;`);
     await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
 
