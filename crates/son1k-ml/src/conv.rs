@@ -154,12 +154,6 @@ pub(crate) struct Packed {
 }
 
 impl Packed {
-    /// Packs the row-major `b` (`k × n`) for [`Isa::detect`]'s kernel, or `None` when no packed
-    /// kernel can run here or `n` is not a multiple of 32.
-    pub(crate) fn new(b: &[f32], k: usize, n: usize) -> Option<Self> {
-        Self::with_isa(b, k, n, Isa::detect()?)
-    }
-
     /// Packs for a given kernel; `None` when this CPU lacks it or `n` is not a multiple of 32.
     pub(crate) fn with_isa(b: &[f32], k: usize, n: usize, isa: Isa) -> Option<Self> {
         if !n.is_multiple_of(NR) || b.len() < k * n || !isa.available() {
@@ -385,11 +379,37 @@ pub(crate) fn gelu(v: f32) -> f32 {
     0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))
 }
 
+/// A right-hand matrix `(k × n)` kept once: packed for a micro-kernel where one runs here, else
+/// plain row-major for the `gemm` crate.
+pub(crate) enum Weight {
+    /// Packed for [`matmul_packed`] / [`conv_packed`].
+    Packed(Packed),
+    /// Row-major `(k × n)`.
+    Plain { w: Vec<f32>, k: usize, n: usize },
+}
+
+impl Weight {
+    /// Keeps the row-major `w` (`k × n`) in the form `isa`'s kernel wants (`None`: plain).
+    pub(crate) fn new(w: Vec<f32>, k: usize, n: usize, isa: Option<Isa>) -> Self {
+        match isa.and_then(|isa| Packed::with_isa(&w, k, n, isa)) {
+            Some(p) => Weight::Packed(p),
+            None => Weight::Plain { w, k, n },
+        }
+    }
+
+    /// `dst[rows × n] += a[rows × k] · self`, row strides `ldc` and `lda`, on the calling thread.
+    fn product(&self, dst: &mut [f32], ldc: usize, a: &[f32], lda: usize, rows: usize) {
+        match self {
+            Weight::Packed(p) => matmul_packed(dst, ldc, a, lda, rows, p),
+            Weight::Plain { w, k, n } => matmul(dst, ldc, a, lda, w, *n, (rows, *n, *k), true, 1),
+        }
+    }
+}
+
 /// A dense (linear) layer for time-major rows: `y = x · w + b`.
 pub(crate) struct Dense {
-    /// `(in, out)`, row-major.
-    w: Vec<f32>,
-    packed: Option<Packed>,
+    /// `(in, out)`.
+    w: Weight,
     b: Vec<f32>,
     n_in: usize,
     n_out: usize,
@@ -399,8 +419,7 @@ impl Dense {
     /// From the `(in, out)` row-major weight and `out` biases.
     pub(crate) fn new(w: Vec<f32>, b: Vec<f32>, n_in: usize, n_out: usize) -> Self {
         Dense {
-            packed: Packed::new(&w, n_in, n_out),
-            w,
+            w: Weight::new(w, n_in, n_out, Isa::detect()),
             b,
             n_in,
             n_out,
@@ -422,21 +441,7 @@ impl Dense {
         y.par_chunks_mut(chunk * n_out)
             .zip(x[..rows * n_in].par_chunks(chunk * n_in))
             .for_each(|(dst, src)| {
-                let r = dst.len() / n_out;
-                match &self.packed {
-                    Some(p) => matmul_packed(dst, n_out, src, n_in, r, p),
-                    None => matmul(
-                        dst,
-                        n_out,
-                        src,
-                        n_in,
-                        &self.w,
-                        n_out,
-                        (r, n_out, n_in),
-                        true,
-                        1,
-                    ),
-                }
+                self.w.product(dst, n_out, src, n_in, dst.len() / n_out);
             });
         y
     }
@@ -445,9 +450,7 @@ impl Dense {
 /// A 1-D convolution's weight laid out for time-major signals.
 pub(crate) struct ConvWeight {
     /// `(kernel · in, out)`: row `tap · in + ci`, column `co`.
-    w: Vec<f32>,
-    /// `w` packed for the AVX-512 kernel, where it can run.
-    packed: Option<Packed>,
+    w: Weight,
     bias: Vec<f32>,
     cin: usize,
     cout: usize,
@@ -493,8 +496,7 @@ impl ConvWeight {
             }
         }
         ConvWeight {
-            packed: isa.and_then(|isa| Packed::with_isa(&w, kernel * cin, cout, isa)),
-            w,
+            w: Weight::new(w, kernel * cin, cout, isa),
             bias: bias.map_or_else(|| vec![0.0; cout], <[f32]>::to_vec),
             cin,
             cout,
@@ -545,7 +547,7 @@ impl ConvWeight {
                 }
             }
         };
-        if let (Some(packed), true) = (&self.packed, cin >= MIN_STRIDED_CIN) {
+        if let (Weight::Packed(packed), true) = (&self.w, cin >= MIN_STRIDED_CIN) {
             // Activate once into a zero-padded copy; each tap then reads a strided view of it.
             let mut xp = vec![0.0f32; (frames + 2 * self.padding) * cin];
             xp[self.padding * cin..(self.padding + frames) * cin]
@@ -593,20 +595,7 @@ impl ConvWeight {
                     }
                 }
                 add_bias(dst);
-                match &self.packed {
-                    Some(p) => matmul_packed(dst, cout, tile, kk, rows, p),
-                    None => matmul(
-                        dst,
-                        cout,
-                        tile,
-                        kk,
-                        &self.w,
-                        cout,
-                        (rows, cout, kk),
-                        true,
-                        1,
-                    ),
-                }
+                self.w.product(dst, cout, tile, kk, rows);
             });
     }
 }
@@ -802,21 +791,24 @@ mod tests {
         let (rows, k, n, lda, ldc) = (29, 300, 64, 310, 70);
         let a = noise(rows * lda, 7);
         let b = noise(k * n, 8);
-        let Some(packed) = Packed::new(&b, k, n) else {
-            eprintln!("no AVX-512 here: the packed kernel is not used");
-            return;
-        };
-        let mut got = noise(rows * ldc, 9);
-        let mut want = got.clone();
-        matmul_packed(&mut got, ldc, &a, lda, rows, &packed);
+        let start = noise(rows * ldc, 9);
+        let mut want = start.clone();
         for r in 0..rows {
             for c in 0..n {
                 let dot: f32 = (0..k).map(|j| a[r * lda + j] * b[j * n + c]).sum();
                 want[r * ldc + c] += dot;
             }
         }
-        let err = max_error(&got, &want);
-        assert!(err < 1e-3, "max error {err}");
+        for isa in [Some(Isa::Avx512), Some(Isa::Avx2), None] {
+            if isa.is_some_and(|i| !i.available()) {
+                eprintln!("{isa:?} is not available here");
+                continue;
+            }
+            let mut got = start.clone();
+            Weight::new(b.clone(), k, n, isa).product(&mut got, ldc, &a, lda, rows);
+            let err = max_error(&got, &want);
+            assert!(err < 1e-3, "{isa:?}: max error {err}");
+        }
     }
 
     #[test]
