@@ -128,14 +128,23 @@ fn leaky(x: &Tensor) -> candle_core::Result<Tensor> {
 /// The generator, weights folded (no weight norm at run time).
 pub struct HifiGan {
     config: HifiGanConfig,
+    /// The weights, held once: laid out for the time-major CPU path (see [`crate::conv`]), or in
+    /// Candle's form for its operations (GPUs, or the CPU when asked).
+    net: Net,
+}
+
+enum Net {
+    Candle(Box<CandleNet>),
+    Cpu(Box<CpuHifiGan>),
+}
+
+/// The generator in Candle's form.
+struct CandleNet {
     lin_pre: Linear,
     conv_pre: Conv,
     ups: Vec<Up>,
     resblocks: Vec<ResBlock>,
     conv_post: Conv,
-    /// The same weights laid out for the time-major CPU path (see [`crate::conv`]); `None` on
-    /// other devices, which use Candle's operations.
-    cpu: Option<CpuHifiGan>,
 }
 
 /// The vocoder on the CPU, time-major.
@@ -165,8 +174,8 @@ fn cpu_conv(c: &Conv) -> candle_core::Result<ConvWeight> {
 }
 
 impl CpuHifiGan {
-    fn new(g: &HifiGan) -> candle_core::Result<Self> {
-        let nk = g.config.resblock_kernel_sizes.len();
+    fn new(g: &CandleNet, config: &HifiGanConfig) -> candle_core::Result<Self> {
+        let nk = config.resblock_kernel_sizes.len();
         let mut resblocks = Vec::new();
         for stage in g.resblocks.chunks(nk.max(1)) {
             let mut blocks = Vec::new();
@@ -197,9 +206,9 @@ impl CpuHifiGan {
                     .bias()
                     .map(flat)
                     .transpose()?
-                    .unwrap_or_else(|| vec![0.0; g.config.hifi_dim]),
-                g.config.hubert_dim,
-                g.config.hifi_dim,
+                    .unwrap_or_else(|| vec![0.0; config.hifi_dim]),
+                config.hubert_dim,
+                config.hifi_dim,
             ),
             conv_pre: cpu_conv(&g.conv_pre)?,
             ups,
@@ -242,6 +251,25 @@ impl HifiGan {
     /// Loads the JSON config and a checkpoint: safetensors, or a PyTorch file whose state dict is
     /// under `"generator"` (kNN-VC's release) or at the top level.
     pub fn load(config: &Path, weights_file: &Path, device: &Device) -> Result<Self, MlError> {
+        Self::load_with(config, weights_file, device, device.is_cpu())
+    }
+
+    /// [`HifiGan::load`] that runs every operation through Candle's, as on a GPU, even on the
+    /// CPU; the parity tests check both paths against the reference.
+    pub fn load_candle_ops(
+        config: &Path,
+        weights_file: &Path,
+        device: &Device,
+    ) -> Result<Self, MlError> {
+        Self::load_with(config, weights_file, device, false)
+    }
+
+    fn load_with(
+        config: &Path,
+        weights_file: &Path,
+        device: &Device,
+        cpu_path: bool,
+    ) -> Result<Self, MlError> {
         let cfg = HifiGanConfig::from_file(config)?;
         let is_st = weights_file
             .extension()
@@ -261,10 +289,10 @@ impl HifiGan {
             });
         }
         let vb = weights::builder(tensors, device);
-        Self::build(cfg, vb).map_err(MlError::from)
+        Self::build(cfg, vb, cpu_path).map_err(MlError::from)
     }
 
-    fn build(cfg: HifiGanConfig, vb: VarBuilder) -> candle_core::Result<Self> {
+    fn build(cfg: HifiGanConfig, vb: VarBuilder, cpu_path: bool) -> candle_core::Result<Self> {
         let c0 = cfg.upsample_initial_channel;
         let mut ups = Vec::new();
         let mut resblocks = Vec::new();
@@ -315,27 +343,19 @@ impl HifiGan {
             }
             ch = cout;
         }
-        let is_cpu = vb.device().is_cpu();
-        let mut g = HifiGan {
+        let net = CandleNet {
             lin_pre: linear(cfg.hubert_dim, cfg.hifi_dim, vb.pp("lin_pre"))?,
             conv_pre: Conv::load(vb.pp("conv_pre"), cfg.hifi_dim, c0, 7, 1)?,
             conv_post: Conv::load(vb.pp("conv_post"), ch, 1, 7, 1)?,
             ups,
             resblocks,
-            config: cfg,
-            cpu: None,
         };
-        if is_cpu {
-            g.cpu = Some(CpuHifiGan::new(&g)?);
-        }
-        Ok(g)
-    }
-
-    /// Drops the time-major CPU path, so every operation goes through Candle's (as on a GPU);
-    /// the parity tests check both paths against the reference.
-    pub fn candle_only(mut self) -> Self {
-        self.cpu = None;
-        self
+        let net = if cpu_path {
+            Net::Cpu(Box::new(CpuHifiGan::new(&net, &cfg)?))
+        } else {
+            Net::Candle(Box::new(net))
+        };
+        Ok(HifiGan { config: cfg, net })
     }
 
     /// The configuration it was loaded with.
@@ -345,22 +365,34 @@ impl HifiGan {
 
     /// (batch, frames, features) → (batch, frames × hop) samples in −1…1.
     pub fn forward(&self, feats: &Tensor) -> candle_core::Result<Tensor> {
-        if let (Some(cpu), true) = (&self.cpu, feats.device().is_cpu()) {
-            let (b, frames, _) = feats.dims3()?;
-            let mut out = Vec::new();
-            for i in 0..b {
-                out.extend(cpu.forward(&flat(&feats.get(i)?)?, frames));
+        let net = match &self.net {
+            Net::Cpu(cpu) => {
+                let (b, frames, _) = feats.dims3()?;
+                let mut out = Vec::new();
+                for i in 0..b {
+                    out.extend(
+                        cpu.forward(&flat(&feats.to_device(&Device::Cpu)?.get(i)?)?, frames),
+                    );
+                }
+                let n = out.len() / b.max(1);
+                return Tensor::from_vec(out, (b, n), feats.device());
             }
-            let n = out.len() / b.max(1);
-            return Tensor::from_vec(out, (b, n), feats.device());
-        }
-        self.forward_candle(feats)
+            Net::Candle(net) => net,
+        };
+        net.forward(feats, &self.config)
     }
 
-    fn forward_candle(&self, feats: &Tensor) -> candle_core::Result<Tensor> {
+    /// Vocodes (frames, features) into samples.
+    pub fn vocode(&self, feats: &Tensor) -> Result<Vec<f32>, MlError> {
+        Ok(self.forward(&feats.unsqueeze(0)?)?.squeeze(0)?.to_vec1()?)
+    }
+}
+
+impl CandleNet {
+    fn forward(&self, feats: &Tensor, config: &HifiGanConfig) -> candle_core::Result<Tensor> {
         let x = self.lin_pre.forward(feats)?.transpose(1, 2)?.contiguous()?;
         let mut x = self.conv_pre.forward(&x)?;
-        let nk = self.config.resblock_kernel_sizes.len();
+        let nk = config.resblock_kernel_sizes.len();
         for (i, up) in self.ups.iter().enumerate() {
             x = leaky(&x)?
                 .conv_transpose1d(&up.weight, up.padding, 0, up.stride, 1, 1)?
@@ -380,10 +412,5 @@ impl HifiGan {
         // The last activation uses torch's default slope, 0.01.
         let x = x.maximum(&(&x * 0.01)?)?;
         self.conv_post.forward(&x)?.tanh()?.squeeze(1)
-    }
-
-    /// Vocodes (frames, features) into samples.
-    pub fn vocode(&self, feats: &Tensor) -> Result<Vec<f32>, MlError> {
-        Ok(self.forward(&feats.unsqueeze(0)?)?.squeeze(0)?.to_vec1()?)
     }
 }

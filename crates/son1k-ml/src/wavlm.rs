@@ -170,41 +170,35 @@ struct Attention {
     out: Linear,
     gate: Linear,
     gate_const: Tensor,
-    rel_embed: Option<Embedding>,
     heads: usize,
     head_dim: usize,
+}
+
+/// The gated relative position bias's table (from the first layer), shared by every layer.
+struct RelBias {
+    embed: Embedding,
+    heads: usize,
     num_buckets: usize,
     max_distance: usize,
 }
 
-impl Attention {
-    fn load(cfg: &WavLmConfig, vb: VarBuilder, has_bias: bool) -> candle_core::Result<Self> {
-        let e = cfg.hidden_size;
-        let heads = cfg.num_attention_heads;
-        Ok(Attention {
-            q: linear(e, e, vb.pp("q_proj"))?,
-            k: linear(e, e, vb.pp("k_proj"))?,
-            v: linear(e, e, vb.pp("v_proj"))?,
-            out: linear(e, e, vb.pp("out_proj"))?,
-            gate: linear(e / heads, 8, vb.pp("gru_rel_pos_linear"))?,
-            gate_const: vb.get((1, heads, 1, 1), "gru_rel_pos_const")?,
-            rel_embed: if has_bias {
-                Some(embedding(cfg.num_buckets, heads, vb.pp("rel_attn_embed"))?)
-            } else {
-                None
-            },
-            heads,
-            head_dim: e / heads,
+impl RelBias {
+    fn load(cfg: &WavLmConfig, vb: VarBuilder) -> candle_core::Result<Self> {
+        Ok(RelBias {
+            embed: embedding(
+                cfg.num_buckets,
+                cfg.num_attention_heads,
+                vb.pp("rel_attn_embed"),
+            )?,
+            heads: cfg.num_attention_heads,
             num_buckets: cfg.num_buckets,
             max_distance: cfg.max_bucket_distance,
         })
     }
 
-    /// The (heads, t, t) relative position bias, from the first layer's embedding.
-    fn position_bias(&self, t: usize, device: &Device) -> candle_core::Result<Option<Tensor>> {
-        let Some(embed) = &self.rel_embed else {
-            return Ok(None);
-        };
+    /// The (heads, t, t) relative position bias.
+    fn compute(&self, t: usize, device: &Device) -> candle_core::Result<Tensor> {
+        let embed = &self.embed;
         let half = self.num_buckets / 2;
         let max_exact = half / 2;
         let log_span = (self.max_distance as f32 / max_exact as f32).ln();
@@ -226,7 +220,24 @@ impl Attention {
         }
         let idx = Tensor::from_vec(buckets, t * t, device)?;
         let values = embed.forward(&idx)?.reshape((t, t, self.heads))?;
-        Ok(Some(values.permute((2, 0, 1))?.contiguous()?))
+        values.permute((2, 0, 1))?.contiguous()
+    }
+}
+
+impl Attention {
+    fn load(cfg: &WavLmConfig, vb: VarBuilder) -> candle_core::Result<Self> {
+        let e = cfg.hidden_size;
+        let heads = cfg.num_attention_heads;
+        Ok(Attention {
+            q: linear(e, e, vb.pp("q_proj"))?,
+            k: linear(e, e, vb.pp("k_proj"))?,
+            v: linear(e, e, vb.pp("v_proj"))?,
+            out: linear(e, e, vb.pp("out_proj"))?,
+            gate: linear(e / heads, 8, vb.pp("gru_rel_pos_linear"))?,
+            gate_const: vb.get((1, heads, 1, 1), "gru_rel_pos_const")?,
+            heads,
+            head_dim: e / heads,
+        })
     }
 
     fn forward(&self, x: &Tensor, bias: &Tensor) -> candle_core::Result<Tensor> {
@@ -285,6 +296,17 @@ impl EncoderLayer {
 /// A WavLM encoder loaded up to the layer whose output is wanted.
 pub struct WavLm {
     config: WavLmConfig,
+    position: RelBias,
+    device: Device,
+    /// The weights in Candle's form, for its operations (GPUs, or the CPU when asked); `None`
+    /// when the CPU path holds them instead (each weight is kept once).
+    candle: Option<CandleParts>,
+    /// The time-major CPU path: the feature encoder and the rest.
+    cpu: Option<(CpuEncoder, cpu::CpuTransformer)>,
+}
+
+/// Everything but the position bias, in Candle's form.
+struct CandleParts {
     convs: Vec<ConvLayer>,
     proj_norm: LayerNorm,
     projection: Linear,
@@ -292,11 +314,6 @@ pub struct WavLm {
     pos_bias: Tensor,
     encoder_norm: Option<LayerNorm>,
     layers: Vec<EncoderLayer>,
-    device: Device,
-    /// The feature encoder laid out for the time-major CPU path; `None` on other devices.
-    cpu: Option<CpuEncoder>,
-    /// The rest of the model for the CPU path.
-    cpu_rest: Option<cpu::CpuTransformer>,
 }
 
 /// How a feature-encoder layer normalises its output on the CPU path.
@@ -376,6 +393,27 @@ impl WavLm {
         layers: usize,
         device: &Device,
     ) -> Result<Self, MlError> {
+        Self::load_with(config, weights_file, layers, device, device.is_cpu())
+    }
+
+    /// [`WavLm::load`] that runs every operation through Candle's, as on a GPU, even on the CPU;
+    /// the parity tests check both paths against the reference.
+    pub fn load_candle_ops(
+        config: &Path,
+        weights_file: &Path,
+        layers: usize,
+        device: &Device,
+    ) -> Result<Self, MlError> {
+        Self::load_with(config, weights_file, layers, device, false)
+    }
+
+    fn load_with(
+        config: &Path,
+        weights_file: &Path,
+        layers: usize,
+        device: &Device,
+        cpu_path: bool,
+    ) -> Result<Self, MlError> {
         let cfg = WavLmConfig::from_file(config)?;
         if layers == 0 || layers > cfg.num_hidden_layers {
             return Err(MlError::BadFile {
@@ -407,7 +445,7 @@ impl WavLm {
             }
         }
         let vb = weights::builder(tensors, device);
-        Self::build(cfg, vb, layers, device).map_err(MlError::from)
+        Self::build(cfg, vb, layers, device, cpu_path).map_err(MlError::from)
     }
 
     fn build(
@@ -415,6 +453,7 @@ impl WavLm {
         vb: VarBuilder,
         layers: usize,
         device: &Device,
+        cpu_path: bool,
     ) -> candle_core::Result<Self> {
         let eps = cfg.layer_norm_eps;
         let mut convs = Vec::new();
@@ -440,7 +479,7 @@ impl WavLm {
                     nvb.get(cout, "bias")?.to_vec1()?,
                 ))
             };
-            if device.is_cpu() {
+            if cpu_path {
                 let cpu_norm = match (cfg.feat_extract_norm.as_str(), i) {
                     ("layer", _) => {
                         let (g, b) = norm_params(cvb.pp("layer_norm"))?;
@@ -492,7 +531,7 @@ impl WavLm {
         for i in 0..layers {
             let lvb = vb.pp(format!("encoder.layers.{i}"));
             enc_layers.push(EncoderLayer {
-                attention: Attention::load(&cfg, lvb.pp("attention"), i == 0)?,
+                attention: Attention::load(&cfg, lvb.pp("attention"))?,
                 layer_norm: layer_norm(e, eps, lvb.pp("layer_norm"))?,
                 ff_in: linear(
                     e,
@@ -509,7 +548,7 @@ impl WavLm {
             });
         }
         let last = *cfg.conv_dim.last().unwrap_or(&e);
-        let mut w = WavLm {
+        let parts = CandleParts {
             proj_norm: layer_norm(last, eps, vb.pp("feature_projection.layer_norm"))?,
             projection: linear(last, e, vb.pp("feature_projection.projection"))?,
             encoder_norm: if cfg.do_stable_layer_norm {
@@ -521,23 +560,20 @@ impl WavLm {
             pos_bias,
             convs,
             layers: enc_layers,
+        };
+        let (candle, cpu) = if cpu_path {
+            let rest = cpu::CpuTransformer::new(&parts, &cfg)?;
+            (None, Some((CpuEncoder { layers: cpu_layers }, rest)))
+        } else {
+            (Some(parts), None)
+        };
+        Ok(WavLm {
+            position: RelBias::load(&cfg, vb.pp("encoder.layers.0.attention"))?,
             config: cfg,
             device: device.clone(),
-            cpu: device.is_cpu().then_some(CpuEncoder { layers: cpu_layers }),
-            cpu_rest: None,
-        };
-        if device.is_cpu() {
-            w.cpu_rest = Some(cpu::CpuTransformer::new(&w)?);
-        }
-        Ok(w)
-    }
-
-    /// Drops the time-major CPU path, so every operation goes through Candle's (as on a GPU);
-    /// the parity tests check both paths against the reference.
-    pub fn candle_only(mut self) -> Self {
-        self.cpu = None;
-        self.cpu_rest = None;
-        self
+            candle,
+            cpu,
+        })
     }
 
     /// The configuration it was loaded with.
@@ -564,10 +600,17 @@ impl WavLm {
         Ok(self.forward(&wav)?.squeeze(0)?)
     }
 
+    /// The weights in Candle's form (present whenever the CPU path is not).
+    fn candle_parts(&self) -> candle_core::Result<&CandleParts> {
+        self.candle
+            .as_ref()
+            .ok_or_else(|| candle_core::Error::Msg("WavLM was loaded for the CPU path only".into()))
+    }
+
     /// The convolutional feature encoder: (batch, samples) → (batch, frames, channels).
     fn encode(&self, wav: &Tensor) -> candle_core::Result<Tensor> {
         let wav = wav.to_dtype(DType::F32)?;
-        if let (Some(cpu), true) = (&self.cpu, wav.device().is_cpu()) {
+        if let (Some((cpu, _)), true) = (&self.cpu, wav.device().is_cpu()) {
             let b = wav.dim(0)?;
             let mut rows = Vec::new();
             for i in 0..b {
@@ -577,7 +620,7 @@ impl WavLm {
             return Tensor::stack(&rows, 0);
         }
         let mut x = wav.unsqueeze(1)?;
-        for c in &self.convs {
+        for c in &self.candle_parts()?.convs {
             x = c.forward(&x)?;
         }
         x.transpose(1, 2)
@@ -586,12 +629,11 @@ impl WavLm {
     /// (batch, samples) → (batch, frames, hidden) from the last loaded layer.
     pub fn forward(&self, wav: &Tensor) -> candle_core::Result<Tensor> {
         let x = self.encode(wav)?;
-        if let (Some(rest), true) = (&self.cpu_rest, x.device().is_cpu()) {
+        if let (Some((_, rest)), true) = (&self.cpu, x.device().is_cpu()) {
             let (b, t, _) = x.dims3()?;
-            let bias = self.layers[0]
-                .attention
-                .position_bias(t, &self.device)?
-                .ok_or_else(|| candle_core::Error::Msg("first layer has no position bias".into()))?
+            let bias = self
+                .position
+                .compute(t, &self.device)?
                 .flatten_all()?
                 .to_vec1::<f32>()?;
             let mut rows = Vec::new();
@@ -602,31 +644,29 @@ impl WavLm {
             }
             return Tensor::stack(&rows, 0);
         }
-        let x = self.projection.forward(&self.proj_norm.forward(&x)?)?;
+        let c = self.candle_parts()?;
+        let x = c.projection.forward(&c.proj_norm.forward(&x)?)?;
         // Positional convolution ("same" padding, the extra frame of an even kernel dropped).
         let k = self.config.num_conv_pos_embeddings;
         let (_, t, _) = x.dims3()?;
         let pos = x.transpose(1, 2)?.contiguous()?.conv1d(
-            &self.pos_weight,
+            &c.pos_weight,
             k / 2,
             1,
             1,
             self.config.num_conv_pos_embedding_groups,
         )?;
         let pos = pos
-            .broadcast_add(&self.pos_bias.reshape((1, (), 1))?)?
+            .broadcast_add(&c.pos_bias.reshape((1, (), 1))?)?
             .narrow(2, 0, t)?
             .gelu_erf()?
             .transpose(1, 2)?;
         let mut x = (x + pos)?;
-        if let Some(n) = &self.encoder_norm {
+        if let Some(n) = &c.encoder_norm {
             x = n.forward(&x)?;
         }
-        let bias = self.layers[0]
-            .attention
-            .position_bias(t, &self.device)?
-            .ok_or_else(|| candle_core::Error::Msg("first layer has no position bias".into()))?;
-        for layer in &self.layers {
+        let bias = self.position.compute(t, &self.device)?;
+        for layer in &c.layers {
             x = layer.forward(&x, &bias)?;
         }
         Ok(x)

@@ -6,7 +6,7 @@ use candle_core::Tensor;
 use candle_nn::{LayerNorm, Linear};
 use rayon::prelude::*;
 
-use super::{EncoderLayer, WavLm};
+use super::{CandleParts, EncoderLayer, WavLmConfig};
 use crate::conv::{gelu, ConvWeight, Dense};
 
 /// A layer norm's parameters.
@@ -234,9 +234,9 @@ pub(super) struct CpuTransformer {
 }
 
 impl CpuTransformer {
-    pub(super) fn new(w: &WavLm) -> candle_core::Result<Self> {
-        let eps = w.config.layer_norm_eps;
-        let groups = w.config.num_conv_pos_embedding_groups.max(1);
+    pub(super) fn new(w: &CandleParts, config: &WavLmConfig) -> candle_core::Result<Self> {
+        let eps = config.layer_norm_eps;
+        let groups = config.num_conv_pos_embedding_groups.max(1);
         let (e, per, k) = w.pos_weight.dims3()?;
         let weight: Vec<f32> = w.pos_weight.flatten_all()?.to_vec1()?;
         let bias: Vec<f32> = w.pos_bias.to_vec1()?;
@@ -267,7 +267,7 @@ impl CpuTransformer {
                 .iter()
                 .map(|l| Layer::new(l, eps))
                 .collect::<candle_core::Result<_>>()?,
-            heads: w.config.num_attention_heads,
+            heads: config.num_attention_heads,
         })
     }
 
