@@ -1,6 +1,6 @@
 // The UI's only door to the studio: the generated bindings, plus a clear error when the page is
 // opened outside the desktop app (e.g. `vite dev` in a browser).
-import { commands } from "./bindings";
+import { commands, events } from "./bindings";
 import type { UiError } from "./bindings";
 
 export type { BuiltPrompt, PromptInput, StudioInfo, TierLimits, PresetInfo, UiError, SongSummary } from "./bindings";
@@ -8,6 +8,34 @@ export { commands, events } from "./bindings";
 
 export function inDesktopApp(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+/**
+ * Subscribes `handler` to one of the app's typed events for an `$effect`'s lifetime: returns the
+ * unsubscribe to hand back to the effect. Outside the desktop app there are no events.
+ */
+export function onEvent<T>(
+  event: { listen: (cb: (e: { payload: T }) => void) => Promise<() => void> },
+  handler: (payload: T) => void,
+): () => void {
+  if (!inDesktopApp()) return () => {};
+  const stop = event.listen((e) => handler(e.payload));
+  return () => void stop.then((f) => f());
+}
+
+/** A take being recorded, as the screens show it: the held peak (linear) and its length. */
+export type TakeLevel = { peak: number; seconds: number };
+
+/** Follows the recorder's input level into the take `take()` returns (while one records): the peak
+ * is held and falls 15 % per report. For an `$effect`, like [`onEvent`]. */
+export function followInputLevel(take: () => TakeLevel | null): () => void {
+  return onEvent(events.inputLevelChanged, (level) => {
+    const rec = take();
+    if (rec) {
+      rec.peak = Math.max(level.peak, rec.peak * 0.85);
+      rec.seconds = level.seconds;
+    }
+  });
 }
 
 export class StudioError extends Error {
