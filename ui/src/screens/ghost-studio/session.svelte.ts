@@ -1,0 +1,283 @@
+// Ghost Studio's shared state and the actions more than one of its panels takes: the open
+// project and every change to it (show), the busy flag, the waveforms, the stems the tracks
+// play, and the two players. The screen makes one GhostSession and hands it to its panels.
+import type { DemoAnalysis, Entry, Knobs, ProjectView, Quality, SpectrumView, TrackEdit } from "../../lib/bindings";
+import { call, commands, get, StudioError, type PresetInfo } from "../../lib/api";
+import { projectUrl, type GhostAb } from "../../lib/ghost";
+import { MultiPlayer } from "../../lib/multitrack.svelte";
+import { Player } from "../../lib/player.svelte";
+import { t, toast } from "../../lib/state.svelte";
+import { parseWav, peaks, type DecodedAudio } from "../../lib/wav";
+
+export type ProjectEntry = Extract<Entry, { type: "project" }>;
+export type Job = { id: string; fraction: number; stage: string; cancelling: boolean };
+/** A clip file's waveform peaks and length (and the file the webview plays), or why not. */
+export type Wave = { peaks: [number, number][]; seconds: number; playable: string } | "error" | "loading";
+
+// The open project, its analysis and a running production live at module level, so leaving
+// the screen and coming back keeps them.
+const kept = $state({
+  project: null as ProjectView | null,
+  analysis: null as DemoAnalysis | null,
+  knobs: { expressivity: 50, rareza: 0, garage: 0, trash: 0 } as Knobs,
+  job: null as Job | null,
+  mix: null as string | null,
+  ab: { side: "a", gains: [1, 1] } as GhostAb,
+  exported: [] as string[],
+  spectrum: null as SpectrumView | null,
+  loop: null as { start: number; end: number } | null,
+  form: { name: "", importPath: "", producePrompt: "", seed: "1", quality: "standard" as Quality, exportDir: "", normalize: false },
+});
+
+export function errorText(e: unknown): string {
+  if (e instanceof StudioError) return e.detail.code === "no-desktop" ? t("common.desktopOnly") : e.detail.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Where playback stands, for the desktop tests' diagnostics (starting, playing, why it stopped). */
+export function playStage(s: string) {
+  (globalThis as unknown as { __son1kGhostPlay: string }).__son1kGhostPlay = s;
+}
+
+export class GhostSession {
+  get project() { return kept.project; }
+  set project(v) { kept.project = v; }
+  get analysis() { return kept.analysis; }
+  set analysis(v) { kept.analysis = v; }
+  get knobs() { return kept.knobs; }
+  set knobs(v) { kept.knobs = v; }
+  get job() { return kept.job; }
+  set job(v) { kept.job = v; }
+  get mix() { return kept.mix; }
+  set mix(v) { kept.mix = v; }
+  get ab() { return kept.ab; }
+  set ab(v) { kept.ab = v; }
+  get exported() { return kept.exported; }
+  set exported(v) { kept.exported = v; }
+  get spectrum() { return kept.spectrum; }
+  set spectrum(v) { kept.spectrum = v; }
+  get loop() { return kept.loop; }
+  set loop(v) { kept.loop = v; }
+  get form() { return kept.form; }
+
+  projects = $state<ProjectEntry[]>([]);
+  presets = $state<PresetInfo[]>([]);
+  /** The action running ("create", "import", "analyze", "render"…), or null. */
+  busy = $state<string | null>(null);
+  /** Per clip file: its waveform peaks and length, or an error. */
+  waves = $state<Record<string, Wave>>({});
+  preparing = $state(false);
+  selected = $state<{ track: string; clip: number } | null>(null);
+  /** The demo and the rendered mix (A/B). */
+  readonly player = new Player();
+  /** The tracks, live: one source per track, instant gain/pan/mute/solo, a meter each. */
+  readonly tracks = new MultiPlayer();
+  /** Frame durations (ms) while the tracks play: the smoothness measurement reads them. */
+  readonly frameTimes: number[] = [];
+  /** Settles when the latest stems are loaded (play waits for it, so it never starts empty). */
+  stemsReady: Promise<void> = Promise.resolve();
+  private stemSeq = 0;
+
+  constructor() {
+    void this.loadProjects();
+    get(() => commands.presets()).then((p) => (this.presets = p)).catch(() => {});
+    (globalThis as unknown as { __son1kGhostFrames: number[] }).__son1kGhostFrames = this.frameTimes;
+  }
+
+  close() {
+    this.player.close();
+    this.tracks.close();
+  }
+
+  run = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
+    this.busy = what;
+    try {
+      return await f();
+    } catch (e) {
+      toast(errorText(e), "error");
+      return undefined;
+    } finally {
+      this.busy = null;
+    }
+  };
+
+  loadProjects = async () => {
+    try {
+      const all = await call(() => commands.libraryEntries());
+      this.projects = all.filter((e): e is ProjectEntry => e.type === "project" && e.present);
+    } catch (e) {
+      if (!(e instanceof StudioError && e.detail.code === "no-desktop")) toast(errorText(e), "error");
+    }
+  };
+
+  /** Shows a project as the studio returned it (another project starts from a clean screen). */
+  show = (view: ProjectView) => {
+    const changed = this.project?.folder !== view.folder;
+    this.project = view;
+    this.knobs = { ...view.knobs };
+    if (changed) {
+      this.analysis = null;
+      this.spectrum = null;
+      this.mix = null;
+      this.exported = [];
+      this.waves = {};
+      this.selected = null;
+      this.loop = null;
+      this.player.stop();
+      if (this.tracks.playing) playStage(`stopped: another project (${view.folder})`);
+      this.tracks.stop();
+      this.tracks.seek(0);
+      this.tracks.setLoop(null);
+    }
+    const selected = this.selected;
+    if (selected && !view.tracks.find((tr) => tr.name === selected.track)?.clips[selected.clip]) this.selected = null;
+    void this.syncTracks(view);
+    if (view.damaged) toast(`${t("ghost.damaged")}: ${view.damaged}`, "error");
+  };
+
+  create = async (name = this.form.name) => {
+    if (!name.trim()) return;
+    const view = await this.run("create", () => call(() => commands.projectCreate(name.trim())));
+    if (view) {
+      this.show(view);
+      this.form.name = "";
+      void this.loadProjects();
+    }
+    return view;
+  };
+
+  openProject = async (folder: string) => {
+    const view = await this.run("open", () => call(() => commands.projectOpen(folder)));
+    if (view) {
+      this.show(view);
+      if (view.tracks.length) void this.analyze();
+    }
+  };
+
+  importFile = async (path = this.form.importPath) => {
+    if (!this.project || !path.trim()) return;
+    const folder = this.project.folder;
+    const view = await this.run("import", () => call(() => commands.projectImport(folder, path.trim())));
+    if (view) {
+      this.show(view);
+      this.form.importPath = "";
+      if (!this.analysis) void this.analyze();
+    }
+  };
+
+  /** A file or folder picked in the system dialog: the export folder, else the file to import. */
+  browse = async (folder: boolean) => {
+    try {
+      const p = await call(() => commands.pickPath(folder));
+      if (p) {
+        if (folder) this.form.exportDir = p;
+        else this.form.importPath = p;
+      }
+    } catch (e) {
+      toast(errorText(e), "error");
+    }
+  };
+
+  analyze = async () => {
+    if (!this.project) return;
+    const folder = this.project.folder;
+    const a = await this.run("analyze", () => call(() => commands.projectAnalyze(folder)));
+    if (a && this.project?.folder === folder) this.analysis = a;
+    try {
+      const s = await call(() => commands.projectSpectrum(folder, 96));
+      if (this.project?.folder === folder) this.spectrum = s;
+    } catch (e) {
+      toast(errorText(e), "error");
+    }
+  };
+
+  // ---- Tracks: mix edits, undo ----
+  edit = async (e: TrackEdit) => {
+    if (!this.project) return;
+    const folder = this.project.folder;
+    // Gain, pan, mute and solo sound at once; the saved edit follows.
+    if (e.kind === "gain" || e.kind === "pan" || e.kind === "mute" || e.kind === "solo") {
+      this.tracks.mix(
+        this.project.tracks.map((tr) =>
+          tr.name !== e.track
+            ? tr
+            : {
+                ...tr,
+                gain_db: e.kind === "gain" ? (e.db ?? tr.gain_db) : tr.gain_db,
+                pan: e.kind === "pan" ? (e.pan ?? tr.pan) : tr.pan,
+                mute: e.kind === "mute" ? e.on : tr.mute,
+                solo: e.kind === "solo" ? e.on : tr.solo,
+              },
+        ),
+      );
+    }
+    try {
+      this.show(await call(() => commands.projectEdit(folder, e)));
+    } catch (err) {
+      toast(errorText(err), "error");
+    }
+  };
+
+  undo = async (redo: boolean) => {
+    const project = this.project;
+    if (!project || (redo ? !project.can_redo : !project.can_undo)) return;
+    const folder = project.folder;
+    try {
+      this.show(await call(() => commands.projectUndo(folder, redo)));
+    } catch (err) {
+      toast(errorText(err), "error");
+    }
+  };
+
+  // ---- Audio: project files decoded, waveforms, the stems the tracks play ----
+  decode = async (file: string): Promise<DecodedAudio> => {
+    if (!this.project) throw new Error("no project");
+    const r = await fetch(projectUrl(this.project.dir, file));
+    if (!r.ok) throw new Error(`${r.status}: ${await r.text()}`);
+    return parseWav(await r.arrayBuffer());
+  };
+
+  loadWave = async (file: string) => {
+    if (!this.project || this.waves[file]) return;
+    const folder = this.project.folder;
+    this.waves[file] = "loading";
+    try {
+      const playable = await call(() => commands.projectPlayable(folder, file));
+      const audio = await this.decode(playable);
+      const frames = audio.channels[0]?.length ?? 0;
+      this.waves[file] = { peaks: peaks(audio.channels, 800), seconds: frames / audio.sampleRate, playable };
+    } catch (e) {
+      this.waves[file] = "error";
+      toast(`${t("ghost.waveError")} (${file}): ${errorText(e)}`, "error");
+    }
+  };
+
+  syncTracks = (view: ProjectView): Promise<void> => {
+    // One load at a time: overlapping loads interleave in the player (an older, shorter list
+    // finishing last could leave it without the newest stems). An outdated load returns at once.
+    const seq = ++this.stemSeq;
+    this.stemsReady = this.stemsReady.then(() => this.loadStems(view, seq));
+    return this.stemsReady;
+  };
+
+  private async loadStems(view: ProjectView, mine: number) {
+    if (mine !== this.stemSeq) return;
+    this.tracks.mix(view.tracks);
+    const folder = view.folder;
+    if (!view.tracks.length) {
+      await this.tracks.load([], this.decode);
+      return;
+    }
+    this.preparing = true;
+    try {
+      const list = await call(() => commands.projectTrackAudio(folder));
+      if (mine !== this.stemSeq || this.project?.folder !== folder) return;
+      await this.tracks.load(list, this.decode);
+      if (this.project) this.tracks.mix(this.project.tracks);
+    } catch (e) {
+      if (!(e instanceof StudioError && e.detail.code === "no-desktop")) toast(`${t("ghost.waveError")}: ${errorText(e)}`, "error");
+    } finally {
+      if (mine === this.stemSeq) this.preparing = false;
+    }
+  }
+}
