@@ -13,8 +13,8 @@ use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
 
 use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
+use crate::entitlement;
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::tiers;
 use crate::AppState;
 pub use son1k_api_types::{Lease, LeasePayload, LeaseRequest, PublicKey};
 
@@ -104,8 +104,8 @@ pub async fn issue(
         ));
     }
     let now = now();
-    let ent = tiers::entitlement(&state.db, &caller.id, now).await?;
-    let used = tiers::used_in_period(&state.db, &caller.id, &ent.period_key).await?;
+    let ent = entitlement::entitlement(&state.db, &caller.id, now).await?;
+    let used = entitlement::used_in_period(&state.db, &caller.id, &ent.period_key).await?;
     let mut expires = now + LEASE_TTL;
     if ent.tier.is_paid() {
         expires = expires.min(ent.period_end + 24 * 3600);

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod device;
+pub mod entitlement;
 pub mod error;
 pub mod keys;
 pub mod leases;

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::{tiers, AppState};
+use crate::{entitlement, AppState};
 pub use son1k_api_types::{
     ClaimRequest, Claimed, PoolItem, PoolPage, RankEntry, RankingPage, Reaction,
 };
@@ -202,10 +202,10 @@ pub async fn claim(
     ApiJson(body): ApiJson<ClaimRequest>,
 ) -> Result<(StatusCode, axum::Json<Claimed>), PoolError> {
     let now = now();
-    let ent = tiers::entitlement(&state.db, &caller.id, now).await?;
+    let ent = entitlement::entitlement(&state.db, &caller.id, now).await?;
     let free = !ent.tier.is_paid();
     let limit = if free { FREE_CLAIMS_PER_DAY } else { i64::MAX };
-    let day = tiers::utc_day_key(now);
+    let day = entitlement::utc_day_key(now);
 
     let mut tx = state.db.begin_write().await?;
     // The counter row is both the limit (checked in the same statement as the increment) and,
@@ -221,7 +221,7 @@ pub async fn claim(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(used) = used else {
-        return Err(PoolError::ClaimLimit(tiers::utc_day(now).1));
+        return Err(PoolError::ClaimLimit(entitlement::utc_day(now).1));
     };
     let item_id: Option<String> = match body.item_id.as_deref().map(str::trim) {
         Some(id) => {

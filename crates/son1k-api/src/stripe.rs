@@ -4,7 +4,7 @@
 //!
 //! Ordering: every change to a subscription row carries the `created` time of the event that
 //! caused it (`state_at`); an event older than the row's state does not overwrite it. The tier a
-//! user gets is derived from those rows (see [`crate::tiers::entitlement`]).
+//! user gets is derived from those rows (see [`crate::entitlement::entitlement`]).
 
 use axum::body::Bytes;
 use axum::extract::State;

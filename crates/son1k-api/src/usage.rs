@@ -10,7 +10,7 @@ use son1k_core::Quality;
 use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::{pool, tiers, AppState};
+use crate::{entitlement, pool, tiers, AppState};
 pub use son1k_api_types::{UsageRecorded, UsageRequest};
 
 /// Errors of the usage route.
@@ -100,7 +100,7 @@ pub async fn record(
     let genre = clean(body.genre, 64, "genre")?.map(|g| g.to_lowercase());
     let title = clean(body.title, 200, "title")?;
     let now = now();
-    let ent = tiers::entitlement(&state.db, &caller.id, now).await?;
+    let ent = entitlement::entitlement(&state.db, &caller.id, now).await?;
     let limits = ent.tier.limits();
     let limit = i64::from(limits.generations);
     ent.tier
