@@ -19,6 +19,7 @@ pub mod leases;
 pub mod openapi;
 pub mod pages;
 pub mod pool;
+pub mod routes;
 pub mod stripe;
 pub mod tiers;
 pub mod usage;
@@ -103,12 +104,12 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/docs", get(pages::docs))
         .route("/openapi.json", get(openapi::spec))
-        .route("/api/auth/signup", post(auth::signup))
-        .route("/api/auth/login", post(auth::login))
-        .route("/api/auth/refresh", post(auth::refresh))
-        .route("/api/auth/logout", post(auth::logout))
-        .route("/api/auth/me", get(auth::me))
-        .route("/api/account", delete(auth::delete_account))
+        .route("/api/auth/signup", post(routes::auth::signup))
+        .route("/api/auth/login", post(routes::auth::login))
+        .route("/api/auth/refresh", post(routes::auth::refresh))
+        .route("/api/auth/logout", post(routes::auth::logout))
+        .route("/api/auth/me", get(routes::auth::me))
+        .route("/api/account", delete(routes::auth::delete_account))
         .route("/device", get(device::page))
         .route("/api/device/start", post(device::start))
         .route("/api/device/approve", post(device::approve))

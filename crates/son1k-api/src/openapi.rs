@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{analytics, auth, device, error, leases, pool, stripe, tiers, usage};
+use crate::{analytics, device, error, leases, pool, routes, stripe, tiers, usage};
 
 struct Bearer;
 
@@ -81,7 +81,8 @@ impl Modify for RequestErrors {
     info(title = "Son1k Studio API", description = "Accounts, tiers, entitlement leases, Stripe and the community pool."),
     paths(
         crate::pages::landing, crate::health, crate::pages::docs, spec,
-        auth::signup, auth::login, auth::refresh, auth::logout, auth::me, auth::delete_account,
+        routes::auth::signup, routes::auth::login, routes::auth::refresh, routes::auth::logout,
+        routes::auth::me, routes::auth::delete_account,
         device::page, device::start, device::approve, device::token,
         tiers::table, tiers::limits, tiers::checkout, stripe::webhook,
         usage::record, analytics::ingest, leases::issue, leases::public_key,

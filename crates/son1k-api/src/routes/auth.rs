@@ -1,0 +1,186 @@
+//! The account routes: sign-up, login, refresh, logout, the caller's account and its deletion.
+//! The mechanism they use (tokens, passwords, the rate limit, the extractor) is [`crate::auth`].
+
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use crate::auth::{
+    check_password, count_attempt, hash_password, issue_tokens, password_matches, token_hash,
+    AuthError, AuthUser, Credentials, Me, RefreshRequest, Tokens,
+};
+use crate::db::now;
+use crate::entitlement::entitlement;
+use crate::error::{ApiJson, ErrorBody};
+use crate::AppState;
+
+/// Trims and lower-cases an e-mail address; refuses what does not look like one.
+fn normalise_email(email: &str) -> Result<String, AuthError> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        && !email.chars().any(char::is_whitespace);
+    if valid {
+        Ok(email)
+    } else {
+        Err(AuthError::Invalid(
+            "email must be an address like name@example.com".into(),
+        ))
+    }
+}
+
+/// Creates an account and signs it in.
+#[utoipa::path(post, path = "/api/auth/signup", tag = "auth", request_body = Credentials,
+    responses((status = 201, body = Tokens), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Credentials>,
+) -> Result<(StatusCode, axum::Json<Tokens>), AuthError> {
+    let email = normalise_email(&body.email)?;
+    check_password(&body.password)?;
+    let hash = hash_password(body.password).await?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut tx = state.db.begin_write().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(&hash)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    if inserted == 0 {
+        return Err(AuthError::EmailTaken);
+    }
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(issue_tokens(&state, &id).await?),
+    ))
+}
+
+/// Signs in with e-mail and password. At most `login_attempts` tries per address per window.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Credentials,
+    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Credentials>,
+) -> Result<axum::Json<Tokens>, AuthError> {
+    let email = normalise_email(&body.email).map_err(|_| AuthError::InvalidCredentials)?;
+    count_attempt(&state, &email).await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let (id, hash) = match row {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    let ok = password_matches(body.password, hash).await;
+    match (ok, id) {
+        (true, Some(id)) => {
+            let mut tx = state.db.begin_write().await?;
+            sqlx::query("DELETE FROM login_attempts WHERE bucket = $1")
+                .bind(format!("login:{email}"))
+                .execute(&mut **tx)
+                .await?;
+            tx.commit().await?;
+            Ok(axum::Json(issue_tokens(&state, &id).await?))
+        }
+        _ => Err(AuthError::InvalidCredentials),
+    }
+}
+
+/// Trades a refresh token for a new pair. Each refresh token works once.
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody)))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<axum::Json<Tokens>, AuthError> {
+    let mut tx = state.db.begin_write().await?;
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "DELETE FROM refresh_tokens WHERE token_hash = $1 RETURNING user_id, expires_at",
+    )
+    .bind(token_hash(&body.refresh_token))
+    .fetch_optional(&mut **tx)
+    .await?;
+    tx.commit().await?;
+    match row {
+        Some((user_id, expires_at)) if expires_at > now() => {
+            Ok(axum::Json(issue_tokens(&state, &user_id).await?))
+        }
+        _ => Err(AuthError::InvalidRefresh),
+    }
+}
+
+/// Revokes a refresh token.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<StatusCode, AuthError> {
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("DELETE FROM refresh_tokens WHERE token_hash = $1")
+        .bind(token_hash(&body.refresh_token))
+        .execute(&mut **tx)
+        .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<axum::Json<Me>, AuthError> {
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(&user.id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    let email = email.ok_or(AuthError::InvalidToken)?;
+    let ent = entitlement(&state.db, &user.id, now()).await?;
+    Ok(axum::Json(Me {
+        user_id: user.id,
+        email,
+        tier: ent.tier.name().to_string(),
+    }))
+}
+
+/// Deletes the caller's account and everything stored about it. Pool items they contributed are
+/// removed too. Access tokens already issued stop working because the user no longer exists for
+/// any route that reads it.
+#[utoipa::path(delete, path = "/api/account", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn delete_account(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<StatusCode, AuthError> {
+    let mut tx = state.db.begin_write().await?;
+    for sql in [
+        "DELETE FROM refresh_tokens WHERE user_id = $1",
+        "DELETE FROM usage_records WHERE user_id = $1",
+        "DELETE FROM usage_counters WHERE user_id = $1",
+        "DELETE FROM pool_claims WHERE user_id = $1",
+        "DELETE FROM claim_counters WHERE user_id = $1",
+        "DELETE FROM pool_likes WHERE user_id = $1",
+        "DELETE FROM pool_plays WHERE user_id = $1",
+        "DELETE FROM analytics_events WHERE user_id = $1",
+        "DELETE FROM device_sessions WHERE user_id = $1",
+        "DELETE FROM pool_items WHERE contributor_id = $1",
+        "UPDATE subscriptions SET user_id = NULL WHERE user_id = $1",
+        "DELETE FROM users WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(&user.id).execute(&mut **tx).await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
