@@ -1,0 +1,399 @@
+//! The procedural composer: [`compose`] plans the form and harmony and calls each part's
+//! generator (drums, bass, keys, pad, lead and sung melody), which share the `Ctx` defined here.
+
+mod bass;
+mod groove;
+mod harmony;
+mod keys;
+mod lead;
+mod melody;
+mod sounds;
+
+use son1k_core::{GenerationRequest, Mode};
+
+use crate::brief::Brief;
+use crate::form::{self, SectionKind};
+use crate::lyrics::{self, LyricSection};
+use crate::rng::Rng;
+use crate::score::{ChordSpan, Note, Part, Role, Score, SectionSpan};
+use crate::style::{Comping, Sound, Style};
+use crate::theory::{Chord, Quality};
+
+use bass::bass;
+pub use groove::drum;
+use groove::drums;
+use harmony::{choose_progression, tonic_chord};
+use keys::{is_keys, keys, pad};
+use lead::lead;
+use melody::{plan_from_lyrics, sung_melody};
+use sounds::{bass_sound, keys_sound, lead_sound, pad_sound};
+
+/// Seconds of ring-out after the last bar when the song's length is free.
+const TAIL_SECONDS: f64 = 2.0;
+
+/// The knob values as 0–1 factors.
+#[derive(Debug, Clone, Copy)]
+struct Feel {
+    /// Expressivity (mood) 0 sad … 1 ecstatic.
+    e: f32,
+    /// Rareza 0 traditional … 1 radical.
+    r: f32,
+}
+
+/// Composes the song a brief describes. Deterministic for the request's seed.
+pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
+    let feel = Feel {
+        e: brief.mood as f32 / 100.0,
+        r: req.knobs.rareza as f32 / 100.0,
+    };
+    let params = brief.style.params();
+    let bar_s = 240.0 / brief.bpm as f64;
+    let lyric_sections: Vec<LyricSection> =
+        req.lyrics.as_deref().map(lyrics::parse).unwrap_or_default();
+    let sung = !lyric_sections.is_empty();
+
+    // ---- Form ----
+    let (planned, line_plan, seconds) = if sung {
+        let (p, lines) = plan_from_lyrics(&lyric_sections);
+        let bars: u32 = p.iter().map(|s| s.bars).sum();
+        (p, lines, bars as f64 * bar_s + TAIL_SECONDS)
+    } else {
+        let seconds = brief.seconds as f64;
+        let tail = TAIL_SECONDS.min(seconds * 0.15);
+        let bars = (((seconds - tail) / bar_s).floor() as u32).max(2);
+        (form::plan(bars, feel.r), Vec::new(), seconds)
+    };
+    let mut sections = Vec::new();
+    let mut labels: Vec<SectionKind> = Vec::new();
+    let mut beat = 0.0;
+    for s in &planned {
+        if !labels.contains(&s.kind) {
+            labels.push(s.kind);
+        }
+        let idx = labels.iter().position(|k| *k == s.kind).unwrap_or(0);
+        let beats = s.bars as f64 * 4.0;
+        sections.push(SectionSpan {
+            kind: s.kind,
+            label: ((b'A' + (idx as u8 % 26)) as char).to_string(),
+            start: beat,
+            beats,
+            energy: s.energy,
+        });
+        beat += beats;
+    }
+    let total_beats = beat;
+
+    // ---- Harmony ----
+    let mut rng = Rng::stream(req.seed, "harmony");
+    let progs: &[&str] = match brief.key.mode {
+        Mode::Major => params.major,
+        Mode::Minor => params.minor,
+    };
+    let mut chosen: Vec<(SectionKind, Vec<Chord>)> = Vec::new();
+    let mut chords = Vec::new(); // (start beat, beats, chord)
+    let chord_bars = if brief.style == Style::Ambient || brief.bpm >= 165 {
+        2
+    } else {
+        1
+    };
+    for (si, s) in planned.iter().enumerate() {
+        let key_kind = match s.kind {
+            SectionKind::Intro | SectionKind::Outro => SectionKind::Verse,
+            SectionKind::Breakdown => SectionKind::Bridge,
+            k => k,
+        };
+        let prog = match chosen.iter().find(|c| c.0 == key_kind) {
+            Some(c) => c.1.clone(),
+            None => {
+                let p = choose_progression(progs, key_kind, feel, brief, params.sevenths, &mut rng);
+                chosen.push((key_kind, p.clone()));
+                p
+            }
+        };
+        let start_bar = (sections[si].start / 4.0) as u32;
+        let last_section = si + 1 == planned.len();
+        for b in 0..s.bars {
+            let step = (b / chord_bars) as usize % prog.len();
+            let mut chord = prog[step];
+            if s.kind == SectionKind::Intro && b == 0 {
+                chord = tonic_chord(brief.key.mode, params.sevenths);
+            }
+            if last_section && b + 1 == s.bars {
+                chord = tonic_chord(brief.key.mode, params.sevenths);
+            }
+            // A dominant before each chorus pulls the ear home (pre-chorus or verse end).
+            let next_is_chorus = planned
+                .get(si + 1)
+                .is_some_and(|n| n.kind == SectionKind::Chorus);
+            if next_is_chorus && b + 1 == s.bars && s.bars >= 2 && feel.r < 0.7 {
+                chord = Chord {
+                    root: 7,
+                    quality: if params.sevenths {
+                        Quality::Dominant7
+                    } else {
+                        Quality::Major
+                    },
+                };
+            }
+            chords.push(((start_bar + b) as f64 * 4.0, 4.0, chord));
+        }
+    }
+    // The final chord that rings into the tail.
+    chords.push((
+        total_beats,
+        4.0,
+        tonic_chord(brief.key.mode, params.sevenths),
+    ));
+
+    let chord_spans: Vec<ChordSpan> = chords
+        .iter()
+        .map(|(start, beats, c)| ChordSpan {
+            start: *start,
+            beats: *beats,
+            symbol: c.symbol(brief.key),
+            pitch_classes: c.pitch_classes(brief.key),
+        })
+        .collect();
+
+    // ---- Parts ----
+    let ctx = Ctx {
+        brief,
+        feel,
+        sections: &sections,
+        chords: &chords,
+        total_beats,
+        seed: req.seed,
+    };
+    let mut parts = Vec::new();
+    parts.push(drums(&ctx, params.groove, params.swing));
+    parts.push(bass(&ctx, params.bass, bass_sound(&ctx, params.bass_sound)));
+    let keys_sound = keys_sound(&ctx, params.keys_sound);
+    if params.comping != Comping::None || brief.instruments.iter().any(|i| is_keys(*i)) {
+        let comping = if params.comping == Comping::None {
+            Comping::Sparse
+        } else {
+            params.comping
+        };
+        parts.push(keys(&ctx, comping, keys_sound));
+    }
+    if let Some(pad_sound) = pad_sound(&ctx, params.pad) {
+        parts.push(pad(&ctx, pad_sound));
+    }
+    let (vocal, syllables) = if sung {
+        let (notes, syl) = sung_melody(&ctx, &line_plan);
+        (Some(notes), syl)
+    } else {
+        (None, Vec::new())
+    };
+    let lead_sound = lead_sound(&ctx, params.lead);
+    parts.push(lead(&ctx, lead_sound, sung));
+    if let Some(notes) = vocal {
+        // A request with lyrics is never instrumental (the request refuses that combination).
+        parts.push(Part {
+            name: "vocal".into(),
+            role: Role::Vocal,
+            sound: Sound::Voice,
+            pan: 0.0,
+            gain_db: -3.0,
+            notes,
+        });
+    }
+    for p in parts.iter_mut() {
+        p.notes
+            .sort_by(|a, b| a.start.total_cmp(&b.start).then(a.pitch.cmp(&b.pitch)));
+    }
+    Score {
+        bpm: brief.bpm,
+        key: brief.key,
+        beats_per_bar: 4,
+        sections,
+        chords: chord_spans,
+        parts,
+        syllables,
+        total_beats,
+        seconds,
+    }
+}
+
+struct Ctx<'a> {
+    brief: &'a Brief,
+    feel: Feel,
+    sections: &'a [SectionSpan],
+    chords: &'a [(f64, f64, Chord)],
+    total_beats: f64,
+    seed: u64,
+}
+
+impl Ctx<'_> {
+    /// The chord sounding at `beat`.
+    fn chord_at(&self, beat: f64) -> Chord {
+        let i = self.chords.partition_point(|c| c.0 <= beat + 1e-9);
+        self.chords[i.saturating_sub(1)].2
+    }
+
+    fn tonic(&self) -> i32 {
+        self.brief.key.tonic.semitone() as i32
+    }
+
+    /// Timing humanisation in beats (a few milliseconds, more with Expressivity).
+    fn humanize(&self, rng: &mut Rng) -> f64 {
+        let ms = 2.0 + 8.0 * self.feel.e as f64;
+        rng.signed() as f64 * ms / 1000.0 * self.brief.bpm as f64 / 60.0
+    }
+
+    /// Velocity for a section's energy with Expressivity's dynamics.
+    fn vel(&self, energy: f32, accent: f32, rng: &mut Rng) -> f32 {
+        let dynamics = 0.25 + 0.5 * self.feel.e; // how much energy changes loudness
+        let base = 0.55 + 0.3 * self.feel.e;
+        let v = base * (1.0 - dynamics * (1.0 - energy)) * accent;
+        (v + rng.signed() * 0.04 * (0.5 + self.feel.e)).clamp(0.05, 1.0)
+    }
+}
+
+fn push(notes: &mut Vec<Note>, start: f64, dur: f64, pitch: i32, vel: f32) {
+    notes.push(Note {
+        start: start.max(0.0),
+        dur: dur.max(0.02),
+        pitch: pitch.clamp(0, 127) as u8,
+        vel,
+        vowel: None,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brief::resolve;
+    use crate::score::SungSyllable;
+    use crate::theory;
+
+    fn score(prompt: &str, seed: u64, f: impl FnOnce(&mut GenerationRequest)) -> Score {
+        let mut req = GenerationRequest::new(prompt);
+        req.seed = seed;
+        f(&mut req);
+        compose(&resolve(&req), &req)
+    }
+
+    #[test]
+    fn the_form_fills_the_requested_length() {
+        let s = score("deep house 124 bpm in F# minor", 3, |r| {
+            r.duration_secs = Some(20.0)
+        });
+        assert_eq!(s.seconds, 20.0);
+        let music = s.time_of(s.total_beats);
+        assert!(music <= 20.0 && music > 14.0, "{music}");
+        for p in &s.parts {
+            assert!(!p.notes.is_empty(), "{} is empty", p.name);
+            assert!(p
+                .notes
+                .iter()
+                .all(|n| s.time_of(n.start + n.dur) <= 20.0 + 1e-6 || n.start >= s.total_beats));
+        }
+    }
+
+    #[test]
+    fn pitched_parts_stay_in_key_without_rareza() {
+        let s = score("pop song in A major", 7, |r| r.duration_secs = Some(60.0));
+        let scale: Vec<u8> = theory::scale(Mode::Major)
+            .iter()
+            .map(|x| ((9 + x) % 12) as u8)
+            .collect();
+        let mut total = 0;
+        let mut outside = 0;
+        for p in s.parts.iter().filter(|p| p.role != Role::Drums) {
+            for n in &p.notes {
+                total += 1;
+                if !scale.contains(&(n.pitch % 12)) {
+                    outside += 1;
+                }
+            }
+        }
+        assert!(total > 100);
+        assert!(
+            (outside as f64) < total as f64 * 0.02,
+            "{outside}/{total} notes outside A major"
+        );
+    }
+
+    #[test]
+    fn lyrics_shape_the_form_and_stressed_syllables_fall_on_beats() {
+        let lyrics = "[Verse]\nCamino solo por la ciudad\nBuscando tu voz en la oscuridad\n[Chorus]\nVuelve a mí, corazón\nQue la noche es canción\n";
+        let s = score("balada pop en do mayor a 90 bpm", 1, |r| {
+            r.lyrics = Some(lyrics.into())
+        });
+        let kinds: Vec<SectionKind> = s.sections.iter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                SectionKind::Intro,
+                SectionKind::Verse,
+                SectionKind::Chorus,
+                SectionKind::Outro
+            ]
+        );
+        let vocal = s.parts.iter().find(|p| p.role == Role::Vocal).unwrap();
+        let expected: usize = lyrics
+            .lines()
+            .filter(|l| !l.starts_with('['))
+            .map(|l| lyrics::syllables(l, lyrics::LyricLang::Es).len())
+            .sum();
+        assert_eq!(vocal.notes.len(), expected, "one note per syllable");
+        assert_eq!(s.syllables.len(), expected);
+        let stressed: Vec<&SungSyllable> = s.syllables.iter().filter(|x| x.stressed).collect();
+        let on_beat = stressed.iter().filter(|x| x.start.fract() == 0.0).count();
+        assert!(
+            on_beat * 10 >= stressed.len() * 8,
+            "{on_beat}/{} stressed on beats",
+            stressed.len()
+        );
+        // Sections start where the lyrics say: the chorus's first syllable is inside the chorus.
+        let chorus = s
+            .sections
+            .iter()
+            .find(|x| x.kind == SectionKind::Chorus)
+            .unwrap();
+        let vuel = s.syllables.iter().find(|x| x.text == "vuel").unwrap();
+        assert!(vuel.start >= chorus.start && vuel.start < chorus.start + chorus.beats);
+    }
+
+    #[test]
+    fn knobs_change_the_composition() {
+        let density = |e: u8| {
+            let s = score("pop 110 bpm in C major", 5, |r| {
+                r.duration_secs = Some(60.0);
+                r.knobs.expressivity = e;
+            });
+            s.parts.iter().map(|p| p.notes.len()).sum::<usize>() as f64
+        };
+        assert!(
+            density(95) > density(5) * 1.2,
+            "{} vs {}",
+            density(95),
+            density(5)
+        );
+        let outside = |r: u8| {
+            let s = score("pop 110 bpm in C major", 5, |q| {
+                q.duration_secs = Some(60.0);
+                q.knobs.rareza = r;
+            });
+            let chords: std::collections::BTreeSet<String> =
+                s.chords.iter().map(|c| c.symbol.clone()).collect();
+            chords.len()
+        };
+        assert!(
+            outside(100) > outside(0),
+            "{} vs {}",
+            outside(100),
+            outside(0)
+        );
+    }
+
+    #[test]
+    fn different_seeds_give_different_songs_and_equal_seeds_equal_ones() {
+        let a = score("funk in E minor", 1, |r| r.duration_secs = Some(30.0));
+        let b = score("funk in E minor", 2, |r| r.duration_secs = Some(30.0));
+        let a2 = score("funk in E minor", 1, |r| r.duration_secs = Some(30.0));
+        assert_eq!(a, a2);
+        assert_ne!(a.parts, b.parts);
+    }
+}
