@@ -18,7 +18,7 @@ VIRTUAL_AUDIO_PKGS := pulseaudio libasound2-plugins
 # SoundFont rendering test uses too).
 BENCH_PKGS := sox ffmpeg fluidsynth timgm6mb-soundfont
 
-.PHONY: studio test test-api-postgres test-api-schemathesis deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
+.PHONY: studio test e2e-run test-api-postgres test-api-schemathesis deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
 
 # Installs only the packages that are missing (dpkg -s is instant; apt runs only when needed).
 define apt_install
@@ -49,16 +49,23 @@ ui: ui-deps
 studio: deps ui
 	$(CARGO) run -p son1k-studio --release
 
-## Everything CI checks.
+## Everything CI checks, one step after another, each step's time printed (and all of them at the
+## end). The workspace is compiled once per profile: clippy's lints (-D warnings) run inside the
+## test build (scripts/cargo-linted), and the later steps select their targets from that same
+## `--workspace` build, so none of them compiles a dependency again.
+LINTED_CARGO = CARGO_BIN="$(CARGO)" $(CURDIR)/scripts/cargo-linted
+STEP = SON1K_STEP_LOG=$(CURDIR)/target/.son1k-steps $(CURDIR)/scripts/step.sh
 test: deps-e2e ui
-	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	scripts/virtual-audio.sh
-	$(CARGO) test --workspace
-	$(MAKE) test-api-postgres
-	$(MAKE) test-api-schemathesis
-	npm --prefix ui test
-	$(MAKE) e2e
+	@mkdir -p target && : > target/.son1k-steps
+	$(STEP) fmt $(CARGO) fmt --all -- --check
+	$(STEP) build+clippy $(LINTED_CARGO) test --workspace --no-run
+	$(STEP) virtual-audio scripts/virtual-audio.sh
+	$(STEP) rust-tests $(LINTED_CARGO) test --workspace
+	$(STEP) api-postgres env CARGO="$(CURDIR)/scripts/cargo-linted" CARGO_BIN="$(CARGO)" scripts/api-postgres-test.sh
+	$(STEP) api-schemathesis env CARGO="$(CURDIR)/scripts/cargo-linted" CARGO_BIN="$(CARGO)" ST_SEED=20261126 scripts/api-schemathesis.sh
+	$(STEP) ui-tests npm --prefix ui test
+	$(STEP) desktop-e2e $(MAKE) --no-print-directory e2e-run CARGO=$(CURDIR)/scripts/cargo-linted CARGO_BIN=$(CARGO)
+	@echo "make test: every step passed"; cat target/.son1k-steps
 
 ## The son1k-api tests again, against a real PostgreSQL that the script installs and starts.
 test-api-postgres:
@@ -70,8 +77,11 @@ test-api-schemathesis:
 
 ## Desktop end-to-end: the real window under Xvfb, driven through WebDriver. One file at a time:
 ## the windows share the virtual audio server and the cores, and one file measures frame times.
-e2e: deps-e2e ui
-	$(CARGO) build --workspace --bins
+## The binaries come from the test build (`cargo test --no-run` builds them with the same features
+## as the tests, so nothing is compiled twice).
+e2e: deps-e2e ui e2e-run
+e2e-run:
+	$(CARGO) test --workspace --no-run
 	node --test --test-concurrency=1 tests/desktop/
 
 ## Regenerate ui/src/lib/bindings.ts from the shell's commands and events.
@@ -80,7 +90,7 @@ bindings:
 
 ## docs/screenshot.png from the real window under Xvfb.
 screenshot: deps-e2e ui
-	$(CARGO) build --workspace --bins
+	$(CARGO) test --workspace --no-run
 	SON1K_SCREENSHOT=docs/screenshot.png node --test --test-concurrency=1 tests/desktop/
 
 ## Release binary and .deb (AppImage/MSI/DMG are built on release machines: their tools download files).
@@ -94,10 +104,10 @@ bench: deps
 	$(call apt_install,$(BENCH_PKGS) $(VIRTUAL_AUDIO_PKGS))
 	scripts/virtual-audio.sh
 	@python3 -c "import librosa" 2>/dev/null || pip install --quiet librosa
-	$(CARGO) run --release -p son1k-cli -- bench audio
-	$(CARGO) run --release -p son1k-cli -- bench analysis
-	$(CARGO) run --release -p son1k-cli -- bench generate
-	$(CARGO) run --release -p son1k-cli -- bench voice
+	$(CARGO) run --release -p son1k-bench -- audio
+	$(CARGO) run --release -p son1k-bench -- analysis
+	$(CARGO) run --release -p son1k-bench -- generate
+	$(CARGO) run --release -p son1k-bench -- voice
 
 ## Fuzz the decoder for FUZZ_SECONDS (default 60) with cargo-fuzz (stable toolchain + RUSTC_BOOTSTRAP).
 FUZZ_SECONDS ?= 60

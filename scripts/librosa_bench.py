@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer for `son1k bench analysis`: librosa's beat tracker and a chroma key estimate.
+"""Peer for `son1k-bench analysis`: librosa's beat tracker and a chroma key estimate.
 
 Usage: librosa_bench.py FILE [FILE ...]
 Prints one JSON object per file: {"file", "bpm", "key", "seconds_tempo_key"}; the timing covers

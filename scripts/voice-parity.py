@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference outputs for son1k-ml's parity tests, and PyTorch's side of `son1k bench voice`.
+"""Reference outputs for son1k-ml's parity tests, and PyTorch's side of `son1k-bench voice`.
 
 Parity (default): builds tiny random-weight models — WavLM from `transformers` (both layouts: the
 "large" one with layer-norm convolutions and pre-norm transformer layers, as kNN-VC's WavLM-Large, and
@@ -14,7 +14,7 @@ The Rust tests load exactly those files and compare. Regenerate with:
 Bench (`--bench DIR --seconds S`): writes full-size random WavLM-Large + HiFi-GAN weights (≈1.3 GB)
 into DIR in the layout the model manager installs, times PyTorch (CPU, same thread count as Candle
 gets) on S seconds of audio, and prints one JSON line: {"torch_seconds": …, "audio_seconds": …}.
-`--repeat N` times N runs after a warm-up and prints the median. `son1k bench voice` drives this.
+`--repeat N` times N runs after a warm-up and prints the median. `son1k-bench voice` drives this.
 """
 
 import argparse

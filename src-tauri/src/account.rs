@@ -4,19 +4,22 @@
 //! quick.
 
 use son1k_app::account::AccountStatus;
+use son1k_app::account::{Claimed, PoolPage, RankingPage, Reaction};
 use son1k_app::Studio;
 use son1k_core::Tier;
-use son1k_sync::types::{Claimed, PoolPage, RankingPage, Reaction};
 use tauri::State;
 
-use crate::commands::{blocking, UiError};
+use crate::commands::UiError;
+use crate::tasks::off_thread;
 
 /// Tier, lease, usage and whether the API answered.
 #[tauri::command]
 #[specta::specta]
 pub async fn account_status(studio: State<'_, Studio>) -> Result<AccountStatus, UiError> {
-    let studio = studio.inner().clone();
-    blocking("reading the account", move || Ok(studio.account_status()?)).await
+    off_thread(studio, "reading the account", move |studio| {
+        Ok(studio.account_status()?)
+    })
+    .await
 }
 
 /// Creates an account (`signup`) or signs in, then fetches the lease.
@@ -28,8 +31,7 @@ pub async fn account_sign_in(
     password: String,
     signup: bool,
 ) -> Result<AccountStatus, UiError> {
-    let studio = studio.inner().clone();
-    blocking("signing in", move || {
+    off_thread(studio, "signing in", move |studio| {
         Ok(if signup {
             studio.account_signup(&email, &password)?
         } else {
@@ -43,8 +45,7 @@ pub async fn account_sign_in(
 #[tauri::command]
 #[specta::specta]
 pub async fn account_logout(studio: State<'_, Studio>) -> Result<AccountStatus, UiError> {
-    let studio = studio.inner().clone();
-    blocking("signing out", move || {
+    off_thread(studio, "signing out", move |studio| {
         studio.account_logout()?;
         Ok(studio.account_status()?)
     })
@@ -55,8 +56,10 @@ pub async fn account_logout(studio: State<'_, Studio>) -> Result<AccountStatus, 
 #[tauri::command]
 #[specta::specta]
 pub async fn account_refresh(studio: State<'_, Studio>) -> Result<AccountStatus, UiError> {
-    let studio = studio.inner().clone();
-    blocking("refreshing the lease", move || Ok(studio.refresh_lease()?)).await
+    off_thread(studio, "refreshing the lease", move |studio| {
+        Ok(studio.refresh_lease()?)
+    })
+    .await
 }
 
 /// Asks the API for a Checkout page for `tier` and opens it in the system browser; returns the
@@ -64,8 +67,7 @@ pub async fn account_refresh(studio: State<'_, Studio>) -> Result<AccountStatus,
 #[tauri::command]
 #[specta::specta]
 pub async fn account_checkout(studio: State<'_, Studio>, tier: Tier) -> Result<String, UiError> {
-    let studio = studio.inner().clone();
-    blocking("starting the checkout", move || {
+    off_thread(studio, "starting the checkout", move |studio| {
         let url = studio.checkout_url(tier)?;
         tauri_plugin_opener::open_url(&url, None::<&str>).map_err(|e| {
             UiError::new(
@@ -86,8 +88,7 @@ pub async fn pool_list(
     genre: Option<String>,
     page: u32,
 ) -> Result<PoolPage, UiError> {
-    let studio = studio.inner().clone();
-    blocking("reading the pool", move || {
+    off_thread(studio, "reading the pool", move |studio| {
         Ok(studio.pool_list(genre.as_deref(), page)?)
     })
     .await
@@ -100,8 +101,7 @@ pub async fn pool_ranking(
     studio: State<'_, Studio>,
     genre: Option<String>,
 ) -> Result<RankingPage, UiError> {
-    let studio = studio.inner().clone();
-    blocking("reading the ranking", move || {
+    off_thread(studio, "reading the ranking", move |studio| {
         Ok(studio.pool_ranking(genre.as_deref())?)
     })
     .await
@@ -111,8 +111,7 @@ pub async fn pool_ranking(
 #[tauri::command]
 #[specta::specta]
 pub async fn pool_claim(studio: State<'_, Studio>, item: String) -> Result<Claimed, UiError> {
-    let studio = studio.inner().clone();
-    blocking("claiming the song", move || {
+    off_thread(studio, "claiming the song", move |studio| {
         Ok(studio.pool_claim(Some(&item))?)
     })
     .await
@@ -122,6 +121,8 @@ pub async fn pool_claim(studio: State<'_, Studio>, item: String) -> Result<Claim
 #[tauri::command]
 #[specta::specta]
 pub async fn pool_like(studio: State<'_, Studio>, item: String) -> Result<Reaction, UiError> {
-    let studio = studio.inner().clone();
-    blocking("liking the song", move || Ok(studio.pool_like(&item)?)).await
+    off_thread(studio, "liking the song", move |studio| {
+        Ok(studio.pool_like(&item)?)
+    })
+    .await
 }

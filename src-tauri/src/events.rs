@@ -9,11 +9,12 @@ pub struct DeepLinkOpened {
     pub urls: Vec<String>,
 }
 
-/// A running generation moved on: `fraction` of the work (0–1) is done and `stage` names what it
-/// is doing now (`composing`, `rendering drums`, `mixing`, `writing files`, …).
+/// A long task moved on (a generation, a produced backing, a voice conversion or profile):
+/// `fraction` of the work (0–1) is done and `stage` names what it is doing now (`composing`,
+/// `rendering drums`, `mixing`, `writing files`, …). The one progress event of every long task.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
-pub struct GenerationProgress {
-    /// The id the UI gave the generation.
+pub struct TaskProgress {
+    /// The id the UI gave the task.
     pub id: String,
     /// Share of the work done, 0–1.
     pub fraction: f64,

@@ -14,8 +14,9 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_specta::Event;
 
-use crate::commands::{blocking, end_task, start_task, Running, UiError};
-use crate::events::{GenerationProgress, InputLevelChanged};
+use crate::commands::UiError;
+use crate::events::InputLevelChanged;
+use crate::tasks::{blocking, off_thread, run_task, Running};
 
 /// The URI scheme that serves the projects folder to the webview
 /// (`son1k-project://localhost/<project folder>/<file>`).
@@ -23,7 +24,7 @@ pub const SCHEME: &str = "son1k-project";
 
 /// Where projects live.
 pub fn projects_dir(studio: &Studio) -> PathBuf {
-    studio.paths().data_dir.join("projects")
+    studio.paths().projects_dir()
 }
 
 /// The project open for mixing, with its undo history.
@@ -117,8 +118,7 @@ pub async fn project_analyze(
     studio: State<'_, Studio>,
     project: String,
 ) -> Result<DemoAnalysis, UiError> {
-    let studio = studio.inner().clone();
-    blocking("the analysis", move || {
+    off_thread(studio, "the analysis", move |studio| {
         Ok(ghost::analyze_demo(&studio, &project)?)
     })
     .await
@@ -140,8 +140,8 @@ pub async fn project_set_knobs(
     .await
 }
 
-/// Produces a backing for the demo in its tempo and key, emitting [`GenerationProgress`] tagged
-/// with `id` (which `cancel_generation` takes), and places it on new tracks (undoable).
+/// Produces a backing for the demo in its tempo and key, emitting [`crate::events::TaskProgress`] tagged
+/// with `id` (which `cancel_task` takes), and places it on new tracks (undoable).
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -156,39 +156,28 @@ pub async fn project_produce(
     seed: u32,
     quality: Quality,
 ) -> Result<ProjectView, UiError> {
-    let cancel = start_task(&running, &id)?;
     let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
-    let task = id.clone();
-    let result = blocking("producing the backing", move || {
-        let mut last = (-1.0f32, String::new());
-        let mut progress = |fraction: f32, stage: &str| {
-            if fraction - last.0 < 0.01 && stage == last.1 && fraction < 1.0 {
-                return;
-            }
-            last = (fraction, stage.to_string());
-            let event = GenerationProgress {
-                id: task.clone(),
-                fraction: f64::from(fraction),
-                stage: stage.to_string(),
-            };
-            if let Err(e) = event.emit(&app) {
-                eprintln!("son1k-studio: could not send produce progress: {e}");
-            }
-        };
-        let backing = ghost::make_backing(
-            &studio,
-            &project,
-            &prompt,
-            u64::from(seed),
-            quality,
-            &mut progress,
-            &cancel,
-        )?;
-        mixer.with(&studio, &project, false, |m| m.put_backing(&backing))
-    })
-    .await;
-    end_task(&running, &id);
-    result
+    run_task(
+        app,
+        &running,
+        id,
+        "producing the backing",
+        move |progress, cancel| {
+            let mut progress =
+                |fraction: f32, stage: &str| progress.report(f64::from(fraction), stage);
+            let backing = ghost::make_backing(
+                &studio,
+                &project,
+                &prompt,
+                u64::from(seed),
+                quality,
+                &mut progress,
+                cancel,
+            )?;
+            mixer.with(&studio, &project, false, |m| m.put_backing(&backing))
+        },
+    )
+    .await
 }
 
 /// One edit (mix, clip, track or effect chain), saved at once and undoable.
@@ -233,8 +222,7 @@ pub async fn project_undo(
 #[tauri::command]
 #[specta::specta]
 pub async fn project_render(studio: State<'_, Studio>, project: String) -> Result<String, UiError> {
-    let studio = studio.inner().clone();
-    blocking("the render", move || {
+    off_thread(studio, "the render", move |studio| {
         Ok(ghost::render_mix(&studio, &project)?)
     })
     .await
@@ -250,8 +238,7 @@ pub async fn project_export(
     quality: Quality,
     normalize: bool,
 ) -> Result<Vec<PathBuf>, UiError> {
-    let studio = studio.inner().clone();
-    blocking("the export", move || {
+    off_thread(studio, "the export", move |studio| {
         let dir = dir.unwrap_or_else(|| Path::new(&project).join("export"));
         Ok(ghost::export(&studio, &project, &dir, quality, normalize)?)
     })
@@ -266,8 +253,7 @@ pub async fn project_playable(
     project: String,
     file: String,
 ) -> Result<String, UiError> {
-    let studio = studio.inner().clone();
-    blocking("preparing the audio", move || {
+    off_thread(studio, "preparing the audio", move |studio| {
         Ok(ghost::playable(&studio, &project, &file)?)
     })
     .await
@@ -282,8 +268,7 @@ pub async fn project_ab_gains(
     a: String,
     b: String,
 ) -> Result<(f32, f32), UiError> {
-    let studio = studio.inner().clone();
-    blocking("matching loudness", move || {
+    off_thread(studio, "matching loudness", move |studio| {
         Ok(ghost::ab_gains(&studio, &project, &a, &b)?)
     })
     .await
@@ -340,8 +325,7 @@ pub async fn project_spectrum(
     project: String,
     bands: u32,
 ) -> Result<SpectrumView, UiError> {
-    let studio = studio.inner().clone();
-    blocking("the spectrum", move || {
+    off_thread(studio, "the spectrum", move |studio| {
         Ok(ghost::demo_spectrum(&studio, &project, bands)?)
     })
     .await

@@ -7,6 +7,9 @@
 //! generated from these signatures by [`specta_builder`] (see `tests/bindings.rs`).
 #![deny(missing_docs)]
 
+#[macro_use]
+mod command_list;
+
 pub mod account;
 pub mod commands;
 pub mod events;
@@ -14,6 +17,7 @@ pub mod ghost;
 pub mod library;
 pub mod lyrics;
 pub mod songs;
+pub mod tasks;
 pub mod voice;
 
 use son1k_app::Studio;
@@ -23,64 +27,10 @@ use tauri_specta::{collect_commands, collect_events, Builder, Event};
 /// The command and event registry, shared by the running app and the bindings export.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
-        .commands(collect_commands![
-            commands::app_info,
-            commands::build_prompt,
-            commands::tiers,
-            commands::presets,
-            commands::genres,
-            commands::generate,
-            commands::cancel_generation,
-            commands::list_songs,
-            commands::reveal_song,
-            ghost::project_create,
-            ghost::project_open,
-            ghost::project_import,
-            ghost::project_analyze,
-            ghost::project_set_knobs,
-            ghost::project_produce,
-            ghost::project_edit,
-            ghost::project_undo,
-            ghost::project_render,
-            ghost::project_export,
-            ghost::project_playable,
-            ghost::project_ab_gains,
-            ghost::pick_path,
-            ghost::project_track_audio,
-            ghost::project_spectrum,
-            ghost::record_start,
-            ghost::record_stop,
-            library::library_entries,
-            library::jobs_list,
-            library::job_cancel,
-            lyrics::lyrics_models,
-            lyrics::lyrics_check,
-            lyrics::lyrics_write,
-            lyrics::lyrics_rewrite,
-            lyrics::lyrics_tagged,
-            account::account_status,
-            account::account_sign_in,
-            account::account_logout,
-            account::account_refresh,
-            account::account_checkout,
-            account::pool_list,
-            account::pool_ranking,
-            account::pool_claim,
-            account::pool_like,
-            voice::voice_import,
-            voice::voice_transform,
-            voice::voice_key,
-            voice::voice_ab_gains,
-            voice::voice_profiles,
-            voice::voice_profile_create,
-            voice::voice_profile_delete,
-            voice::voice_convert,
-            voice::voice_record_start,
-            voice::voice_record_stop,
-        ])
+        .commands(for_each_command!(collect_commands))
         .events(collect_events![
             events::DeepLinkOpened,
-            events::GenerationProgress,
+            events::TaskProgress,
             events::LyricsText,
             events::InputLevelChanged
         ])
@@ -136,7 +86,7 @@ pub fn run() {
         // The webview reads takes (audio for the waveform and the player) from the songs
         // folder through this scheme; it serves nothing else.
         .register_asynchronous_uri_scheme_protocol(songs::SCHEME, |ctx, request, responder| {
-            let songs = songs::songs_dir(ctx.app_handle().state::<Studio>().inner());
+            let songs = ctx.app_handle().state::<Studio>().paths().songs_dir();
             let path = request.uri().path().to_string();
             tauri::async_runtime::spawn_blocking(move || {
                 responder.respond(songs::serve(&songs, &path))
@@ -160,7 +110,7 @@ pub fn run() {
             });
         })
         .manage(studio)
-        .manage(commands::Running::default())
+        .manage(tasks::Running::default())
         .manage(ghost::Mixer::default())
         .manage(ghost::Takes::default())
         .invoke_handler(builder.invoke_handler())
@@ -190,5 +140,40 @@ pub fn run() {
             eprintln!("son1k-studio: could not start the window: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `allow-app-info` for `app_info`: the permission Tauri generates for a command.
+    fn permission(command: &str) -> String {
+        format!("allow-{}", command.replace('_', "-"))
+    }
+
+    #[test]
+    fn the_capabilities_allow_exactly_the_registered_commands() {
+        let names: &[&str] = for_each_command!(command_names);
+        let file = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src-tauri/capabilities/default.json"
+        );
+        let text = std::fs::read_to_string(file).expect("the capabilities file");
+        let caps: serde_json::Value = serde_json::from_str(&text).expect("capabilities are JSON");
+        let allowed: Vec<&str> = caps["permissions"]
+            .as_array()
+            .expect("a permissions list")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| !p.contains(':'))
+            .collect();
+        let expected: Vec<String> = names.iter().map(|n| permission(n)).collect();
+        assert_eq!(
+            allowed, expected,
+            "{file} must allow each command of command_list.rs, in order"
+        );
+        let mut unique = names.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "a command is listed twice");
     }
 }

@@ -5,22 +5,24 @@ use son1k_app::library::Entry;
 use son1k_app::Studio;
 use tauri::State;
 
-use crate::commands::{blocking, UiError};
+use crate::commands::UiError;
+use crate::tasks::off_thread;
 
 /// Songs and projects, newest first.
 #[tauri::command]
 #[specta::specta]
 pub async fn library_entries(studio: State<'_, Studio>) -> Result<Vec<Entry>, UiError> {
-    let studio = studio.inner().clone();
-    blocking("reading the library", move || Ok(studio.library_entries()?)).await
+    off_thread(studio, "reading the library", move |studio| {
+        Ok(studio.library_entries()?)
+    })
+    .await
 }
 
 /// The newest jobs (at most 50), newest first.
 #[tauri::command]
 #[specta::specta]
 pub async fn jobs_list(studio: State<'_, Studio>) -> Result<Vec<JobView>, UiError> {
-    let studio = studio.inner().clone();
-    blocking("reading the jobs", move || {
+    off_thread(studio, "reading the jobs", move |studio| {
         Ok(son1k_app::jobs::list(&studio, 50)?)
     })
     .await
@@ -30,8 +32,7 @@ pub async fn jobs_list(studio: State<'_, Studio>) -> Result<Vec<JobView>, UiErro
 #[tauri::command]
 #[specta::specta]
 pub async fn job_cancel(studio: State<'_, Studio>, id: String) -> Result<(), UiError> {
-    let studio = studio.inner().clone();
-    blocking("cancelling the job", move || {
+    off_thread(studio, "cancelling the job", move |studio| {
         Ok(son1k_app::jobs::cancel(&studio, &id)?)
     })
     .await

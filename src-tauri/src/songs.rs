@@ -1,194 +1,24 @@
-//! The songs folder (`songs/` under the studio's data dir), where the Generator puts its takes:
-//! a fresh folder name per take, the list the UI shows, and the `son1k-song://` protocol through
-//! which the webview reads a take's files. The protocol serves files from this folder only.
+//! The URI schemes through which the webview reads the studio's files: `son1k-song://` (the
+//! Generator's takes), `son1k-project://` (Ghost Studio's project audio) and `son1k-voice://`
+//! (the Voice screen's recordings). Which file a request names, and that it stays inside its
+//! folder, is decided by `son1k_app::webview`; this module only answers in HTTP.
 
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use son1k_app::Studio;
+use son1k_app::webview::{self, Served};
 use tauri::http::{header, Response, StatusCode};
 
 /// The URI scheme that serves the songs folder to the webview
 /// (`son1k-song://localhost/<take>/mix.wav`; `http://son1k-song.localhost/…` on Windows).
 pub const SCHEME: &str = "son1k-song";
 
-/// Where generated songs go.
-pub fn songs_dir(studio: &Studio) -> PathBuf {
-    studio.paths().data_dir.join("songs")
-}
-
-/// Creates a new, empty folder for a take: `take-<unix milliseconds>` (with `-1`, `-2`, … when
-/// two takes start in the same millisecond). Creating it claims the name atomically.
-pub fn reserve(songs: &Path) -> io::Result<PathBuf> {
-    fs::create_dir_all(songs)?;
-    let ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default();
-    for n in 0..100 {
-        let name = match n {
-            0 => format!("take-{ms}"),
-            n => format!("take-{ms}-{n}"),
-        };
-        let dir = songs.join(name);
-        match fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        "no free take folder name",
-    ))
-}
-
-/// One generated take, as read from its `song.json`.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct SongSummary {
-    /// The take's folder name (what `son1k-song://localhost/<name>/…` serves).
-    pub name: String,
-    /// The take's folder.
-    pub dir: PathBuf,
-    /// Its `mix.wav`.
-    pub mix: PathBuf,
-    /// The prompt it was generated from.
-    pub prompt: String,
-    /// Genre id.
-    pub genre: String,
-    /// Tempo.
-    pub bpm: u32,
-    /// Key, like `F# minor`.
-    pub key: String,
-    /// Length in seconds.
-    pub seconds: f64,
-    /// Seed.
-    pub seed: u64,
-    /// Stem names (`stems/<name>.wav`).
-    pub stems: Vec<String>,
-    /// When the take was written, in milliseconds since 1970.
-    pub created_ms: f64,
-}
-
-#[derive(Deserialize)]
-struct SongJson {
-    #[serde(default)]
-    request: RequestJson,
-    genre: String,
-    bpm: u32,
-    key: String,
-    seconds: f64,
-    seed: u64,
-    #[serde(default)]
-    stems: Vec<(String, serde_json::Value)>,
-}
-
-#[derive(Deserialize, Default)]
-struct RequestJson {
-    #[serde(default)]
-    prompt: String,
-}
-
-/// The takes in `songs`, newest first. Folders without a readable `song.json` (a take still being
-/// written, something else) are left out; a missing songs folder is an empty list.
-pub fn list(songs: &Path) -> io::Result<Vec<SongSummary>> {
-    let entries = match fs::read_dir(songs) {
-        Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
-    let mut out: Vec<SongSummary> = entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| read_summary(&entry.path()))
-        .collect();
-    out.sort_by(|a, b| {
-        b.created_ms
-            .total_cmp(&a.created_ms)
-            .then_with(|| b.name.cmp(&a.name))
-    });
-    Ok(out)
-}
-
-fn read_summary(dir: &Path) -> Option<SongSummary> {
-    let name = dir.file_name()?.to_str()?.to_string();
-    let file = dir.join("song.json");
-    let song: SongJson = serde_json::from_slice(&fs::read(&file).ok()?).ok()?;
-    let created_ms = fs::metadata(&file)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-    Some(SongSummary {
-        mix: dir.join("mix.wav"),
-        dir: dir.to_path_buf(),
-        name,
-        prompt: song.request.prompt,
-        genre: song.genre,
-        bpm: song.bpm,
-        key: song.key,
-        seconds: song.seconds,
-        seed: song.seed,
-        stems: song.stems.into_iter().map(|(n, _)| n).collect(),
-        created_ms,
-    })
-}
-
-/// A file under `songs` for a `son1k-song://` request path such as `/take-1/stems/bass.wav`.
-/// Each segment is percent-decoded and must then be a plain name: not empty, not starting with a
-/// dot (so never `..`), without `/`, `\\`, `:` or control characters. So a request can never leave
-/// the folder it is served from (the songs folder, or the projects folder for
-/// `son1k-project://`).
-pub fn resolve(songs: &Path, request_path: &str) -> Option<PathBuf> {
-    let mut path = songs.to_path_buf();
-    let mut any = false;
-    for raw in request_path.split('/').filter(|s| !s.is_empty()) {
-        let segment = percent_decode(raw)?;
-        let plain = !segment.starts_with('.')
-            && !segment
-                .chars()
-                .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':'));
-        if !plain {
-            return None;
-        }
-        path.push(segment);
-        any = true;
-    }
-    any.then_some(path)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Answers one `son1k-song://` request: the file's bytes, 404 when it does not exist, 400 for a
-/// path outside the songs folder.
-pub fn serve(songs: &Path, request_path: &str) -> Response<Vec<u8>> {
-    let (status, mime, body) = match resolve(songs, request_path) {
-        None => (StatusCode::BAD_REQUEST, "text/plain", b"bad path".to_vec()),
-        Some(file) => match fs::read(&file) {
-            Ok(bytes) => (StatusCode::OK, mime_for(&file), bytes),
-            Err(e) => (
-                StatusCode::NOT_FOUND,
-                "text/plain",
-                format!("{}: {e}", file.display()).into_bytes(),
-            ),
-        },
+/// Answers one request for a file under `root`: the file's bytes, 404 when it does not exist,
+/// 400 for a path outside the folder.
+pub fn serve(root: &Path, request_path: &str) -> Response<Vec<u8>> {
+    let (status, mime, body) = match webview::serve(root, request_path) {
+        Served::File { bytes, mime } => (StatusCode::OK, mime, bytes),
+        Served::BadPath => (StatusCode::BAD_REQUEST, "text/plain", b"bad path".to_vec()),
+        Served::Missing(why) => (StatusCode::NOT_FOUND, "text/plain", why.into_bytes()),
     };
     let mut response = Response::new(body);
     *response.status_mut() = status;
@@ -200,75 +30,4 @@ pub fn serve(songs: &Path, request_path: &str) -> Response<Vec<u8>> {
         header::HeaderValue::from_static("*"),
     );
     response
-}
-
-fn mime_for(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()) {
-        Some("wav") => "audio/wav",
-        Some("mid") => "audio/midi",
-        Some("json") => "application/json",
-        Some("flac") => "audio/flac",
-        _ => "application/octet-stream",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn requests_cannot_leave_the_songs_folder() {
-        let songs = Path::new("/data/songs");
-        assert_eq!(
-            resolve(songs, "/take-1/stems/bass.wav"),
-            Some(songs.join("take-1/stems/bass.wav"))
-        );
-        for bad in [
-            "/../secret",
-            "/take-1/../../x",
-            "/.hidden",
-            "/a%2F..",
-            "/a\\b",
-            "/",
-            "/%2e%2e/secret",
-            "/a%2Fb",
-            "/a%5Cb",
-            "/c%3A",
-            "/%ff",
-            "/%2",
-        ] {
-            assert_eq!(resolve(songs, bad), None, "{bad}");
-        }
-        // Project folders and demos may have accents, spaces and brackets in their names.
-        assert_eq!(
-            resolve(songs, "/canci%C3%B3n-1/audio/demo%20(1).wav"),
-            Some(songs.join("canción-1/audio/demo (1).wav"))
-        );
-    }
-
-    #[test]
-    fn takes_get_distinct_folders_and_list_newest_first() {
-        let root = std::env::temp_dir().join(format!("son1k-songs-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        let a = reserve(&root).expect("first take folder");
-        let b = reserve(&root).expect("second take folder");
-        assert_ne!(a, b);
-        let json = |prompt: &str, seed: u64| {
-            format!(
-                r#"{{"request":{{"prompt":"{prompt}"}},"genre":"house","bpm":124,"key":"F# minor",
-                "seconds":6.0,"seed":{seed},"stems":[["drums","drums"],["bass","saw-bass"]]}}"#
-            )
-        };
-        fs::write(a.join("song.json"), json("first", 1)).expect("write a");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        fs::write(b.join("song.json"), json("second", 2)).expect("write b");
-        fs::create_dir(root.join("in-progress")).expect("empty folder");
-        let songs = list(&root).expect("list");
-        let _ = fs::remove_dir_all(&root);
-        assert_eq!(songs.len(), 2);
-        assert_eq!(songs[0].prompt, "second");
-        assert_eq!((songs[1].bpm, songs[1].key.as_str()), (124, "F# minor"));
-        assert_eq!(songs[1].stems, ["drums", "bass"]);
-        assert!(list(&root).expect("missing folder").is_empty());
-    }
 }

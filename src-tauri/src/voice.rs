@@ -3,19 +3,15 @@
 //! progress. Recordings and results live in `DATA/voice`, which the page reads through
 //! `son1k-voice://localhost/<file>`; commands name them by file name only.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use son1k_app::voice::{self, ConvertReport, TransformReport};
+use son1k_app::voice::{self, ConvertReport, TransformParams, TransformReport, VoiceProfile};
 use son1k_app::Studio;
-use son1k_audio::SampleFormat;
-use son1k_ml::profile::VoiceProfile;
-use son1k_voice::TransformParams;
 use tauri::{AppHandle, State};
-use tauri_specta::Event;
 
-use crate::commands::{blocking, end_task, start_task, Running, UiError};
-use crate::events::GenerationProgress;
+use crate::commands::UiError;
 use crate::ghost::{level_events, Takes};
+use crate::tasks::{blocking, off_thread, run_task, Running};
 
 /// The URI scheme that serves the voice folder to the webview.
 pub const SCHEME: &str = "son1k-voice";
@@ -25,45 +21,13 @@ pub fn voice_dir(studio: &Studio) -> PathBuf {
     voice::voice_dir(studio)
 }
 
-/// `name` inside the voice folder; a bare file name only.
-fn inside(studio: &Studio, name: &str) -> Result<PathBuf, UiError> {
-    let plain = Path::new(name)
-        .file_name()
-        .is_some_and(|f| f == std::ffi::OsStr::new(name));
-    if !plain {
-        return Err(UiError::new(
-            "invalid-input",
-            format!("\"{name}\" is not a file of the voice folder"),
-        ));
-    }
-    Ok(voice_dir(studio).join(name))
-}
-
-fn io_err(what: &str, path: &Path, e: std::io::Error) -> UiError {
-    UiError::new("io", format!("could not {what} {}: {e}", path.display()))
-}
-
 /// Copies a recording into the voice folder as a WAV (so the page can draw and play it);
 /// returns its name there.
 #[tauri::command]
 #[specta::specta]
 pub async fn voice_import(studio: State<'_, Studio>, file: PathBuf) -> Result<String, UiError> {
-    let studio = studio.inner().clone();
-    blocking("importing the recording", move || {
-        let dir = voice_dir(&studio);
-        std::fs::create_dir_all(&dir).map_err(|e| io_err("create", &dir, e))?;
-        let stem = file
-            .file_stem()
-            .map(|n| n.to_string_lossy().to_string())
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| {
-                UiError::new("invalid-input", format!("{} is not a file", file.display()))
-            })?;
-        let audio = son1k_audio::decode_file(&file).map_err(son1k_app::AppError::from)?;
-        let name = format!("{stem}.wav");
-        son1k_audio::write_file(&dir.join(&name), &audio, SampleFormat::I24)
-            .map_err(son1k_app::AppError::from)?;
-        Ok(name)
+    off_thread(studio, "importing the recording", move |studio| {
+        Ok(voice::import(&studio, &file)?)
     })
     .await
 }
@@ -76,17 +40,8 @@ pub async fn voice_transform(
     input: String,
     params: TransformParams,
 ) -> Result<TransformReport, UiError> {
-    let studio = studio.inner().clone();
-    blocking("the transform", move || {
-        let source = inside(&studio, &input)?;
-        let stem = source
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| "voice".into());
-        let output = source.with_file_name(format!("{stem}.transformed.wav"));
-        let mut report = voice::transform_file(&source, &output, &params, SampleFormat::I24)?;
-        report.output = PathBuf::from(format!("{stem}.transformed.wav"));
-        Ok(report)
+    off_thread(studio, "the transform", move |studio| {
+        Ok(voice::transform_in_folder(&studio, &input, &params)?)
     })
     .await
 }
@@ -95,9 +50,8 @@ pub async fn voice_transform(
 #[tauri::command]
 #[specta::specta]
 pub async fn voice_key(studio: State<'_, Studio>, input: String) -> Result<String, UiError> {
-    let studio = studio.inner().clone();
-    blocking("the key analysis", move || {
-        let source = inside(&studio, &input)?;
+    off_thread(studio, "the key analysis", move |studio| {
+        let source = voice::voice_file(&studio, &input)?;
         Ok(son1k_app::audio::key_of_file(&source)?.name(son1k_core::Lang::En))
     })
     .await
@@ -111,9 +65,11 @@ pub async fn voice_ab_gains(
     a: String,
     b: String,
 ) -> Result<(f32, f32), UiError> {
-    let studio = studio.inner().clone();
-    blocking("matching loudness", move || {
-        let (a, b) = (inside(&studio, &a)?, inside(&studio, &b)?);
+    off_thread(studio, "matching loudness", move |studio| {
+        let (a, b) = (
+            voice::voice_file(&studio, &a)?,
+            voice::voice_file(&studio, &b)?,
+        );
         Ok(son1k_app::ghost::ab_gains_of_files(&a, &b)?)
     })
     .await
@@ -123,8 +79,7 @@ pub async fn voice_ab_gains(
 #[tauri::command]
 #[specta::specta]
 pub async fn voice_profiles(studio: State<'_, Studio>) -> Result<Vec<VoiceProfile>, UiError> {
-    let studio = studio.inner().clone();
-    blocking("listing voice profiles", move || {
+    off_thread(studio, "listing voice profiles", move |studio| {
         Ok(studio
             .voice_profiles()
             .list()
@@ -139,20 +94,27 @@ pub async fn voice_profiles(studio: State<'_, Studio>) -> Result<Vec<VoiceProfil
 pub async fn voice_profile_create(
     app: AppHandle,
     studio: State<'_, Studio>,
+    running: State<'_, Running>,
     id: String,
     name: String,
     files: Vec<String>,
     consent: bool,
 ) -> Result<VoiceProfile, UiError> {
     let studio = studio.inner().clone();
-    blocking("making the voice profile", move || {
-        let paths = files
-            .iter()
-            .map(|f| inside(&studio, f))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut progress = progress_to(&app, &id);
-        Ok(studio.create_voice_profile(&name, &paths, consent, &mut progress)?)
-    })
+    run_task(
+        app,
+        &running,
+        id,
+        "making the voice profile",
+        move |progress, _| {
+            let paths = files
+                .iter()
+                .map(|f| voice::voice_file(&studio, f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut progress = |stage: &str, fraction: f64| progress.report(fraction, stage);
+            Ok(studio.create_voice_profile(&name, &paths, consent, &mut progress)?)
+        },
+    )
     .await
 }
 
@@ -160,8 +122,7 @@ pub async fn voice_profile_create(
 #[tauri::command]
 #[specta::specta]
 pub async fn voice_profile_delete(studio: State<'_, Studio>, name: String) -> Result<(), UiError> {
-    let studio = studio.inner().clone();
-    blocking("deleting the voice profile", move || {
+    off_thread(studio, "deleting the voice profile", move |studio| {
         Ok(studio
             .voice_profiles()
             .delete(&name)
@@ -171,7 +132,7 @@ pub async fn voice_profile_delete(studio: State<'_, Studio>, name: String) -> Re
 }
 
 /// Converts `input` (a file of the voice folder) to `profile`'s voice as a library job,
-/// emitting [`GenerationProgress`] tagged with `id` ([`crate::commands::cancel_generation`]
+/// emitting [`crate::events::TaskProgress`] tagged with `id` ([`crate::commands::cancel_task`]
 /// cancels it; no file is left). Missing models fail with the install command.
 #[tauri::command]
 #[specta::specta]
@@ -183,30 +144,23 @@ pub async fn voice_convert(
     input: String,
     profile: String,
 ) -> Result<ConvertReport, UiError> {
-    let cancel = start_task(&running, &id)?;
     let studio = studio.inner().clone();
-    let task = id.clone();
-    let result = blocking("the voice conversion", move || {
-        let source = inside(&studio, &input)?;
-        let stem = source
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| "voice".into());
-        let name = format!("{stem}.{profile}.wav");
-        let mut progress = progress_to(&app, &task);
-        let mut report = studio.convert_voice(
-            &source,
-            &profile,
-            &source.with_file_name(&name),
-            &mut |fraction, stage| progress(stage, fraction),
-            &cancel,
-        )?;
-        report.output = PathBuf::from(name);
-        Ok(report)
-    })
-    .await;
-    end_task(&running, &id);
-    result
+    run_task(
+        app,
+        &running,
+        id,
+        "the voice conversion",
+        move |progress, cancel| {
+            Ok(voice::convert_in_folder(
+                &studio,
+                &input,
+                &profile,
+                &mut |fraction, stage| progress.report(fraction, stage),
+                cancel,
+            )?)
+        },
+    )
+    .await
 }
 
 /// Starts recording the default input into the voice folder (the crash-safe recorder Ghost
@@ -239,22 +193,4 @@ pub async fn voice_record_stop(takes: State<'_, Takes>) -> Result<String, UiErro
             .ok_or_else(|| UiError::new("io", format!("{} is not a file", file.display())))
     })
     .await
-}
-
-fn progress_to<'a>(app: &'a AppHandle, id: &'a str) -> impl FnMut(&str, f64) + 'a {
-    let mut last = (-1.0, String::new());
-    move |stage: &str, fraction: f64| {
-        if fraction - last.0 < 0.01 && stage == last.1 && fraction < 1.0 {
-            return;
-        }
-        last = (fraction, stage.to_string());
-        let event = GenerationProgress {
-            id: id.to_string(),
-            fraction,
-            stage: stage.to_string(),
-        };
-        if let Err(e) = event.emit(app) {
-            eprintln!("son1k-studio: could not send voice progress: {e}");
-        }
-    }
 }

@@ -1,5 +1,5 @@
 //! A labelled corpus made on the spot: synthesised songs with a known tempo and key, in varied
-//! drum patterns, tempi, swing, keys, noise and levels. The tests and `son1k bench analysis`
+//! drum patterns, tempi, swing, keys, noise and levels. The tests and `son1k-bench analysis`
 //! measure the analyser on it (nothing is downloaded; the seed reproduces every song).
 
 use son1k_audio::AudioBuffer;

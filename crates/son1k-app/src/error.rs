@@ -1,7 +1,52 @@
 //! Errors the façade returns.
 
-use son1k_core::ValidationError;
+use serde::Serialize;
+use son1k_core::{Tier, ValidationError};
 use std::path::PathBuf;
+
+/// What the user can do about an error. The error's message says what happened; each front end
+/// offers the step its own way — the CLI prints [`NextStep::command`], the desktop shows a
+/// button that does it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum NextStep {
+    /// Buy a paid tier (Stripe Checkout in the system browser).
+    Upgrade {
+        /// The tier that lifts the limit that was hit.
+        tier: Tier,
+    },
+    /// Claim a song from the community pool (FREE's way past its daily limit).
+    ClaimFromPool,
+    /// Install a neural model's weights with the model manager.
+    InstallModel {
+        /// The model's manifest name.
+        model: String,
+    },
+    /// Sign in to the Son1k account (again).
+    SignIn,
+    /// Start the local Ollama and pull a model for the Lyric Studio.
+    StartOllama,
+    /// Install a model in the local Ollama.
+    PullOllamaModel {
+        /// The model to pull.
+        model: String,
+    },
+}
+
+impl NextStep {
+    /// The step as a command line, for the CLI.
+    pub fn command(&self) -> String {
+        match self {
+            NextStep::Upgrade { tier } => format!("son1k upgrade {}", tier.name().to_lowercase()),
+            NextStep::ClaimFromPool => "son1k pool claim".into(),
+            NextStep::InstallModel { model } => format!("son1k models install {model}"),
+            NextStep::SignIn => "son1k account login".into(),
+            NextStep::StartOllama => "ollama serve".into(),
+            NextStep::PullOllamaModel { model } => format!("ollama pull {model}"),
+        }
+    }
+}
 
 /// Everything that can go wrong in a façade call, each with a message that says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +156,71 @@ impl AppError {
         }
     }
 
+    /// The invalid field, for input that broke a product rule.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid(v) => Some(v.field.as_str()),
+            _ => None,
+        }
+    }
+
+    /// What happened, without the command-line hint that [`AppError::next_steps`] carries in a
+    /// structured form: what the desktop shows beside its buttons. The `Display` text (what the
+    /// CLI prints) keeps the hint.
+    pub fn summary(&self) -> String {
+        match self {
+            AppError::QuotaReached {
+                tier,
+                limit,
+                period,
+                resets_at,
+                ..
+            } => format!(
+                "{tier} allows {limit} generations per {period} and they are used up (the count resets at {resets_at}, Unix time)"
+            ),
+            other => other.to_string(),
+        }
+    }
+
+    /// What the user can do next, most useful first; empty when there is nothing to offer.
+    pub fn next_steps(&self) -> Vec<NextStep> {
+        use son1k_lyrics::LyricsError as L;
+        match self {
+            AppError::QuotaReached { tier, .. } => match tier.parse::<Tier>() {
+                Ok(Tier::Free) => vec![
+                    NextStep::Upgrade {
+                        tier: Tier::Creator,
+                    },
+                    NextStep::ClaimFromPool,
+                ],
+                Ok(Tier::Creator) => vec![NextStep::Upgrade { tier: Tier::Pro }],
+                Ok(Tier::Pro) => vec![NextStep::Upgrade { tier: Tier::Studio }],
+                _ => Vec::new(),
+            },
+            AppError::Ml(son1k_ml::MlError::NotInstalled { model, .. }) => {
+                vec![NextStep::InstallModel {
+                    model: model.clone(),
+                }]
+            }
+            AppError::Sync(son1k_sync::SyncError::NotSignedIn) => vec![NextStep::SignIn],
+            AppError::Account { code, .. }
+                if matches!(*code, "session_expired" | "expired_token") =>
+            {
+                vec![NextStep::SignIn]
+            }
+            AppError::Lyrics(L::Unreachable { .. }) => vec![NextStep::StartOllama],
+            AppError::Lyrics(L::NoModels { .. }) => vec![NextStep::PullOllamaModel {
+                model: "qwen2.5".into(),
+            }],
+            AppError::Lyrics(L::ModelMissing { model, .. }) => {
+                vec![NextStep::PullOllamaModel {
+                    model: model.clone(),
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the caller's input caused the error (CLI exit code 2, not 1): invalid values and
     /// audio files that are empty, damaged or in an unknown format.
     pub fn is_user_error(&self) -> bool {
@@ -135,5 +245,64 @@ impl AppError {
             ),
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quota(tier: &'static str) -> AppError {
+        AppError::QuotaReached {
+            tier,
+            limit: 3,
+            period: "day",
+            resets_at: 86_400,
+            hint: "upgrade with `son1k upgrade creator`",
+        }
+    }
+
+    #[test]
+    fn a_used_up_free_quota_offers_creator_and_the_pool_and_the_summary_has_no_command() {
+        let e = quota("FREE");
+        assert_eq!(
+            e.next_steps(),
+            [
+                NextStep::Upgrade {
+                    tier: Tier::Creator
+                },
+                NextStep::ClaimFromPool
+            ]
+        );
+        assert!(e.to_string().contains("son1k upgrade creator"), "{e}");
+        let summary = e.summary();
+        assert!(summary.starts_with("FREE allows 3 generations per day"));
+        assert!(!summary.contains("son1k"), "{summary}");
+        assert_eq!(
+            quota("PRO").next_steps(),
+            [NextStep::Upgrade { tier: Tier::Studio }]
+        );
+        assert!(quota("STUDIO").next_steps().is_empty());
+    }
+
+    #[test]
+    fn missing_weights_and_sign_in_name_their_step_as_the_cli_command() {
+        let e = AppError::Ml(son1k_ml::MlError::NotInstalled {
+            model: "wavlm-large".into(),
+            missing: "model.safetensors".into(),
+        });
+        let steps = e.next_steps();
+        assert_eq!(steps.len(), 1);
+        assert_eq!(steps[0].command(), "son1k models install wavlm-large");
+        let e = AppError::Sync(son1k_sync::SyncError::NotSignedIn);
+        assert_eq!(e.next_steps(), [NextStep::SignIn]);
+        assert_eq!(NextStep::SignIn.command(), "son1k account login");
+        assert!(AppError::NoHome.next_steps().is_empty());
+    }
+
+    #[test]
+    fn next_steps_reach_the_ui_as_tagged_json() {
+        let json = serde_json::to_value(NextStep::Upgrade { tier: Tier::Pro }).unwrap_or_default();
+        assert_eq!(json, serde_json::json!({"kind": "upgrade", "tier": "PRO"}));
     }
 }

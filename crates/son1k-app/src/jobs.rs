@@ -247,18 +247,39 @@ pub fn list(studio: &Studio, limit: usize) -> Result<Vec<JobView>, AppError> {
 /// Cancels a queued or running job, as `son1k jobs cancel` does: a running one stops promptly,
 /// in whichever process runs it. Fails, naming its state, when the job is already finished.
 pub fn cancel(studio: &Studio, id: &str) -> Result<(), AppError> {
+    change(studio, id, "queued or running; nothing to cancel", |lib| {
+        lib.finish(id, JobStatus::Cancelled, None)
+    })
+}
+
+/// Queues a failed or cancelled job again, as `son1k jobs retry` does. Fails, naming its state,
+/// when the job is queued, running or done.
+pub fn retry(studio: &Studio, id: &str) -> Result<(), AppError> {
+    change(
+        studio,
+        id,
+        "failed or cancelled; only those can be retried",
+        |lib| lib.requeue(id),
+    )
+}
+
+/// Applies a state change to the job `id`; when the store refuses it (the job is in another
+/// state), the error names that state and `needs`, the states that allow it.
+fn change(
+    studio: &Studio,
+    id: &str,
+    needs: &str,
+    apply: impl FnOnce(&Store) -> Result<bool, son1k_store::StoreError>,
+) -> Result<(), AppError> {
     let lib = studio.library()?;
     let job = lib.job(id)?;
-    if lib.finish(id, JobStatus::Cancelled, None)? {
+    if apply(&lib)? {
         Ok(())
     } else {
         Err(AppError::Invalid(son1k_core::ValidationError::new(
             "job",
             id,
-            format!(
-                "the job is {}, not queued or running; nothing to cancel",
-                job.status.as_str()
-            ),
+            format!("the job is {}, not {needs}", job.status.as_str()),
         )))
     }
 }

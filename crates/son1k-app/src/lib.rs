@@ -21,16 +21,25 @@ pub mod paths;
 pub mod project;
 pub mod prompt;
 pub mod scheduler;
+pub mod songs;
 pub mod voice;
+pub mod webview;
 
 pub use account::{AccountStatus, LeaseInfo, Quota, SyncReport, Usage};
 pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};
-pub use error::AppError;
+pub use error::{AppError, NextStep};
 pub use generate::{GenerateOptions, GenerateReport, InstrumentChoice};
 pub use info::{EngineInfo, StudioInfo};
 pub use ollama::OllamaStatus;
 pub use paths::Paths;
 pub use prompt::{BuiltPrompt, KnobReading, PresetInfo};
+pub use songs::SongSummary;
+
+// The domain types the front ends name, re-exported so that the shell and the CLI depend on this
+// crate (and son1k-core) only.
+pub use son1k_analysis::Analysis;
+pub use son1k_audio::{AudioReport, SampleFormat};
+pub use son1k_store::{Job, JobStatus, Project};
 
 use son1k_core::{Lang, PromptInput, TierLimits};
 
@@ -191,6 +200,61 @@ impl Studio {
         generate::run(self, options, progress, cancel)
     }
 
+    /// Generates a take counted against the account: the quota is checked first (FREE: 3 a UTC
+    /// day; the lease's limits for paid tiers), then the song is generated as a job, then the
+    /// generation is counted. The one policy behind the Generator screen and `son1k generate`.
+    pub fn generate_take(
+        &self,
+        options: &GenerateOptions,
+        progress: &mut dyn FnMut(f64, &str),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<GenerateReport, AppError> {
+        if self.quota_applies()? {
+            self.quota_check(options.request.quality)?;
+        }
+        let report = self.generate(options, progress, cancel)?;
+        self.count_generation(&report.job_id, &options.request)?;
+        Ok(report)
+    }
+
+    /// [`Studio::generate_take`] into a new folder of the songs folder (`take-<ms>`); when it
+    /// fails or is cancelled the folder is removed again, so the list shows finished takes only.
+    pub fn generate_song(
+        &self,
+        request: son1k_core::GenerationRequest,
+        instruments: InstrumentChoice,
+        progress: &mut dyn FnMut(f64, &str),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<GenerateReport, AppError> {
+        let songs = self.paths.songs_dir();
+        let out_dir = songs::reserve(&songs).map_err(|source| AppError::Io {
+            action: "could not create a folder in",
+            path: songs.clone(),
+            source,
+        })?;
+        let options = GenerateOptions {
+            request,
+            out_dir: out_dir.clone(),
+            instruments,
+        };
+        let report = self.generate_take(&options, progress, cancel);
+        if report.is_err() {
+            // The take's folder is still empty (a failed job writes nothing there).
+            let _ = std::fs::remove_dir(&out_dir);
+        }
+        report
+    }
+
+    /// The finished takes in the songs folder, newest first.
+    pub fn songs(&self) -> Result<Vec<SongSummary>, AppError> {
+        let dir = self.paths.songs_dir();
+        songs::list(&dir).map_err(|source| AppError::Io {
+            action: "could not read the songs folder",
+            path: dir,
+            source,
+        })
+    }
+
     /// The work behind each job kind this build runs (`analyze`, `generate`, `voice-convert`).
     pub fn job_works(&self) -> std::collections::HashMap<String, jobs::Work> {
         let db = self.paths.library_db();
@@ -258,9 +322,30 @@ impl Studio {
     }
 
     /// Opens the local library (`DATA_DIR/library.db`), creating and migrating it if needed.
-    pub fn library(&self) -> Result<son1k_store::Store, AppError> {
+    /// Internal: the front ends get views ([`Studio::job`], [`Studio::jobs`], …), never the store.
+    pub(crate) fn library(&self) -> Result<son1k_store::Store, AppError> {
         self.paths.ensure()?;
         Ok(son1k_store::Store::open(&self.paths.library_db())?)
+    }
+
+    /// One job of the library, by id.
+    pub fn job(&self, id: &str) -> Result<Job, AppError> {
+        Ok(self.library()?.job(id)?)
+    }
+
+    /// Every job of the library, newest first.
+    pub fn jobs(&self) -> Result<Vec<Job>, AppError> {
+        Ok(self.library()?.jobs()?)
+    }
+
+    /// The result a finished job stored (its report as JSON), if any.
+    pub fn job_result(&self, id: &str) -> Result<Option<serde_json::Value>, AppError> {
+        Ok(self.library()?.result(id)?)
+    }
+
+    /// The Ghost Studio projects in the library.
+    pub fn projects(&self) -> Result<Vec<Project>, AppError> {
+        Ok(self.library()?.projects()?)
     }
 
     /// Measures a file's loudness (EBU R128: integrated LUFS, range, true peak).

@@ -6,8 +6,12 @@ use std::sync::atomic::AtomicBool;
 
 use son1k_core::Lang;
 use son1k_lyrics::ollama::block_on;
-use son1k_lyrics::tools::{self, Event, WriteRequest};
-use son1k_lyrics::{Client, LyricsError, ModelInfo, PromptFields, Rewrite, Timeouts, Written};
+use son1k_lyrics::tools;
+use son1k_lyrics::{Client, LyricsError, PromptFields, Timeouts};
+
+// The Lyric Studio's types, for the front ends.
+pub use son1k_lyrics::tools::{Event, WriteRequest};
+pub use son1k_lyrics::{detect_lang, Check, Lyrics, ModelInfo, Rewrite, Rhymes, Written};
 
 use crate::{ollama, AppError};
 
@@ -35,6 +39,12 @@ fn run<T>(fut: impl std::future::Future<Output = Result<T, LyricsError>>) -> Res
 pub fn models() -> Result<Vec<ModelInfo>, AppError> {
     let c = client()?;
     run(c.models())
+}
+
+/// Which of `models` a write uses when none is asked for (qwen2.5 if installed, else the
+/// first), without asking Ollama again.
+pub fn default_among(models: &[ModelInfo]) -> Option<String> {
+    son1k_lyrics::ollama::choose_model(models, None, "").ok()
 }
 
 /// The model a write would use (`wanted` if installed, else qwen2.5, else the first).

@@ -23,6 +23,31 @@ impl Paths {
         self.data_dir.join("library.db")
     }
 
+    /// The Generator's takes, one folder each (`DATA/songs`).
+    pub fn songs_dir(&self) -> PathBuf {
+        self.data_dir.join("songs")
+    }
+
+    /// Ghost Studio projects, one folder each (`DATA/projects`).
+    pub fn projects_dir(&self) -> PathBuf {
+        self.data_dir.join("projects")
+    }
+
+    /// The Voice screen's recordings and results (`DATA/voice`).
+    pub fn voice_dir(&self) -> PathBuf {
+        self.data_dir.join("voice")
+    }
+
+    /// Voice profiles, each with its consent record (`DATA/voices`).
+    pub fn profiles_dir(&self) -> PathBuf {
+        self.data_dir.join("voices")
+    }
+
+    /// Installed model weights and their manifests (`DATA/models`).
+    pub fn models_dir(&self) -> PathBuf {
+        self.data_dir.join("models")
+    }
+
     /// Reads `SON1K_HOME`, falling back to the platform directories.
     pub fn from_env() -> Result<Self, AppError> {
         match std::env::var_os("SON1K_HOME").filter(|v| !v.is_empty()) {
@@ -56,5 +81,59 @@ impl Paths {
             })?;
         }
         Ok(())
+    }
+}
+
+/// Whether `segment` is a plain file or folder name: not empty, not starting with a dot (so never
+/// `.` or `..`, nor a hidden file), without `/`, `\\`, `:` (a Windows drive) or control characters.
+pub fn plain_name(segment: &str) -> bool {
+    !segment.is_empty()
+        && !segment.starts_with('.')
+        && !segment
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':'))
+}
+
+/// `relative` (`/`-separated, leading and doubled `/` ignored) inside `root`, or `None` when any
+/// segment is not a [`plain_name`] or nothing is named. The one guard that keeps what a command
+/// or the webview names inside the folder it is served from.
+pub fn contained(root: &Path, relative: &str) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    let mut any = false;
+    for segment in relative.split('/').filter(|s| !s.is_empty()) {
+        if !plain_name(segment) {
+            return None;
+        }
+        path.push(segment);
+        any = true;
+    }
+    any.then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contained_paths_never_leave_their_folder() {
+        let root = Path::new("/data/projects");
+        assert_eq!(
+            contained(root, "demo/audio/take 1.wav"),
+            Some(root.join("demo/audio/take 1.wav"))
+        );
+        assert_eq!(contained(root, "/a//b"), Some(root.join("a/b")));
+        for bad in [
+            "",
+            "/",
+            "..",
+            "a/../../x",
+            "./a",
+            ".hidden",
+            "a\\b",
+            "c:",
+            "a/\u{7}",
+        ] {
+            assert_eq!(contained(root, bad), None, "{bad:?}");
+        }
     }
 }

@@ -10,10 +10,13 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use son1k_audio::{write::Container, AudioBuffer, SampleFormat};
 use son1k_ml::manager::{Manifest, ModelManager};
-use son1k_ml::profile::{ProfileStore, VoiceProfile, CONSENT_STATEMENT};
+use son1k_ml::profile::{ProfileStore, CONSENT_STATEMENT};
 use son1k_ml::vc::KnnVc;
 use son1k_ml::MlError;
-use son1k_voice::TransformParams;
+
+// The Voice studio's types, for the front ends.
+pub use son1k_ml::profile::VoiceProfile;
+pub use son1k_voice::{Preset, TransformParams};
 
 use crate::ghost::{InputLevel, TakeRecorder};
 use crate::jobs;
@@ -100,7 +103,97 @@ pub struct ConvertJob {
 
 /// The folder where the Voice screen keeps its recordings, takes and results (`DATA/voice`).
 pub fn voice_dir(studio: &Studio) -> PathBuf {
-    studio.paths().data_dir.join("voice")
+    studio.paths().voice_dir()
+}
+
+/// `name`, a file of the voice folder; a bare file name only (the Voice screen names its files
+/// so), refused with a clear error otherwise.
+pub fn voice_file(studio: &Studio, name: &str) -> Result<PathBuf, AppError> {
+    crate::paths::contained(&voice_dir(studio), name)
+        .filter(|_| !name.contains('/'))
+        .ok_or_else(|| {
+            AppError::Invalid(son1k_core::ValidationError::new(
+                "file",
+                format!("{name:?}"),
+                "must be a file of the voice folder",
+            ))
+        })
+}
+
+/// The stem of a voice-folder file's name, for the names of what is made from it.
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "voice".into())
+}
+
+/// Copies a recording (any format the decoder reads) into the voice folder as a 24-bit WAV, so
+/// the screen can draw and play it; returns its name there.
+pub fn import(studio: &Studio, file: &Path) -> Result<String, AppError> {
+    let dir = voice_dir(studio);
+    std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+        action: "could not create",
+        path: dir.clone(),
+        source,
+    })?;
+    let stem = file
+        .file_stem()
+        .map(|n| n.to_string_lossy().to_string())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            AppError::Invalid(son1k_core::ValidationError::new(
+                "file",
+                file.display(),
+                "is not a file",
+            ))
+        })?;
+    let audio = son1k_audio::decode_file(file)?;
+    let name = format!("{stem}.wav");
+    son1k_audio::write_file(&dir.join(&name), &audio, SampleFormat::I24)?;
+    Ok(name)
+}
+
+/// Transforms `input` (a file of the voice folder) into `<stem>.transformed.wav` beside it;
+/// the report names the output by its file name.
+pub fn transform_in_folder(
+    studio: &Studio,
+    input: &str,
+    params: &TransformParams,
+) -> Result<TransformReport, AppError> {
+    let source = voice_file(studio, input)?;
+    let name = format!("{}.transformed.wav", stem_of(&source));
+    let mut report = transform_file(
+        &source,
+        &source.with_file_name(&name),
+        params,
+        SampleFormat::I24,
+    )?;
+    report.output = PathBuf::from(name);
+    Ok(report)
+}
+
+/// Converts `input` (a file of the voice folder) to `profile`'s voice into
+/// `<stem>.<profile>.wav` beside it, as a library job; the report names the output by its file
+/// name. Setting `cancel` stops it and leaves no file.
+pub fn convert_in_folder(
+    studio: &Studio,
+    input: &str,
+    profile: &str,
+    progress: &mut dyn FnMut(f64, &str),
+    cancel: &AtomicBool,
+) -> Result<ConvertReport, AppError> {
+    let source = voice_file(studio, input)?;
+    let name = format!("{}.{profile}.wav", stem_of(&source));
+    let mut report = studio.convert_voice(
+        &source,
+        profile,
+        &source.with_file_name(&name),
+        progress,
+        cancel,
+    )?;
+    report.output = PathBuf::from(name);
+    Ok(report)
 }
 
 /// Starts recording a take from the default input into the voice folder, with the crash-safe
@@ -153,7 +246,7 @@ impl Studio {
     /// by a manifest of the same name placed in that folder (`DATA/models/NAME.json`), plus any
     /// other manifest found there. A damaged manifest there is an error naming the file.
     pub fn models(&self) -> Result<ModelManager, AppError> {
-        let dir = self.paths().data_dir.join("models");
+        let dir = self.paths().models_dir();
         let mut manifests: Vec<Manifest> = ModelManager::new(&dir)
             .list()
             .into_iter()
@@ -170,7 +263,7 @@ impl Studio {
 
     /// Voice profiles, under `DATA/voices`.
     pub fn voice_profiles(&self) -> ProfileStore {
-        ProfileStore::new(self.paths().data_dir.join("voices"))
+        ProfileStore::new(self.paths().profiles_dir())
     }
 
     fn load_vc(&self) -> Result<KnnVc, AppError> {

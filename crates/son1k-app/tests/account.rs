@@ -245,7 +245,8 @@ fn a_tampered_lease_is_refused_and_the_device_is_free() {
     server.stop();
 
     // Rewrite the saved lease's tier to STUDIO without the server's key.
-    let store = studio.library().unwrap();
+    // The lease as saved in the library database (the façade never hands out its store).
+    let store = son1k_store::Store::open(&studio.paths().library_db()).unwrap();
     let saved: serde_json::Value =
         serde_json::from_str(&store.setting("account.lease").unwrap().unwrap()).unwrap();
     let bytes = URL_SAFE_NO_PAD

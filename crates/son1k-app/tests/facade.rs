@@ -154,7 +154,7 @@ fn generation_runs_as_a_library_job_and_cancels_cleanly() {
     assert_eq!((report.bpm, report.key.as_str()), (80, "Bb major"));
     assert!(report.dir.join("mix.wav").is_file());
     assert!(stages.iter().any(|(_, st)| st == "rendering bass"));
-    let job = s.library().unwrap().job(&report.job_id).unwrap();
+    let job = s.job(&report.job_id).unwrap();
     assert_eq!(job.status, son1k_store::JobStatus::Done);
 
     // Cancelling as soon as it starts: the job ends cancelled and no song folder appears.
@@ -181,13 +181,13 @@ fn generation_runs_as_a_library_job_and_cancels_cleanly() {
         .unwrap_err();
     assert!(err.to_string().contains("cancel"), "{err}");
     assert!(!dir.path().join("cancelled").exists());
-    let jobs = s.library().unwrap().jobs().unwrap();
+    let jobs = s.jobs().unwrap();
     assert!(jobs
         .iter()
         .any(|j| j.kind == "generate" && j.status == son1k_store::JobStatus::Cancelled));
 
     // A missing SoundFont is refused before anything is queued.
-    let before = s.library().unwrap().jobs().unwrap().len();
+    let before = s.jobs().unwrap().len();
     let bad = GenerateOptions {
         instruments: InstrumentChoice::SoundFont(dir.path().join("none.sf2")),
         out_dir: dir.path().join("x"),
@@ -197,5 +197,5 @@ fn generation_runs_as_a_library_job_and_cancels_cleanly() {
         .generate(&bad, &mut |_, _| {}, &AtomicBool::new(false))
         .unwrap_err();
     assert_eq!(e.code(), "generate");
-    assert_eq!(s.library().unwrap().jobs().unwrap().len(), before);
+    assert_eq!(s.jobs().unwrap().len(), before);
 }

@@ -109,8 +109,6 @@ fn setup(name: &str) -> (Home, Studio, PathBuf) {
 
 fn job_status(studio: &Studio, id: Option<&str>) -> Vec<(String, String)> {
     studio
-        .library()
-        .unwrap()
         .jobs()
         .unwrap()
         .into_iter()
@@ -162,12 +160,7 @@ fn a_conversion_runs_as_a_job_with_progress_and_writes_its_file() {
     assert!(view.label.ends_with("take.wav"), "{}", view.label);
     // Its progress was kept in the row as it ran (the Dashboard may be another process).
     assert!(view.progress > 0.9, "{}", view.progress);
-    let stored = studio
-        .library()
-        .unwrap()
-        .result(&report.job_id)
-        .unwrap()
-        .unwrap();
+    let stored = studio.job_result(&report.job_id).unwrap().unwrap();
     assert_eq!(stored["profile"], "ana");
 }
 
@@ -219,8 +212,7 @@ fn a_queued_conversion_resumes_with_the_other_jobs() {
     let (home, studio, input) = setup("resume");
     let out = home.0.join("resumed.wav");
     let payload = serde_json::json!({ "file": input, "profile": "ana", "output": out });
-    let id = studio
-        .library()
+    let id = son1k_store::Store::open(&studio.paths().library_db())
         .unwrap()
         .enqueue(son1k_app::voice::CONVERT_JOB, &payload, 0)
         .unwrap()
@@ -233,7 +225,7 @@ fn a_queued_conversion_resumes_with_the_other_jobs() {
         job_status(&studio, Some(&id)),
         vec![(id.clone(), "done".into())]
     );
-    let stored = studio.library().unwrap().result(&id).unwrap().unwrap();
+    let stored = studio.job_result(&id).unwrap().unwrap();
     let report: son1k_app::voice::ConvertReport = serde_json::from_value(stored).unwrap();
     assert_eq!(report.job_id, id);
     assert!((report.seconds - 2.5).abs() < 1e-3);

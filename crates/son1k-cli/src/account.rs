@@ -306,36 +306,7 @@ pub fn pool(studio: &Studio, action: PoolAction, out: &mut dyn Write) -> Result<
         PoolAction::Claim { id, genre, json } => {
             let claimed = match (id, genre) {
                 (Some(id), _) => studio.pool_claim(Some(&id))?,
-                (None, Some(g)) => {
-                    let page = studio.pool_list(Some(&g), 1)?;
-                    let mut last = None;
-                    let mut got = None;
-                    for item in page.items {
-                        match studio.pool_claim(Some(&item.id)) {
-                            Ok(c) => {
-                                got = Some(c);
-                                break;
-                            }
-                            Err(son1k_app::AppError::Sync(son1k_sync::SyncError::Api {
-                                code,
-                                ..
-                            })) if code == "already_claimed" || code == "not_found" => {}
-                            Err(e) => {
-                                last = Some(e);
-                                break;
-                            }
-                        }
-                    }
-                    match (got, last) {
-                        (Some(c), _) => c,
-                        (None, Some(e)) => return Err(e.into()),
-                        (None, None) => {
-                            return Err(bad(format!(
-                                "the pool has no {g} song you have not claimed yet"
-                            )))
-                        }
-                    }
-                }
+                (None, Some(g)) => studio.pool_claim_genre(&g)?,
                 (None, None) => studio.pool_claim(None)?,
             };
             if json {

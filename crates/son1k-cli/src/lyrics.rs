@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use son1k_app::lyrics::{Event, WriteRequest};
 use son1k_app::Studio;
 use son1k_core::Lang;
-use son1k_lyrics::{Event, WriteRequest};
 
 use crate::{interrupted, to_json, Failure};
 
@@ -63,7 +63,7 @@ pub enum LyricsAction {
 fn lang_of(value: Option<&str>, text: &str) -> Result<Lang, Failure> {
     match value {
         Some(v) => Ok(v.parse()?),
-        None => Ok(son1k_lyrics::detect_lang(text)),
+        None => Ok(son1k_app::lyrics::detect_lang(text)),
     }
 }
 
@@ -182,7 +182,7 @@ pub fn run(studio: &Studio, action: LyricsAction, out: &mut impl Write) -> Resul
             } else if models.is_empty() {
                 writeln!(out, "no models installed — run \"ollama pull qwen2.5\"")?;
             } else {
-                let default = son1k_lyrics::ollama::choose_model(&models, None, "").ok();
+                let default = son1k_app::lyrics::default_among(&models);
                 for m in &models {
                     let mark = if default.as_deref() == Some(m.name.as_str()) {
                         "  (default)"

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use son1k_app::{AppError, Studio};
-use son1k_voice::{Preset, TransformParams};
+use son1k_app::voice::{Preset, TransformParams};
+use son1k_app::{AppError, SampleFormat, Studio};
 
 use crate::{to_json, Failure};
 
@@ -185,7 +185,7 @@ pub fn run_voice(
                 correct: correct / 100.0,
                 retune_ms,
             };
-            let bits = son1k_audio::SampleFormat::parse(&bits).map_err(AppError::from)?;
+            let bits = SampleFormat::parse(&bits).map_err(AppError::from)?;
             let r = son1k_app::voice::transform_file(&input, &output, &params, bits)?;
             if json {
                 writeln!(out, "{}", to_json(&r)?)?;

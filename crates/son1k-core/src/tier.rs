@@ -34,6 +34,13 @@ pub enum Period {
     Month,
 }
 
+/// The UTC day holding `t` (Unix seconds) as `(start, end)`, end exclusive: the window of a
+/// [`Period::Day`] limit, for the server that enforces it and the studio that counts offline.
+pub fn utc_day(t: i64) -> (i64, i64) {
+    let start = t - t.rem_euclid(86_400);
+    (start, start + 86_400)
+}
+
 /// Export quality. Each tier allows a maximum quality.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
@@ -299,5 +306,15 @@ mod tests {
         for q in Quality::ALL {
             assert_eq!(q.name().parse::<Quality>().unwrap(), q);
         }
+    }
+
+    #[test]
+    fn a_utc_day_runs_from_midnight_to_midnight_also_before_1970() {
+        assert_eq!(utc_day(0), (0, 86_400));
+        assert_eq!(utc_day(86_399), (0, 86_400));
+        assert_eq!(utc_day(86_400), (86_400, 172_800));
+        assert_eq!(utc_day(-1), (-86_400, 0));
+        // 2026-12-01 22:00 UTC
+        assert_eq!(utc_day(1_796_162_400), (1_796_083_200, 1_796_169_600));
     }
 }

@@ -21,15 +21,15 @@ export const commands = {
 	/**  The known genres, named in `lang`. */
 	genres: (lang: Lang) => __TAURI_INVOKE<GenreOption[]>("genres", { lang }),
 	/**
-	 *  Generates a song into a new folder under the songs folder, emitting [`GenerationProgress`]
-	 *  events tagged with `id` (which [`cancel_generation`] takes) while it runs.
+	 *  Generates a song into a new folder under the songs folder, emitting [`crate::events::TaskProgress`]
+	 *  events tagged with `id` (which [`cancel_task`] takes) while it runs.
 	 */
 	generate: (id: string, request: GenerationRequest_Deserialize, instruments: InstrumentChoice) => typedError<GenerateReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("generate", { id, request, instruments })),
 	/**
 	 *  Asks the task `id` (a generation, a produced backing, lyrics being written) to stop; false
 	 *  when no such task is running.
 	 */
-	cancelGeneration: (id: string) => __TAURI_INVOKE<boolean>("cancel_generation", { id }),
+	cancelTask: (id: string) => __TAURI_INVOKE<boolean>("cancel_task", { id }),
 	/**  The generated takes in the songs folder, newest first. */
 	listSongs: () => typedError<SongSummary[], UiError_Serialize>(__TAURI_INVOKE("list_songs")),
 	/**  Shows `path` (a take's folder or file) in the system's file manager. */
@@ -45,8 +45,8 @@ export const commands = {
 	/**  Sets the project's knobs (they drive its master chain; undoable). */
 	projectSetKnobs: (project: string, knobs: Knobs) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_set_knobs", { project, knobs })),
 	/**
-	 *  Produces a backing for the demo in its tempo and key, emitting [`GenerationProgress`] tagged
-	 *  with `id` (which `cancel_generation` takes), and places it on new tracks (undoable).
+	 *  Produces a backing for the demo in its tempo and key, emitting [`crate::events::TaskProgress`] tagged
+	 *  with `id` (which `cancel_task` takes), and places it on new tracks (undoable).
 	 */
 	projectProduce: (id: string, project: string, prompt: string, seed: number, quality: Quality) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_produce", { id, project, prompt, seed, quality })),
 	/**  One edit (mix, clip, track or effect chain), saved at once and undoable. */
@@ -136,7 +136,7 @@ export const commands = {
 	voiceProfileDelete: (name: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("voice_profile_delete", { name })),
 	/**
 	 *  Converts `input` (a file of the voice folder) to `profile`'s voice as a library job,
-	 *  emitting [`GenerationProgress`] tagged with `id` ([`crate::commands::cancel_generation`]
+	 *  emitting [`crate::events::TaskProgress`] tagged with `id` ([`crate::commands::cancel_task`]
 	 *  cancels it; no file is left). Missing models fail with the install command.
 	 */
 	voiceConvert: (id: string, input: string, profile: string) => typedError<VoiceConvertReport, UiError_Serialize>(__TAURI_INVOKE("voice_convert", { id, input, profile })),
@@ -153,9 +153,9 @@ export const commands = {
 /** Events */
 export const events = {
 	deepLinkOpened: makeEvent<DeepLinkOpened, DeepLinkOpened>("deep-link-opened"),
-	generationProgress: makeEvent<GenerationProgress, GenerationProgress>("generation-progress"),
 	inputLevelChanged: makeEvent<InputLevelChanged, InputLevelChanged>("input-level-changed"),
 	lyricsText: makeEvent<LyricsText, LyricsText>("lyrics-text"),
+	taskProgress: makeEvent<TaskProgress, TaskProgress>("task-progress"),
 };
 
 /* Types */
@@ -260,7 +260,7 @@ export type Check = Check_Serialize | Check_Deserialize;
 
 /**  The analysis `son1k lyrics check` prints. */
 export type Check_Deserialize = {
-	/**  The language the rules came from. */
+	/**  The lyric's language (a line may be in the other one: see [`LineCheck::language`]). */
 	language: Lang,
 	/**  Every line in order. */
 	lines: LineCheck_Deserialize[],
@@ -270,7 +270,7 @@ export type Check_Deserialize = {
 
 /**  The analysis `son1k lyrics check` prints. */
 export type Check_Serialize = {
-	/**  The language the rules came from. */
+	/**  The lyric's language (a line may be in the other one: see [`LineCheck::language`]). */
 	language: Lang,
 	/**  Every line in order. */
 	lines: LineCheck_Serialize[],
@@ -743,19 +743,6 @@ export type GenerateReport_Serialize = {
 };
 
 /**
- *  A running generation moved on: `fraction` of the work (0–1) is done and `stage` names what it
- *  is doing now (`composing`, `rendering drums`, `mixing`, `writing files`, …).
- */
-export type GenerationProgress = {
-	/**  The id the UI gave the generation. */
-	id: string,
-	/**  Share of the work done, 0–1. */
-	fraction: number | null,
-	/**  What the engine is doing now. */
-	stage: string,
-};
-
-/**
  *  What a song engine is asked to make. Build it, then call [`GenerationRequest::validate`]
  *  before handing it to an engine: engines may assume a validated request.
  */
@@ -944,15 +931,28 @@ export type LineCheck = LineCheck_Serialize | LineCheck_Deserialize;
 export type LineCheck_Deserialize = {
 	/**  The line as written. */
 	text: string,
-	/**  Metrical syllables (Spanish rules) or spoken syllables (English dictionary). */
+	/**
+	 *  Sung syllables, one note each: Spanish with synalephas joined, English from the
+	 *  dictionary — the notes the Generator sings on this line.
+	 */
 	syllables: number,
+	/**
+	 *  Spanish only: the verse metre (the sung count, +1 after a final stress, −1 after an
+	 *  esdrújula), e.g. 8 for an octosílabo.
+	 */
+	metre?: number | null,
+	/**
+	 *  The language whose rules measured the line (the lyric's, unless the line is clearly in
+	 *  the other one).
+	 */
+	language: Lang,
 	/**  The rhyme letter within its section (`A`, `B`, …), `-` when it rhymes with no other line. */
 	rhyme: string,
 	/**  `consonant`/`assonant` (Spanish) or `perfect`/`near` (English); absent when unrhymed. */
 	rhyme_kind?: string | null,
 	/**  Index of its section in `sections`. */
 	section: number,
-	/**  Syllables as divided for the count (Spanish; `‿` marks a synalepha). */
+	/**  The sung syllables as divided (Spanish; `‿` marks a synalepha). */
 	parts: string[],
 	/**  English only: some word was not in the dictionary, so the count is partly a guess. */
 	guessed: boolean,
@@ -962,15 +962,28 @@ export type LineCheck_Deserialize = {
 export type LineCheck_Serialize = {
 	/**  The line as written. */
 	text: string,
-	/**  Metrical syllables (Spanish rules) or spoken syllables (English dictionary). */
+	/**
+	 *  Sung syllables, one note each: Spanish with synalephas joined, English from the
+	 *  dictionary — the notes the Generator sings on this line.
+	 */
 	syllables: number,
+	/**
+	 *  Spanish only: the verse metre (the sung count, +1 after a final stress, −1 after an
+	 *  esdrújula), e.g. 8 for an octosílabo.
+	 */
+	metre?: number,
+	/**
+	 *  The language whose rules measured the line (the lyric's, unless the line is clearly in
+	 *  the other one).
+	 */
+	language: Lang,
 	/**  The rhyme letter within its section (`A`, `B`, …), `-` when it rhymes with no other line. */
 	rhyme: string,
 	/**  `consonant`/`assonant` (Spanish) or `perfect`/`near` (English); absent when unrhymed. */
 	rhyme_kind?: string,
 	/**  Index of its section in `sections`. */
 	section: number,
-	/**  Syllables as divided for the count (Spanish; `‿` marks a synalepha). */
+	/**  The sung syllables as divided (Spanish; `‿` marks a synalepha). */
 	parts?: string[],
 	/**  English only: some word was not in the dictionary, so the count is partly a guess. */
 	guessed?: boolean,
@@ -1010,6 +1023,31 @@ export type ModelInfo = {
 	/**  When it was last changed, as Ollama reports it. */
 	modified_at: string,
 };
+
+/**
+ *  What the user can do about an error. The error's message says what happened; each front end
+ *  offers the step its own way — the CLI prints [`NextStep::command`], the desktop shows a
+ *  button that does it.
+ */
+export type NextStep = 
+/**  Buy a paid tier (Stripe Checkout in the system browser). */
+{ kind: "upgrade"; 
+/**  The tier that lifts the limit that was hit. */
+tier: Tier } | 
+/**  Claim a song from the community pool (FREE's way past its daily limit). */
+{ kind: "claim-from-pool" } | 
+/**  Install a neural model's weights with the model manager. */
+{ kind: "install-model"; 
+/**  The model's manifest name. */
+model: string } | 
+/**  Sign in to the Son1k account (again). */
+{ kind: "sign-in" } | 
+/**  Start the local Ollama and pull a model for the Lyric Studio. */
+{ kind: "start-ollama" } | 
+/**  Install a model in the local Ollama. */
+{ kind: "pull-ollama-model"; 
+/**  The model to pull. */
+model: string };
 
 /**  What the Ollama probe found. */
 export type OllamaStatus = OllamaStatus_Serialize | OllamaStatus_Deserialize;
@@ -1304,7 +1342,7 @@ export type Rewrite = {
 
 /**  One section: its kind and its lines. */
 export type Section = {
-	/**  verse, pre-chorus, chorus, bridge or outro. */
+	/**  intro, verse, pre-chorus, chorus, bridge or outro. */
 	kind: SectionKind,
 	/**  The lines, without tags. */
 	lines: string[],
@@ -1312,6 +1350,8 @@ export type Section = {
 
 /**  A section of a song. */
 export type SectionKind = 
+/**  The opening (sung when it has lines, instrumental when the tag stands alone). */
+"intro" | 
 /**  A verse. */
 "verse" | 
 /**  The build-up before the chorus. */
@@ -1412,6 +1452,20 @@ export type StudioInfo_Serialize = {
 	audio: AudioReport_Serialize,
 };
 
+/**
+ *  A long task moved on (a generation, a produced backing, a voice conversion or profile):
+ *  `fraction` of the work (0–1) is done and `stage` names what it is doing now (`composing`,
+ *  `rendering drums`, `mixing`, `writing files`, …). The one progress event of every long task.
+ */
+export type TaskProgress = {
+	/**  The id the UI gave the task. */
+	id: string,
+	/**  Share of the work done, 0–1. */
+	fraction: number | null,
+	/**  What the engine is doing now. */
+	stage: string,
+};
+
 /**  A subscription tier. The hosted API is the authority on which tier a user has. */
 export type Tier = 
 /**  Free: 3 generations per UTC day. */
@@ -1484,16 +1538,20 @@ export type TrackAudio_Serialize = {
 };
 
 /**
- *  One edit of the session: the mix, clips, tracks and effect chains. Clips and effects are
- *  numbered from 0 in their track's (or chain's) order; `track: null` in the effect edits means
- *  the master chain.
+ *  One edit of the session as the screen sends it: the mix, clips, tracks and effect chains.
+ *  Clips and effects are numbered from 0 in their track's (or chain's) order; `track: null` in
+ *  the effect edits means the master chain. [`super::Mixing::apply`] turns it into the editor's
+ *  one edit type, `son1k_ghost::editor::Edit` (clamping gain and pan, measuring the clip's file
+ *  for trims and fades); this type stays the wire format the UI's bindings are generated from.
  */
 export type TrackEdit = TrackEdit_Serialize | TrackEdit_Deserialize;
 
 /**
- *  One edit of the session: the mix, clips, tracks and effect chains. Clips and effects are
- *  numbered from 0 in their track's (or chain's) order; `track: null` in the effect edits means
- *  the master chain.
+ *  One edit of the session as the screen sends it: the mix, clips, tracks and effect chains.
+ *  Clips and effects are numbered from 0 in their track's (or chain's) order; `track: null` in
+ *  the effect edits means the master chain. [`super::Mixing::apply`] turns it into the editor's
+ *  one edit type, `son1k_ghost::editor::Edit` (clamping gain and pan, measuring the clip's file
+ *  for trims and fades); this type stays the wire format the UI's bindings are generated from.
  */
 export type TrackEdit_Deserialize = 
 /**  Track gain in dB (−60 … +12). */
@@ -1602,9 +1660,11 @@ index: number;
 fx: FxSpec_Deserialize };
 
 /**
- *  One edit of the session: the mix, clips, tracks and effect chains. Clips and effects are
- *  numbered from 0 in their track's (or chain's) order; `track: null` in the effect edits means
- *  the master chain.
+ *  One edit of the session as the screen sends it: the mix, clips, tracks and effect chains.
+ *  Clips and effects are numbered from 0 in their track's (or chain's) order; `track: null` in
+ *  the effect edits means the master chain. [`super::Mixing::apply`] turns it into the editor's
+ *  one edit type, `son1k_ghost::editor::Edit` (clamping gain and pan, measuring the clip's file
+ *  for trims and fades); this type stays the wire format the UI's bindings are generated from.
  */
 export type TrackEdit_Serialize = 
 /**  Track gain in dB (−60 … +12). */
@@ -1838,6 +1898,8 @@ export type UiError_Deserialize = {
 	message: string,
 	/**  The offending field, for invalid input. */
 	field?: string | null,
+	/**  What the user can do about it, most useful first: the UI offers each as a button. */
+	next: NextStep[],
 };
 
 /**
@@ -1851,6 +1913,8 @@ export type UiError_Serialize = {
 	message: string,
 	/**  The offending field, for invalid input. */
 	field: string | null,
+	/**  What the user can do about it, most useful first: the UI offers each as a button. */
+	next: NextStep[],
 };
 
 /**  Generations used and allowed in the current period. */

@@ -17,6 +17,11 @@ const en = {
   "common.loading": "Loading…",
   "common.cancel": "Cancel",
   "common.close": "Close",
+  "next.upgrade": "Upgrade to",
+  "next.claim": "Claim from the Pool",
+  "next.signIn": "Sign in",
+  "next.copy": "Copy",
+  "next.copied": "Copied — run it in a terminal",
   "common.retry": "Retry",
   "common.notBuilt": "Not built yet",
   "common.desktopOnly":
@@ -371,6 +376,11 @@ const es: Record<MessageKey, string> = {
   "common.loading": "Cargando…",
   "common.cancel": "Cancelar",
   "common.close": "Cerrar",
+  "next.upgrade": "Pasar a",
+  "next.claim": "Reclamar del Pool",
+  "next.signIn": "Iniciar sesión",
+  "next.copy": "Copiar",
+  "next.copied": "Copiado — ejecútalo en una terminal",
   "common.retry": "Reintentar",
   "common.notBuilt": "Aún no construido",
   "common.desktopOnly":

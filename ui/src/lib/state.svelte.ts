@@ -1,5 +1,7 @@
 // App-wide UI state: language, current screen, toasts.
 import { initialLang, translate, type Lang, type MessageKey } from "./i18n";
+import { StudioError } from "./api";
+import type { NextStep } from "./bindings";
 
 export const SCREENS = [
   "dashboard",
@@ -33,7 +35,7 @@ export const ui = $state({
   generatorLyrics: null as string | null,
   /** Stripe sent the person back (`son1k://checkout/success`): the Account screen refreshes the lease. */
   checkoutReturned: false,
-  toasts: [] as { id: number; text: string; kind: "info" | "error" }[],
+  toasts: [] as { id: number; text: string; kind: "info" | "error"; next: NextStep[] }[],
 });
 
 export function setLang(lang: Lang) {
@@ -51,10 +53,23 @@ export function t(key: MessageKey): string {
 }
 
 let nextToast = 1;
-export function toast(text: string, kind: "info" | "error" = "info") {
+/** Shows a message; `next` are the steps the error offers (a button each, see Toasts.svelte). */
+export function toast(text: string, kind: "info" | "error" = "info", next: NextStep[] = []) {
   const id = nextToast++;
-  ui.toasts.push({ id, text, kind });
-  setTimeout(() => dismiss(id), kind === "error" ? 8000 : 3000);
+  ui.toasts.push({ id, text, kind, next });
+  setTimeout(() => dismiss(id), kind === "error" ? (next.length ? 15000 : 8000) : 3000);
+}
+
+/** What a failed call says to the person: the studio's message, or that the page is not the app. */
+export function errorText(e: unknown): string {
+  if (e instanceof StudioError) return e.detail.code === "no-desktop" ? t("common.desktopOnly") : e.detail.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Shows a failed call as an error toast, with a button for each next step the studio offers. */
+export function toastError(e: unknown, prefix = "") {
+  const next = e instanceof StudioError ? (e.detail.next ?? []) : [];
+  toast(prefix ? `${prefix}: ${errorText(e)}` : errorText(e), "error", next);
 }
 
 export function dismiss(id: number) {

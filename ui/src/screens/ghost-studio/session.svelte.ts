@@ -6,7 +6,9 @@ import { call, commands, get, StudioError, type PresetInfo } from "../../lib/api
 import { projectUrl, type GhostAb } from "../../lib/ghost";
 import { MultiPlayer } from "../../lib/multitrack.svelte";
 import { Player } from "../../lib/player.svelte";
-import { t, toast } from "../../lib/state.svelte";
+import { errorText, t, toast, toastError } from "../../lib/state.svelte";
+
+export { errorText };
 import { parseWav, peaks, type DecodedAudio } from "../../lib/wav";
 
 export type ProjectEntry = Extract<Entry, { type: "project" }>;
@@ -29,10 +31,6 @@ const kept = $state({
   form: { name: "", importPath: "", producePrompt: "", seed: "1", quality: "standard" as Quality, exportDir: "", normalize: false },
 });
 
-export function errorText(e: unknown): string {
-  if (e instanceof StudioError) return e.detail.code === "no-desktop" ? t("common.desktopOnly") : e.detail.message;
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Where playback stands, for the desktop tests' diagnostics (starting, playing, why it stopped). */
 export function playStage(s: string) {
@@ -94,7 +92,7 @@ export class GhostSession {
     try {
       return await f();
     } catch (e) {
-      toast(errorText(e), "error");
+      toastError(e);
       return undefined;
     } finally {
       this.busy = null;
@@ -106,7 +104,7 @@ export class GhostSession {
       const all = await call(() => commands.libraryEntries());
       this.projects = all.filter((e): e is ProjectEntry => e.type === "project" && e.present);
     } catch (e) {
-      if (!(e instanceof StudioError && e.detail.code === "no-desktop")) toast(errorText(e), "error");
+      if (!(e instanceof StudioError && e.detail.code === "no-desktop")) toastError(e);
     }
   };
 
@@ -174,7 +172,7 @@ export class GhostSession {
         else this.form.importPath = p;
       }
     } catch (e) {
-      toast(errorText(e), "error");
+      toastError(e);
     }
   };
 
@@ -187,7 +185,7 @@ export class GhostSession {
       const s = await call(() => commands.projectSpectrum(folder, 96));
       if (this.project?.folder === folder) this.spectrum = s;
     } catch (e) {
-      toast(errorText(e), "error");
+      toastError(e);
     }
   };
 
@@ -214,7 +212,7 @@ export class GhostSession {
     try {
       this.show(await call(() => commands.projectEdit(folder, e)));
     } catch (err) {
-      toast(errorText(err), "error");
+      toastError(err);
     }
   };
 
@@ -225,7 +223,7 @@ export class GhostSession {
     try {
       this.show(await call(() => commands.projectUndo(folder, redo)));
     } catch (err) {
-      toast(errorText(err), "error");
+      toastError(err);
     }
   };
 

@@ -1,4 +1,4 @@
-//! `son1k bench voice`: the DSP voice transform against sox on the same file, and the neural
+//! `son1k-bench voice`: the DSP voice transform against sox on the same file, and the neural
 //! conversion (kNN-VC in Candle) against PyTorch on the same full-size random weights, in one run.
 //! Rounds alternate between the two sides so that other load on the machine falls on both.
 
@@ -9,7 +9,7 @@ use std::time::Instant;
 use son1k_audio::{decode_file, write_file, AudioBuffer, SampleFormat};
 use son1k_voice::{transform, Preset, TransformParams};
 
-/// What `son1k bench voice` measures.
+/// What `son1k-bench voice` measures.
 pub struct VoiceBenchOptions {
     /// Seconds of audio for the DSP transform.
     pub dsp_seconds: f64,
@@ -155,7 +155,7 @@ fn neural(dir: &Path, opts: &VoiceBenchOptions) -> Result<(), String> {
         .is_ok_and(|o| o.status.success());
     if !has_torch || !opts.script.is_file() {
         println!(
-            "neural conversion: skipped — PyTorch's side needs {} and a Python with torch, transformers and safetensors:\n  python3 -m venv .venv-parity && .venv-parity/bin/pip install torch transformers safetensors numpy\n  son1k bench voice --python .venv-parity/bin/python",
+            "neural conversion: skipped — PyTorch's side needs {} and a Python with torch, transformers and safetensors:\n  python3 -m venv .venv-parity && .venv-parity/bin/pip install torch transformers safetensors numpy\n  son1k-bench voice --python .venv-parity/bin/python",
             opts.script.display()
         );
         return Ok(());

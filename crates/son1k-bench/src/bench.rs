@@ -1,4 +1,4 @@
-//! `son1k bench audio`: our sound path against sox and ffmpeg on the same input, in one run,
+//! `son1k-bench audio`: our sound path against sox and ffmpeg on the same input, in one run,
 //! printed as ratios (absolute times on a shared machine are noise; ratios are the figures).
 
 use std::path::{Path, PathBuf};
@@ -110,7 +110,7 @@ pub fn audio(opts: &BenchOptions) -> Result<(), String> {
 
 fn audio_in(dir: &Path, opts: &BenchOptions) -> Result<(), String> {
     println!(
-        "son1k bench audio — {} stereo tracks × {} s at {RATE} Hz (peers: sox {}, ffmpeg {})",
+        "son1k-bench audio — {} stereo tracks × {} s at {RATE} Hz (peers: sox {}, ffmpeg {})",
         opts.tracks,
         opts.seconds,
         if have("sox") { "found" } else { "missing" },
@@ -332,14 +332,14 @@ fn realtime(dir: &Path, session_path: &Path, opts: &BenchOptions) -> Result<(), 
     Ok(())
 }
 
-/// `son1k bench analysis`: accuracy on the synthetic labelled corpus, speed against librosa on a
+/// `son1k-bench analysis`: accuracy on the synthetic labelled corpus, speed against librosa on a
 /// three-minute song, and agreement with librosa on a few files.
 pub fn analysis(songs: usize, seconds: f64) -> Result<(), String> {
     use son1k_analysis::corpus::{acc1, acc2, corpus, render, Pattern, SongSpec};
     use son1k_analysis::key::mirex_score;
     let dir = std::env::temp_dir().join(format!("son1k-bench-analysis-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    println!("son1k bench analysis — {songs} synthetic songs × {seconds} s (5 drum patterns, tempi 60–200, 24 keys)");
+    println!("son1k-bench analysis — {songs} synthetic songs × {seconds} s (5 drum patterns, tempi 60–200, 24 keys)");
     let specs = corpus(songs, seconds);
     let (mut a1, mut a2, mut key) = (0usize, 0usize, 0.0f64);
     let mut total = Duration::ZERO;
@@ -452,7 +452,7 @@ pub fn analysis(songs: usize, seconds: f64) -> Result<(), String> {
     Ok(())
 }
 
-/// `son1k bench generate`: honesty (does the analyzer hear the requested tempo and key?) over
+/// `son1k-bench generate`: honesty (does the analyzer hear the requested tempo and key?) over
 /// `songs` random requests, and speed of a full 180 s, 48 kHz song with stems on one core, against
 /// fluidsynth rendering the same song's MIDI file when it is installed.
 pub fn generate(songs: usize, seconds: f64) -> Result<(), String> {
@@ -463,7 +463,7 @@ pub fn generate(songs: usize, seconds: f64) -> Result<(), String> {
     let engine = ProceduralEngine::default();
     let keys = Key::all();
     println!(
-        "son1k bench generate — {songs} random requests × {seconds} s (13 styles, 24 keys, tempi from each style's range)"
+        "son1k-bench generate — {songs} random requests × {seconds} s (13 styles, 24 keys, tempi from each style's range)"
     );
     let (mut tempo_ok, mut key_ok) = (0usize, 0usize);
     let mut misses = Vec::new();

@@ -1,0 +1,97 @@
+//! `son1k-bench`: Son1k Studio's benchmarks, kept out of the shipped `son1k` CLI.
+//!
+//! Each benchmark runs our code and a peer tool on the same input in the same run and prints
+//! `ours/peer` ratios (absolute seconds on a shared machine are noise). It calls the domain
+//! crates directly, since measuring them is its whole job; it is not a front end of the studio.
+
+mod bench;
+mod bench_voice;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+
+/// What to benchmark.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum What {
+    /// Decode, mixdown and real-time playback against sox and ffmpeg.
+    Audio,
+    /// Tempo, beats and key on a labelled synthetic corpus against librosa.
+    Analysis,
+    /// The procedural engine's honesty (tempo/key heard) and speed against fluidsynth.
+    Generate,
+    /// The DSP voice transform against sox; kNN-VC in Candle against PyTorch.
+    Voice,
+}
+
+/// Benchmarks against peer tools, printed as ratios.
+#[derive(Parser)]
+#[command(name = "son1k-bench", version)]
+struct Args {
+    /// What to benchmark.
+    #[arg(value_enum)]
+    what: What,
+    /// Seconds per track (audio; default 180), per song (analysis, generate; default 30) or of the
+    /// neural conversion (voice; default 5).
+    #[arg(long)]
+    seconds: Option<u32>,
+    /// Stereo tracks in the mixdown (audio; default 16), songs (analysis, generate; default 100)
+    /// or alternating rounds (voice; default 3).
+    #[arg(long)]
+    tracks: Option<usize>,
+    /// audio: seconds of real-time playback for the xrun check (0 skips it).
+    #[arg(long, default_value_t = 20)]
+    realtime_seconds: u32,
+    /// voice: the Python with torch, transformers and safetensors for PyTorch's side
+    /// (default: $SON1K_BENCH_PYTHON, else python3).
+    #[arg(long)]
+    python: Option<String>,
+    /// voice: PyTorch's side of the benchmark.
+    #[arg(long, default_value = "scripts/voice-parity.py")]
+    script: PathBuf,
+}
+
+fn run(args: Args) -> Result<(), String> {
+    match args.what {
+        What::Voice => bench_voice::voice(&bench_voice::VoiceBenchOptions {
+            dsp_seconds: 30.0,
+            neural_seconds: f64::from(args.seconds.unwrap_or(5).clamp(1, 60)),
+            python: args
+                .python
+                .or_else(|| std::env::var("SON1K_BENCH_PYTHON").ok())
+                .unwrap_or_else(|| "python3".into()),
+            script: args.script,
+            rounds: args.tracks.unwrap_or(3).clamp(1, 20),
+        }),
+        What::Generate => bench::generate(
+            args.tracks.unwrap_or(100),
+            f64::from(args.seconds.unwrap_or(30)),
+        ),
+        What::Analysis => bench::analysis(
+            args.tracks.unwrap_or(100),
+            f64::from(args.seconds.unwrap_or(30)),
+        ),
+        What::Audio => {
+            let (seconds, tracks) = (args.seconds.unwrap_or(180), args.tracks.unwrap_or(16));
+            if !(1..=3600).contains(&seconds) || !(1..=256).contains(&tracks) {
+                return Err("seconds must be 1–3600 and tracks 1–256".into());
+            }
+            bench::audio(&bench::BenchOptions {
+                seconds,
+                tracks,
+                realtime_seconds: args.realtime_seconds,
+            })
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("son1k-bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
