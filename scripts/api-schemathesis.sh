@@ -35,7 +35,9 @@ if ! command -v schemathesis >/dev/null; then
   fi
   PATH="$venv/bin:$PATH"
 fi
-"$CARGO" build -q -p son1k-api
+# The binary from the workspace's test build (the same features as `make test`'s other steps,
+# so nothing is compiled again).
+"$CARGO" test -q --workspace --no-run
 bin="${CARGO_TARGET_DIR:-target}/debug/son1k-api"
 
 work="$(mktemp -d)"
