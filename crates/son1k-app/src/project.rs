@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use son1k_core::Knobs;
+use son1k_ghost::editor::State;
+use son1k_ghost::Session;
 
 use crate::{AppError, Studio};
 
@@ -30,7 +32,8 @@ pub struct ProjectDoc {
     pub version: u32,
     /// Project name.
     pub name: String,
-    /// The Ghost Studio knobs.
+    /// The Ghost Studio knobs (checked when the file is read: a value outside 0–100 makes the
+    /// file damaged, as a value that is not a number does).
     #[serde(default)]
     pub knobs: Knobs,
     /// The user's notes for the generator.
@@ -39,10 +42,10 @@ pub struct ProjectDoc {
     /// Lyrics.
     #[serde(default)]
     pub lyrics: String,
-    /// The multitrack session (son1k-audio's session format), as JSON. Its master chain is the
-    /// knobs' chain followed by [`ProjectDoc::master_fx`].
-    #[serde(default)]
-    pub session: serde_json::Value,
+    /// The multitrack session (son1k-audio's session format). Its master chain is the knobs'
+    /// chain followed by [`ProjectDoc::master_fx`]. Missing or `null` in a file, it is empty.
+    #[serde(default = "empty_session", deserialize_with = "session_or_empty")]
+    pub session: Session,
     /// The user's own master effects (after the knob chain).
     #[serde(default)]
     pub master_fx: Vec<son1k_audio::fx::FxSpec>,
@@ -60,11 +63,41 @@ impl ProjectDoc {
             knobs: Knobs::default(),
             notes: String::new(),
             lyrics: String::new(),
-            session: serde_json::json!({"sample_rate": 48000, "tracks": [], "master": []}),
+            session: empty_session(),
             master_fx: Vec::new(),
             saved_ms: 0,
         }
     }
+
+    /// What Ghost Studio edits: the session, the knobs and the user's master effects.
+    pub fn state(&self) -> State {
+        State {
+            session: self.session.clone(),
+            knobs: self.knobs,
+            master_fx: self.master_fx.clone(),
+        }
+    }
+
+    /// Takes `state` as the document's session, knobs and master effects.
+    pub fn set_state(&mut self, state: &State) {
+        self.session = state.session.clone();
+        self.knobs = state.knobs;
+        self.master_fx = state.master_fx.clone();
+    }
+}
+
+/// The session of a new project: no tracks, 48 kHz.
+fn empty_session() -> Session {
+    Session {
+        sample_rate: 48_000,
+        tracks: Vec::new(),
+        master: Vec::new(),
+    }
+}
+
+/// Older files may hold `"session": null`; that is an empty session.
+fn session_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Session, D::Error> {
+    Ok(Option::<Session>::deserialize(d)?.unwrap_or_else(empty_session))
 }
 
 /// A project as loaded.
@@ -119,6 +152,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     result
 }
 
+/// Reads a project file: its JSON, its format version and its knobs' range, once, here.
 fn parse(bytes: &[u8]) -> Result<ProjectDoc, String> {
     let doc: ProjectDoc = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     if doc.version > VERSION {
@@ -127,6 +161,7 @@ fn parse(bytes: &[u8]) -> Result<ProjectDoc, String> {
             doc.version
         ));
     }
+    doc.knobs.validate().map_err(|e| e.to_string())?;
     Ok(doc)
 }
 
@@ -213,11 +248,11 @@ pub fn create(studio: &Studio, name: &str) -> Result<(PathBuf, ProjectDoc), AppE
             }
         })
         .collect();
-    let folder = studio.paths().data_dir.join("projects").join(format!(
-        "{}-{}",
-        slug.trim_matches('-'),
-        now_ms()
-    ));
+    let folder =
+        studio
+            .paths()
+            .projects_dir()
+            .join(format!("{}-{}", slug.trim_matches('-'), now_ms()));
     for sub in ["audio", "stems"] {
         fs::create_dir_all(folder.join(sub)).map_err(io("could not create", &folder))?;
     }

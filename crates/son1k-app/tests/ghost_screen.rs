@@ -570,6 +570,34 @@ fn the_demo_spectrum_peaks_at_its_pitch() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn renders_and_exports_use_the_open_state_not_a_new_read_of_the_file() {
+    let dir = home("open-state");
+    let studio = Studio::with_paths(Paths::under(&dir));
+    let (folder, _) = studio.create_project("Abierto").unwrap();
+    let project = folder.to_string_lossy().into_owned();
+    let a = dir.join("a.wav");
+    sine(&a, 0.5, 1.0);
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    let track = m.import(&a).unwrap();
+    m.apply(&TrackEdit::Gain { track, db: -6.0 }).unwrap();
+    // Another program breaks the file: what is open still renders as it stands.
+    std::fs::write(folder.join(son1k_app::project::FILE), b"{broken").unwrap();
+    let mix = m.render_mix().unwrap();
+    let heard = son1k_audio::decode_file(&folder.join(&mix)).unwrap();
+    assert!((rms(&heard) / rms(&render(&m)) - 1.0).abs() < 1e-3);
+    let out = dir.join("export");
+    let files = m
+        .export(&out, son1k_core::Quality::Standard, false)
+        .unwrap();
+    assert_eq!(files.len(), 2, "the mix and one stem: {files:?}");
+    // A copy of the open project renders the same, without holding the mixer.
+    let copy = m.project();
+    assert_eq!(&copy.doc.session, m.session());
+    assert_eq!(copy.render_mix().unwrap(), mix);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Records a real take from the default input (`scripts/virtual-audio.sh` gives machines without
 /// a sound card a PulseAudio null source); with no input device at all, the error must say so.
 #[test]

@@ -125,3 +125,91 @@ fn created_projects_are_folders_and_library_rows() {
     assert!(!dir.exists());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A `project.json` as builds with an untyped session wrote it: the session went through
+/// `serde_json::Value`, so its keys are sorted and its `f32`s widened to `f64` digits.
+const OLD_SHAPE: &str = r#"{
+  "version": 1,
+  "name": "Vieja",
+  "knobs": { "expressivity": 62, "rareza": 10, "garage": 35, "trash": 0 },
+  "notes": "",
+  "lyrics": "",
+  "session": {
+    "master": [{ "db": -1.5, "type": "gain" }],
+    "sample_rate": 44100,
+    "tracks": [
+      {
+        "clips": [
+          {
+            "fade_in": 0.25,
+            "fade_out": 0.0,
+            "file": "audio/voz.wav",
+            "gain_db": 0.0,
+            "length": null,
+            "offset": 1.5,
+            "trim_start": 0.0
+          }
+        ],
+        "fx": [],
+        "gain_db": -3.0999999046325684,
+        "mute": false,
+        "name": "voz",
+        "pan": 0.5,
+        "solo": true
+      }
+    ]
+  },
+  "master_fx": [],
+  "saved_ms": 1700000000000
+}"#;
+
+#[test]
+fn a_project_file_with_the_untyped_session_still_loads_and_saves_the_same_session() {
+    let dir = folder("old-shape");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(project::FILE), OLD_SHAPE).unwrap();
+    let loaded = project::load(&dir).unwrap();
+    assert!(loaded.damaged.is_none());
+    let s = &loaded.doc.session;
+    assert_eq!((s.sample_rate, s.tracks.len()), (44_100, 1));
+    let t = &s.tracks[0];
+    assert_eq!(
+        (t.name.as_str(), t.gain_db, t.pan, t.solo),
+        ("voz", -3.1, 0.5, true)
+    );
+    assert_eq!(t.clips[0].file, std::path::Path::new("audio/voz.wav"));
+    assert_eq!((t.clips[0].offset, t.clips[0].fade_in), (1.5, 0.25));
+    assert_eq!(s.master, [son1k_audio::fx::FxSpec::Gain { db: -1.5 }]);
+    assert_eq!(loaded.doc.knobs.garage, 35);
+    // Saved again and read back, nothing changes but the save time.
+    project::save(&dir, &loaded.doc).unwrap();
+    let again = project::load(&dir).unwrap().doc;
+    assert_eq!(again.session, loaded.doc.session);
+    assert_eq!(again.knobs, loaded.doc.knobs);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_or_null_session_is_an_empty_one() {
+    let dir = folder("no-session");
+    std::fs::create_dir_all(&dir).unwrap();
+    for session in ["", r#", "session": null"#] {
+        let json = format!(r#"{{"version": 1, "name": "Nada"{session}}}"#);
+        std::fs::write(dir.join(project::FILE), json).unwrap();
+        let loaded = project::load(&dir).unwrap();
+        assert!(loaded.damaged.is_none(), "{session}");
+        assert_eq!(loaded.doc.session, ProjectDoc::new("Nada").session);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn knobs_outside_their_range_make_the_file_damaged_as_any_bad_value_does() {
+    let dir = folder("bad-knobs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = OLD_SHAPE.replace(r#""rareza": 10"#, r#""rareza": 200"#);
+    std::fs::write(dir.join(project::FILE), bad).unwrap();
+    let e = project::load(&dir).unwrap_err().to_string();
+    assert!(e.contains("damaged") && e.contains("Rareza"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

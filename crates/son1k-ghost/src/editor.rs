@@ -1,4 +1,5 @@
-//! Session editing with undo and redo. Every edit is checked; a rejected edit changes nothing.
+//! Session editing with undo and redo. Every change is one [`Edit`] applied by
+//! [`Editor::apply`]; every edit is checked, and a rejected edit changes nothing.
 //!
 //! One history covers everything the user changes in a project: tracks and clips (import, a
 //! produced backing, move, trim, fades, delete, rename), the mix (gain, pan, mute, solo), effect
@@ -37,22 +38,188 @@ pub struct State {
 }
 
 /// Which effect chain an effect edit is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FxTarget<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FxTarget {
     /// The named track's chain.
-    Track(&'a str),
+    Track(String),
     /// The user's master chain (after the knob chain).
     Master,
 }
 
-impl<'a> FxTarget<'a> {
+impl FxTarget {
     /// `Some(name)` is a track, `None` the master.
-    pub fn of(track: Option<&'a str>) -> Self {
+    pub fn of(track: Option<String>) -> Self {
         match track {
             Some(t) => FxTarget::Track(t),
             None => FxTarget::Master,
         }
     }
+}
+
+/// One edit of a project's session: every change the user makes goes through [`Editor::apply`]
+/// as one of these, and each is one undoable step. Clips and effects are numbered from 0 in
+/// their track's (or chain's) order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Adds a track holding `clips` (none for an empty track); names are unique.
+    AddTrack {
+        /// Its name.
+        name: String,
+        /// Its clips (an import or a recorded take).
+        clips: Vec<Clip>,
+    },
+    /// Puts `tracks` into the session: a track with the same name as one of them is replaced in
+    /// place, the others are appended (a new backing replaces an earlier one).
+    PutTracks {
+        /// The tracks.
+        tracks: Vec<Track>,
+        /// The session's rate from now on.
+        sample_rate: u32,
+    },
+    /// Removes a track.
+    DeleteTrack {
+        /// Track name.
+        track: String,
+    },
+    /// Renames a track (the new name must be free).
+    RenameTrack {
+        /// Track name.
+        track: String,
+        /// New name.
+        name: String,
+    },
+    /// Adds a clip to a track.
+    AddClip {
+        /// Track name.
+        track: String,
+        /// The clip.
+        clip: Clip,
+    },
+    /// Removes a clip.
+    DeleteClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: usize,
+    },
+    /// Moves a clip to start at `offset` seconds (0 or later).
+    MoveClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: usize,
+        /// New start, seconds.
+        offset: f64,
+    },
+    /// Trims a clip: it plays `trim_start` seconds into its file for `length` seconds (to the
+    /// file's end when `None`), starting on the timeline at `offset` when given (dragging a
+    /// clip's left edge moves its start and its trim together, in one edit). The region must lie
+    /// inside the file; fades longer than the new length are shortened to fit.
+    TrimClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: usize,
+        /// Seconds skipped at the file's start.
+        trim_start: f64,
+        /// Seconds played.
+        length: Option<f64>,
+        /// New start on the timeline, seconds.
+        offset: Option<f64>,
+        /// The length of the clip's file, seconds.
+        file_seconds: f64,
+    },
+    /// Sets a clip's fade-in and fade-out; together they must fit in the clip.
+    Fades {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: usize,
+        /// Fade-in, seconds.
+        fade_in: f64,
+        /// Fade-out, seconds.
+        fade_out: f64,
+        /// The length of the clip's file, seconds.
+        file_seconds: f64,
+    },
+    /// A track's level, dB.
+    Gain {
+        /// Track name.
+        track: String,
+        /// dB.
+        db: f32,
+    },
+    /// A track's pan, −1 … 1.
+    Pan {
+        /// Track name.
+        track: String,
+        /// Pan.
+        pan: f32,
+    },
+    /// Mutes or unmutes a track.
+    Mute {
+        /// Track name.
+        track: String,
+        /// On.
+        on: bool,
+    },
+    /// Solos or unsolos a track.
+    Solo {
+        /// Track name.
+        track: String,
+        /// On.
+        on: bool,
+    },
+    /// Replaces a track's effects.
+    TrackFx {
+        /// Track name.
+        track: String,
+        /// Its effects, in order.
+        fx: Vec<FxSpec>,
+    },
+    /// Replaces the session's whole master chain as it is (the knobs and the user's master
+    /// effects rebuild it on their next change).
+    Master {
+        /// The chain.
+        fx: Vec<FxSpec>,
+    },
+    /// Sets the knobs; the master chain becomes their chain followed by the user's master
+    /// effects.
+    Knobs(Knobs),
+    /// Inserts an effect at `at` (the end when `None` or past it) of a chain.
+    FxAdd {
+        /// The chain.
+        chain: FxTarget,
+        /// Position in the chain.
+        at: Option<usize>,
+        /// The effect.
+        fx: FxSpec,
+    },
+    /// Removes effect `index` from a chain.
+    FxRemove {
+        /// The chain.
+        chain: FxTarget,
+        /// Effect number.
+        index: usize,
+    },
+    /// Moves effect `from` to position `to` in a chain.
+    FxMove {
+        /// The chain.
+        chain: FxTarget,
+        /// Effect number.
+        from: usize,
+        /// Its new position.
+        to: usize,
+    },
+    /// Replaces effect `index` of a chain (new parameters, or another effect).
+    FxSet {
+        /// The chain.
+        chain: FxTarget,
+        /// Effect number.
+        index: usize,
+        /// The effect.
+        fx: FxSpec,
+    },
 }
 
 /// A session being edited.
@@ -133,9 +300,167 @@ impl Editor {
         self.dirty = false;
     }
 
+    /// Applies one edit as one undoable step. The edit is checked first; one that is refused,
+    /// or that would leave an invalid session, changes nothing, and one that changes nothing is
+    /// not recorded.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), GhostError> {
+        match edit {
+            Edit::AddTrack { name, clips } => self.edit(|s| {
+                Self::check_name(s, &name)?;
+                s.tracks.push(Track::new(name, clips));
+                Ok(())
+            }),
+            Edit::PutTracks {
+                tracks,
+                sample_rate,
+            } => self.edit(|s| {
+                for t in tracks {
+                    match s.tracks.iter_mut().find(|x| x.name == t.name) {
+                        Some(x) => *x = t,
+                        None => s.tracks.push(t),
+                    }
+                }
+                s.sample_rate = sample_rate;
+                Ok(())
+            }),
+            Edit::DeleteTrack { track } => self.edit(|s| {
+                let before = s.tracks.len();
+                s.tracks.retain(|t| t.name != track);
+                if s.tracks.len() == before {
+                    return err(format!("no track named {track:?}"));
+                }
+                Ok(())
+            }),
+            Edit::RenameTrack { track, name } => self.edit(|s| {
+                if track == name {
+                    Self::track_mut(s, &track)?;
+                    return Ok(());
+                }
+                Self::check_name(s, &name)?;
+                Self::track_mut(s, &track)?.name = name;
+                Ok(())
+            }),
+            Edit::AddClip { track, clip } => self.edit(|s| {
+                Self::track_mut(s, &track)?.clips.push(clip);
+                Ok(())
+            }),
+            Edit::DeleteClip { track, clip } => self.edit(|s| {
+                Self::clip_mut(s, &track, clip)?;
+                Self::track_mut(s, &track)?.clips.remove(clip);
+                Ok(())
+            }),
+            Edit::MoveClip {
+                track,
+                clip,
+                offset,
+            } => {
+                check_start(offset)?;
+                self.edit(|s| {
+                    Self::clip_mut(s, &track, clip)?.offset = offset;
+                    Ok(())
+                })
+            }
+            Edit::TrimClip {
+                track,
+                clip,
+                trim_start,
+                length,
+                offset,
+                file_seconds,
+            } => {
+                check_trim(trim_start, length, offset, file_seconds)?;
+                self.edit(|s| {
+                    let c = Self::clip_mut(s, &track, clip)?;
+                    if let Some(o) = offset {
+                        c.offset = o;
+                    }
+                    c.trim_start = trim_start;
+                    c.length = length.map(|l| l.min(file_seconds - trim_start));
+                    let plays = c.length.unwrap_or(file_seconds - trim_start);
+                    let total = c.fade_in + c.fade_out;
+                    if total > plays && total > 0.0 {
+                        let k = plays / total;
+                        c.fade_in *= k;
+                        c.fade_out *= k;
+                    }
+                    Ok(())
+                })
+            }
+            Edit::Fades {
+                track,
+                clip,
+                fade_in,
+                fade_out,
+                file_seconds,
+            } => {
+                if !time_ok(fade_in) || !time_ok(fade_out) {
+                    return err(format!(
+                        "fades must be 0 s or longer, not {fade_in} s in and {fade_out} s out"
+                    ));
+                }
+                self.edit(|s| {
+                    let c = Self::clip_mut(s, &track, clip)?;
+                    let plays = c
+                        .length
+                        .unwrap_or(file_seconds - c.trim_start)
+                        .min(file_seconds - c.trim_start)
+                        .max(0.0);
+                    if fade_in + fade_out > plays + 1e-6 {
+                        return err(format!(
+                            "fades of {fade_in:.3} s in and {fade_out:.3} s out do not fit in a clip of {plays:.3} s"
+                        ));
+                    }
+                    c.fade_in = fade_in;
+                    c.fade_out = fade_out;
+                    Ok(())
+                })
+            }
+            Edit::Gain { track, db } => self.edit_track(&track, |t| t.gain_db = db),
+            Edit::Pan { track, pan } => self.edit_track(&track, |t| t.pan = pan),
+            Edit::Mute { track, on } => self.edit_track(&track, |t| t.mute = on),
+            Edit::Solo { track, on } => self.edit_track(&track, |t| t.solo = on),
+            Edit::TrackFx { track, fx } => self.edit_track(&track, |t| t.fx = fx),
+            Edit::Master { fx } => self.edit(|s| {
+                s.master = fx;
+                Ok(())
+            }),
+            // `Knobs` checks its own range; the chain then takes the values as they are.
+            Edit::Knobs(knobs) => {
+                knobs.validate()?;
+                self.edit_state(|s| {
+                    s.knobs = knobs;
+                    Self::rebuild_master(s);
+                    Ok(())
+                })
+            }
+            Edit::FxAdd { chain, at, fx } => self.edit_chain(&chain, |c| {
+                let at = at.unwrap_or(c.len()).min(c.len());
+                c.insert(at, fx);
+                Ok(())
+            }),
+            Edit::FxRemove { chain, index } => self.edit_chain(&chain, |c| {
+                Self::check_index(&chain, c, index)?;
+                c.remove(index);
+                Ok(())
+            }),
+            Edit::FxMove { chain, from, to } => self.edit_chain(&chain, |c| {
+                Self::check_index(&chain, c, from)?;
+                Self::check_index(&chain, c, to)?;
+                let fx = c.remove(from);
+                c.insert(to, fx);
+                Ok(())
+            }),
+            Edit::FxSet { chain, index, fx } => self.edit_chain(&chain, |c| {
+                Self::check_index(&chain, c, index)?;
+                c[index] = fx;
+                Ok(())
+            }),
+        }
+    }
+
     /// Applies `f` to the whole state as one undoable edit; if it fails or leaves an invalid
     /// session, nothing changes. An edit that changes nothing is not recorded.
-    pub fn edit_state(
+    fn edit_state(
         &mut self,
         f: impl FnOnce(&mut State) -> Result<(), GhostError>,
     ) -> Result<(), GhostError> {
@@ -155,13 +480,20 @@ impl Editor {
         Ok(())
     }
 
-    /// Applies `f` to the session as one undoable edit; if it fails or leaves an invalid
-    /// session, nothing changes.
-    pub fn edit(
+    /// [`Editor::edit_state`] on the session alone.
+    fn edit(
         &mut self,
         f: impl FnOnce(&mut Session) -> Result<(), GhostError>,
     ) -> Result<(), GhostError> {
         self.edit_state(|s| f(&mut s.session))
+    }
+
+    /// [`Editor::edit`] on one track.
+    fn edit_track(&mut self, track: &str, f: impl FnOnce(&mut Track)) -> Result<(), GhostError> {
+        self.edit(|s| {
+            f(Self::track_mut(s, track)?);
+            Ok(())
+        })
     }
 
     /// Undoes the last edit; false when there is none.
@@ -190,11 +522,25 @@ impl Editor {
         }
     }
 
+    /// Clip `index` of `track` as it stands (the error names what is missing).
+    pub fn clip(&self, track: &str, index: usize) -> Result<&Clip, GhostError> {
+        let t = self
+            .state
+            .session
+            .tracks
+            .iter()
+            .find(|t| t.name == track)
+            .ok_or_else(|| no_track(track))?;
+        t.clips
+            .get(index)
+            .ok_or_else(|| no_clip(track, index, t.clips.len()))
+    }
+
     fn track_mut<'a>(s: &'a mut Session, name: &str) -> Result<&'a mut Track, GhostError> {
         s.tracks
             .iter_mut()
             .find(|t| t.name == name)
-            .ok_or_else(|| GhostError::Edit(format!("no track named {name:?}")))
+            .ok_or_else(|| no_track(name))
     }
 
     fn clip_mut<'a>(
@@ -204,12 +550,9 @@ impl Editor {
     ) -> Result<&'a mut Clip, GhostError> {
         let t = Self::track_mut(s, track)?;
         let n = t.clips.len();
-        t.clips.get_mut(index).ok_or_else(|| {
-            GhostError::Edit(format!(
-                "track {track:?} has no clip {index} (it has {n} clip{})",
-                if n == 1 { "" } else { "s" }
-            ))
-        })
+        t.clips
+            .get_mut(index)
+            .ok_or_else(|| no_clip(track, index, n))
     }
 
     fn check_name(s: &Session, name: &str) -> Result<(), GhostError> {
@@ -224,262 +567,15 @@ impl Editor {
         Ok(())
     }
 
-    /// Adds an empty track (names are unique).
-    pub fn add_track(&mut self, name: &str) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::check_name(s, name)?;
-            s.tracks.push(Track::new(name, Vec::new()));
-            Ok(())
-        })
-    }
-
-    /// Adds a track holding `clips`, as one edit (an import or a recorded take).
-    pub fn add_track_with(&mut self, name: &str, clips: Vec<Clip>) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::check_name(s, name)?;
-            s.tracks.push(Track::new(name, clips));
-            Ok(())
-        })
-    }
-
-    /// Puts `tracks` into the session as one edit: a track with the same name as one of them is
-    /// replaced in place, the others are appended (a new backing replaces an earlier one).
-    pub fn put_tracks(&mut self, tracks: Vec<Track>, sample_rate: u32) -> Result<(), GhostError> {
-        self.edit(|s| {
-            for t in tracks {
-                match s.tracks.iter_mut().find(|x| x.name == t.name) {
-                    Some(x) => *x = t,
-                    None => s.tracks.push(t),
-                }
-            }
-            s.sample_rate = sample_rate;
-            Ok(())
-        })
-    }
-
-    /// Removes a track.
-    pub fn remove_track(&mut self, name: &str) -> Result<(), GhostError> {
-        self.edit(|s| {
-            let before = s.tracks.len();
-            s.tracks.retain(|t| t.name != name);
-            if s.tracks.len() == before {
-                return err(format!("no track named {name:?}"));
-            }
-            Ok(())
-        })
-    }
-
-    /// Renames a track (the new name must be free).
-    pub fn rename_track(&mut self, name: &str, to: &str) -> Result<(), GhostError> {
-        self.edit(|s| {
-            if name == to {
-                Self::track_mut(s, name)?;
-                return Ok(());
-            }
-            Self::check_name(s, to)?;
-            Self::track_mut(s, name)?.name = to.to_string();
-            Ok(())
-        })
-    }
-
-    /// Adds a clip to a track.
-    pub fn add_clip(&mut self, track: &str, clip: Clip) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::track_mut(s, track)?.clips.push(clip);
-            Ok(())
-        })
-    }
-
-    /// Removes a clip from a track.
-    pub fn remove_clip(&mut self, track: &str, index: usize) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::clip_mut(s, track, index)?;
-            Self::track_mut(s, track)?.clips.remove(index);
-            Ok(())
-        })
-    }
-
-    /// Moves a clip to a new start time (seconds, not negative).
-    pub fn move_clip(&mut self, track: &str, index: usize, offset: f64) -> Result<(), GhostError> {
-        if !time_ok(offset) {
-            return err(format!(
-                "a clip cannot start at {offset} s: the start must be 0 s or later"
-            ));
-        }
-        self.edit(|s| {
-            Self::clip_mut(s, track, index)?.offset = offset;
-            Ok(())
-        })
-    }
-
-    /// Trims a clip: it plays `trim_start` seconds into its file for `length` seconds (to the
-    /// file's end when `None`), starting on the timeline at `offset` when given (dragging a
-    /// clip's left edge moves its start and its trim together, in one edit). `file_seconds` is
-    /// the file's length; the region must lie inside it. Fades longer than the new length are
-    /// shortened to fit.
-    #[allow(clippy::too_many_arguments)]
-    pub fn trim_clip(
-        &mut self,
-        track: &str,
-        index: usize,
-        trim_start: f64,
-        length: Option<f64>,
-        offset: Option<f64>,
-        file_seconds: f64,
-    ) -> Result<(), GhostError> {
-        if let Some(o) = offset {
-            if !time_ok(o) {
-                return err(format!(
-                    "a clip cannot start at {o} s: the start must be 0 s or later"
-                ));
-            }
-        }
-        if !time_ok(trim_start) {
-            return err(format!(
-                "the trim start must be 0 s or later, not {trim_start}"
-            ));
-        }
-        if trim_start >= file_seconds {
-            return err(format!(
-                "cannot trim {trim_start:.3} s from a file of {file_seconds:.3} s: that is past its end"
-            ));
-        }
-        if let Some(len) = length {
-            if !len.is_finite() || len <= 0.0 {
-                return err(format!("a clip's length must be more than 0 s, not {len}"));
-            }
-            // A thousandth of a second of slack for rounding in the screen.
-            if trim_start + len > file_seconds + 1e-3 {
-                return err(format!(
-                    "a clip of {len:.3} s from {trim_start:.3} s runs past the end of its {file_seconds:.3} s file"
-                ));
-            }
-        }
-        self.edit(|s| {
-            let c = Self::clip_mut(s, track, index)?;
-            if let Some(o) = offset {
-                c.offset = o;
-            }
-            c.trim_start = trim_start;
-            c.length = length.map(|l| l.min(file_seconds - trim_start));
-            let plays = c.length.unwrap_or(file_seconds - trim_start);
-            let total = c.fade_in + c.fade_out;
-            if total > plays && total > 0.0 {
-                let k = plays / total;
-                c.fade_in *= k;
-                c.fade_out *= k;
-            }
-            Ok(())
-        })
-    }
-
-    /// Sets a clip's fade-in and fade-out (seconds); together they must fit in the clip, whose
-    /// file is `file_seconds` long.
-    pub fn set_fades(
-        &mut self,
-        track: &str,
-        index: usize,
-        fade_in: f64,
-        fade_out: f64,
-        file_seconds: f64,
-    ) -> Result<(), GhostError> {
-        if !time_ok(fade_in) || !time_ok(fade_out) {
-            return err(format!(
-                "fades must be 0 s or longer, not {fade_in} s in and {fade_out} s out"
-            ));
-        }
-        self.edit(|s| {
-            let c = Self::clip_mut(s, track, index)?;
-            let plays = c
-                .length
-                .unwrap_or(file_seconds - c.trim_start)
-                .min(file_seconds - c.trim_start)
-                .max(0.0);
-            if fade_in + fade_out > plays + 1e-6 {
-                return err(format!(
-                    "fades of {fade_in:.3} s in and {fade_out:.3} s out do not fit in a clip of {plays:.3} s"
-                ));
-            }
-            c.fade_in = fade_in;
-            c.fade_out = fade_out;
-            Ok(())
-        })
-    }
-
-    /// Sets a track's level (dB).
-    pub fn set_gain(&mut self, track: &str, db: f32) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::track_mut(s, track)?.gain_db = db;
-            Ok(())
-        })
-    }
-
-    /// Sets a track's pan (−1…1).
-    pub fn set_pan(&mut self, track: &str, pan: f32) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::track_mut(s, track)?.pan = pan;
-            Ok(())
-        })
-    }
-
-    /// Mutes or unmutes a track.
-    pub fn set_mute(&mut self, track: &str, mute: bool) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::track_mut(s, track)?.mute = mute;
-            Ok(())
-        })
-    }
-
-    /// Solos or unsolos a track.
-    pub fn set_solo(&mut self, track: &str, solo: bool) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::track_mut(s, track)?.solo = solo;
-            Ok(())
-        })
-    }
-
-    /// Replaces a track's effects.
-    pub fn set_track_fx(&mut self, track: &str, fx: Vec<FxSpec>) -> Result<(), GhostError> {
-        self.edit(|s| {
-            Self::track_mut(s, track)?.fx = fx;
-            Ok(())
-        })
-    }
-
-    /// Replaces the session's whole master chain as it is (the knobs and the user's master
-    /// effects rebuild it on their next change).
-    pub fn set_master(&mut self, fx: Vec<FxSpec>) -> Result<(), GhostError> {
-        self.edit(|s| {
-            s.master = fx;
-            Ok(())
-        })
-    }
-
     fn rebuild_master(s: &mut State) {
         let mut master = crate::knobs::chain(&s.knobs, KNOB_SEED);
         master.extend(s.master_fx.iter().cloned());
         s.session.master = master;
     }
 
-    /// Sets the knobs; the master chain becomes their chain followed by the user's master
-    /// effects.
-    pub fn set_knobs(&mut self, knobs: Knobs) -> Result<(), GhostError> {
-        son1k_core::Knobs::new(
-            knobs.expressivity.into(),
-            knobs.rareza.into(),
-            knobs.garage.into(),
-            knobs.trash.into(),
-        )?;
-        self.edit_state(|s| {
-            s.knobs = knobs;
-            Self::rebuild_master(s);
-            Ok(())
-        })
-    }
-
     fn chain_mut<'a>(
         s: &'a mut State,
-        target: FxTarget<'_>,
+        target: &FxTarget,
     ) -> Result<&'a mut Vec<FxSpec>, GhostError> {
         match target {
             FxTarget::Master => Ok(&mut s.master_fx),
@@ -487,7 +583,7 @@ impl Editor {
         }
     }
 
-    fn where_(target: FxTarget<'_>) -> String {
+    fn where_(target: &FxTarget) -> String {
         match target {
             FxTarget::Master => "the master".into(),
             FxTarget::Track(t) => format!("track {t:?}"),
@@ -497,7 +593,7 @@ impl Editor {
     /// Applies `f` to one chain, checks that every effect in it builds, and rebuilds the master.
     fn edit_chain(
         &mut self,
-        target: FxTarget<'_>,
+        target: &FxTarget,
         f: impl FnOnce(&mut Vec<FxSpec>) -> Result<(), GhostError>,
     ) -> Result<(), GhostError> {
         self.edit_state(|s| {
@@ -513,14 +609,14 @@ impl Editor {
             for spec in chain.iter() {
                 spec.build(rate, 2)?;
             }
-            if target == FxTarget::Master {
+            if *target == FxTarget::Master {
                 Self::rebuild_master(s);
             }
             Ok(())
         })
     }
 
-    fn check_index(target: FxTarget<'_>, chain: &[FxSpec], i: usize) -> Result<(), GhostError> {
+    fn check_index(target: &FxTarget, chain: &[FxSpec], i: usize) -> Result<(), GhostError> {
         if i >= chain.len() {
             return err(format!(
                 "{} has no effect {i} (it has {})",
@@ -530,57 +626,59 @@ impl Editor {
         }
         Ok(())
     }
+}
 
-    /// Inserts an effect at `at` (the end when `None` or past it) of a chain.
-    pub fn add_fx(
-        &mut self,
-        target: FxTarget<'_>,
-        at: Option<usize>,
-        spec: FxSpec,
-    ) -> Result<(), GhostError> {
-        self.edit_chain(target, |c| {
-            let at = at.unwrap_or(c.len()).min(c.len());
-            c.insert(at, spec);
-            Ok(())
-        })
-    }
+fn no_track(name: &str) -> GhostError {
+    GhostError::Edit(format!("no track named {name:?}"))
+}
 
-    /// Removes effect `index` from a chain.
-    pub fn remove_fx(&mut self, target: FxTarget<'_>, index: usize) -> Result<(), GhostError> {
-        self.edit_chain(target, |c| {
-            Self::check_index(target, c, index)?;
-            c.remove(index);
-            Ok(())
-        })
-    }
+fn no_clip(track: &str, index: usize, n: usize) -> GhostError {
+    GhostError::Edit(format!(
+        "track {track:?} has no clip {index} (it has {n} clip{})",
+        if n == 1 { "" } else { "s" }
+    ))
+}
 
-    /// Moves effect `from` to position `to` in a chain.
-    pub fn move_fx(
-        &mut self,
-        target: FxTarget<'_>,
-        from: usize,
-        to: usize,
-    ) -> Result<(), GhostError> {
-        self.edit_chain(target, |c| {
-            Self::check_index(target, c, from)?;
-            Self::check_index(target, c, to)?;
-            let fx = c.remove(from);
-            c.insert(to, fx);
-            Ok(())
-        })
+fn check_start(offset: f64) -> Result<(), GhostError> {
+    if time_ok(offset) {
+        Ok(())
+    } else {
+        err(format!(
+            "a clip cannot start at {offset} s: the start must be 0 s or later"
+        ))
     }
+}
 
-    /// Replaces effect `index` of a chain (new parameters, or another effect).
-    pub fn set_fx(
-        &mut self,
-        target: FxTarget<'_>,
-        index: usize,
-        spec: FxSpec,
-    ) -> Result<(), GhostError> {
-        self.edit_chain(target, |c| {
-            Self::check_index(target, c, index)?;
-            c[index] = spec;
-            Ok(())
-        })
+/// The checks of [`Edit::TrimClip`] that need only its numbers.
+fn check_trim(
+    trim_start: f64,
+    length: Option<f64>,
+    offset: Option<f64>,
+    file_seconds: f64,
+) -> Result<(), GhostError> {
+    if let Some(o) = offset {
+        check_start(o)?;
     }
+    if !time_ok(trim_start) {
+        return err(format!(
+            "the trim start must be 0 s or later, not {trim_start}"
+        ));
+    }
+    if trim_start >= file_seconds {
+        return err(format!(
+            "cannot trim {trim_start:.3} s from a file of {file_seconds:.3} s: that is past its end"
+        ));
+    }
+    if let Some(len) = length {
+        if !len.is_finite() || len <= 0.0 {
+            return err(format!("a clip's length must be more than 0 s, not {len}"));
+        }
+        // A thousandth of a second of slack for rounding in the screen.
+        if trim_start + len > file_seconds + 1e-3 {
+            return err(format!(
+                "a clip of {len:.3} s from {trim_start:.3} s runs past the end of its {file_seconds:.3} s file"
+            ));
+        }
+    }
+    Ok(())
 }

@@ -1,8 +1,11 @@
 //! Ghost Studio: demo in, produced track out.
 //!
-//! - [`editor::Editor`]: a multitrack session (son1k-audio's [`Session`]) with undo and redo of
-//!   every edit.
-//! - [`knobs`]: the four knobs as an effect chain on any audio, transparent at the neutral point.
+//! - [`editor::Editor`]: a multitrack session (son1k-audio's [`Session`]) with its knobs and
+//!   master effects ([`editor::State`]); every change is one [`editor::Edit`], undoable and
+//!   redoable.
+//! - [`knobs`]: the four knobs as an effect chain on any audio, transparent at the neutral point
+//!   (the chain's parameters are son1k-audio's `fx::knob_chain`, which the Generator's master
+//!   bus in son1k-compose also uses).
 //! - [`produce`]: the demo's measured tempo, key and length plus the knobs and a prompt become a
 //!   Generator request; the backing is stretched to the demo's exact tempo, aligned to its first
 //!   downbeat and laid on new tracks beside it.

@@ -10,7 +10,7 @@ use son1k_audio::fx::{process_buffer, Chain, FilterKind, FxSpec};
 use son1k_audio::mixdown::{Clip, Session};
 use son1k_audio::{AudioBuffer, SampleFormat};
 use son1k_core::{Knobs, Quality};
-use son1k_ghost::editor::Editor;
+use son1k_ghost::editor::{Edit, Editor};
 use son1k_ghost::produce::{produce, ProduceOptions};
 use son1k_ghost::{ab, knobs};
 
@@ -56,6 +56,34 @@ fn band(a: &AudioBuffer, kind: FilterKind, freq: f32) -> f64 {
     .unwrap();
     process_buffer(&mut c, &mut b, 1024);
     energy(&b) / energy(a).max(1e-30)
+}
+
+fn new_track(name: &str) -> Edit {
+    Edit::AddTrack {
+        name: name.into(),
+        clips: vec![],
+    }
+}
+
+fn gain(track: &str, db: f32) -> Edit {
+    Edit::Gain {
+        track: track.into(),
+        db,
+    }
+}
+
+fn pan(track: &str, pan: f32) -> Edit {
+    Edit::Pan {
+        track: track.into(),
+        pan,
+    }
+}
+
+fn mute(track: &str) -> Edit {
+    Edit::Mute {
+        track: track.into(),
+        on: true,
+    }
 }
 
 fn k(e: u8, r: u8, g: u8, t: u8) -> Knobs {
@@ -143,15 +171,18 @@ fn undo_redo_and_rejected_edits() {
         master: vec![],
     };
     let mut ed = Editor::new(session.clone());
-    ed.add_track("demo").unwrap();
-    ed.set_gain("demo", -3.0).unwrap();
-    ed.set_pan("demo", 0.5).unwrap();
+    ed.apply(new_track("demo")).unwrap();
+    ed.apply(gain("demo", -3.0)).unwrap();
+    ed.apply(pan("demo", 0.5)).unwrap();
     assert!(ed.is_dirty());
-    assert!(ed.add_track("demo").is_err(), "duplicate names are refused");
-    assert!(ed.set_pan("nope", 0.0).is_err());
+    assert!(
+        ed.apply(new_track("demo")).is_err(),
+        "duplicate names are refused"
+    );
+    assert!(ed.apply(pan("nope", 0.0)).is_err());
     let snapshot = ed.session().clone();
     assert!(
-        ed.set_pan("demo", 7.0).is_err(),
+        ed.apply(pan("demo", 7.0)).is_err(),
         "an invalid value is refused"
     );
     assert_eq!(ed.session(), &snapshot, "a refused edit changes nothing");
@@ -198,16 +229,24 @@ fn a_render_is_the_sum_of_its_parts() {
         tracks: vec![],
         master: vec![],
     });
-    ed.add_track("a").unwrap();
-    ed.add_clip("a", clip("a.wav", 0.0)).unwrap();
-    ed.add_track("b").unwrap();
-    ed.add_clip("b", clip("b.wav", 0.5)).unwrap();
-    ed.set_gain("b", -6.0).unwrap();
+    ed.apply(new_track("a")).unwrap();
+    ed.apply(Edit::AddClip {
+        track: "a".into(),
+        clip: clip("a.wav", 0.0),
+    })
+    .unwrap();
+    ed.apply(new_track("b")).unwrap();
+    ed.apply(Edit::AddClip {
+        track: "b".into(),
+        clip: clip("b.wav", 0.5),
+    })
+    .unwrap();
+    ed.apply(gain("b", -6.0)).unwrap();
     let both = son1k_audio::mixdown::render(ed.session(), &dir).unwrap();
     let mut only_a = ed.clone();
-    only_a.set_mute("b", true).unwrap();
+    only_a.apply(mute("b")).unwrap();
     let mut only_b = ed.clone();
-    only_b.set_mute("a", true).unwrap();
+    only_b.apply(mute("a")).unwrap();
     let ra = son1k_audio::mixdown::render(only_a.session(), &dir).unwrap();
     let rb = son1k_audio::mixdown::render(only_b.session(), &dir).unwrap();
     let worst = both.channels[0]
@@ -256,8 +295,8 @@ fn a_backing_is_produced_in_the_demos_tempo_and_key_on_its_downbeat() {
     assert!(p.midi.is_file());
     // The backing alone is heard in the demo's tempo and key.
     let mut backing = Editor::new(p.session.clone());
-    backing.set_mute("demo", true).unwrap();
-    backing.set_master(vec![]).unwrap();
+    backing.apply(mute("demo")).unwrap();
+    backing.apply(Edit::Master { fx: vec![] }).unwrap();
     let mix = son1k_audio::mixdown::render(backing.session(), &dir).unwrap();
     let (bpm, key) = son1k_analysis::tempo_and_key(&mix).unwrap();
     assert!((bpm - 97.0).abs() <= 97.0 * 0.02, "{bpm}");
@@ -279,4 +318,33 @@ fn ab_switching_is_loudness_matched() {
     assert!((20.0 * ga.log10() + 12.04).abs() < 0.2, "{ga}");
     let silent = AudioBuffer::silent(48_000, 2, 48_000);
     assert_eq!(ab::matched_gains(&a, &silent).unwrap(), (1.0, 1.0));
+}
+
+#[test]
+fn knobs_outside_their_range_are_refused_and_the_knobs_drive_the_master() {
+    let mut ed = Editor::new(Session {
+        sample_rate: 48_000,
+        tracks: vec![],
+        master: vec![],
+    });
+    let wild = Knobs {
+        rareza: 101,
+        ..Knobs::default()
+    };
+    assert!(ed.apply(Edit::Knobs(wild)).is_err());
+    assert_eq!(ed.undo_len(), 0, "a refused edit is not recorded");
+    ed.apply(Edit::Knobs(k(50, 0, 60, 40))).unwrap();
+    assert_eq!(
+        ed.session().master,
+        knobs::chain(&k(50, 0, 60, 40), son1k_ghost::editor::KNOB_SEED)
+    );
+    ed.apply(Edit::FxAdd {
+        chain: son1k_ghost::editor::FxTarget::Master,
+        at: None,
+        fx: FxSpec::Gain { db: -6.0 },
+    })
+    .unwrap();
+    assert_eq!(ed.session().master.last(), Some(&FxSpec::Gain { db: -6.0 }));
+    ed.apply(Edit::Knobs(Knobs::default())).unwrap();
+    assert_eq!(ed.session().master, [FxSpec::Gain { db: -6.0 }]);
 }

@@ -1,0 +1,355 @@
+//! A project open for editing: its state in son1k-ghost's [`Editor`], every change one
+//! [`Edit`] saved at once, and renders made from the open state.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use son1k_audio::mixdown::Clip;
+use son1k_audio::SampleFormat;
+use son1k_core::{Knobs, Quality};
+use son1k_ghost::editor::{Edit, Editor, FxTarget};
+use son1k_ghost::Session;
+
+use super::views::{view_of, ProjectView, TrackAudio, TrackEdit};
+use super::{edit_error, export, ghost_err, open, Backing, OpenProject};
+use crate::project;
+use crate::{AppError, Studio};
+
+/// A project open for editing: its session, knobs and master effects in an [`Editor`], so every
+/// edit — import, produced backing, knobs, clip and track edits, the mix, effect chains — can be
+/// undone and redone in one history. Every edit, undo and redo is saved at once (atomically).
+/// Renders and exports made through it use the state it holds, not a new read of the file.
+/// Changes made to the project file by other means (another program) are seen after
+/// [`Mixing::reload`], which starts a fresh history.
+#[derive(Debug)]
+pub struct Mixing {
+    /// The folder, the document as last saved and whether loading it found damage.
+    project: OpenProject,
+    editor: Editor,
+    /// Lengths in seconds of the clip files measured so far, by absolute path.
+    lengths: HashMap<PathBuf, f64>,
+}
+
+impl Mixing {
+    /// Opens `project` (a name or a project folder) for editing.
+    pub fn open(studio: &Studio, project: &str) -> Result<Self, AppError> {
+        let project = open(studio, project)?;
+        let editor = Editor::with_state(project.doc.state());
+        Ok(Mixing {
+            project,
+            editor,
+            lengths: HashMap::new(),
+        })
+    }
+
+    /// Reads the project again from disk, starting a fresh history.
+    pub fn reload(&mut self) -> Result<ProjectView, AppError> {
+        let loaded = project::load(&self.project.folder)?;
+        self.editor = Editor::with_state(loaded.doc.state());
+        self.project.doc = loaded.doc;
+        self.project.damaged = loaded.damaged;
+        Ok(self.view())
+    }
+
+    /// The project's folder.
+    pub fn folder(&self) -> &Path {
+        &self.project.folder
+    }
+
+    /// The session as it stands.
+    pub fn session(&self) -> &Session {
+        self.editor.session()
+    }
+
+    /// The project as it stands (a copy, to render or export without holding this one).
+    pub fn project(&self) -> OpenProject {
+        let mut p = self.project.clone();
+        p.doc.set_state(self.editor.state());
+        p
+    }
+
+    /// What the screen shows.
+    pub fn view(&self) -> ProjectView {
+        let mut v = view_of(
+            &self.project.folder,
+            &self.project.doc,
+            self.editor.state(),
+            (self.editor.undo_len(), self.editor.redo_len()),
+        );
+        v.damaged = self.project.damaged.clone();
+        v
+    }
+
+    fn save(&mut self) -> Result<ProjectView, AppError> {
+        self.project.doc.set_state(self.editor.state());
+        self.project.doc = project::save(&self.project.folder, &self.project.doc)?;
+        self.editor.mark_saved();
+        Ok(self.view())
+    }
+
+    /// Applies `edit` (a refused edit changes nothing) and saves.
+    fn commit(&mut self, edit: Edit) -> Result<ProjectView, AppError> {
+        self.editor.apply(edit).map_err(ghost_err)?;
+        self.save()
+    }
+
+    fn path_of(&self, file: &Path) -> PathBuf {
+        if file.is_absolute() {
+            file.to_path_buf()
+        } else {
+            self.project.folder.join(file)
+        }
+    }
+
+    /// The length in seconds of the file under clip `clip` of `track` (decoded once).
+    fn clip_file_seconds(&mut self, track: &str, clip: usize) -> Result<f64, AppError> {
+        let file = self
+            .editor
+            .clip(track, clip)
+            .map_err(ghost_err)?
+            .file
+            .clone();
+        let path = self.path_of(&file);
+        if let Some(s) = self.lengths.get(&path) {
+            return Ok(*s);
+        }
+        let audio = son1k_audio::decode_file(&path)?;
+        let secs = audio.frames() as f64 / f64::from(audio.sample_rate);
+        self.lengths.insert(path, secs);
+        Ok(secs)
+    }
+
+    /// The editor's edit for what the screen sent: gain and pan clamped to their ranges, a new
+    /// name trimmed, and the clip's file measured for trims and fades.
+    fn edit_of(&mut self, edit: &TrackEdit) -> Result<Edit, AppError> {
+        Ok(match edit.clone() {
+            TrackEdit::Gain { track, db } => Edit::Gain {
+                track,
+                db: db.clamp(-60.0, 12.0),
+            },
+            TrackEdit::Pan { track, pan } => Edit::Pan {
+                track,
+                pan: pan.clamp(-1.0, 1.0),
+            },
+            TrackEdit::Mute { track, on } => Edit::Mute { track, on },
+            TrackEdit::Solo { track, on } => Edit::Solo { track, on },
+            TrackEdit::MoveClip {
+                track,
+                clip,
+                offset,
+            } => Edit::MoveClip {
+                track,
+                clip: clip as usize,
+                offset,
+            },
+            TrackEdit::TrimClip {
+                track,
+                clip,
+                trim_start,
+                length,
+                offset,
+            } => Edit::TrimClip {
+                file_seconds: self.clip_file_seconds(&track, clip as usize)?,
+                track,
+                clip: clip as usize,
+                trim_start,
+                length,
+                offset,
+            },
+            TrackEdit::Fades {
+                track,
+                clip,
+                fade_in,
+                fade_out,
+            } => Edit::Fades {
+                file_seconds: self.clip_file_seconds(&track, clip as usize)?,
+                track,
+                clip: clip as usize,
+                fade_in,
+                fade_out,
+            },
+            TrackEdit::DeleteClip { track, clip } => Edit::DeleteClip {
+                track,
+                clip: clip as usize,
+            },
+            TrackEdit::DeleteTrack { track } => Edit::DeleteTrack { track },
+            TrackEdit::RenameTrack { track, name } => Edit::RenameTrack {
+                track,
+                name: name.trim().to_string(),
+            },
+            TrackEdit::FxAdd { track, at, fx } => Edit::FxAdd {
+                chain: FxTarget::of(track),
+                at: at.map(|a| a as usize),
+                fx,
+            },
+            TrackEdit::FxRemove { track, index } => Edit::FxRemove {
+                chain: FxTarget::of(track),
+                index: index as usize,
+            },
+            TrackEdit::FxMove { track, from, to } => Edit::FxMove {
+                chain: FxTarget::of(track),
+                from: from as usize,
+                to: to as usize,
+            },
+            TrackEdit::FxSet { track, index, fx } => Edit::FxSet {
+                chain: FxTarget::of(track),
+                index: index as usize,
+                fx,
+            },
+        })
+    }
+
+    /// Copies `file` into the project's `audio/` folder and adds it on a new track named after
+    /// it, as one undoable edit; returns the track's name. Anything that is not audio is
+    /// refused before anything is copied.
+    pub fn import(&mut self, file: &Path) -> Result<String, AppError> {
+        let audio = son1k_audio::decode_file(file)?;
+        let base = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "audio".into());
+        let base: String = base
+            .chars()
+            .take(son1k_ghost::editor::MAX_NAME - 4)
+            .collect();
+        let ext = file
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
+        let track = self.free_track_name(&base);
+        let dest = self.free_file(&track, &ext)?;
+        std::fs::copy(file, &dest).map_err(|source| AppError::Io {
+            action: "could not copy into the project",
+            path: dest.clone(),
+            source,
+        })?;
+        self.lengths.insert(
+            dest.clone(),
+            audio.frames() as f64 / f64::from(audio.sample_rate),
+        );
+        let rel = dest
+            .strip_prefix(&self.project.folder)
+            .unwrap_or(&dest)
+            .to_path_buf();
+        let add = Edit::AddTrack {
+            name: track.clone(),
+            clips: vec![Clip::whole(rel, 0.0)],
+        };
+        if let Err(e) = self.editor.apply(add) {
+            let _ = std::fs::remove_file(&dest);
+            return Err(ghost_err(e));
+        }
+        self.save()?;
+        Ok(track)
+    }
+
+    /// `base`, or `base 2`, `base 3`, … — the first name no track has.
+    fn free_track_name(&self, base: &str) -> String {
+        let taken = |n: &str| self.editor.session().tracks.iter().any(|t| t.name == n);
+        let mut name = base.to_string();
+        let mut n = 2;
+        while taken(&name) {
+            name = format!("{base} {n}");
+            n += 1;
+        }
+        name
+    }
+
+    /// A file under `audio/` named after `track` that does not exist yet (earlier files stay:
+    /// the history may still refer to them).
+    fn free_file(&self, track: &str, ext: &str) -> Result<PathBuf, AppError> {
+        let dir = self.project.folder.join("audio");
+        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+            action: "could not create",
+            path: dir.clone(),
+            source,
+        })?;
+        let stem = track.replace([' ', '/', '\\'], "-");
+        let mut path = dir.join(format!("{stem}{ext}"));
+        let mut n = 2;
+        while path.exists() {
+            path = dir.join(format!("{stem}-{n}{ext}"));
+            n += 1;
+        }
+        Ok(path)
+    }
+
+    /// Adds a recorded (or otherwise made) file that is already inside the project folder on a
+    /// new track named `base` (or `base 2`, …), as one undoable edit; returns the track's name.
+    pub fn add_take(&mut self, file: &Path, base: &str) -> Result<String, AppError> {
+        let rel = file
+            .strip_prefix(&self.project.folder)
+            .map_err(|_| edit_error(format!("{} is not inside the project", file.display())))?
+            .to_path_buf();
+        let track = self.free_track_name(base);
+        self.commit(Edit::AddTrack {
+            name: track.clone(),
+            clips: vec![Clip::whole(rel, 0.0)],
+        })?;
+        Ok(track)
+    }
+
+    /// Sets the knobs (the master chain follows), as one undoable edit.
+    pub fn set_knobs(&mut self, knobs: Knobs) -> Result<ProjectView, AppError> {
+        self.commit(Edit::Knobs(knobs))
+    }
+
+    /// Places a produced backing: its tracks replace same-named tracks (an earlier backing) or
+    /// are added, as one undoable edit.
+    pub fn put_backing(&mut self, backing: &Backing) -> Result<ProjectView, AppError> {
+        self.commit(Edit::PutTracks {
+            tracks: backing.tracks.clone(),
+            sample_rate: backing.sample_rate,
+        })
+    }
+
+    /// Applies one edit from the screen (rejected edits change nothing) and saves.
+    pub fn apply(&mut self, edit: &TrackEdit) -> Result<ProjectView, AppError> {
+        let edit = self.edit_of(edit)?;
+        self.commit(edit)
+    }
+
+    /// Undoes the last edit (nothing when there is none) and saves.
+    pub fn undo(&mut self) -> Result<ProjectView, AppError> {
+        if self.editor.undo() {
+            self.save()
+        } else {
+            Ok(self.view())
+        }
+    }
+
+    /// Redoes the last undone edit (nothing when there is none) and saves.
+    pub fn redo(&mut self) -> Result<ProjectView, AppError> {
+        if self.editor.redo() {
+            self.save()
+        } else {
+            Ok(self.view())
+        }
+    }
+
+    /// Renders the mix as it stands (its master chain included) to `out`.
+    pub fn render(&self, out: &Path, bits: SampleFormat) -> Result<PathBuf, AppError> {
+        export::render(self.folder(), self.session(), out, bits)
+    }
+
+    /// Renders the mix as it stands to [`export::MIX`] (see [`super::render_mix`]).
+    pub fn render_mix(&self) -> Result<String, AppError> {
+        export::render_mix(self.folder(), self.session())
+    }
+
+    /// Exports the mix as it stands, its stems and the backing's MIDI (see [`super::export`]).
+    pub fn export(
+        &self,
+        dir: &Path,
+        quality: Quality,
+        normalize: bool,
+    ) -> Result<Vec<PathBuf>, AppError> {
+        export::export(self.folder(), self.session(), dir, quality, normalize)
+    }
+
+    /// Renders every track alone for live playback (see [`super::render_tracks`]).
+    pub fn track_renders(&self) -> Result<Vec<TrackAudio>, AppError> {
+        export::render_tracks(self.folder(), self.session())
+    }
+}

@@ -1,0 +1,340 @@
+//! What the Ghost Studio screen shows and sends: the project, its tracks and clips, the demo's
+//! analysis and spectrum, the renders for live playback, and [`TrackEdit`], the screen's edits
+//! as they arrive (the editor applies them as son1k-ghost's `Edit`).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use son1k_audio::fx::FxSpec;
+use son1k_core::Knobs;
+use son1k_ghost::editor::State;
+
+use crate::project::ProjectDoc;
+
+/// What `ghost` did to a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GhostReport {
+    /// The output file.
+    pub output: PathBuf,
+    /// Effects in the chain (0 at the neutral point).
+    pub effects: usize,
+    /// Loudness before, LUFS.
+    pub lufs_before: Option<f64>,
+    /// Loudness after, LUFS.
+    pub lufs_after: Option<f64>,
+}
+
+/// What producing a backing did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProduceReport {
+    /// The demo as measured.
+    pub demo: son1k_ghost::produce::DemoReading,
+    /// Tracks in the session now.
+    pub tracks: Vec<String>,
+    /// The backing's MIDI file.
+    pub midi: PathBuf,
+}
+
+/// A project as the Ghost Studio screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProjectView {
+    /// Project name.
+    pub name: String,
+    /// Its folder (what the other Ghost Studio calls take to name it).
+    pub folder: PathBuf,
+    /// The folder's own name, under which the desktop app serves the project's audio.
+    pub dir: String,
+    /// The knobs.
+    pub knobs: Knobs,
+    /// The session's tracks, in order.
+    pub tracks: Vec<TrackView>,
+    /// The user's master effects (they follow the knobs' chain).
+    pub master_fx: Vec<FxSpec>,
+    /// Whether an edit can be undone / redone.
+    pub can_undo: bool,
+    /// See `can_undo`.
+    pub can_redo: bool,
+    /// Set when the project file was damaged and its last good version was restored.
+    pub damaged: Option<String>,
+}
+
+/// One track of the session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrackView {
+    /// Name (unique in the session).
+    pub name: String,
+    /// Gain in dB.
+    pub gain_db: f32,
+    /// Pan, −1 … 1.
+    pub pan: f32,
+    /// Muted.
+    pub mute: bool,
+    /// Soloed.
+    pub solo: bool,
+    /// Its effects, in order (before gain and pan).
+    pub fx: Vec<FxSpec>,
+    /// Its clips.
+    pub clips: Vec<ClipView>,
+}
+
+/// One clip on a track.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ClipView {
+    /// The file, relative to the project folder with `/` separators (absolute if outside it).
+    pub file: String,
+    /// Start on the timeline, seconds.
+    pub offset: f64,
+    /// Seconds trimmed from the file's start.
+    pub trim_start: f64,
+    /// Length played, seconds (to the file's end when absent).
+    pub length: Option<f64>,
+    /// Fade-in, seconds.
+    pub fade_in: f64,
+    /// Fade-out, seconds.
+    pub fade_out: f64,
+}
+
+/// One edit of the session as the screen sends it: the mix, clips, tracks and effect chains.
+/// Clips and effects are numbered from 0 in their track's (or chain's) order; `track: null` in
+/// the effect edits means the master chain. [`super::Mixing::apply`] turns it into the editor's
+/// one edit type, `son1k_ghost::editor::Edit` (clamping gain and pan, measuring the clip's file
+/// for trims and fades); this type stays the wire format the UI's bindings are generated from.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TrackEdit {
+    /// Track gain in dB (−60 … +12).
+    Gain {
+        /// Track name.
+        track: String,
+        /// dB.
+        db: f32,
+    },
+    /// Pan, −1 … 1.
+    Pan {
+        /// Track name.
+        track: String,
+        /// Pan.
+        pan: f32,
+    },
+    /// Mute on or off.
+    Mute {
+        /// Track name.
+        track: String,
+        /// On.
+        on: bool,
+    },
+    /// Solo on or off.
+    Solo {
+        /// Track name.
+        track: String,
+        /// On.
+        on: bool,
+    },
+    /// Moves a clip to start at `offset` seconds (0 or later).
+    MoveClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+        /// New start, seconds.
+        offset: f64,
+    },
+    /// Trims a clip: play its file from `trim_start` for `length` seconds (to the end when
+    /// null); the region must lie inside the file. With `offset`, the clip also starts there
+    /// (a left-edge drag keeps the audio in place in one edit).
+    TrimClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+        /// Seconds skipped at the file's start.
+        trim_start: f64,
+        /// Seconds played.
+        length: Option<f64>,
+        /// New start on the timeline, seconds.
+        #[serde(default)]
+        offset: Option<f64>,
+    },
+    /// Sets a clip's fades (together no longer than the clip).
+    Fades {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+        /// Fade-in, seconds.
+        fade_in: f64,
+        /// Fade-out, seconds.
+        fade_out: f64,
+    },
+    /// Removes a clip.
+    DeleteClip {
+        /// Track name.
+        track: String,
+        /// Clip number.
+        clip: u32,
+    },
+    /// Removes a track.
+    DeleteTrack {
+        /// Track name.
+        track: String,
+    },
+    /// Renames a track (the new name must be free).
+    RenameTrack {
+        /// Track name.
+        track: String,
+        /// New name.
+        name: String,
+    },
+    /// Inserts an effect (at the end when `at` is null).
+    FxAdd {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Position in the chain.
+        at: Option<u32>,
+        /// The effect.
+        fx: FxSpec,
+    },
+    /// Removes an effect.
+    FxRemove {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Effect number.
+        index: u32,
+    },
+    /// Moves an effect to another position in its chain.
+    FxMove {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Effect number.
+        from: u32,
+        /// Its new position.
+        to: u32,
+    },
+    /// Replaces an effect's parameters (or the effect).
+    FxSet {
+        /// Track name; null for the master.
+        track: Option<String>,
+        /// Effect number.
+        index: u32,
+        /// The effect.
+        fx: FxSpec,
+    },
+}
+
+/// One track rendered alone for live playback.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrackAudio {
+    /// The track.
+    pub track: String,
+    /// Its render relative to the project folder (a WAV starting at timeline 0); null when the
+    /// track has no clips.
+    pub file: Option<String>,
+}
+
+/// The demo's analysis as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DemoAnalysis {
+    /// The demo, relative to the project folder.
+    pub file: String,
+    /// Length, seconds.
+    pub seconds: f64,
+    /// Tempo.
+    pub bpm: f64,
+    /// Tempo confidence, 0–1.
+    pub bpm_confidence: f64,
+    /// Beats per bar.
+    pub meter: u32,
+    /// Key, like `A minor`.
+    pub key: String,
+    /// Key confidence, 0–1.
+    pub key_confidence: f64,
+    /// Integrated loudness, LUFS.
+    pub lufs: Option<f64>,
+    /// True peak, dBTP.
+    pub true_peak_db: Option<f64>,
+    /// Sections (start, end seconds; sections that sound alike share a label).
+    pub sections: Vec<SectionView>,
+}
+
+/// One section of the demo.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SectionView {
+    /// Start, seconds.
+    pub start: f64,
+    /// End, seconds.
+    pub end: f64,
+    /// `A`, `B`, …
+    pub label: String,
+}
+
+/// The demo's long-term spectrum on log-spaced bands, for the analysis panel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SpectrumView {
+    /// Band centres, Hz.
+    pub hz: Vec<f32>,
+    /// Band levels, dB relative to a full-scale sine.
+    pub db: Vec<f32>,
+}
+
+pub(super) fn relative(folder: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(folder).unwrap_or(file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+pub(super) fn view_of(
+    folder: &Path,
+    doc: &ProjectDoc,
+    state: &State,
+    history: (usize, usize),
+) -> ProjectView {
+    ProjectView {
+        name: doc.name.clone(),
+        folder: folder.to_path_buf(),
+        dir: folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        knobs: state.knobs,
+        tracks: state
+            .session
+            .tracks
+            .iter()
+            .map(|t| TrackView {
+                name: t.name.clone(),
+                gain_db: t.gain_db,
+                pan: t.pan,
+                mute: t.mute,
+                solo: t.solo,
+                fx: t.fx.clone(),
+                clips: t
+                    .clips
+                    .iter()
+                    .map(|c| ClipView {
+                        file: relative(folder, &c.file),
+                        offset: c.offset,
+                        trim_start: c.trim_start,
+                        length: c.length,
+                        fade_in: c.fade_in,
+                        fade_out: c.fade_out,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        master_fx: state.master_fx.clone(),
+        can_undo: history.0 > 0,
+        can_redo: history.1 > 0,
+        damaged: None,
+    }
+}
