@@ -6,7 +6,8 @@ use son1k_core::Knobs;
 
 use crate::GhostError;
 
-/// The chain for `knobs` (empty — exactly transparent — at the neutral point).
+/// The chain for `knobs` (empty — exactly transparent — at the neutral point). The values are
+/// taken as they are: `Knobs` is checked where it comes in (`Knobs::new`, `Knobs::validate`).
 pub fn chain(knobs: &Knobs, seed: u64) -> Vec<FxSpec> {
     knob_chain(
         knobs.expressivity,

@@ -14,12 +14,20 @@ use super::{FilterKind, FxSpec};
 
 const Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
-/// The chain for knob values 0–100. `seed` makes the added noise reproducible.
+/// The chain for knob values 0–100, as a validated `son1k_core::Knobs` holds them (its callers
+/// check the range where values come in — the project file, the editor, a request — so they
+/// are not clamped again here). `seed` makes the added noise reproducible.
 pub fn knob_chain(expressivity: u8, rareza: u8, garage: u8, trash: u8, seed: u64) -> Vec<FxSpec> {
-    let e = expressivity.min(100) as f32 / 100.0;
-    let r = rareza.min(100) as f32 / 100.0;
-    let g = garage.min(100) as f32 / 100.0;
-    let t = trash.min(100) as f32 / 100.0;
+    debug_assert!(
+        [expressivity, rareza, garage, trash]
+            .iter()
+            .all(|v| *v <= 100),
+        "knob values are 0–100"
+    );
+    let e = f32::from(expressivity) / 100.0;
+    let r = f32::from(rareza) / 100.0;
+    let g = f32::from(garage) / 100.0;
+    let t = f32::from(trash) / 100.0;
     let mut fx = Vec::new();
     // Garage: warmth → tape → lo-fi → destroyed.
     if g > 0.0 {
