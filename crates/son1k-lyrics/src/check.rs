@@ -1,10 +1,14 @@
 //! Metre and rhyme of a whole lyric, without a model: per-line syllables and rhyme letters, the
 //! rhyme scheme of each section, and rhyme suggestions for a word.
+//!
+//! Lines, sections, languages and syllables come from the one text model ([`son1k_text::read`]),
+//! so each line's count is the number of notes the Generator sings on it.
 
 use serde::Serialize;
 use son1k_core::Lang;
+pub use son1k_text::detect_lang;
 
-use crate::song::{parse_tagged, SectionKind};
+use crate::song::SectionKind;
 use crate::{en, es};
 
 /// One line's measurements.
@@ -13,8 +17,16 @@ use crate::{en, es};
 pub struct LineCheck {
     /// The line as written.
     pub text: String,
-    /// Metrical syllables (Spanish rules) or spoken syllables (English dictionary).
+    /// Sung syllables, one note each: Spanish with synalephas joined, English from the
+    /// dictionary — the notes the Generator sings on this line.
     pub syllables: usize,
+    /// Spanish only: the verse metre (the sung count, +1 after a final stress, −1 after an
+    /// esdrújula), e.g. 8 for an octosílabo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metre: Option<usize>,
+    /// The language whose rules measured the line (the lyric's, unless the line is clearly in
+    /// the other one).
+    pub language: Lang,
     /// The rhyme letter within its section (`A`, `B`, …), `-` when it rhymes with no other line.
     pub rhyme: String,
     /// `consonant`/`assonant` (Spanish) or `perfect`/`near` (English); absent when unrhymed.
@@ -22,7 +34,7 @@ pub struct LineCheck {
     pub rhyme_kind: Option<&'static str>,
     /// Index of its section in `sections`.
     pub section: usize,
-    /// Syllables as divided for the count (Spanish; `‿` marks a synalepha).
+    /// The sung syllables as divided (Spanish; `‿` marks a synalepha).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<String>,
     /// English only: some word was not in the dictionary, so the count is partly a guess.
@@ -46,7 +58,7 @@ pub struct SectionScheme {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Check {
-    /// The language the rules came from.
+    /// The lyric's language (a line may be in the other one: see [`LineCheck::language`]).
     pub language: Lang,
     /// Every line in order.
     pub lines: Vec<LineCheck>,
@@ -83,21 +95,27 @@ fn last_word(line: &str) -> String {
         .to_lowercase()
 }
 
-/// Rhyme letters for a group of lines: a line takes the letter of the first earlier line it
-/// rhymes with (strict rhyme preferred), a new letter if a later line rhymes with it, `-`
-/// otherwise. Repeating the same word is not a rhyme.
-fn letters(lines: &[&str], lang: Lang) -> Vec<(String, Option<&'static str>)> {
-    let (strict_name, loose_name) = match lang {
+/// The names of strict and loose rhyme in a language.
+fn rhyme_names(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
         Lang::Es => ("consonant", "assonant"),
         Lang::En => ("perfect", "near"),
-    };
-    let ks: Vec<Option<Keys>> = lines.iter().map(|l| keys(l, lang)).collect();
-    let words: Vec<String> = lines.iter().map(|l| last_word(l)).collect();
+    }
+}
+
+/// Rhyme letters for a group of lines, each in its language: a line takes the letter of the
+/// first earlier line it rhymes with (strict rhyme preferred), a new letter if a later line
+/// rhymes with it, `-` otherwise. Repeating the same word is not a rhyme, and lines in different
+/// languages do not rhyme.
+fn letters(lines: &[(&str, Lang)]) -> Vec<(String, Option<&'static str>)> {
+    let ks: Vec<Option<Keys>> = lines.iter().map(|(l, lang)| keys(l, *lang)).collect();
+    let words: Vec<String> = lines.iter().map(|(l, _)| last_word(l)).collect();
     let relation = |i: usize, j: usize| -> Option<&'static str> {
         let (a, b) = (ks[i].as_ref()?, ks[j].as_ref()?);
-        if words[i].is_empty() || words[i] == words[j] {
+        if words[i].is_empty() || words[i] == words[j] || lines[i].1 != lines[j].1 {
             return None;
         }
+        let (strict_name, loose_name) = rhyme_names(lines[i].1);
         if a.strict == b.strict {
             Some(strict_name)
         } else if !a.loose.is_empty() && a.loose == b.loose {
@@ -106,13 +124,14 @@ fn letters(lines: &[&str], lang: Lang) -> Vec<(String, Option<&'static str>)> {
             None
         }
     };
+    let is_strict = |r: &str| r == "consonant" || r == "perfect";
     let mut out: Vec<(String, Option<&'static str>)> = Vec::with_capacity(lines.len());
     let mut next_letter = b'A';
     for i in 0..lines.len() {
         let earlier = (0..i)
             .filter_map(|j| relation(i, j).map(|r| (j, r)))
             .filter(|(j, _)| out[*j].0 != "-")
-            .min_by_key(|(j, r)| (*r != strict_name, *j));
+            .min_by_key(|(j, r)| (!is_strict(r), *j));
         if let Some((j, r)) = earlier {
             let letter = out[j].0.clone();
             out.push((letter, Some(r)));
@@ -120,7 +139,7 @@ fn letters(lines: &[&str], lang: Lang) -> Vec<(String, Option<&'static str>)> {
         }
         let later = (i + 1..lines.len())
             .filter_map(|j| relation(i, j))
-            .min_by_key(|r| *r != strict_name);
+            .min_by_key(|r| !is_strict(r));
         match later {
             Some(r) => {
                 let letter = (next_letter as char).to_string();
@@ -137,70 +156,35 @@ fn letters(lines: &[&str], lang: Lang) -> Vec<(String, Option<&'static str>)> {
     out
 }
 
-/// Guesses the language of a lyric or word: Spanish when it has Spanish letters or more Spanish
-/// function words than English ones; a single word is English when the dictionary knows it.
-pub fn detect_lang(text: &str) -> Lang {
-    if text.chars().any(|c| "ñáéíóúü¿¡ÑÁÉÍÓÚ".contains(c)) {
-        return Lang::Es;
-    }
-    let lower = text.to_lowercase();
-    let words = es::words_of(&lower);
-    if words.len() == 1 {
-        return if en::pron(words[0]).is_some_and(|p| !p.guessed) {
-            Lang::En
-        } else {
-            Lang::Es
-        };
-    }
-    const ES: [&str; 16] = [
-        "el", "la", "los", "las", "que", "de", "y", "en", "mi", "tu", "un", "una", "por", "con",
-        "no", "se",
-    ];
-    const EN: [&str; 16] = [
-        "the", "and", "you", "i", "my", "your", "of", "to", "in", "is", "it", "me", "we", "on",
-        "a", "be",
-    ];
-    let es_n = words.iter().filter(|w| ES.contains(w)).count();
-    let en_n = words.iter().filter(|w| EN.contains(w)).count();
-    if es_n > en_n {
-        Lang::Es
-    } else {
-        Lang::En
-    }
-}
-
-/// Counts one line's syllables in `lang`.
-pub fn line_syllables(line: &str, lang: Lang) -> usize {
-    match lang {
-        Lang::Es => es::metre(line).syllables,
-        Lang::En => en::syllables(line),
-    }
-}
-
-/// Measures a lyric (tagged with `[Verse]`/`[Chorus]` or in blank-line stanzas).
+/// Measures a lyric (tagged with `[Verse]`/`[Chorus]` or in blank-line stanzas) in `lang`;
+/// a line clearly in the other language is measured by that language's rules, as it is sung.
 pub fn check(text: &str, lang: Lang) -> Check {
-    let sections = parse_tagged(text);
+    let lyric = son1k_text::read(text, Some(lang));
     let mut lines = Vec::new();
     let mut scheme = Vec::new();
-    for (si, s) in sections.iter().enumerate() {
-        let refs: Vec<&str> = s.lines.iter().map(String::as_str).collect();
-        let ls = letters(&refs, lang);
+    for s in lyric.sections.iter().filter(|s| !s.lines.is_empty()) {
+        let refs: Vec<(&str, Lang)> = s.lines.iter().map(|l| (l.text.as_str(), l.lang)).collect();
+        let ls = letters(&refs);
+        let si = scheme.len();
         scheme.push(SectionScheme {
             kind: s.kind,
             scheme: ls.iter().map(|(l, _)| l.as_str()).collect(),
             first_line: lines.len(),
         });
         for (line, (letter, kind)) in s.lines.iter().zip(ls) {
-            let (syllables, parts, guessed) = match lang {
-                Lang::Es => {
-                    let m = es::metre(line);
-                    (m.syllables, m.parts, false)
-                }
-                Lang::En => (en::syllables(line), Vec::new(), en::has_guesses(line)),
+            let (metre, parts, guessed) = match line.lang {
+                Lang::Es => (
+                    Some(es::metre(&line.text).syllables),
+                    line.syllables.iter().map(|x| x.text.clone()).collect(),
+                    false,
+                ),
+                Lang::En => (None, Vec::new(), en::has_guesses(&line.text)),
             };
             lines.push(LineCheck {
-                text: line.clone(),
-                syllables,
+                text: line.text.clone(),
+                syllables: line.syllables.len(),
+                metre,
+                language: line.lang,
                 rhyme: letter,
                 rhyme_kind: kind,
                 section: si,
@@ -210,7 +194,7 @@ pub fn check(text: &str, lang: Lang) -> Check {
         }
     }
     Check {
-        language: lang,
+        language: lyric.lang,
         lines,
         scheme,
     }
@@ -305,7 +289,10 @@ mod tests {
         assert_eq!(c.lines[0].rhyme_kind, Some("consonant"));
         // mano / amamos: a-o assonance only.
         assert_eq!(c.lines[3].rhyme_kind, Some("assonant"));
-        assert_eq!(c.lines[0].syllables, 8);
+        // Sung: te-bus-co-por-la-ciu-dad, seven notes; the verse metre adds one for the final
+        // stress (an octosílabo).
+        assert_eq!((c.lines[0].syllables, c.lines[0].metre), (7, Some(8)));
+        assert_eq!(c.lines[1].parts.join("-"), "con-el-al-ma‿en-la-ma-no");
     }
 
     #[test]
@@ -322,11 +309,16 @@ mod tests {
     }
 
     #[test]
-    fn detects_the_language() {
-        assert_eq!(detect_lang("Verde que te quiero verde"), Lang::Es);
-        assert_eq!(detect_lang("I walk alone tonight in the rain"), Lang::En);
-        assert_eq!(detect_lang("corazón"), Lang::Es);
-        assert_eq!(detect_lang("night"), Lang::En);
+    fn a_bilingual_lyric_is_measured_line_by_line() {
+        let text = "[Verse]\nTe busco por la ciudad\nno encuentro la verdad\n\n[Chorus]\nI walk alone tonight\nI hold on to the light\n";
+        let c = check(text, Lang::Es);
+        let langs: Vec<Lang> = c.lines.iter().map(|l| l.language).collect();
+        assert_eq!(langs, [Lang::Es, Lang::Es, Lang::En, Lang::En]);
+        let counts: Vec<usize> = c.lines.iter().map(|l| l.syllables).collect();
+        assert_eq!(counts, [7, 6, 6, 6]);
+        assert_eq!(c.lines[2].metre, None);
+        assert_eq!(c.scheme[1].scheme, "AA");
+        assert_eq!(c.lines[3].rhyme_kind, Some("perfect"));
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //! - [`tools`]: write from a theme, rewrite a line keeping its syllable count, continue a
 //!   section, read a music prompt into the Generator's fields; each answer validated and
 //!   repaired once.
-//! - [`es`], [`en`], [`check`]: syllables (Spanish metrical syllables with synalepha and the
-//!   line-end rule; English from the CMU Pronouncing Dictionary), rhyme schemes and suggestions.
-//!   No model needed.
+//! - [`es`], [`en`], [`check`]: per-line sung syllables (and the Spanish verse metre), rhyme
+//!   schemes and suggestions. No model needed. Language, section tags and syllables are the one
+//!   text model's ([`son1k_text`]), which the Generator sings with too.
 //! - [`song`]: the lyrics structure, its schema, validation and `[Verse]`/`[Chorus]` text.
 //!
 //! It is not for the screen (the UI), nor for resolving `OLLAMA_HOST` (the façade does that and

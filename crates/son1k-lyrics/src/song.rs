@@ -4,87 +4,17 @@
 use serde::{Deserialize, Serialize};
 use son1k_core::Lang;
 
-/// A section of a song.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub enum SectionKind {
-    /// A verse.
-    Verse,
-    /// The build-up before the chorus.
-    PreChorus,
-    /// The chorus.
-    Chorus,
-    /// A contrasting bridge.
-    Bridge,
-    /// The ending.
-    Outro,
-}
+pub use son1k_text::{Section, SectionKind};
 
-impl SectionKind {
-    /// Every kind, in the order the schema lists them.
-    pub const ALL: [SectionKind; 5] = [
-        SectionKind::Verse,
-        SectionKind::PreChorus,
-        SectionKind::Chorus,
-        SectionKind::Bridge,
-        SectionKind::Outro,
-    ];
-
-    /// The schema's name: `verse`, `pre-chorus`, `chorus`, `bridge`, `outro`.
-    pub fn id(self) -> &'static str {
-        match self {
-            SectionKind::Verse => "verse",
-            SectionKind::PreChorus => "pre-chorus",
-            SectionKind::Chorus => "chorus",
-            SectionKind::Bridge => "bridge",
-            SectionKind::Outro => "outro",
-        }
-    }
-
-    /// The tag song generators read: `[Verse]`, `[Pre-Chorus]`, …
-    pub fn tag(self) -> &'static str {
-        match self {
-            SectionKind::Verse => "[Verse]",
-            SectionKind::PreChorus => "[Pre-Chorus]",
-            SectionKind::Chorus => "[Chorus]",
-            SectionKind::Bridge => "[Bridge]",
-            SectionKind::Outro => "[Outro]",
-        }
-    }
-
-    /// Reads a kind leniently: any case, `_` or space for `-`, Spanish names, a trailing number
-    /// (`Verse 2`) and the common extras (`intro` and `hook` count as verse and chorus).
-    pub fn parse(s: &str) -> Option<SectionKind> {
-        let t: String = s
-            .trim()
-            .trim_matches(|c| c == '[' || c == ']')
-            .trim()
-            .to_lowercase()
-            .replace(['_', ' '], "-");
-        let t = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
-        Some(match t {
-            "verse" | "verso" | "estrofa" | "intro" => SectionKind::Verse,
-            "pre-chorus" | "prechorus" | "pre-coro" | "precoro" | "pre-estribillo" => {
-                SectionKind::PreChorus
-            }
-            "chorus" | "coro" | "estribillo" | "hook" | "refrain" => SectionKind::Chorus,
-            "bridge" | "puente" => SectionKind::Bridge,
-            "outro" | "final" | "coda" | "cierre" => SectionKind::Outro,
-            _ => return None,
-        })
-    }
-}
-
-/// One section: its kind and its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Section {
-    /// verse, pre-chorus, chorus, bridge or outro.
-    pub kind: SectionKind,
-    /// The lines, without tags.
-    pub lines: Vec<String>,
-}
+/// The kinds a model is asked to write, in the order the schema lists them: the sung sections
+/// (an intro is usually instrumental; [`validate`] still reads one a model sends).
+pub const WRITTEN_KINDS: [SectionKind; 5] = [
+    SectionKind::Verse,
+    SectionKind::PreChorus,
+    SectionKind::Chorus,
+    SectionKind::Bridge,
+    SectionKind::Outro,
+];
 
 /// A song's lyrics as the model returns them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,7 +32,7 @@ pub struct Lyrics {
 
 /// The JSON schema passed in Ollama's `format` for [`Lyrics`].
 pub fn lyrics_schema() -> serde_json::Value {
-    let kinds: Vec<&str> = SectionKind::ALL.iter().map(|k| k.id()).collect();
+    let kinds: Vec<&str> = WRITTEN_KINDS.iter().map(|k| k.id()).collect();
     serde_json::json!({
         "type": "object",
         "properties": {
@@ -232,46 +162,14 @@ impl Lyrics {
     }
 }
 
-/// Splits tagged text back into sections. Untagged stanzas (separated by blank lines) are
-/// verses; an unknown tag starts a verse too, so no line is ever lost.
+/// Splits tagged text back into sections with the one text model's rules
+/// ([`son1k_text::section::parse`]: an unknown tag starts a verse, untagged stanzas are verses or,
+/// repeated, choruses), leaving out tags that have no lines.
 pub fn parse_tagged(text: &str) -> Vec<Section> {
-    let mut sections: Vec<Section> = Vec::new();
-    let mut current: Option<Section> = None;
-    let mut explicit = false;
-    for raw in text.lines() {
-        let line = raw.trim();
-        if line.starts_with('[') && line.ends_with(']') {
-            if let Some(s) = current.take().filter(|s| !s.lines.is_empty()) {
-                sections.push(s);
-            }
-            current = Some(Section {
-                kind: SectionKind::parse(line).unwrap_or(SectionKind::Verse),
-                lines: Vec::new(),
-            });
-            explicit = true;
-            continue;
-        }
-        if line.is_empty() {
-            // A blank line ends an untagged stanza; inside a tagged section it is just spacing.
-            if !explicit {
-                if let Some(s) = current.take().filter(|s| !s.lines.is_empty()) {
-                    sections.push(s);
-                }
-            }
-            continue;
-        }
-        current
-            .get_or_insert_with(|| Section {
-                kind: SectionKind::Verse,
-                lines: Vec::new(),
-            })
-            .lines
-            .push(line.to_string());
-    }
-    if let Some(s) = current.filter(|s| !s.lines.is_empty()) {
-        sections.push(s);
-    }
-    sections
+    son1k_text::section::parse(text)
+        .into_iter()
+        .filter(|s| !s.lines.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,11 +6,16 @@ use ollama_rs::generation::chat::ChatMessage;
 use serde::{Deserialize, Serialize};
 use son1k_core::Lang;
 
-use crate::check::line_syllables;
 use crate::ollama::{Cancel, Client};
 use crate::song::{lyrics_schema, start_of, validate, Lyrics};
 use crate::stream::LyricStream;
 use crate::LyricsError;
+
+/// A line's sung syllables, as the Lyric Studio's check counts them and the Generator sings
+/// them: by the rules of its own language when it is clearly in the other one.
+fn line_syllables(line: &str, lang: Lang) -> usize {
+    son1k_text::syllable_count(line, son1k_text::line_lang(line, lang))
+}
 
 /// What the tools report while they work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +222,7 @@ pub struct Rewrite {
     pub model: String,
 }
 
-/// Rewrites one line with the same number of syllables (metrical in Spanish), following an
+/// Rewrites one line with the same number of sung syllables (synalephas joined), following an
 /// optional instruction ("more hopeful"). Each answer is counted; a miss is sent back with the
 /// count, up to three answers; the closest is returned with `matched: false` if none fits.
 pub async fn rewrite_line(
