@@ -1,32 +1,22 @@
-//! Lyrics for the melody: section tags, lines, syllables and stress, in Spanish and English.
+//! Lyrics for the melody: the composer's view (how many notes, which ones fall on strong beats,
+//! which vowel the guide voice sings) of the one text model, [`son1k_text`], which the Lyric
+//! Studio counts with too — so each line gets as many notes as the Lyric Studio reports
+//! syllables.
 //!
-//! This is the composer's view of lyrics (how many notes, which ones fall on strong beats, which
-//! vowel the guide voice sings); the Lyric Studio has its own, richer tools.
+//! Tags mean what [`son1k_text::section`] says (`[Intro]` is an intro, `[Hook]` a chorus, an
+//! unknown tag a verse), mapped one to one onto the form's [`SectionKind`]; the form has no tag
+//! for a breakdown. A tag with no lines is kept only for an intro or an outro (an instrumental
+//! one, so the form adds no other); other empty sections are dropped.
 
 use serde::{Deserialize, Serialize};
+use son1k_text::SectionKind as Tag;
 
 use crate::form::SectionKind;
 
-/// The language rules used to split syllables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LyricLang {
-    /// Spanish.
-    Es,
-    /// English.
-    En,
-}
-
-/// One sung syllable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Syllable {
-    /// The letters of the syllable as written (lower-case).
-    pub text: String,
-    /// The vowel the guide voice sings: one of `a e i o u`.
-    pub vowel: char,
-    /// Lexically stressed.
-    pub stressed: bool,
-}
+/// The language whose rules split syllables.
+pub use son1k_core::Lang as LyricLang;
+/// One sung syllable: its letters, the vowel the guide voice sings, its stress.
+pub use son1k_text::Syllable;
 
 /// A tagged block of lyrics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,328 +27,55 @@ pub struct LyricSection {
     pub lines: Vec<Vec<Syllable>>,
 }
 
-/// Guesses the language of a text: Spanish when it has Spanish letters or more Spanish function
-/// words than English ones.
+/// Guesses the language of a text ([`son1k_text::detect_lang`]).
 pub fn detect_lang(text: &str) -> LyricLang {
-    if text.chars().any(|c| "ñáéíóú¿¡".contains(c)) {
-        return LyricLang::Es;
-    }
-    const ES: [&str; 14] = [
-        "el", "la", "los", "las", "que", "de", "y", "en", "mi", "tu", "un", "una", "por", "con",
-    ];
-    const EN: [&str; 14] = [
-        "the", "and", "you", "i", "my", "your", "of", "to", "in", "is", "it", "me", "we", "on",
-    ];
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let es = words.iter().filter(|w| ES.contains(w)).count();
-    let en = words.iter().filter(|w| EN.contains(w)).count();
-    if es > en {
-        LyricLang::Es
-    } else {
-        LyricLang::En
-    }
+    son1k_text::detect_lang(text)
 }
 
-fn base_vowel(c: char) -> Option<char> {
-    Some(match c {
-        'a' | 'á' | 'à' | 'ä' => 'a',
-        'e' | 'é' | 'è' | 'ë' => 'e',
-        'i' | 'í' | 'ì' | 'ï' => 'i',
-        'o' | 'ó' | 'ò' | 'ö' => 'o',
-        'u' | 'ú' | 'ù' | 'ü' => 'u',
-        _ => return None,
-    })
-}
-
-fn is_accented(c: char) -> bool {
-    "áéíóú".contains(c)
-}
-
-fn is_strong(c: char) -> bool {
-    matches!(base_vowel(c), Some('a' | 'e' | 'o')) || "íú".contains(c)
-}
-
-const ES_CLUSTERS: [&str; 15] = [
-    "pl", "pr", "bl", "br", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "tr", "ch", "ll", "rr",
-];
-
-/// Splits one Spanish word into syllables with its stress.
-fn spanish_word(word: &str) -> Vec<Syllable> {
-    let chars: Vec<char> = word.chars().collect();
-    // Vowel nuclei as (start, end) char ranges.
-    let mut nuclei: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let silent_u = c == 'u'
-            && i > 0
-            && matches!(chars[i - 1], 'q' | 'g')
-            && matches!(
-                chars.get(i + 1).and_then(|c| base_vowel(*c)),
-                Some('e' | 'i')
-            );
-        let vowelish = base_vowel(c).is_some() || (c == 'y' && i + 1 == chars.len() && i > 0);
-        if vowelish && !silent_u {
-            let start = i;
-            let mut end = i + 1;
-            while end < chars.len() {
-                let next = chars[end];
-                if base_vowel(next).is_none() {
-                    break;
-                }
-                let prev = chars[end - 1];
-                // Hiatus: two strong vowels, or an accented i/u, break the group.
-                if (is_strong(prev) && is_strong(next))
-                    || "íú".contains(next)
-                    || "íú".contains(prev)
-                {
-                    break;
-                }
-                end += 1;
-            }
-            nuclei.push((start, end));
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-    if nuclei.is_empty() {
-        return Vec::new();
-    }
-    // Boundaries between nuclei.
-    let mut starts = vec![0usize];
-    for w in nuclei.windows(2) {
-        let gap_start = w[0].1;
-        let gap_end = w[1].0;
-        let gap = gap_end - gap_start;
-        let cut = match gap {
-            0 => gap_end,
-            1 => gap_start,
-            2 => {
-                let pair: String = chars[gap_start..gap_end].iter().collect();
-                if ES_CLUSTERS.contains(&pair.as_str()) {
-                    gap_start
-                } else {
-                    gap_start + 1
-                }
-            }
-            _ => {
-                let pair: String = chars[gap_end - 2..gap_end].iter().collect();
-                if ES_CLUSTERS.contains(&pair.as_str()) {
-                    gap_end - 2
-                } else {
-                    gap_end - 1
-                }
-            }
-        };
-        starts.push(cut);
-    }
-    let n = nuclei.len();
-    let accented = nuclei
-        .iter()
-        .position(|&(s, e)| chars[s..e].iter().any(|c| is_accented(*c)));
-    let last = chars.last().copied().unwrap_or(' ');
-    let stress = accented.unwrap_or(if n == 1 {
-        0
-    } else if base_vowel(last).is_some() || matches!(last, 'n' | 's') {
-        n - 2
-    } else {
-        n - 1
-    });
-    (0..n)
-        .map(|k| {
-            let end = starts.get(k + 1).copied().unwrap_or(chars.len());
-            let (ns, ne) = nuclei[k];
-            // The sung vowel: the strongest vowel of the nucleus.
-            let vowel = chars[ns..ne]
-                .iter()
-                .filter_map(|c| base_vowel(*c))
-                .max_by_key(|v| match v {
-                    'a' => 3,
-                    'o' | 'e' => 2,
-                    _ => 1,
-                })
-                .unwrap_or('e');
-            Syllable {
-                text: chars[starts[k]..end].iter().collect(),
-                vowel,
-                stressed: k == stress,
-            }
-        })
-        .collect()
-}
-
-const EN_UNSTRESSED: [&str; 28] = [
-    "a", "an", "the", "of", "to", "in", "on", "at", "and", "or", "but", "for", "with", "my",
-    "your", "his", "her", "its", "our", "their", "is", "are", "was", "i", "you", "it", "as", "be",
-];
-const EN_PREFIXES: [&str; 8] = ["a", "be", "de", "re", "un", "for", "in", "to"];
-
-/// Splits one English word into syllables (vowel groups, silent final e) with a stress guess.
-fn english_word(word: &str) -> Vec<Syllable> {
-    let chars: Vec<char> = word.chars().collect();
-    let is_v = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let mut nuclei: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if is_v(chars[i]) && !(chars[i] == 'y' && i == 0) {
-            let s = i;
-            while i < chars.len() && is_v(chars[i]) {
-                i += 1;
-            }
-            nuclei.push((s, i));
-        } else {
-            i += 1;
-        }
-    }
-    // Silent final e ("love", "time"), but not "-le" ("little") or a lone vowel ("the").
-    if nuclei.len() > 1 {
-        let (s, e) = nuclei[nuclei.len() - 1];
-        let ends_e = e == chars.len() && e - s == 1 && chars[s] == 'e';
-        let le = chars.len() >= 3 && chars[chars.len() - 2] == 'l' && ends_e;
-        let es_ed = e + 1 == chars.len()
-            && e - s == 1
-            && chars[s] == 'e'
-            && matches!(chars[e], 's' | 'd')
-            && !matches!(
-                chars.get(s.wrapping_sub(1)),
-                Some('t' | 'd' | 's' | 'z' | 'c' | 'g')
-            );
-        if (ends_e && !le) || es_ed {
-            nuclei.pop();
-        }
-    }
-    if nuclei.is_empty() {
-        return Vec::new();
-    }
-    let n = nuclei.len();
-    let stress = if n == 1 {
-        if EN_UNSTRESSED.contains(&word) {
-            usize::MAX
-        } else {
-            0
-        }
-    } else if EN_PREFIXES
-        .iter()
-        .any(|p| word.starts_with(p) && nuclei[0].1 <= p.len())
-    {
-        1
-    } else {
-        0
-    };
-    let mut starts = vec![0usize];
-    for w in nuclei.windows(2) {
-        let gap = w[1].0 - w[0].1;
-        starts.push(if gap <= 1 { w[0].1 } else { w[0].1 + 1 });
-    }
-    (0..n)
-        .map(|k| {
-            let end = starts.get(k + 1).copied().unwrap_or(chars.len());
-            let (ns, ne) = nuclei[k];
-            let vowel = chars[ns..ne]
-                .iter()
-                .find_map(|c| base_vowel(*c))
-                .unwrap_or('i');
-            Syllable {
-                text: chars[starts[k]..end].iter().collect(),
-                vowel,
-                stressed: k == stress,
-            }
-        })
-        .collect()
-}
-
-/// Syllables of one line of lyrics.
+/// Syllables of one line of lyrics, one note each ([`son1k_text::syllables`]).
 pub fn syllables(line: &str, lang: LyricLang) -> Vec<Syllable> {
-    let lower = line.to_lowercase();
-    lower
-        .split(|c: char| !(c.is_alphabetic() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .flat_map(|w| {
-            let w = w.trim_matches('\'');
-            match lang {
-                LyricLang::Es => spanish_word(w),
-                LyricLang::En => english_word(w),
-            }
-        })
-        .collect()
+    son1k_text::syllables(line, lang)
+}
+
+fn form_kind(tag: Tag) -> SectionKind {
+    match tag {
+        Tag::Intro => SectionKind::Intro,
+        Tag::Verse => SectionKind::Verse,
+        Tag::PreChorus => SectionKind::PreChorus,
+        Tag::Chorus => SectionKind::Chorus,
+        Tag::Bridge => SectionKind::Bridge,
+        Tag::Outro => SectionKind::Outro,
+    }
 }
 
 /// The section a tag names (`[Verse 2]`, `[Coro]`, `[Pre-Chorus]`, `[Puente]` …).
 pub fn tag_kind(tag: &str) -> Option<SectionKind> {
-    let t = tag.trim().to_lowercase();
-    let t = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == ':');
-    Some(match t {
-        "intro" | "introducción" | "introduccion" => SectionKind::Intro,
-        "verse" | "verso" | "estrofa" => SectionKind::Verse,
-        "pre-chorus" | "pre chorus" | "prechorus" | "precoro" | "pre-coro" | "pre coro" => {
-            SectionKind::PreChorus
-        }
-        "chorus" | "coro" | "estribillo" | "hook" => SectionKind::Chorus,
-        "bridge" | "puente" => SectionKind::Bridge,
-        "outro" | "final" | "cierre" => SectionKind::Outro,
-        _ => return None,
-    })
+    Tag::parse(tag).map(form_kind)
 }
 
-/// Splits lyrics into sections. Tags (`[Verse]`) start sections; without tags, blank-line blocks
-/// become sections and a block that repeats an earlier one is a chorus.
+/// Splits lyrics into sections ([`son1k_text::read`]): each line in its own language, split into
+/// the syllables it is sung on.
 pub fn parse(lyrics: &str) -> Vec<LyricSection> {
-    let lang = detect_lang(lyrics);
-    let mut blocks: Vec<(Option<SectionKind>, Vec<String>)> = Vec::new();
-    let mut current: (Option<SectionKind>, Vec<String>) = (None, Vec::new());
-    let mut tagged = false;
-    for raw in lyrics.lines() {
-        let line = raw.trim();
-        if let Some(tag) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            if current.0.is_some() || !current.1.is_empty() {
-                blocks.push(std::mem::take(&mut current));
-            }
-            current.0 = Some(tag_kind(tag).unwrap_or(SectionKind::Verse));
-            tagged = true;
-            continue;
-        }
-        if line.is_empty() {
-            if !tagged && !current.1.is_empty() {
-                blocks.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        current.1.push(line.to_string());
-    }
-    if current.0.is_some() || !current.1.is_empty() {
-        blocks.push(current);
-    }
-    let mut out: Vec<LyricSection> = Vec::new();
-    let mut seen: Vec<Vec<String>> = Vec::new();
-    for (kind, lines) in blocks {
-        let kind = kind.unwrap_or_else(|| {
-            if seen.contains(&lines) {
-                SectionKind::Chorus
-            } else {
-                SectionKind::Verse
-            }
-        });
-        seen.push(lines.clone());
-        let lines: Vec<Vec<Syllable>> = lines
-            .iter()
-            .map(|l| syllables(l, lang))
-            .filter(|s| !s.is_empty())
-            .collect();
-        if lines.is_empty() && !matches!(kind, SectionKind::Intro | SectionKind::Outro) {
-            continue;
-        }
-        out.push(LyricSection { kind, lines });
-    }
-    out
+    son1k_text::read(lyrics, None)
+        .sections
+        .into_iter()
+        .filter_map(|s| {
+            let kind = form_kind(s.kind);
+            let lines: Vec<Vec<Syllable>> = s
+                .lines
+                .into_iter()
+                .map(|l| l.syllables)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let keep = !lines.is_empty() || matches!(kind, SectionKind::Intro | SectionKind::Outro);
+            keep.then_some(LyricSection { kind, lines })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn split(word: &str, lang: LyricLang) -> Vec<String> {
@@ -389,6 +106,8 @@ mod tests {
         assert_eq!(stress("ciudad", Es), 1);
         assert_eq!(split("hombre", Es), ["hom", "bre"]);
         assert_eq!(syllables("bailar contigo", Es).len(), 5);
+        // One note where the vowels of two words join (synalepha), as the Lyric Studio counts.
+        assert_eq!(split("mi estado", Es), ["mi‿es", "ta", "do"]);
     }
 
     #[test]
@@ -428,5 +147,23 @@ mod tests {
             kinds,
             [SectionKind::Verse, SectionKind::Verse, SectionKind::Chorus]
         );
+    }
+
+    #[test]
+    fn intro_is_an_intro_and_lone_tags_stay_only_at_the_ends() {
+        let s = parse("[Intro]\n[Verse]\nla noche y el mar\n[Solo]\n[Hook]\nI love you\n[Outro]\n");
+        let kinds: Vec<SectionKind> = s.iter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                SectionKind::Intro,
+                SectionKind::Verse,
+                SectionKind::Chorus,
+                SectionKind::Outro
+            ]
+        );
+        // The English hook is sung with English rules inside a Spanish lyric.
+        assert_eq!(s[2].lines[0].len(), 3);
+        assert_eq!(tag_kind("Intro"), Some(SectionKind::Intro));
     }
 }
