@@ -27,11 +27,8 @@ pub struct Entitlement {
     pub period_key: String,
 }
 
-/// Start and end of the UTC day holding `t`.
-pub fn utc_day(t: i64) -> (i64, i64) {
-    let start = t - t.rem_euclid(86_400);
-    (start, start + 86_400)
-}
+/// Start and end of the UTC day holding `t`: the one definition, shared with the studio.
+pub use son1k_core::tier::utc_day;
 
 /// `YYYY-MM-DD` of the UTC day holding `t`.
 pub fn utc_day_key(t: i64) -> String {

@@ -1,93 +1,28 @@
-//! End to end: the façade's account, lease, quota and outbox against a real `son1k-api` started
-//! in the test on 127.0.0.1 port 0 (SQLite in a temporary folder). Tokens use the file fallback
+//! End to end: the façade's account, lease, quota and outbox against a real `son1k-api` that
+//! son1k-testkit starts on 127.0.0.1 port 0 (SQLite in a temporary folder; PostgreSQL under
+//! `SON1K_TEST_POSTGRES`). Tokens use the file fallback
 //! (`SON1K_CREDENTIALS` is not needed: there is no D-Bus session here, and `file_only` is what
 //! the store picks then — the same path CI takes).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
 use son1k_app::{AppError, Paths, Studio};
 use son1k_core::{GenerationRequest, Quality, Tier};
-use std::net::SocketAddr;
+use son1k_testkit::{BlockingServer as Server, Home};
 use std::path::{Path, PathBuf};
 
-const WEBHOOK_SECRET: &str = "whsec_son1k_sync_test";
-
-/// A son1k-api server on its own thread and runtime, so the blocking client can call it.
-struct Server {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// What these tests ask the server besides the façade.
+trait ServerCount {
+    /// The server's own count for a user.
+    fn used(&self, studio: &Studio) -> i64;
 }
 
-impl Server {
-    fn start(home: &Path) -> Server {
-        let home = home.to_path_buf();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let mut config = son1k_api::Config::with_home(&home);
-                config.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
-                let state = son1k_api::AppState::open(config).await.unwrap();
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-                tx.send((listener.local_addr().unwrap(), stop_tx)).unwrap();
-                son1k_api::serve(state, listener, async {
-                    let _ = stop_rx.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let (addr, stop) = rx.recv().unwrap();
-        Server {
-            addr,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn stop(mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap();
-        }
-    }
-
-    /// Sends a Stripe event signed like Stripe does (`t=…,v1=HMAC-SHA256(t.payload)`).
-    fn webhook(&self, event: &serde_json::Value) -> reqwest::blocking::Response {
-        let body = serde_json::to_vec(event).unwrap();
-        let t = now();
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
-        mac.update(format!("{t}.").as_bytes());
-        mac.update(&body);
-        let sig = hex::encode(mac.finalize().into_bytes());
-        reqwest::blocking::Client::new()
-            .post(format!("{}/api/tiers/webhook", self.url()))
-            .header("Stripe-Signature", format!("t={t},v1={sig}"))
-            .header("Content-Type", "application/json")
-            .body(body)
-            .send()
-            .unwrap()
-    }
-
-    /// The server's own count for a user.
+impl ServerCount for Server {
     fn used(&self, studio: &Studio) -> i64 {
         let creds = son1k_sync::CredentialStore::file_only(&studio.paths().data_dir);
         let s = creds.load().unwrap().unwrap();
-        let c = son1k_sync::Client::new(&self.url()).unwrap();
+        let c = son1k_sync::Client::new(&self.base_url()).unwrap();
         match c.limits(&s.access_token, &s.user_id) {
             Ok(l) => l.used,
             Err(_) => {
@@ -97,14 +32,6 @@ impl Server {
                 creds.save(&fresh).unwrap();
                 n
             }
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
         }
     }
 }
@@ -157,17 +84,7 @@ fn new_id() -> String {
 }
 
 fn upgrade_event(user_id: &str, tier: &str) -> serde_json::Value {
-    serde_json::json!({
-        "id": format!("evt_{}", new_id().replace('-', "")),
-        "type": "customer.subscription.created",
-        "created": now() - 5,
-        "data": {"object": {
-            "id": format!("sub_{}", new_id().replace('-', "")),
-            "customer": format!("cus_{user_id}"),
-            "status": "active",
-            "metadata": {"user_id": user_id, "tier": tier}
-        }}
-    })
+    son1k_testkit::subscription_created(user_id, tier, now() - 5)
 }
 
 fn tmp() -> (tempfile::TempDir, PathBuf) {
@@ -178,10 +95,10 @@ fn tmp() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn signup_lease_three_free_generations_then_refused_then_creator_after_the_webhook() {
-    let (_server_home, sh) = tmp();
+    let sh = Home::blocking();
     let server = Server::start(&sh);
     let (_home, root) = tmp();
-    let studio = studio(&root, &server.url());
+    let studio = studio(&root, &server.base_url());
 
     let status = studio
         .account_signup(&email(), "correct horse battery")
@@ -232,10 +149,10 @@ fn signup_lease_three_free_generations_then_refused_then_creator_after_the_webho
 
 #[test]
 fn a_tampered_lease_is_refused_and_the_device_is_free() {
-    let (_server_home, sh) = tmp();
+    let sh = Home::blocking();
     let server = Server::start(&sh);
     let (_home, root) = tmp();
-    let studio = studio(&root, &server.url());
+    let studio = studio(&root, &server.base_url());
     let status = studio
         .account_signup(&email(), "correct horse battery")
         .unwrap();
@@ -275,10 +192,10 @@ fn a_tampered_lease_is_refused_and_the_device_is_free() {
 
 #[test]
 fn the_outbox_replays_exactly_once_after_a_restart() {
-    let (_server_home, sh) = tmp();
+    let sh = Home::blocking();
     let server = Server::start(&sh);
     let (_home, root) = tmp();
-    let api = server.url();
+    let api = server.base_url();
     let studio = studio(&root, &api);
     studio
         .account_signup(&email(), "correct horse battery")
@@ -299,13 +216,13 @@ fn the_outbox_replays_exactly_once_after_a_restart() {
     // The server comes back (same database and key, new port); the app restarts.
     let server = Server::start(&sh);
     let studio = Studio::with_paths(Paths::under(&root));
-    studio.set_api_url(&server.url()).unwrap();
+    studio.set_api_url(&server.base_url()).unwrap();
     // A crash after the server counted one record but before the app marked it sent: the
     // record reaches the server once here, then the replay must not count it again.
     {
         let creds = son1k_sync::CredentialStore::file_only(&studio.paths().data_dir);
         let s = creds.load().unwrap().unwrap();
-        let c = son1k_sync::Client::new(&server.url()).unwrap();
+        let c = son1k_sync::Client::new(&server.base_url()).unwrap();
         let t = c.refresh(&s.refresh_token).unwrap();
         let ans = c
             .usage(
@@ -369,10 +286,10 @@ fn signed_out_is_free_and_counts_locally() {
 
 #[test]
 fn logout_forgets_the_session_and_the_lease() {
-    let (_server_home, sh) = tmp();
+    let sh = Home::blocking();
     let server = Server::start(&sh);
     let (_home, root) = tmp();
-    let studio = studio(&root, &server.url());
+    let studio = studio(&root, &server.base_url());
     let mail = email();
     studio
         .account_signup(&mail, "correct horse battery")

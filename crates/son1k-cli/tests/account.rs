@@ -1,56 +1,12 @@
 //! `son1k account|sync|pool|upgrade` and the quota in `son1k generate`, as a person runs them,
-//! against a real `son1k-api` started in the test on 127.0.0.1 port 0.
+//! against a real `son1k-api` that son1k-testkit starts on 127.0.0.1 port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use son1k_testkit::{BlockingServer as Server, Home};
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-struct Server {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Server {
-    fn start(home: &Path) -> Server {
-        let home = home.to_path_buf();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let state = son1k_api::AppState::open(son1k_api::Config::with_home(&home))
-                    .await
-                    .unwrap();
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-                tx.send((listener.local_addr().unwrap(), stop_tx)).unwrap();
-                let _ = son1k_api::serve(state, listener, async {
-                    let _ = stop_rx.await;
-                })
-                .await;
-            });
-        });
-        let (addr, stop) = rx.recv().unwrap();
-        Server {
-            addr,
-            stop: Some(stop),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-    }
-}
 
 fn son1k(home: &Path, api: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_son1k"))
@@ -126,9 +82,9 @@ fn account_status_signed_out_and_offline_says_free_quickly() {
 
 #[test]
 fn signup_then_three_free_generations_and_the_fourth_is_refused() {
-    let server_home = tempfile::tempdir().unwrap();
-    let server = Server::start(server_home.path());
-    let api = format!("http://{}", server.addr);
+    let server_home = Home::blocking();
+    let server = Server::start(&server_home);
+    let api = server.base_url();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let email = format!("cli{}@example.com", std::process::id());
