@@ -22,11 +22,6 @@ use crate::tasks::{blocking, off_thread, run_task, Running};
 /// (`son1k-project://localhost/<project folder>/<file>`).
 pub const SCHEME: &str = "son1k-project";
 
-/// Where projects live.
-pub fn projects_dir(studio: &Studio) -> PathBuf {
-    studio.paths().projects_dir()
-}
-
 /// The project open for mixing, with its undo history.
 #[derive(Default, Clone)]
 pub struct Mixer(Arc<Mutex<Option<Mixing>>>);

@@ -20,7 +20,7 @@ pub mod songs;
 pub mod tasks;
 pub mod voice;
 
-use son1k_app::Studio;
+use son1k_app::{Paths, Studio};
 use tauri::{Emitter, Manager};
 use tauri_specta::{collect_commands, collect_events, Builder, Event};
 
@@ -56,6 +56,18 @@ fn forward_links(app: &tauri::AppHandle, urls: Vec<String>) {
     }
 }
 
+/// Answers a request of one of the file schemes from the folder `folder` names, off the UI thread.
+fn serve_folder(
+    app: &tauri::AppHandle,
+    folder: fn(&Paths) -> std::path::PathBuf,
+    request: tauri::http::Request<Vec<u8>>,
+    responder: tauri::UriSchemeResponder,
+) {
+    let root = folder(app.state::<Studio>().paths());
+    let path = request.uri().path().to_string();
+    tauri::async_runtime::spawn_blocking(move || responder.respond(songs::serve(&root, &path)));
+}
+
 /// Starts the desktop app. Exits with a message if the studio's folders cannot be found.
 pub fn run() {
     let studio = match Studio::open() {
@@ -84,30 +96,17 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         // The webview reads takes (audio for the waveform and the player) from the songs
-        // folder through this scheme; it serves nothing else.
+        // folder, Ghost Studio's project audio (clips, renders, previews) from the projects
+        // folder and the Voice screen's recordings from the voice folder, each through its own
+        // scheme; they serve nothing else.
         .register_asynchronous_uri_scheme_protocol(songs::SCHEME, |ctx, request, responder| {
-            let songs = ctx.app_handle().state::<Studio>().paths().songs_dir();
-            let path = request.uri().path().to_string();
-            tauri::async_runtime::spawn_blocking(move || {
-                responder.respond(songs::serve(&songs, &path))
-            });
+            serve_folder(ctx.app_handle(), Paths::songs_dir, request, responder)
         })
-        // Ghost Studio reads project audio (clips, renders, previews) the same way, from the
-        // projects folder only.
         .register_asynchronous_uri_scheme_protocol(ghost::SCHEME, |ctx, request, responder| {
-            let projects = ghost::projects_dir(ctx.app_handle().state::<Studio>().inner());
-            let path = request.uri().path().to_string();
-            tauri::async_runtime::spawn_blocking(move || {
-                responder.respond(songs::serve(&projects, &path))
-            });
+            serve_folder(ctx.app_handle(), Paths::projects_dir, request, responder)
         })
-        // The Voice screen reads its recordings and results from the voice folder only.
         .register_asynchronous_uri_scheme_protocol(voice::SCHEME, |ctx, request, responder| {
-            let dir = voice::voice_dir(ctx.app_handle().state::<Studio>().inner());
-            let path = request.uri().path().to_string();
-            tauri::async_runtime::spawn_blocking(move || {
-                responder.respond(songs::serve(&dir, &path))
-            });
+            serve_folder(ctx.app_handle(), Paths::voice_dir, request, responder)
         })
         .manage(studio)
         .manage(tasks::Running::default())

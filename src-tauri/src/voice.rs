@@ -16,11 +16,6 @@ use crate::tasks::{blocking, off_thread, run_task, Running};
 /// The URI scheme that serves the voice folder to the webview.
 pub const SCHEME: &str = "son1k-voice";
 
-/// Where the Voice screen keeps recordings and results.
-pub fn voice_dir(studio: &Studio) -> PathBuf {
-    voice::voice_dir(studio)
-}
-
 /// Copies a recording into the voice folder as a WAV (so the page can draw and play it);
 /// returns its name there.
 #[tauri::command]
