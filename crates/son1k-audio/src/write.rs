@@ -3,9 +3,8 @@
 //! Every write goes to a temporary file in the destination folder, is flushed to disk, then renamed
 //! over the destination: a crash or a full disk never leaves a half-written file under the real name.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -102,45 +101,9 @@ pub fn quantize(samples: &[f32], bits: u16, seed: u64) -> Vec<i32> {
         .collect()
 }
 
-/// A temporary sibling of `dest` that is removed unless committed.
-struct AtomicFile {
-    tmp: PathBuf,
-    dest: PathBuf,
-    done: bool,
-}
-
-impl AtomicFile {
-    fn new(dest: &Path) -> Self {
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        AtomicFile {
-            tmp,
-            dest: dest.to_path_buf(),
-            done: false,
-        }
-    }
-
-    fn commit(mut self) -> Result<(), AudioError> {
-        let f =
-            File::open(&self.tmp).map_err(|e| AudioError::io(&self.tmp, "could not reopen", e))?;
-        f.sync_all()
-            .map_err(|e| AudioError::io(&self.tmp, "could not flush", e))?;
-        std::fs::rename(&self.tmp, &self.dest)
-            .map_err(|e| AudioError::io(&self.dest, "could not replace", e))?;
-        self.done = true;
-        Ok(())
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
+/// A failed step of the atomic write, as this crate reports it.
+fn fs_err(e: son1k_fs::Error) -> AudioError {
+    AudioError::io(e.path, e.action, e.source)
 }
 
 /// Writes `buf` to `path` as WAV or FLAC (by extension) in `format`, atomically.
@@ -153,15 +116,22 @@ pub fn write_file(path: &Path, buf: &AudioBuffer, format: SampleFormat) -> Resul
             path.display()
         )));
     }
-    let atomic = AtomicFile::new(path);
+    // A temporary sibling of `path`, removed unless committed (son1k-fs).
+    let mut atomic = son1k_fs::AtomicFile::create(path).map_err(fs_err)?;
+    let tmp = atomic.path().to_path_buf();
     match container {
-        Container::Wav => write_wav(&atomic.tmp, buf, format)?,
-        Container::Flac => write_flac(&atomic.tmp, buf, format)?,
+        Container::Wav => write_wav(&mut atomic, &tmp, buf, format)?,
+        Container::Flac => write_flac(&mut atomic, &tmp, buf, format)?,
     }
-    atomic.commit()
+    atomic.commit().map_err(fs_err)
 }
 
-fn write_wav(tmp: &Path, buf: &AudioBuffer, format: SampleFormat) -> Result<(), AudioError> {
+fn write_wav(
+    file: &mut son1k_fs::AtomicFile,
+    tmp: &Path,
+    buf: &AudioBuffer,
+    format: SampleFormat,
+) -> Result<(), AudioError> {
     let spec = hound::WavSpec {
         channels: buf.channel_count() as u16,
         sample_rate: buf.sample_rate,
@@ -175,7 +145,6 @@ fn write_wav(tmp: &Path, buf: &AudioBuffer, format: SampleFormat) -> Result<(), 
         hound::Error::IoError(io) => AudioError::io(tmp, "could not write", io),
         other => AudioError::Invalid(format!("{}: {other}", tmp.display())),
     };
-    let file = File::create(tmp).map_err(|e| AudioError::io(tmp, "could not create", e))?;
     let mut w = hound::WavWriter::new(BufWriter::new(file), spec).map_err(err)?;
     let samples = buf.interleaved();
     match format {
@@ -199,7 +168,12 @@ fn write_wav(tmp: &Path, buf: &AudioBuffer, format: SampleFormat) -> Result<(), 
     w.finalize().map_err(err)
 }
 
-fn write_flac(tmp: &Path, buf: &AudioBuffer, format: SampleFormat) -> Result<(), AudioError> {
+fn write_flac(
+    file: &mut son1k_fs::AtomicFile,
+    tmp: &Path,
+    buf: &AudioBuffer,
+    format: SampleFormat,
+) -> Result<(), AudioError> {
     use flacenc::component::BitRepr;
     use flacenc::error::Verify;
     let bits: u16 = match format {
@@ -232,7 +206,6 @@ fn write_flac(tmp: &Path, buf: &AudioBuffer, format: SampleFormat) -> Result<(),
         let (min, max) = bytes.split_at_mut(10);
         min[8..10].copy_from_slice(&max[..2]);
     }
-    let mut file = File::create(tmp).map_err(|e| AudioError::io(tmp, "could not create", e))?;
     file.write_all(&bytes)
         .map_err(|e| AudioError::io(tmp, "could not write", e))
 }

@@ -367,33 +367,6 @@ fn out_err(path: &Path, detail: impl std::fmt::Display) -> ComposeError {
     }
 }
 
-/// Removes half-written song folders (`.NAME.partial-PID`) left by a process that died: on Linux
-/// those whose process is gone, elsewhere those untouched for an hour.
-fn remove_abandoned_partials(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.partial-");
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file_name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file_name.strip_prefix(&prefix) else {
-            continue;
-        };
-        let abandoned = if cfg!(target_os = "linux") {
-            !Path::new("/proc").join(pid).exists()
-        } else {
-            e.metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age.as_secs() > 3600)
-        };
-        if abandoned {
-            let _ = fs::remove_dir_all(e.path());
-        }
-    }
-}
-
 /// Writes `mix.wav`, `stems/<name>.wav`, `song.mid` and `song.json` into `dir`.
 ///
 /// Everything is written into a hidden sibling folder first and renamed into place at the end, so
@@ -417,36 +390,26 @@ pub fn write_song(song: &Song, dir: &Path) -> Result<(), ComposeError> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| out_err(&parent, e))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "song".into());
-    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
-    remove_abandoned_partials(&parent, &name);
-    let result = (|| -> Result<(), ComposeError> {
-        fs::create_dir_all(tmp.join("stems")).map_err(|e| out_err(&tmp, e))?;
-        let fmt = sample_format(song.meta.request.quality);
-        son1k_audio::write_file(&tmp.join("mix.wav"), &song.mix, fmt)?;
-        for s in &song.stems {
-            son1k_audio::write_file(
-                &tmp.join("stems").join(format!("{}.wav", s.name)),
-                &s.audio,
-                fmt,
-            )?;
-        }
-        let smf = midi::to_smf(&song.score).map_err(|e| out_err(&tmp.join("song.mid"), e))?;
-        fs::write(tmp.join("song.mid"), smf).map_err(|e| out_err(&tmp.join("song.mid"), e))?;
-        let json = serde_json::to_vec_pretty(&song.meta).map_err(|e| out_err(&tmp, e))?;
-        fs::write(tmp.join("song.json"), json).map_err(|e| out_err(&tmp.join("song.json"), e))?;
-        if dir.exists() {
-            fs::remove_dir(dir).map_err(|e| out_err(dir, e))?;
-        }
-        fs::rename(&tmp, dir).map_err(|e| out_err(dir, e))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
+    // Half-written song folders (`.NAME.partial-PID-N`) of processes that died: on Linux those
+    // whose process is gone, elsewhere those untouched for an hour.
+    son1k_fs::remove_abandoned(dir);
+    // Removed on any failure below, renamed into place whole at the end (son1k-fs).
+    let atomic = son1k_fs::AtomicDir::create(dir).map_err(|e| out_err(&e.path, e.source))?;
+    let tmp = atomic.path();
+    fs::create_dir_all(tmp.join("stems")).map_err(|e| out_err(tmp, e))?;
+    let fmt = sample_format(song.meta.request.quality);
+    son1k_audio::write_file(&tmp.join("mix.wav"), &song.mix, fmt)?;
+    for s in &song.stems {
+        son1k_audio::write_file(
+            &tmp.join("stems").join(format!("{}.wav", s.name)),
+            &s.audio,
+            fmt,
+        )?;
     }
-    result
+    let smf = midi::to_smf(&song.score).map_err(|e| out_err(&tmp.join("song.mid"), e))?;
+    fs::write(tmp.join("song.mid"), smf).map_err(|e| out_err(&tmp.join("song.mid"), e))?;
+    let json = serde_json::to_vec_pretty(&song.meta).map_err(|e| out_err(tmp, e))?;
+    fs::write(tmp.join("song.json"), json).map_err(|e| out_err(&tmp.join("song.json"), e))?;
+    // Replaces `dir` if it is an empty folder.
+    atomic.commit().map_err(|e| out_err(dir, e.source))
 }

@@ -226,7 +226,8 @@ impl ModelManager {
         let path = dir.join(&m.config_file);
         let text =
             serde_json::to_string_pretty(&m.config).map_err(|e| MlError::Input(e.to_string()))?;
-        std::fs::write(&path, text).map_err(|e| MlError::io(&path, "could not write", e))
+        son1k_fs::atomic_write(&path, text.as_bytes())
+            .map_err(|e| MlError::io(&path, "could not write", e.source))
     }
 
     /// Downloads every missing file of a model: resumes a `.part` left by an interrupted download
@@ -252,8 +253,10 @@ impl ModelManager {
             let part = dir.join(format!("{}.part", f.name));
             download(&client, f, &part, progress)?;
             check_file(&part, f)?;
-            std::fs::rename(&part, &target)
-                .map_err(|e| MlError::io(&target, "could not write", e))?;
+            // The `.part` keeps its fixed name (a later install resumes it); only its last step,
+            // fsync and rename, is the shared one.
+            son1k_fs::replace(&part, &target)
+                .map_err(|e| MlError::io(&target, "could not write", e.source))?;
         }
         Ok(())
     }
@@ -299,15 +302,20 @@ impl ModelManager {
         let dir = self.model_dir(name);
         let mut done = Vec::new();
         for (src, f) in plan {
-            let part = dir.join(format!("{}.part", f.name));
-            std::fs::copy(&src, &part).map_err(|e| MlError::io(&src, "could not copy", e))?;
-            if let Err(e) = check_file(&part, &f) {
-                let _ = std::fs::remove_file(&part);
-                return Err(e);
-            }
+            // Copied under a temporary name that is removed on any failure, checked, then renamed.
             let target = dir.join(&f.name);
-            std::fs::rename(&part, &target)
-                .map_err(|e| MlError::io(&target, "could not write", e))?;
+            let mut part = son1k_fs::AtomicFile::create(&target)
+                .map_err(|e| MlError::io(&target, "could not write", e.source))?;
+            let mut from =
+                std::fs::File::open(&src).map_err(|e| MlError::io(&src, "could not copy", e))?;
+            let mut to = std::io::BufWriter::with_capacity(1 << 20, &mut part);
+            std::io::copy(&mut from, &mut to)
+                .and_then(|_| to.flush())
+                .map_err(|e| MlError::io(&src, "could not copy", e))?;
+            drop(to);
+            check_file(part.path(), &f)?;
+            part.commit()
+                .map_err(|e| MlError::io(&target, "could not write", e.source))?;
             done.push(f.name.clone());
         }
         Ok(done)

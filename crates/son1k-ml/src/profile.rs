@@ -91,18 +91,19 @@ impl ProfileStore {
         }
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| MlError::io(&self.dir, "could not create", e))?;
-        let tmp = self
-            .dir
-            .join(format!(".{}.tmp-{}", meta.name, std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(&tmp).map_err(|e| MlError::io(&tmp, "could not create", e))?;
+        // Half-made profiles of processes that died; the folder is removed if this one fails.
+        son1k_fs::remove_abandoned(&target);
+        let tmp = son1k_fs::AtomicDir::create(&target)
+            .map_err(|e| MlError::io(e.path, "could not create", e.source))?;
         let json = serde_json::to_string_pretty(meta).map_err(|e| MlError::Input(e.to_string()))?;
-        std::fs::write(tmp.join("profile.json"), json)
-            .map_err(|e| MlError::io(tmp.join("profile.json"), "could not write", e))?;
+        let meta_file = tmp.path().join("profile.json");
+        std::fs::write(&meta_file, json)
+            .map_err(|e| MlError::io(&meta_file, "could not write", e))?;
         let mut map = HashMap::new();
         map.insert("features".to_string(), features.clone());
-        candle_core::safetensors::save(&map, tmp.join("features.safetensors"))?;
-        std::fs::rename(&tmp, &target).map_err(|e| MlError::io(&target, "could not create", e))?;
+        candle_core::safetensors::save(&map, tmp.path().join("features.safetensors"))?;
+        tmp.commit()
+            .map_err(|e| MlError::io(&target, "could not create", e.source))?;
         Ok(())
     }
 

@@ -195,32 +195,13 @@ fn keyring_service_likely() -> bool {
     }
 }
 
-/// Writes `bytes` to `path` readable by the owner only: a temporary file (0600) made durable,
-/// then renamed over the target.
+/// Writes `bytes` to `path` readable by the owner only: a temporary file (exactly 0600 on Unix)
+/// made durable, then renamed over the target.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension("tmp");
-    {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
+    son1k_fs::atomic_write_private(path, bytes).map_err(|e| e.source)
 }
 
 #[cfg(test)]
