@@ -117,8 +117,9 @@ fn tag_of(line: &str) -> Option<&str> {
 /// Splits lyrics into sections. A tag line starts a section of the kind it names (an unknown
 /// tag starts a verse, so no line is lost); inside tagged lyrics a blank line is only spacing.
 /// Without tags, blank-line stanzas are sections: a verse, or a chorus when it repeats an
-/// earlier stanza. Lines without a letter ("…", "---") are not lyric lines. A tag with no lines
-/// is kept as an empty section (an instrumental intro or outro, say).
+/// earlier stanza. Every other non-blank line is a line, even one without a letter ("…"), which
+/// has no syllables (the Lyric Studio's editor matches the reported lines to its own in order).
+/// A tag with no lines is kept as an empty section (an instrumental intro or outro, say).
 pub fn parse(text: &str) -> Vec<Section> {
     let mut blocks: Vec<(Option<SectionKind>, Vec<String>)> = Vec::new();
     let mut current: (Option<SectionKind>, Vec<String>) = (None, Vec::new());
@@ -139,9 +140,7 @@ pub fn parse(text: &str) -> Vec<Section> {
             }
             continue;
         }
-        if line.chars().any(char::is_alphabetic) {
-            current.1.push(line.to_string());
-        }
+        current.1.push(line.to_string());
     }
     if current.0.is_some() || !current.1.is_empty() {
         blocks.push(current);
@@ -203,7 +202,7 @@ mod tests {
         assert_eq!(kinds, [Intro, Verse, Chorus, Verse]);
         assert!(s[0].lines.is_empty());
         assert_eq!(s[1].lines, ["Camino solo", "Buscando tu voz"]);
-        assert_eq!(s[3].lines, ["Y la noche cae"]);
+        assert_eq!(s[3].lines, ["Y la noche cae", "..."]);
         let untagged = "one two three\nfour five\n\nla la la\n\none two three\nfour five\n";
         let kinds: Vec<SectionKind> = parse(untagged).iter().map(|x| x.kind).collect();
         assert_eq!(kinds, [Verse, Verse, Chorus]);
