@@ -53,7 +53,7 @@ studio: deps ui
 ## end). The workspace is compiled once per profile: clippy's lints (-D warnings) run inside the
 ## test build (scripts/cargo-linted), and the later steps select their targets from that same
 ## `--workspace` build, so none of them compiles a dependency again.
-LINTED_CARGO = CARGO_BIN="$(CARGO)" $(CURDIR)/scripts/cargo-linted
+LINTED_CARGO = env CARGO_BIN="$(CARGO)" $(CURDIR)/scripts/cargo-linted
 STEP = SON1K_STEP_LOG=$(CURDIR)/target/.son1k-steps $(CURDIR)/scripts/step.sh
 test: deps-e2e ui
 	@mkdir -p target && : > target/.son1k-steps
