@@ -3,8 +3,7 @@
 //! good version is kept as `project.last-good.json`, and a damaged file is reported, set aside
 //! and never overwrites the last good copy. An [`Autosaver`] saves in the background.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -129,27 +128,11 @@ pub(crate) fn now_ms() -> i64 {
 /// Writes `bytes` to `path` atomically: a reader sees the old file or the new one, never a mix,
 /// even if the process is killed or the machine loses power mid-save.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = File::create(&tmp).map_err(io("could not create", &tmp))?;
-        f.write_all(bytes).map_err(io("could not write", &tmp))?;
-        f.sync_all().map_err(io("could not flush", &tmp))?;
-        fs::rename(&tmp, path).map_err(io("could not replace", path))?;
-        // Make the rename itself durable.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    son1k_fs::atomic_write(path, bytes).map_err(|e| AppError::Io {
+        action: e.action,
+        path: e.path,
+        source: e.source,
+    })
 }
 
 /// Reads a project file: its JSON, its format version and its knobs' range, once, here.

@@ -30,7 +30,8 @@ fn saves_replace_atomically_and_keep_the_last_good_version() {
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+    // No temporary file of the atomic save (`.NAME.PID-N.tmp`) is left beside the project.
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
