@@ -241,13 +241,9 @@ impl AtomicFile {
                 .map_err(|e| Error::new("could not flush", &self.tmp, e))?;
             // Closed before the rename: Windows renames an open file only in some modes.
         }
-        fs::rename(&self.tmp, &self.dest)
-            .map_err(|e| Error::new("could not replace", &self.dest, e))?;
+        rename_durably(&self.tmp, &self.dest)?;
         // Committed: nothing for Drop to remove.
         self.tmp = PathBuf::new();
-        if let Ok((dir, _)) = split(&self.dest) {
-            sync_dir(&dir);
-        }
         Ok(())
     }
 }
@@ -283,6 +279,11 @@ impl Drop for AtomicFile {
 /// leaves `from` in place on error: the caller chose that name to keep it (a resumable `.part`).
 pub fn replace(from: &Path, to: &Path) -> Result<()> {
     sync_file(from).map_err(|e| Error::new("could not flush", from, e))?;
+    rename_durably(from, to)
+}
+
+/// Renames `from` over `to`, then flushes the folder so that the rename itself survives a crash.
+fn rename_durably(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).map_err(|e| Error::new("could not replace", to, e))?;
     if let Ok((dir, _)) = split(to) {
         sync_dir(&dir);
@@ -356,12 +357,8 @@ impl AtomicDir {
             fs::remove_dir(&self.dest)
                 .map_err(|e| Error::new("could not replace", &self.dest, e))?;
         }
-        fs::rename(&self.tmp, &self.dest)
-            .map_err(|e| Error::new("could not replace", &self.dest, e))?;
+        rename_durably(&self.tmp, &self.dest)?;
         self.tmp = PathBuf::new();
-        if let Ok((dir, _)) = split(&self.dest) {
-            sync_dir(&dir);
-        }
         Ok(())
     }
 }
