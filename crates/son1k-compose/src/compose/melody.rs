@@ -82,6 +82,24 @@ pub(super) fn plan_from_lyrics(sections: &[LyricSection]) -> (Vec<PlannedSection
     (planned, lines)
 }
 
+/// The MIDI note of the song's tonic in the vocal register: the tonic pitch class placed in
+/// F3 (53) … E4 (64).
+pub(super) fn vocal_tonic(tonic_pc: i32) -> i32 {
+    let t = 48 + tonic_pc.rem_euclid(12);
+    if t < 53 {
+        t + 12
+    } else {
+        t
+    }
+}
+
+/// Whether `pitch` is in the song's scale: the mode's seven notes, and in minor also the raised
+/// seventh (harmonic minor's leading tone).
+pub(super) fn sung_in_scale(mode: son1k_core::Mode, tonic_pc: i32, pitch: i32) -> bool {
+    let step = (pitch - tonic_pc).rem_euclid(12);
+    theory::scale(mode).contains(&step) || (mode == son1k_core::Mode::Minor && step == 11)
+}
+
 fn section_at<'a>(ctx: &Ctx<'a>, beat: f64) -> &'a SectionSpan {
     let i = ctx.sections.partition_point(|s| s.start <= beat + 1e-9);
     &ctx.sections[i.saturating_sub(1)]
@@ -92,8 +110,9 @@ fn section_at<'a>(ctx: &Ctx<'a>, beat: f64) -> &'a SectionSpan {
 pub(super) fn sung_melody(ctx: &Ctx, lines: &[LinePlan]) -> (Vec<Note>, Vec<SungSyllable>) {
     let mut rng = Rng::stream(ctx.seed, "vocal");
     let mode = ctx.brief.key.mode;
-    let tonic = 57 + ctx.tonic();
-    let tonic = if tonic > 62 { tonic - 12 } else { tonic };
+    // The tonic in the vocal register (F3…E4): the melody spans about a tenth around it.
+    let tonic = vocal_tonic(ctx.tonic());
+    let in_scale = |p: i32| sung_in_scale(mode, ctx.tonic(), p);
     let mut notes = Vec::new();
     let mut sung = Vec::new();
     let mut contours: Vec<(SectionKind, Vec<i32>)> = Vec::new();
@@ -171,9 +190,11 @@ pub(super) fn sung_melody(ctx: &Ctx, lines: &[LinePlan]) -> (Vec<Note>, Vec<Sung
                 } else {
                     chord.pitch_classes(ctx.brief.key)
                 };
+                // Chord tones outside the scale (borrowed chords) are not sung.
                 pitch = pcs
                     .iter()
                     .map(|pc| theory::nearest(*pc, pitch))
+                    .filter(|p| in_scale(*p))
                     .min_by_key(|p| (p - pitch).abs())
                     .unwrap_or(pitch);
             }
@@ -199,4 +220,60 @@ pub(super) fn sung_melody(ctx: &Ctx, lines: &[LinePlan]) -> (Vec<Note>, Vec<Sung
         }
     }
     (notes, sung)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::brief::resolve;
+    use crate::score::Role;
+    use son1k_core::{GenerationRequest, Mode};
+
+    const LYRIC: &str = "[Verse]\nCamino solo por la ciudad\nBuscando tu voz en la oscuridad\n[Chorus]\nVuelve a mí, corazón\nQue la noche es canción\n";
+
+    #[test]
+    fn every_sung_note_is_in_the_songs_scale() {
+        let mut checked = 0;
+        for (i, key) in [
+            "C major", "A minor", "F# major", "Eb minor", "G major", "B minor", "E minor",
+            "Bb major",
+        ]
+        .iter()
+        .enumerate()
+        {
+            for rareza in [0u8, 90] {
+                let mut req = GenerationRequest::new(format!("pop ballad in {key}"));
+                req.seed = 11 + i as u64;
+                req.knobs.rareza = rareza;
+                req.lyrics = Some(LYRIC.into());
+                let brief = resolve(&req);
+                let s = crate::compose::compose(&brief, &req);
+                assert_eq!(s.key.to_string(), brief.key.to_string());
+                let tonic = s.key.tonic.semitone() as i32;
+                let vocal = s.parts.iter().find(|p| p.role == Role::Vocal).unwrap();
+                assert!(!vocal.notes.is_empty());
+                for n in &vocal.notes {
+                    assert!(
+                        sung_in_scale(s.key.mode, tonic, n.pitch as i32),
+                        "{key} (rareza {rareza}): sung MIDI {} is outside the scale",
+                        n.pitch
+                    );
+                    assert!(
+                        (45..=84).contains(&n.pitch),
+                        "{key}: {} out of range",
+                        n.pitch
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200);
+        // The scale test itself: C major has no C#, A minor allows G# (raised 7th) but not C#.
+        assert!(!sung_in_scale(Mode::Major, 0, 61));
+        assert!(sung_in_scale(Mode::Minor, 9, 68));
+        assert!(!sung_in_scale(Mode::Minor, 9, 61));
+        assert_eq!(vocal_tonic(0), 60);
+        assert_eq!(vocal_tonic(9), 57);
+    }
 }
