@@ -158,7 +158,7 @@ const MOOD_WORDS: [(&str, u8); 40] = [
 ];
 
 /// Genre words beyond [`Genre`]'s own names (multi-word and common spellings).
-const GENRE_WORDS: [(&str, Genre); 12] = [
+const GENRE_WORDS: [(&str, Genre); 15] = [
     ("deep house", Genre::House),
     ("tech house", Genre::House),
     ("drum and bass", Genre::DrumAndBass),
@@ -171,6 +171,9 @@ const GENRE_WORDS: [(&str, Genre); 12] = [
     ("r&b", Genre::RnB),
     ("reguetón", Genre::Reggaeton),
     ("música clásica", Genre::Classical),
+    ("regional mexicano", Genre::Corridos),
+    ("corridos tumbados", Genre::Corridos),
+    ("son cubano", Genre::Salsa),
 ];
 
 /// The resolved description of the song to make.
@@ -503,6 +506,12 @@ mod tests {
         assert_eq!(mood_in(p), Some(15));
         assert_eq!(key_in("bolero en sol mayor"), Some(key("G major")));
         assert_eq!(genre_in("reguetón lento"), Some(Genre::Reggaeton));
+        assert_eq!(genre_in("un corrido tumbado"), Some(Genre::Corridos));
+        assert_eq!(
+            genre_in("regional mexicano con acordeón"),
+            Some(Genre::Corridos)
+        );
+        assert_eq!(genre_in("una bachata triste"), Some(Genre::Bachata));
     }
 
     #[test]

@@ -37,10 +37,14 @@ pub enum Genre {
     Blues,
     Reggae,
     Salsa,
+    Bachata,
+    Merengue,
+    Dembow,
+    Corridos,
 }
 
 /// (genre, id, English name, Spanish name, extra aliases)
-const GENRES: [(Genre, &str, &str, &str, &[&str]); 25] = [
+const GENRES: [(Genre, &str, &str, &str, &[&str]); 29] = [
     (Genre::Pop, "pop", "pop", "pop", &[]),
     (Genre::Rock, "rock", "rock", "rock", &[]),
     (
@@ -107,7 +111,37 @@ const GENRES: [(Genre, &str, &str, &str, &[&str]); 25] = [
     (Genre::Folk, "folk", "folk", "folk", &[]),
     (Genre::Blues, "blues", "blues", "blues", &[]),
     (Genre::Reggae, "reggae", "reggae", "reggae", &[]),
-    (Genre::Salsa, "salsa", "salsa", "salsa", &[]),
+    (
+        Genre::Salsa,
+        "salsa",
+        "salsa",
+        "salsa",
+        &["son cubano", "timba"],
+    ),
+    (Genre::Bachata, "bachata", "bachata", "bachata", &[]),
+    (Genre::Merengue, "merengue", "merengue", "merengue", &[]),
+    (
+        Genre::Dembow,
+        "dembow",
+        "dembow",
+        "dembow",
+        &["dembow dominicano"],
+    ),
+    (
+        Genre::Corridos,
+        "corridos",
+        "corridos",
+        "corridos",
+        &[
+            "corrido",
+            "corridos tumbados",
+            "corrido tumbado",
+            "regional mexicano",
+            "regional mexican",
+            "norteño",
+            "norteno",
+        ],
+    ),
 ];
 
 impl Genre {
@@ -184,5 +218,11 @@ mod tests {
         assert_eq!("Reguetón".parse::<Genre>().unwrap(), Genre::Reggaeton);
         assert_eq!("dnb".parse::<Genre>().unwrap(), Genre::DrumAndBass);
         assert!("polka-step".parse::<Genre>().is_err());
+        assert_eq!("Norteño".parse::<Genre>().unwrap(), Genre::Corridos);
+        assert_eq!(
+            "regional mexicano".parse::<Genre>().unwrap(),
+            Genre::Corridos
+        );
+        assert_eq!("dembow".parse::<Genre>().unwrap(), Genre::Dembow);
     }
 }

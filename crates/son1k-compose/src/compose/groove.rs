@@ -81,7 +81,7 @@ fn groove_patterns(g: Groove) -> [&'static str; 7] {
         ],
         Groove::Dembow => [
             "X...X...X...X...",
-            "...o..o....o..o.",
+            "...x..x....x..x.",
             "",
             "x.x.x.x.x.x.x.x.",
             "",
@@ -161,7 +161,9 @@ pub(super) fn drums(ctx: &Ctx, groove: Groove, swing: f32) -> Part {
     let voices = [KICK, SNARE, CLAP, HAT, OPEN_HAT, RIM, SHAKER];
     let mut notes = Vec::new();
     let e = ctx.feel.e;
-    let slow = ctx.brief.bpm <= 100;
+    // Below 80 BPM sixteenth-note hats would read as double time; the grooves' own off-beat
+    // hits (dembow snares, cumbia scrapers) always play.
+    let slow = ctx.brief.bpm < 80;
     for s in ctx.sections {
         let bars = (s.beats / 4.0) as u32;
         for b in 0..bars {
@@ -181,8 +183,7 @@ pub(super) fn drums(ctx: &Ctx, groove: Groove, swing: f32) -> Part {
                     continue;
                 }
                 for (step, accent) in steps(pat) {
-                    // Slow songs keep the pulse on the beat: off-beat hats would read as double time.
-                    if slow && step % 4 != 0 && (matches!(*v, HAT | SHAKER) || accent < 0.5) {
+                    if slow && step % 2 == 1 && *v == HAT {
                         continue;
                     }
                     if last_bar && step >= 8 && matches!(*v, SNARE | CLAP) && energy >= 0.45 {
@@ -259,5 +260,71 @@ pub(super) fn drums(ctx: &Ctx, groove: Groove, swing: f32) -> Part {
         pan: 0.0,
         gain_db: 0.0,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::brief::resolve;
+    use crate::form::SectionKind;
+    use crate::score::{Role, Score};
+    use son1k_core::GenerationRequest;
+
+    /// The song for `prompt` (seed, seconds).
+    pub(crate) fn song(prompt: &str, seed: u64, seconds: f32) -> Score {
+        let mut req = GenerationRequest::new(prompt);
+        req.seed = seed;
+        req.duration_secs = Some(seconds);
+        super::super::compose(&resolve(&req), &req)
+    }
+
+    /// For each bar of the song's verses and choruses: the 16th steps where any of `pieces`
+    /// sounds on a drum part.
+    pub(crate) fn steps_per_bar(s: &Score, pieces: &[u8]) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        for sec in s
+            .sections
+            .iter()
+            .filter(|x| matches!(x.kind, SectionKind::Verse | SectionKind::Chorus))
+        {
+            let bars = (sec.beats / 4.0) as usize;
+            for b in 0..bars {
+                let start = sec.start + b as f64 * 4.0;
+                let mut steps: Vec<usize> = s
+                    .parts
+                    .iter()
+                    .filter(|p| p.role == Role::Drums)
+                    .flat_map(|p| p.notes.iter())
+                    .filter(|n| pieces.contains(&n.pitch))
+                    .filter(|n| n.start >= start - 0.1 && n.start < start + 4.0 - 0.1)
+                    .map(|n| (((n.start - start) * 4.0).round() as usize).min(15))
+                    .collect();
+                steps.sort_unstable();
+                steps.dedup();
+                out.push(steps);
+            }
+        }
+        out
+    }
+
+    /// Share of `bars` that hold every step of `want`.
+    pub(crate) fn share_with(bars: &[Vec<usize>], want: &[usize]) -> f64 {
+        let hits = bars
+            .iter()
+            .filter(|b| want.iter().all(|w| b.contains(w)))
+            .count();
+        hits as f64 / bars.len().max(1) as f64
+    }
+
+    #[test]
+    fn reggaeton_at_90_bpm_keeps_its_dembow() {
+        let s = song("reggaeton 90 bpm en la menor", 4, 40.0);
+        assert_eq!(s.bpm, 90);
+        let kicks = steps_per_bar(&s, &[36]);
+        let snares = steps_per_bar(&s, &[38, 39, 40]);
+        assert!(kicks.len() >= 8, "{} bars", kicks.len());
+        let k = share_with(&kicks, &[0, 4, 8, 12]);
+        let sn = share_with(&snares, &[3, 6, 11, 14]);
+        assert!(k >= 0.75 && sn >= 0.75, "kick {k}, snare {sn}: {snares:?}");
     }
 }
