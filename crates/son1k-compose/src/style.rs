@@ -103,9 +103,78 @@ pub enum Sound {
     Acid,
     Accordion,
     Voice,
+    /// Steel-string acoustic guitar (strummed folk and country, bajo sexto, requinto).
+    SteelGuitar,
+    /// Clean electric guitar (skanks, funk and R&B chops).
+    CleanGuitar,
+    /// High-gain guitar through an amp model (metal palm mutes and power chords).
+    DistortedGuitar,
+    Trumpet,
+    Trombone,
+    Sax,
+    Violin,
+    Cello,
+    /// A bowed string section (orchestral writing).
+    StringSection,
+    Tuba,
+    /// French horn.
+    Horn,
+    Oboe,
+    Clarinet,
+    Marimba,
+    Harp,
 }
 
 impl Sound {
+    /// Every sound, for tests and listings.
+    pub const ALL: [Sound; 37] = [
+        Sound::Drums,
+        Sound::SubBass,
+        Sound::SawBass,
+        Sound::FmBass,
+        Sound::Reese,
+        Sound::Piano,
+        Sound::ElectricPiano,
+        Sound::Organ,
+        Sound::Clav,
+        Sound::Pluck,
+        Sound::PowerGuitar,
+        Sound::NylonGuitar,
+        Sound::SawPad,
+        Sound::StringPad,
+        Sound::SawLead,
+        Sound::SquareLead,
+        Sound::Bell,
+        Sound::Flute,
+        Sound::Brass,
+        Sound::Acid,
+        Sound::Accordion,
+        Sound::Voice,
+        Sound::SteelGuitar,
+        Sound::CleanGuitar,
+        Sound::DistortedGuitar,
+        Sound::Trumpet,
+        Sound::Trombone,
+        Sound::Sax,
+        Sound::Violin,
+        Sound::Cello,
+        Sound::StringSection,
+        Sound::Tuba,
+        Sound::Horn,
+        Sound::Oboe,
+        Sound::Clarinet,
+        Sound::Marimba,
+        Sound::Harp,
+    ];
+
+    /// Whether the sound is a bass instrument (plays an octave or two under the harmony).
+    pub fn is_bass(self) -> bool {
+        matches!(
+            self,
+            Sound::SubBass | Sound::SawBass | Sound::FmBass | Sound::Reese | Sound::Tuba
+        )
+    }
+
     /// The General MIDI program (0-based) closest to this sound (drums: 0 on channel 10).
     pub fn gm_program(self) -> u8 {
         match self {
@@ -119,7 +188,7 @@ impl Sound {
             Sound::Organ => 16,
             Sound::Clav => 7,
             Sound::Pluck => 45,
-            Sound::PowerGuitar => 30,
+            Sound::PowerGuitar => 29,
             Sound::NylonGuitar => 24,
             Sound::SawPad => 90,
             Sound::StringPad => 48,
@@ -131,6 +200,21 @@ impl Sound {
             Sound::Acid => 87,
             Sound::Accordion => 21,
             Sound::Voice => 53,
+            Sound::SteelGuitar => 25,
+            Sound::CleanGuitar => 27,
+            Sound::DistortedGuitar => 30,
+            Sound::Trumpet => 56,
+            Sound::Trombone => 57,
+            Sound::Sax => 65,
+            Sound::Violin => 40,
+            Sound::Cello => 42,
+            Sound::StringSection => 48,
+            Sound::Tuba => 58,
+            Sound::Horn => 60,
+            Sound::Oboe => 68,
+            Sound::Clarinet => 71,
+            Sound::Marimba => 12,
+            Sound::Harp => 46,
         }
     }
 }

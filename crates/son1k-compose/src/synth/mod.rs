@@ -5,6 +5,7 @@
 //! recipe comes from the patch table.
 
 mod drums;
+mod instrument;
 mod patch;
 mod voice;
 
@@ -102,7 +103,15 @@ fn pan_to_stereo(mono: Vec<f32>, pan: f32, sound: Sound, sr: u32) -> Stereo {
     let r = sin_turns(angle);
     let width_ms = match sound {
         Sound::SawPad | Sound::StringPad => 14.0,
-        Sound::Piano | Sound::ElectricPiano | Sound::NylonGuitar | Sound::PowerGuitar => 7.0,
+        Sound::Piano
+        | Sound::ElectricPiano
+        | Sound::NylonGuitar
+        | Sound::PowerGuitar
+        | Sound::SteelGuitar
+        | Sound::CleanGuitar
+        | Sound::DistortedGuitar
+        | Sound::StringSection
+        | Sound::Harp => 7.0,
         _ => 0.0,
     };
     let delay = (width_ms / 1000.0 * sr as f32) as usize;
@@ -179,33 +188,17 @@ mod tests {
             bright: 0.5,
             drive: 0.0,
         };
-        for sound in [
-            Sound::SubBass,
-            Sound::SawBass,
-            Sound::FmBass,
-            Sound::Reese,
-            Sound::Piano,
-            Sound::ElectricPiano,
-            Sound::Organ,
-            Sound::Clav,
-            Sound::Pluck,
-            Sound::PowerGuitar,
-            Sound::NylonGuitar,
-            Sound::SawPad,
-            Sound::StringPad,
-            Sound::SawLead,
-            Sound::SquareLead,
-            Sound::Flute,
-            Sound::Brass,
-            Sound::Acid,
-            Sound::Accordion,
-            Sound::Voice,
-        ] {
+        for sound in Sound::ALL.into_iter().filter(|s| *s != Sound::Drums) {
             let pitch = if matches!(
                 sound,
-                Sound::SubBass | Sound::SawBass | Sound::FmBass | Sound::Reese
+                Sound::SubBass | Sound::SawBass | Sound::FmBass | Sound::Reese | Sound::Tuba
             ) {
                 45
+            } else if matches!(
+                sound,
+                Sound::Cello | Sound::DistortedGuitar | Sound::Trombone
+            ) {
+                52
             } else {
                 69
             };

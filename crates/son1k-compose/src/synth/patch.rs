@@ -114,13 +114,82 @@ pub(super) fn patch(sound: Sound, tone: Tone) -> Patch {
             0.3,
         ),
         Sound::Accordion => p(
-            a(0.03, 0.3, 0.9, 0.08),
+            a(0.05, 0.3, 0.9, 0.08),
             Some((2200.0 + 1500.0 * b, 0.0, 1.0, 0.1)),
             (0.0, 0.0),
             0.2,
         ),
         Sound::Voice => p(a(0.05, 0.4, 0.85, 0.12), None, (0.25, 5.3), 0.9),
         Sound::Drums => p(a(0.001, 0.1, 0.0, 0.01), None, (0.0, 0.0), 0.0),
+        // Plucked strings decay by themselves (Karplus–Strong); the envelope only damps them
+        // when the note ends (a palm mute is a short note with a quick release).
+        Sound::SteelGuitar => p(a(0.001, 3.0, 0.0, 0.12), None, (0.0, 0.0), 0.5),
+        Sound::CleanGuitar => p(a(0.001, 2.5, 0.0, 0.08), None, (0.0, 0.0), 0.5),
+        Sound::DistortedGuitar => p(a(0.002, 4.0, 0.7, 0.05), None, (0.0, 0.0), 0.22),
+        Sound::Harp => p(a(0.001, 4.0, 0.0, 0.5), None, (0.0, 0.0), 0.55),
+        // Brass: the filter opens with the attack and with velocity.
+        Sound::Trumpet => p(
+            a(0.025, 0.5, 0.8, 0.08),
+            Some((700.0 + 600.0 * b, 2600.0 + 1800.0 * b, 0.18, 0.2)),
+            (0.1, 5.5),
+            0.3,
+        ),
+        Sound::Trombone => p(
+            a(0.04, 0.5, 0.8, 0.1),
+            Some((450.0 + 400.0 * b, 1800.0 + 1200.0 * b, 0.22, 0.2)),
+            (0.06, 5.0),
+            0.32,
+        ),
+        Sound::Horn => p(
+            a(0.06, 0.6, 0.85, 0.15),
+            Some((350.0 + 250.0 * b, 900.0 + 700.0 * b, 0.3, 0.1)),
+            (0.05, 5.0),
+            0.34,
+        ),
+        Sound::Tuba => p(
+            a(0.03, 0.4, 0.8, 0.08),
+            Some((220.0 + 150.0 * b, 600.0 + 400.0 * b, 0.15, 0.15)),
+            (0.0, 0.0),
+            0.6,
+        ),
+        // Bowed strings: a slow attack, vibrato, a darker section.
+        Sound::Violin => p(
+            a(0.12, 0.5, 0.9, 0.25),
+            Some((2200.0 + 2500.0 * b, 600.0, 0.3, 0.15)),
+            (0.18, 5.6),
+            0.2,
+        ),
+        Sound::Cello => p(
+            a(0.14, 0.5, 0.9, 0.3),
+            Some((1100.0 + 1200.0 * b, 400.0, 0.3, 0.15)),
+            (0.14, 5.0),
+            0.3,
+        ),
+        Sound::StringSection => p(
+            a(0.3, 1.0, 0.9, 0.5),
+            Some((1600.0 + 2200.0 * b, 400.0, 0.5, 0.1)),
+            (0.1, 5.3),
+            0.13,
+        ),
+        Sound::Sax => p(
+            a(0.03, 0.4, 0.85, 0.1),
+            Some((1400.0 + 2000.0 * b, 1500.0, 0.2, 0.2)),
+            (0.15, 5.2),
+            0.3,
+        ),
+        Sound::Oboe => p(
+            a(0.04, 0.4, 0.85, 0.1),
+            Some((2600.0 + 1500.0 * b, 0.0, 1.0, 0.2)),
+            (0.12, 5.5),
+            0.22,
+        ),
+        Sound::Clarinet => p(
+            a(0.04, 0.4, 0.85, 0.1),
+            Some((1500.0 + 1500.0 * b, 0.0, 1.0, 0.1)),
+            (0.06, 5.0),
+            0.3,
+        ),
+        Sound::Marimba => p(a(0.001, 0.6, 0.0, 0.3), None, (0.0, 0.0), 0.45),
     }
 }
 

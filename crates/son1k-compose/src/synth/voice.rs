@@ -68,17 +68,42 @@ pub(super) fn render_voice(
         Vec::new()
     };
     let mut breath = OnePole::new(2500.0, sr);
-    // Karplus–Strong string for the nylon guitar.
+    // Karplus–Strong strings for the guitars and the harp: a noise burst in a tuned delay line
+    // whose loop filter (`ks_blend`) and loss set brightness and sustain.
     let mut ks: Vec<f32> = Vec::new();
     let mut ks_pos = 0usize;
-    if sound == Sound::NylonGuitar {
-        let n = ((sr / freq) as usize).max(2);
+    let (ks_blend, ks_loss, ks_smooth) = match sound {
+        Sound::NylonGuitar => (0.5, 0.996, 1),
+        Sound::SteelGuitar => (0.3, 0.9975, 0),
+        Sound::CleanGuitar => (0.4, 0.997, 0),
+        Sound::DistortedGuitar => (0.35, 0.9985, 0),
+        Sound::Harp => (0.5, 0.9992, 2),
+        _ => (0.5, 0.0, 0),
+    };
+    if ks_loss > 0.0 {
+        let n = (libm::roundf(sr / freq - ks_blend) as usize).max(2);
         ks = (0..n).map(|_| noise.sample()).collect();
-        // Soften the excitation: a pluck, not a scrape.
-        for i in 1..n {
-            ks[i] = 0.5 * (ks[i] + ks[i - 1]);
+        // Soften the excitation: a pluck, not a scrape (a fingertip more than a pick).
+        for _ in 0..ks_smooth {
+            for i in 1..n {
+                ks[i] = 0.5 * (ks[i] + ks[i - 1]);
+            }
+        }
+        // The pick position: a comb that removes the harmonics with a node there.
+        if sound == Sound::SteelGuitar || sound == Sound::CleanGuitar {
+            let d = (n / 7).max(1);
+            let orig = ks.clone();
+            for i in 0..n {
+                ks[i] = orig[i] - 0.6 * orig[(i + n - d) % n];
+            }
+        }
+        // Remove the burst's DC so the string rings around zero.
+        let mean = ks.iter().sum::<f32>() / n as f32;
+        for x in ks.iter_mut() {
+            *x -= mean;
         }
     }
+    let mut inst = super::instrument::Body::new(sound, freq, vel, tone, sr);
     let fm_index_k = dsp::decay_coef(
         match sound {
             Sound::Piano => 0.25,
@@ -90,7 +115,11 @@ pub(super) fn render_voice(
     );
     let mut fm_index = 1.0f32;
     let drive = 1.0 + 3.0 * tone.drive;
-    let driven = tone.drive > 0.05 && !matches!(sound, Sound::SubBass | Sound::PowerGuitar);
+    let driven = tone.drive > 0.05
+        && !matches!(
+            sound,
+            Sound::SubBass | Sound::PowerGuitar | Sound::DistortedGuitar
+        );
 
     let mut env = [0.0f32; BLK];
     let mut buf = [0.0f32; BLK];
@@ -212,14 +241,34 @@ pub(super) fn render_voice(
                         soft_clip((saw(ph[0], dt) + saw(ph[1], dt)) * 1.4 + sin_turns(ph[0]) * 0.8);
                 }
             }
-            Sound::NylonGuitar => {
+            Sound::NylonGuitar
+            | Sound::SteelGuitar
+            | Sound::CleanGuitar
+            | Sound::DistortedGuitar
+            | Sound::Harp => {
                 let len = ks.len();
+                let (a, c) = (1.0 - ks_blend, ks_blend);
                 for x in b.iter_mut() {
                     let next = if ks_pos + 1 == len { 0 } else { ks_pos + 1 };
-                    let y = 0.5 * (ks[ks_pos] + ks[next]) * 0.996;
+                    let y = (a * ks[ks_pos] + c * ks[next]) * ks_loss;
                     ks[ks_pos] = y;
                     ks_pos = next;
-                    *x = y;
+                    *x = inst.post(y);
+                }
+            }
+            Sound::Trumpet
+            | Sound::Trombone
+            | Sound::Horn
+            | Sound::Tuba
+            | Sound::Violin
+            | Sound::Cello
+            | Sound::StringSection
+            | Sound::Sax
+            | Sound::Oboe
+            | Sound::Clarinet
+            | Sound::Marimba => {
+                for x in b.iter_mut() {
+                    *x = inst.tick(dt, noise);
                 }
             }
             Sound::Flute => {
@@ -231,11 +280,17 @@ pub(super) fn render_voice(
                 }
             }
             Sound::Accordion => {
+                // Two reeds a few cents apart (their beating is the musette's shimmer), a third
+                // quieter one an octave down, and the bellows' slow swell.
                 let (a, c) = (dt * d1, dt * d2);
                 for x in b.iter_mut() {
                     ph[0] = wrap(ph[0] + a);
                     ph[1] = wrap(ph[1] + c);
-                    *x = pulse(ph[0], a, 0.3) + pulse(ph[1], c, 0.3);
+                    ph[2] = wrap(ph[2] + dt * 0.5);
+                    *x = pulse(ph[0], a, 0.3) * 0.8
+                        + saw(ph[1], c) * 0.6
+                        + pulse(ph[2], dt * 0.5, 0.4) * 0.25;
+                    *x *= inst.bellows();
                 }
             }
             Sound::Voice => {
@@ -253,8 +308,14 @@ pub(super) fn render_voice(
         }
         if let (Some(flt), Some((cut, amount, _, res))) = (filt.as_mut(), p.filter) {
             let key_track = (f / 200.0).min(4.0);
+            // Brass and bowed strings brighten with how hard they are played.
+            let open = if inst.velocity_opens() {
+                0.45 + 1.1 * vel
+            } else {
+                1.0
+            };
             flt.set(
-                (cut + amount * filt_env * (0.4 + 0.6 * vel)) * (0.75 + 0.25 * key_track),
+                (cut * open + amount * filt_env * (0.4 + 0.6 * vel)) * (0.75 + 0.25 * key_track),
                 res,
                 sr,
             );
