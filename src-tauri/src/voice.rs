@@ -75,10 +75,7 @@ pub async fn voice_ab_gains(
 #[specta::specta]
 pub async fn voice_profiles(studio: State<'_, Studio>) -> Result<Vec<VoiceProfile>, UiError> {
     off_thread(studio, "listing voice profiles", move |studio| {
-        Ok(studio
-            .voice_profiles()
-            .list()
-            .map_err(son1k_app::AppError::from)?)
+        Ok(studio.list_voice_profiles()?)
     })
     .await
 }
@@ -118,10 +115,7 @@ pub async fn voice_profile_create(
 #[specta::specta]
 pub async fn voice_profile_delete(studio: State<'_, Studio>, name: String) -> Result<(), UiError> {
     off_thread(studio, "deleting the voice profile", move |studio| {
-        Ok(studio
-            .voice_profiles()
-            .delete(&name)
-            .map_err(son1k_app::AppError::from)?)
+        Ok(studio.delete_voice_profile(&name)?)
     })
     .await
 }

@@ -128,11 +128,76 @@ pub fn mix(
     })
 }
 
+/// A file playing on the default output device; dropping it stops the sound.
+pub struct PlaybackHandle(son1k_audio::engine::Playback);
+
+impl PlaybackHandle {
+    /// The device's name.
+    pub fn device(&self) -> &str {
+        &self.0.device
+    }
+
+    /// The stream's sample rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.0.sample_rate
+    }
+
+    /// Whether the whole file has played.
+    pub fn finished(&self) -> bool {
+        self.0.handle.meters().finished()
+    }
+
+    /// Seconds played so far.
+    pub fn seconds(&self) -> f64 {
+        self.0.handle.meters().position() as f64 / f64::from(self.0.sample_rate.max(1))
+    }
+
+    /// Device callbacks that missed their deadline (heard as clicks).
+    pub fn deadline_misses(&self) -> u64 {
+        self.0.handle.meters().deadline_misses()
+    }
+}
+
+/// A take being recorded from the default input device into a WAV file (a crash loses at most
+/// about a second of it).
+pub struct RecordingHandle(son1k_audio::record::Recording);
+
+impl RecordingHandle {
+    /// The device recorded from.
+    pub fn device(&self) -> &str {
+        &self.0.device
+    }
+
+    /// The take's sample rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.0.format.sample_rate
+    }
+
+    /// The take's channel count.
+    pub fn channels(&self) -> u16 {
+        self.0.format.channels
+    }
+
+    /// Seconds captured so far.
+    pub fn seconds(&self) -> f64 {
+        self.0.seconds()
+    }
+
+    /// Samples dropped because the writer fell behind.
+    pub fn overflows(&self) -> u64 {
+        self.0.overflows()
+    }
+
+    /// Stops recording, finishes the file and returns its path.
+    pub fn stop(self) -> Result<PathBuf, AppError> {
+        Ok(self.0.stop()?)
+    }
+}
+
+pub use son1k_audio::record::RecoveredTake;
+
 /// Starts playing `path` on the default output device (resampled to the device's rate).
-pub fn play_file(
-    path: &Path,
-    buffer: Option<u32>,
-) -> Result<son1k_audio::engine::Playback, AppError> {
+pub fn play_file(path: &Path, buffer: Option<u32>) -> Result<PlaybackHandle, AppError> {
     let (_, config) = son1k_audio::engine::default_output()?;
     let session = son1k_audio::mixdown::Session {
         sample_rate: config.sample_rate().0,
@@ -143,19 +208,11 @@ pub fn play_file(
         master: vec![],
     };
     let renderer = son1k_audio::mixdown::Renderer::new(&session, Path::new("."))?;
-    Ok(son1k_audio::engine::play(renderer, buffer)?)
+    Ok(PlaybackHandle(son1k_audio::engine::play(renderer, buffer)?))
 }
 
 /// Repairs takes interrupted by a crash in `output`'s folder, then starts recording into `output`.
-pub fn record(
-    output: &Path,
-) -> Result<
-    (
-        Vec<son1k_audio::record::RecoveredTake>,
-        son1k_audio::record::Recording,
-    ),
-    AppError,
-> {
+pub fn record(output: &Path) -> Result<(Vec<RecoveredTake>, RecordingHandle), AppError> {
     if Container::from_path(output)? != Container::Wav {
         return Err(AppError::Audio(son1k_audio::AudioError::Invalid(format!(
             "{}: recordings are written as .wav (convert afterwards for FLAC)",
@@ -167,7 +224,10 @@ pub fn record(
         _ => PathBuf::from("."),
     };
     let recovered = son1k_audio::record::recover_takes(&dir)?;
-    Ok((recovered, son1k_audio::record::record(output)?))
+    Ok((
+        recovered,
+        RecordingHandle(son1k_audio::record::record(output)?),
+    ))
 }
 
 /// Measures `path`'s loudness.

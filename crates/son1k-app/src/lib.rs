@@ -26,7 +26,9 @@ pub mod voice;
 pub mod webview;
 
 pub use account::{AccountStatus, LeaseInfo, Quota, SyncReport, Usage};
-pub use audio::{ConvertOptions, ConvertReport, LoudnessReport, MixReport};
+pub use audio::{
+    ConvertOptions, ConvertReport, LoudnessReport, MixReport, PlaybackHandle, RecordingHandle,
+};
 pub use error::{AppError, NextStep};
 pub use generate::{GenerateOptions, GenerateReport, InstrumentChoice};
 pub use info::{EngineInfo, StudioInfo};
@@ -122,7 +124,7 @@ impl Studio {
         &self,
         path: &std::path::Path,
         buffer_frames: Option<u32>,
-    ) -> Result<son1k_audio::engine::Playback, AppError> {
+    ) -> Result<audio::PlaybackHandle, AppError> {
         audio::play_file(path, buffer_frames)
     }
 
@@ -130,13 +132,7 @@ impl Studio {
     pub fn record(
         &self,
         output: &std::path::Path,
-    ) -> Result<
-        (
-            Vec<son1k_audio::record::RecoveredTake>,
-            son1k_audio::record::Recording,
-        ),
-        AppError,
-    > {
+    ) -> Result<(Vec<audio::RecoveredTake>, audio::RecordingHandle), AppError> {
         audio::record(output)
     }
 

@@ -15,6 +15,7 @@ use son1k_ml::vc::KnnVc;
 use son1k_ml::MlError;
 
 // The Voice studio's types, for the front ends.
+pub use son1k_ml::manager::{FileState, ModelState, Verified};
 pub use son1k_ml::profile::VoiceProfile;
 pub use son1k_voice::{Preset, TransformParams};
 
@@ -245,7 +246,7 @@ impl Studio {
     /// The model manager, installing under `DATA/models`: the built-in manifests, each replaced
     /// by a manifest of the same name placed in that folder (`DATA/models/NAME.json`), plus any
     /// other manifest found there. A damaged manifest there is an error naming the file.
-    pub fn models(&self) -> Result<ModelManager, AppError> {
+    pub(crate) fn models(&self) -> Result<ModelManager, AppError> {
         let dir = self.paths().models_dir();
         let mut manifests: Vec<Manifest> = ModelManager::new(&dir)
             .list()
@@ -262,8 +263,67 @@ impl Studio {
     }
 
     /// Voice profiles, under `DATA/voices`.
-    pub fn voice_profiles(&self) -> ProfileStore {
+    pub(crate) fn voice_profiles(&self) -> ProfileStore {
         ProfileStore::new(self.paths().profiles_dir())
+    }
+
+    /// Every model the studio knows (the built-in manifests and those placed in `DATA/models`),
+    /// with its install state.
+    pub fn list_models(&self) -> Result<Vec<ModelState>, AppError> {
+        Ok(self.models()?.list())
+    }
+
+    /// One model's manifest and install state; an unknown name lists the known ones.
+    pub fn model_status(&self, name: &str) -> Result<ModelState, AppError> {
+        let models = self.models()?;
+        // Named first, so that an unknown name fails with the list of known ones.
+        models.manifest(name)?;
+        models
+            .list()
+            .into_iter()
+            .find(|m| m.manifest.name == name)
+            .ok_or_else(|| {
+                MlError::UnknownModel {
+                    name: name.into(),
+                    known: String::new(),
+                }
+                .into()
+            })
+    }
+
+    /// Downloads a model's files into `DATA/models/NAME`, checking each against its manifest;
+    /// `progress(bytes done, bytes in all when known)`.
+    pub fn install_model(
+        &self,
+        name: &str,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<(), AppError> {
+        Ok(self.models()?.install(name, progress)?)
+    }
+
+    /// Copies local files into a model's folder (offline installs); returns the files imported.
+    pub fn import_model(&self, name: &str, files: &[PathBuf]) -> Result<Vec<String>, AppError> {
+        Ok(self.models()?.import(name, files)?)
+    }
+
+    /// Hashes an installed model's files against its manifest.
+    pub fn verify_model(&self, name: &str) -> Result<Vec<Verified>, AppError> {
+        Ok(self.models()?.verify(name)?)
+    }
+
+    /// Removes an installed model's folder; false when it was not installed.
+    pub fn remove_model(&self, name: &str) -> Result<bool, AppError> {
+        Ok(self.models()?.remove(name)?)
+    }
+
+    /// The saved voice profiles.
+    pub fn list_voice_profiles(&self) -> Result<Vec<VoiceProfile>, AppError> {
+        Ok(self.voice_profiles().list()?)
+    }
+
+    /// Deletes a voice profile.
+    pub fn delete_voice_profile(&self, name: &str) -> Result<(), AppError> {
+        Ok(self.voice_profiles().delete(name)?)
     }
 
     fn load_vc(&self) -> Result<KnnVc, AppError> {

@@ -54,8 +54,7 @@ fn voice_file(path: &Path, rate: u32, seconds: f32, hz: f32) {
 
 /// Points the encoder and vocoder at the tiny fixtures with local manifests, then imports them.
 fn install_tiny_models(studio: &Studio) {
-    let models = studio.models().unwrap();
-    let dir = models.dir().to_path_buf();
+    let dir = studio.paths().models_dir();
     std::fs::create_dir_all(&dir).unwrap();
     for (name, weights, config, layer) in [
         (
@@ -66,7 +65,7 @@ fn install_tiny_models(studio: &Studio) {
         ),
         (VOCODER, "hifigan_tiny.pt", "hifigan_tiny.json", None),
     ] {
-        let mut m = models.manifest(name).unwrap().clone();
+        let mut m = studio.model_status(name).unwrap().manifest;
         m.files[0].name = weights.into();
         m.files[0].sha256 = None;
         m.files[0].bytes = Some(std::fs::metadata(fixture(weights)).unwrap().len());
@@ -80,13 +79,12 @@ fn install_tiny_models(studio: &Studio) {
         )
         .unwrap();
     }
-    let models = studio.models().unwrap();
     for (name, weights) in [
         (ENCODER, "wavlm_large_tiny.safetensors"),
         (VOCODER, "hifigan_tiny.pt"),
     ] {
         assert_eq!(
-            models.import(name, &[fixture(weights)]).unwrap(),
+            studio.import_model(name, &[fixture(weights)]).unwrap(),
             vec![weights.to_string()]
         );
     }
@@ -255,7 +253,7 @@ fn unknown_profiles_and_missing_models_are_refused_before_a_job_is_queued() {
     studio
         .create_voice_profile("ana", std::slice::from_ref(&input), true, &mut |_, _| {})
         .unwrap();
-    studio.models().unwrap().remove(VOCODER).unwrap();
+    studio.remove_model(VOCODER).unwrap();
     let err = studio
         .convert_voice(&input, "ana", &out, &mut |_, _| {}, &never)
         .unwrap_err();
@@ -269,11 +267,11 @@ fn unknown_profiles_and_missing_models_are_refused_before_a_job_is_queued() {
     assert!(job_status(&studio, None).is_empty(), "nothing was queued");
     // A damaged local manifest is named, not ignored.
     std::fs::write(
-        studio.models().unwrap().dir().join("broken.json"),
+        studio.paths().models_dir().join("broken.json"),
         b"{ not json",
     )
     .unwrap();
-    match studio.models() {
+    match studio.list_models() {
         Err(AppError::Ml(e)) => assert!(e.to_string().contains("broken.json"), "{e}"),
         other => panic!("expected a manifest error, got {other:?}"),
     }

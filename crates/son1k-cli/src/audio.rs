@@ -159,8 +159,7 @@ pub(crate) fn play(studio: &Studio, args: PlayArgs, out: &mut impl Write) -> Res
     let p = studio.play(&file, buffer)?;
     let stop = interrupted();
     let started = std::time::Instant::now();
-    let meters = p.handle.meters();
-    while !meters.finished() && !stop.load(std::sync::atomic::Ordering::Relaxed) {
+    while !p.finished() && !stop.load(std::sync::atomic::Ordering::Relaxed) {
         if seconds.is_some_and(|s| started.elapsed().as_secs_f64() >= s) {
             break;
         }
@@ -169,11 +168,11 @@ pub(crate) fn play(studio: &Studio, args: PlayArgs, out: &mut impl Write) -> Res
     writeln!(
         out,
         "played {:.2} s of {} on {} at {} Hz ({} deadline misses)",
-        meters.position() as f64 / f64::from(p.sample_rate),
+        p.seconds(),
         file.display(),
-        p.device,
-        p.sample_rate,
-        meters.deadline_misses()
+        p.device(),
+        p.sample_rate(),
+        p.deadline_misses()
     )?;
     Ok(())
 }
@@ -208,9 +207,9 @@ pub(crate) fn record(
         out,
         "recording {} from {} ({} Hz, {} ch); Ctrl+C stops",
         output.display(),
-        rec.device,
-        rec.format.sample_rate,
-        rec.format.channels
+        rec.device(),
+        rec.sample_rate(),
+        rec.channels()
     )?;
     out.flush()?;
     let stop = interrupted();
@@ -222,7 +221,7 @@ pub(crate) fn record(
     }
     let secs = rec.seconds();
     let lost = rec.overflows();
-    let path = rec.stop().map_err(AppError::from)?;
+    let path = rec.stop()?;
     writeln!(
         out,
         "wrote {}: {secs:.2} s ({lost} samples dropped)",

@@ -230,7 +230,7 @@ pub fn run_voice(
                 }
             }
             ProfileAction::List { json } => {
-                let list = studio.voice_profiles().list().map_err(AppError::from)?;
+                let list = studio.list_voice_profiles()?;
                 if json {
                     writeln!(out, "{}", to_json(&list)?)?;
                 } else if list.is_empty() {
@@ -249,10 +249,7 @@ pub fn run_voice(
                 }
             }
             ProfileAction::Delete { name } => {
-                studio
-                    .voice_profiles()
-                    .delete(&name)
-                    .map_err(AppError::from)?;
+                studio.delete_voice_profile(&name)?;
                 writeln!(out, "deleted voice profile {name}")?;
             }
         },
@@ -300,10 +297,9 @@ pub fn run_models(
     action: ModelsAction,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let models = studio.models()?;
     match action {
         ModelsAction::List { json } => {
-            let list = models.list();
+            let list = studio.list_models()?;
             if json {
                 writeln!(out, "{}", to_json(&list)?)?;
             } else {
@@ -327,26 +323,26 @@ pub fn run_models(
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let r = models.install(&name, &mut |done, total| {
+            let r = studio.install_model(&name, &mut |done, total| {
                 if let Some(t) = total {
                     bar.set_length(t);
                 }
                 bar.set_position(done);
             });
             bar.finish_and_clear();
-            r.map_err(AppError::from)?;
+            r?;
             writeln!(
                 out,
                 "installed {name} in {}",
-                models.dir().join(&name).display()
+                studio.paths().models_dir().join(&name).display()
             )?;
         }
         ModelsAction::Import { name, files } => {
-            let done = models.import(&name, &files).map_err(AppError::from)?;
+            let done = studio.import_model(&name, &files)?;
             writeln!(out, "imported {} into {name}", done.join(", "))?;
         }
         ModelsAction::Verify { name, json } => {
-            let v = models.verify(&name).map_err(AppError::from)?;
+            let v = studio.verify_model(&name)?;
             if json {
                 writeln!(out, "{}", to_json(&v)?)?;
             } else {
@@ -360,7 +356,7 @@ pub fn run_models(
             }
         }
         ModelsAction::Remove { name } => {
-            if models.remove(&name).map_err(AppError::from)? {
+            if studio.remove_model(&name)? {
                 writeln!(out, "removed {name}")?;
             } else {
                 writeln!(out, "{name} was not installed")?;
