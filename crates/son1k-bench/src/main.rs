@@ -5,7 +5,9 @@
 //! crates directly, since measuring them is its whole job; it is not a front end of the studio.
 
 mod bench;
+mod bench_generate;
 mod bench_voice;
+mod metrics;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +21,9 @@ enum What {
     Audio,
     /// Tempo, beats and key on a labelled synthetic corpus against librosa.
     Analysis,
-    /// The procedural engine's honesty (tempo/key heard) and speed against fluidsynth.
+    /// Whether the Generator makes songs, genre by genre (harmonic rhythm, progressions, lead
+    /// recurrence, chorus lift, sung consonants and scale, each genre's defining pattern), its
+    /// honesty (tempo/key heard) and its speed against fluidsynth.
     Generate,
     /// The DSP voice transform against sox; kNN-VC in Candle against PyTorch.
     Voice,
@@ -36,10 +40,16 @@ struct Args {
     /// neural conversion (voice; default 5).
     #[arg(long)]
     seconds: Option<u32>,
-    /// Stereo tracks in the mixdown (audio; default 16), songs (analysis, generate; default 100)
-    /// or alternating rounds (voice; default 3).
-    #[arg(long)]
+    /// Stereo tracks in the mixdown (audio; default 16), songs (analysis; default 100), songs per
+    /// genre (generate; default 2) or alternating rounds (voice; default 3).
+    #[arg(long, alias = "songs")]
     tracks: Option<usize>,
+    /// generate: only these genres, comma-separated (`cumbia,jazz`; default all).
+    #[arg(long, value_delimiter = ',')]
+    genres: Vec<String>,
+    /// generate: skip the 180 s speed check and the fluidsynth comparison.
+    #[arg(long)]
+    no_speed: bool,
     /// audio: seconds of real-time playback for the xrun check (0 skips it).
     #[arg(long, default_value_t = 20)]
     realtime_seconds: u32,
@@ -64,10 +74,18 @@ fn run(args: Args) -> Result<(), String> {
             script: args.script,
             rounds: args.tracks.unwrap_or(3).clamp(1, 20),
         }),
-        What::Generate => bench::generate(
-            args.tracks.unwrap_or(100),
-            f64::from(args.seconds.unwrap_or(30)),
-        ),
+        What::Generate => {
+            let (songs, seconds) = (args.tracks.unwrap_or(2), args.seconds.unwrap_or(30));
+            if !(1..=50).contains(&songs) || !(5..=600).contains(&seconds) {
+                return Err("generate: songs per genre must be 1–50 and seconds 5–600".into());
+            }
+            bench_generate::generate(&bench_generate::GenerateOptions {
+                songs,
+                seconds: f64::from(seconds),
+                genres: args.genres,
+                speed: !args.no_speed,
+            })
+        }
         What::Analysis => bench::analysis(
             args.tracks.unwrap_or(100),
             f64::from(args.seconds.unwrap_or(30)),
