@@ -71,14 +71,9 @@ pub enum ComposeError {
     Cancelled,
 }
 
-/// Progress of one generation: a stage name and the overall fraction done (0–1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Progress {
-    /// What the engine is doing (`composing`, `rendering drums`, `mixing`, `mastering`).
-    pub stage: String,
-    /// Overall fraction done.
-    pub fraction: f32,
-}
+/// Progress of one generation (stages `composing`, `rendering <part>`, `mixing`, `mastering`,
+/// `done`): the studio's one progress type.
+pub use son1k_core::Progress;
 
 /// A rendered stem.
 #[derive(Debug, Clone)]
@@ -221,13 +216,10 @@ impl SongEngine for ProceduralEngine {
         cancel: &AtomicBool,
     ) -> Result<Song, ComposeError> {
         req.validate()?;
-        let mut report = |stage: &str, fraction: f32| {
-            progress(Progress {
-                stage: stage.to_string(),
-                fraction,
-            })
+        let mut report = |stage: std::borrow::Cow<'static, str>, fraction: f32| {
+            progress(Progress::new(fraction, stage))
         };
-        report("composing", 0.0);
+        report("composing".into(), 0.0);
         let bank = match &self.instruments {
             Instruments::BuiltIn => None,
             Instruments::SoundFont(path) => Some(soundfont::Bank::load(path)?),
@@ -249,7 +241,7 @@ impl SongEngine for ProceduralEngine {
         let n_parts = score.parts.len().max(1) as f32;
         for (i, part) in score.parts.iter().enumerate() {
             report(
-                &format!("rendering {}", part.name),
+                format!("rendering {}", part.name).into(),
                 0.05 + 0.75 * i as f32 / n_parts,
             );
             let seed = rng::Rng::stream(req.seed, &format!("render-{}", part.name)).next_u64();
@@ -268,7 +260,7 @@ impl SongEngine for ProceduralEngine {
             }
             stems.push((part.name.clone(), part.sound, st));
         }
-        report("mixing", 0.82);
+        report("mixing".into(), 0.82);
         mix::reverb_return(&mut send, brief.mood, sr)?;
         let ret = 0.5;
         for c in 0..2 {
@@ -278,7 +270,7 @@ impl SongEngine for ProceduralEngine {
         }
         drop(send);
         check_cancel(cancel)?;
-        report("mastering", 0.9);
+        report("mastering".into(), 0.9);
         mix::master(&mut bus, &req.knobs, brief.mood, sr, req.seed)?;
         let loudness_lufs = mix::loudness_lufs(&bus, sr)?;
         check_cancel(cancel)?;
@@ -341,7 +333,7 @@ impl SongEngine for ProceduralEngine {
                 })
             })
             .collect::<Result<Vec<_>, ComposeError>>()?;
-        report("done", 1.0);
+        report("done".into(), 1.0);
         Ok(Song {
             meta,
             mix,
