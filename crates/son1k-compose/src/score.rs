@@ -6,6 +6,7 @@ use son1k_core::Key;
 
 use crate::form::SectionKind;
 use crate::style::Sound;
+use son1k_text::Phone;
 
 /// A note. Times are in beats from the start of the song.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -21,6 +22,93 @@ pub struct Note {
     /// The vowel a guide voice sings on this note (`a e i o u`), for sung notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vowel: Option<char>,
+    /// The sung syllable's phonemes (onset, nucleus, coda), for sung notes; absent in files
+    /// written before the singer had consonants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phones: Option<SungPhones>,
+}
+
+/// Most phonemes a sung note carries; a longer syllable keeps its first ones.
+const MAX_PHONES: usize = 14;
+
+/// The phonemes of one sung syllable, kept inline so that a [`Note`] stays `Copy`: the onset
+/// consonants, the nucleus (a vowel or a diphthong) and the coda consonants. Written in files as
+/// their codes, `onset|nucleus|coda` (`k rr|u e|s`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct SungPhones {
+    phones: [Phone; MAX_PHONES],
+    onset: u8,
+    nucleus: u8,
+    len: u8,
+}
+
+impl SungPhones {
+    /// The phonemes of `onset`, `nucleus` and `coda` (the coda, then the onset, cut short when
+    /// the three hold more than fourteen).
+    pub fn new(onset: &[Phone], nucleus: &[Phone], coda: &[Phone]) -> SungPhones {
+        let nucleus = &nucleus[..nucleus.len().min(4)];
+        let onset = &onset[..onset.len().min(MAX_PHONES - nucleus.len()).min(5)];
+        let room = MAX_PHONES - nucleus.len() - onset.len();
+        let coda = &coda[..coda.len().min(room)];
+        let mut phones = [Phone::A; MAX_PHONES];
+        for (slot, p) in phones
+            .iter_mut()
+            .zip(onset.iter().chain(nucleus).chain(coda))
+        {
+            *slot = *p;
+        }
+        SungPhones {
+            phones,
+            onset: onset.len() as u8,
+            nucleus: (onset.len() + nucleus.len()) as u8,
+            len: (onset.len() + nucleus.len() + coda.len()) as u8,
+        }
+    }
+
+    /// The consonants before the nucleus.
+    pub fn onset(&self) -> &[Phone] {
+        &self.phones[..self.onset as usize]
+    }
+
+    /// The vowel or vowels sung on the note.
+    pub fn nucleus(&self) -> &[Phone] {
+        &self.phones[self.onset as usize..self.nucleus as usize]
+    }
+
+    /// The consonants at the end of the note.
+    pub fn coda(&self) -> &[Phone] {
+        &self.phones[self.nucleus as usize..self.len as usize]
+    }
+}
+
+impl From<SungPhones> for String {
+    fn from(p: SungPhones) -> String {
+        use son1k_text::phoneme::codes;
+        format!(
+            "{}|{}|{}",
+            codes(p.onset()),
+            codes(p.nucleus()),
+            codes(p.coda())
+        )
+    }
+}
+
+impl TryFrom<String> for SungPhones {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<SungPhones, String> {
+        let parse = |part: &str| -> Result<Vec<Phone>, String> {
+            part.split_whitespace()
+                .map(|c| Phone::from_code(c).ok_or_else(|| format!("unknown phoneme {c:?}")))
+                .collect()
+        };
+        let mut it = s.split('|');
+        let (Some(o), Some(n), Some(c), None) = (it.next(), it.next(), it.next(), it.next()) else {
+            return Err(format!("phonemes {s:?} are not onset|nucleus|coda"));
+        };
+        Ok(SungPhones::new(&parse(o)?, &parse(n)?, &parse(c)?))
+    }
 }
 
 /// What a part does in the arrangement.
@@ -126,5 +214,30 @@ impl Score {
     /// Seconds at `beat`.
     pub fn time_of(&self, beat: f64) -> f64 {
         beat * self.beat_seconds()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn notes_with_and_without_phonemes_round_trip() {
+        let old = r#"{"start":0.0,"dur":1.0,"pitch":60,"vel":0.5,"vowel":"a"}"#;
+        let n: Note = serde_json::from_str(old).unwrap();
+        assert_eq!(n.phones, None);
+        assert_eq!(serde_json::to_string(&n).unwrap(), old);
+        let p = SungPhones::new(&[Phone::K, Phone::Rr], &[Phone::U, Phone::E], &[Phone::S]);
+        let sung = Note {
+            phones: Some(p),
+            ..n
+        };
+        let json = serde_json::to_string(&sung).unwrap();
+        assert!(json.contains(r#""phones":"k rr|u e|s""#), "{json}");
+        let back: Note = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, sung);
+        assert_eq!(back.phones.unwrap().coda(), [Phone::S]);
+        assert!(serde_json::from_str::<Note>(&json.replace("rr", "qq")).is_err());
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::lang::words_of;
+use crate::phoneme::{from_arpabet, Phone};
 use crate::Syllable;
 
 static CMUDICT: &str = include_str!("../../../assets/cmudict/cmudict.dict");
@@ -297,6 +298,11 @@ pub fn word_syllables(word: &str) -> Vec<Syllable> {
     } else {
         Some(0)
     };
+    let mut split = if sung.len() == n {
+        split_phones(&p.phones)
+    } else {
+        Vec::new()
+    };
     texts
         .into_iter()
         .enumerate()
@@ -305,13 +311,149 @@ pub fn word_syllables(word: &str) -> Vec<Syllable> {
                 Some(ph) if sung.len() == n => sung_vowel(ph),
                 _ => text.chars().find(|c| "aeiou".contains(*c)).unwrap_or('i'),
             };
+            let (onset, nucleus, coda) = match split.get_mut(k) {
+                Some(s) => std::mem::take(s),
+                None => spelled(&text),
+            };
             Syllable {
                 text,
                 vowel,
                 stressed: stress == Some(k),
+                onset,
+                nucleus,
+                coda,
             }
         })
         .collect()
+}
+
+type Parts = (Vec<Phone>, Vec<Phone>, Vec<Phone>);
+
+/// Whether consonants may begin an English syllable together (the onsets of English words:
+/// s + stop or nasal, stop or f/th/sh + r, l or w, and s + stop + r/l/w).
+fn legal_onset(c: &[Phone]) -> bool {
+    use Phone::*;
+    match c {
+        [] => true,
+        [x] => *x != Ng,
+        [S, P | T | K | M | N | L | W | F] => true,
+        [P | B | T | D | K | G | F | Th | Sh, Rx] => true,
+        [P | B | K | G | F, L] => true,
+        [T | D | K | G | Th, W] => true,
+        [P | B | K | G | F | V | M | H, Y] => true,
+        [S, P | T | K, Rx | L | W | Y] => true,
+        _ => false,
+    }
+}
+
+/// The dictionary's phonemes split into syllables, each (onset, nucleus, coda): one nucleus per
+/// vowel, the consonants between two vowels going to the next syllable as far as English
+/// onsets allow (maximal onset), the rest closing the syllable before.
+fn split_phones(arpa: &[String]) -> Vec<Parts> {
+    let mut groups: Vec<(Vec<Phone>, Vec<Phone>)> = Vec::new(); // (consonants before, nucleus)
+    let mut pending: Vec<Phone> = Vec::new();
+    for ph in arpa {
+        let Some(ps) = from_arpabet(ph) else { continue };
+        if is_vowel(ph) {
+            groups.push((std::mem::take(&mut pending), ps.to_vec()));
+        } else {
+            pending.extend_from_slice(ps);
+        }
+    }
+    let mut out: Vec<Parts> = Vec::with_capacity(groups.len());
+    for (k, (cluster, nucleus)) in groups.into_iter().enumerate() {
+        let cut = if k == 0 {
+            0
+        } else {
+            (0..=cluster.len())
+                .find(|&c| legal_onset(&cluster[c..]))
+                .unwrap_or(cluster.len())
+        };
+        if let Some(prev) = out.last_mut() {
+            prev.2.extend_from_slice(&cluster[..cut]);
+        }
+        out.push((cluster[cut..].to_vec(), nucleus, Vec::new()));
+    }
+    if let Some(last) = out.last_mut() {
+        last.2.extend(pending);
+    }
+    out
+}
+
+/// Phonemes guessed from a syllable's spelling, for a word the dictionary lacks: common
+/// digraphs (sh ch th ph ck ng wh qu, ee oo ou ai oa …), c and g soft before e/i/y, a silent
+/// final e; vowels as in "cat, bed, sit, hot, cup".
+fn spelled(text: &str) -> Parts {
+    use Phone::*;
+    let chars: Vec<char> = text.chars().filter(char::is_ascii_alphabetic).collect();
+    let (mut onset, mut nucleus, mut coda) = (Vec::new(), Vec::new(), Vec::new());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let pair: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+        let (ph, vowel, used): (&[Phone], bool, usize) = match pair.as_str() {
+            "sh" => (&[Sh], false, 2),
+            "ch" => (&[Ch], false, 2),
+            "th" => (&[Th], false, 2),
+            "ph" => (&[F], false, 2),
+            "ck" => (&[K], false, 2),
+            "ng" => (&[Ng], false, 2),
+            "wh" => (&[W], false, 2),
+            "qu" => (&[K, W], false, 2),
+            "ee" | "ea" | "ie" => (&[I], true, 2),
+            "oo" => (&[U], true, 2),
+            "ou" | "ow" => (&[A, U], true, 2),
+            "ai" | "ay" | "ei" | "ey" => (&[E, I], true, 2),
+            "oa" => (&[O, U], true, 2),
+            "oi" | "oy" => (&[Oh, I], true, 2),
+            "au" | "aw" => (&[Oh], true, 2),
+            _ => {
+                let soft = matches!(next, Some('e' | 'i' | 'y'));
+                let last_e = c == 'e' && i + 1 == chars.len() && !nucleus.is_empty();
+                match c {
+                    _ if last_e => (&[][..], false, 1),
+                    'a' => (&[Ae][..], true, 1),
+                    'e' => (&[Eh][..], true, 1),
+                    'i' => (&[Ih][..], true, 1),
+                    'o' => (&[A][..], true, 1),
+                    'u' => (&[Ax][..], true, 1),
+                    'y' if i == 0 => (&[Y][..], false, 1),
+                    'y' => (&[I][..], true, 1),
+                    'b' => (&[B][..], false, 1),
+                    'c' if soft => (&[S][..], false, 1),
+                    'c' | 'k' | 'q' => (&[K][..], false, 1),
+                    'd' => (&[D][..], false, 1),
+                    'f' => (&[F][..], false, 1),
+                    'g' if soft => (&[Jh][..], false, 1),
+                    'g' => (&[G][..], false, 1),
+                    'h' => (&[H][..], false, 1),
+                    'j' => (&[Jh][..], false, 1),
+                    'l' => (&[L][..], false, 1),
+                    'm' => (&[M][..], false, 1),
+                    'n' => (&[N][..], false, 1),
+                    'p' => (&[P][..], false, 1),
+                    'r' => (&[Rx][..], false, 1),
+                    's' => (&[S][..], false, 1),
+                    't' => (&[T][..], false, 1),
+                    'v' => (&[V][..], false, 1),
+                    'w' => (&[W][..], false, 1),
+                    'x' => (&[K, S][..], false, 1),
+                    'z' => (&[Z][..], false, 1),
+                    _ => (&[][..], false, 1),
+                }
+            }
+        };
+        if vowel && coda.is_empty() {
+            nucleus.extend_from_slice(ph);
+        } else if nucleus.is_empty() {
+            onset.extend_from_slice(ph);
+        } else {
+            coda.extend_from_slice(ph);
+        }
+        i += used;
+    }
+    (onset, nucleus, coda)
 }
 
 /// The syllables a singer sings on an English line, one note each.
@@ -384,6 +526,27 @@ mod tests {
         assert_eq!(stressed, [false, true, false, true]);
         let vowels: String = sung("love me tonight").iter().map(|s| s.vowel).collect();
         assert_eq!(vowels, "aiaa");
+        // Phonemes from the dictionary, split by maximal onset.
+        let p = |w: &str| -> Vec<String> {
+            use crate::phoneme::codes;
+            word_syllables(w)
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}|{}|{}",
+                        codes(&s.onset),
+                        codes(&s.nucleus),
+                        codes(&s.coda)
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(p("strengths"), ["s t rx|eh|ng k th s"]);
+        assert_eq!(p("little"), ["l|ih|", "t|ax|l"]);
+        assert_eq!(p("tonight"), ["t|ax|", "n|a i|t"]);
+        assert_eq!(p("extra"), ["|eh|k", "s t rx|ax|"]);
+        assert_eq!(p("shine"), ["sh|a i|n"]);
+        assert_eq!(p("zorbleflax")[0].split('|').next(), Some("z"));
         // Every piece is the word's own letters, in order.
         for w in [
             "every",

@@ -8,6 +8,7 @@
 //! synalepha, which is sung as one note as it is counted as one syllable.
 
 use crate::lang::words_of;
+use crate::phoneme::Phone;
 use crate::Syllable;
 
 /// One word split into syllables, with its stressed syllable.
@@ -334,16 +335,104 @@ const UNSTRESSED: [&str; 36] = [
 /// unstressed monosyllable) and each one's vowel.
 pub fn word_syllables(w: &Word) -> Vec<Syllable> {
     let weak = w.syllables.len() == 1 && UNSTRESSED.contains(&w.syllables[0].as_str());
+    let mut prev_last: Option<char> = None;
     w.syllables
         .iter()
         .zip(&w.vowels)
         .enumerate()
-        .map(|(k, (text, vowel))| Syllable {
-            text: text.clone(),
-            vowel: *vowel,
-            stressed: k == w.stress && !weak,
+        .map(|(k, (text, vowel))| {
+            let (onset, nucleus, coda) = phonemes(text, k == 0, prev_last);
+            prev_last = text.chars().last();
+            Syllable {
+                text: text.clone(),
+                vowel: *vowel,
+                stressed: k == w.stress && !weak,
+                onset,
+                nucleus,
+                coda,
+            }
         })
         .collect()
+}
+
+/// The phonemes of one Spanish syllable as written (`word_initial`: it starts the word;
+/// `prev_last`: the last letter of the syllable before it in the word), by the rules of the
+/// spelling with Latin-American seseo and yeísmo: c before e/i and z → s, qu → k, g before e/i
+/// and j → x, gu before e/i → g, ll and consonant y → y, ñ → ny, ch → ch, h silent, v → b,
+/// x → k s (s at the start of a word), r a trill at the start of a word and after l, n, s (and
+/// rr), a tap elsewhere. The nucleus keeps every vowel of a diphthong (`ue`, `ai`).
+pub fn phonemes(
+    text: &str,
+    word_initial: bool,
+    prev_last: Option<char>,
+) -> (Vec<Phone>, Vec<Phone>, Vec<Phone>) {
+    let u = units(&text.to_lowercase());
+    let (mut onset, mut nucleus, mut coda) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (letters, tok)) in u.iter().enumerate() {
+        if let Tok::Vowel { base, .. } = *tok {
+            nucleus.push(match base {
+                'a' => Phone::A,
+                'e' => Phone::E,
+                'i' => Phone::I,
+                'o' => Phone::O,
+                _ => Phone::U,
+            });
+            continue;
+        }
+        let soft = matches!(
+            u.get(i + 1),
+            Some((
+                _,
+                Tok::Vowel {
+                    base: 'e' | 'i',
+                    ..
+                }
+            ))
+        );
+        let first = i == 0;
+        let before = if first {
+            prev_last
+        } else {
+            u[i - 1].0.chars().last()
+        };
+        let ph: &[Phone] = match letters.as_str() {
+            "qu" | "k" => &[Phone::K],
+            "gu" => &[Phone::G],
+            "ch" => &[Phone::Ch],
+            "ll" | "y" => &[Phone::Y],
+            "rr" => &[Phone::Rr],
+            "r" if (first && word_initial) || matches!(before, Some('l' | 'n' | 's')) => {
+                &[Phone::Rr]
+            }
+            "r" => &[Phone::R],
+            "b" | "v" => &[Phone::B],
+            "c" if soft => &[Phone::S],
+            "c" => &[Phone::K],
+            "z" | "s" => &[Phone::S],
+            "d" => &[Phone::D],
+            "f" => &[Phone::F],
+            "g" if soft => &[Phone::X],
+            "g" => &[Phone::G],
+            "j" => &[Phone::X],
+            "h" => &[],
+            "l" => &[Phone::L],
+            "m" => &[Phone::M],
+            "n" => &[Phone::N],
+            "ñ" => &[Phone::Ny],
+            "p" => &[Phone::P],
+            "t" => &[Phone::T],
+            "w" => &[Phone::W],
+            "x" if first && word_initial => &[Phone::S],
+            "x" => &[Phone::K, Phone::S],
+            _ => &[],
+        };
+        if nucleus.is_empty() {
+            onset.extend_from_slice(ph);
+        } else {
+            coda.extend_from_slice(ph);
+        }
+    }
+    (onset, nucleus, coda)
 }
 
 /// Joins a word's first syllable onto the previous word's last (synalepha): `ro‿a`. The joined
@@ -364,6 +453,10 @@ fn join(prev: &mut Syllable, next: Syllable) {
     prev.text.push_str(&next.text);
     prev.vowel = vowel;
     prev.stressed |= next.stressed;
+    // One nucleus: the vowels of both ("ro‿a" → o a), then the second's coda.
+    prev.nucleus.extend(next.onset);
+    prev.nucleus.extend(next.nucleus);
+    prev.coda = next.coda;
 }
 
 /// The syllables a singer sings on a Spanish line, one note each: every word's syllables, with a
@@ -512,5 +605,41 @@ mod tests {
         assert!(!s[0].stressed && s[1].stressed && !s[2].stressed);
         // hie-/hue- begin with a consonant sound: no synalepha.
         assert_eq!(sung("como hielo").len(), 4);
+    }
+
+    fn phones(line: &str) -> Vec<String> {
+        use crate::phoneme::codes;
+        sung(line)
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}|{}|{}",
+                    codes(&s.onset),
+                    codes(&s.nucleus),
+                    codes(&s.coda)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn phonemes_follow_the_spelling_rules() {
+        assert_eq!(phones("corazón"), ["k|o|", "r|a|", "s|o|n"]);
+        assert_eq!(phones("quiero"), ["k|i e|", "r|o|"]);
+        assert_eq!(phones("guerra"), ["g|e|", "rr|a|"]);
+        assert_eq!(phones("rosa"), ["rr|o|", "s|a|"]);
+        assert_eq!(phones("honra"), ["|o|n", "rr|a|"]);
+        assert_eq!(phones("gente"), ["x|e|n", "t|e|"]);
+        assert_eq!(phones("llama"), ["y|a|", "m|a|"]);
+        assert_eq!(phones("niño"), ["n|i|", "ny|o|"]);
+        assert_eq!(phones("noche"), ["n|o|", "ch|e|"]);
+        assert_eq!(phones("hoy"), ["|o i|"]);
+        assert_eq!(phones("cielo"), ["s|i e|", "l|o|"]);
+        assert_eq!(phones("examen"), ["|e|", "k s|a|", "m|e|n"]);
+        assert_eq!(phones("vuelve"), ["b|u e|l", "b|e|"]);
+        assert_eq!(phones("pingüino"), ["p|i|n", "g|u i|", "n|o|"]);
+        // A synalepha sings both vowels in one nucleus, across a silent h.
+        assert_eq!(phones("mi estado"), ["m|i e|s", "t|a|", "d|o|"]);
+        assert_eq!(phones("manda hacer")[1], "d|a a|");
     }
 }

@@ -8,6 +8,7 @@
 //! - [`lang`]: [`detect_lang`] for a lyric, [`line_lang`] for one line of it.
 //! - [`section`]: tags → [`SectionKind`] (one meaning per tag) and [`section::parse`].
 //! - [`es`], [`en`]: words → syllables and stress; [`syllables`] for a line; [`read`] for a lyric.
+//! - [`phoneme`]: the singer's phonemes; every [`Syllable`] carries its onset, nucleus and coda.
 //!
 //! It is not for rhyme, metre schemes or writing lyrics (son1k-lyrics), nor for melody or
 //! timing (son1k-compose). No I/O: the dictionary is compiled in.
@@ -17,6 +18,7 @@ pub mod en;
 pub mod es;
 pub mod lang;
 pub mod lyric;
+pub mod phoneme;
 pub mod section;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +26,7 @@ pub use son1k_core::Lang;
 
 pub use lang::{detect_lang, line_lang, words_of};
 pub use lyric::{read, Line, Lyric, SungSection};
+pub use phoneme::{Manner, Phone};
 pub use section::{Section, SectionKind};
 
 /// One sung syllable: one note of the melody.
@@ -36,6 +39,28 @@ pub struct Syllable {
     pub vowel: char,
     /// Sung with stress (lexical stress; never on an unstressed one-syllable function word).
     pub stressed: bool,
+    /// The consonants sung before the nucleus (Spanish from the spelling, English from the
+    /// dictionary); empty when the syllable starts on its vowel.
+    #[serde(default)]
+    pub onset: Vec<Phone>,
+    /// The vowel, or the vowels of a diphthong or triphthong (`ue`, `a i`), in order; the one
+    /// held is [`phoneme::held`]. Empty only for a `-` continuation.
+    #[serde(default)]
+    pub nucleus: Vec<Phone>,
+    /// The consonants sung after the nucleus, at the end of the note.
+    #[serde(default)]
+    pub coda: Vec<Phone>,
+}
+
+impl Syllable {
+    /// Every phoneme of the syllable in order: onset, nucleus, coda.
+    pub fn phones(&self) -> impl Iterator<Item = Phone> + '_ {
+        self.onset
+            .iter()
+            .chain(&self.nucleus)
+            .chain(&self.coda)
+            .copied()
+    }
 }
 
 /// The sung syllables of one line in `lang`: Spanish with synalephas joined, English from the

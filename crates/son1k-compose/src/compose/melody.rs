@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::form::{PlannedSection, SectionKind};
 use crate::lyrics::{LyricSection, Syllable};
 use crate::rng::Rng;
-use crate::score::{Note, SectionSpan, SungSyllable};
+use crate::score::{Note, SectionSpan, SungPhones, SungSyllable};
 use crate::theory;
 
 /// One lyric line placed in the form: its syllables, first beat and length in bars.
@@ -210,6 +210,7 @@ pub(super) fn sung_melody(ctx: &Ctx, lines: &[LinePlan]) -> (Vec<Note>, Vec<Sung
                 pitch: pitch.clamp(0, 127) as u8,
                 vel,
                 vowel: Some(syl.vowel),
+                phones: Some(SungPhones::new(&syl.onset, &syl.nucleus, &syl.coda)),
             });
             sung.push(SungSyllable {
                 text: syl.text.clone(),
@@ -229,6 +230,7 @@ mod tests {
     use crate::brief::resolve;
     use crate::score::Role;
     use son1k_core::{GenerationRequest, Mode};
+    use son1k_text::Phone;
 
     const LYRIC: &str = "[Verse]\nCamino solo por la ciudad\nBuscando tu voz en la oscuridad\n[Chorus]\nVuelve a mí, corazón\nQue la noche es canción\n";
 
@@ -253,6 +255,16 @@ mod tests {
                 let tonic = s.key.tonic.semitone() as i32;
                 let vocal = s.parts.iter().find(|p| p.role == Role::Vocal).unwrap();
                 assert!(!vocal.notes.is_empty());
+                // Each note carries its syllable's phonemes: "Ca-mi-no" starts k | a.
+                let first = vocal.notes[0].phones.unwrap();
+                assert_eq!(
+                    (first.onset(), first.nucleus()),
+                    (&[Phone::K][..], &[Phone::A][..])
+                );
+                assert!(vocal
+                    .notes
+                    .iter()
+                    .all(|n| n.phones.is_some_and(|p| !p.nucleus().is_empty())));
                 for n in &vocal.notes {
                     assert!(
                         sung_in_scale(s.key.mode, tonic, n.pitch as i32),

@@ -257,6 +257,7 @@ fn push(notes: &mut Vec<Note>, start: f64, dur: f64, pitch: i32, vel: f32) {
         pitch: pitch.clamp(0, 127) as u8,
         vel,
         vowel: None,
+        phones: None,
     });
 }
 

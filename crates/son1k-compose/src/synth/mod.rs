@@ -146,6 +146,7 @@ mod tests {
                 pitch,
                 vel: 0.9,
                 vowel: Some('a'),
+                phones: None,
             }],
         };
         let score = Score {
