@@ -125,8 +125,7 @@ pub async fn generate(
         id,
         "the generation",
         move |progress, cancel| {
-            let mut progress = |fraction: f64, stage: &str| progress.report(fraction, stage);
-            Ok(studio.generate_song(request, instruments, &mut progress, cancel)?)
+            Ok(studio.generate_song(request, instruments, &mut |p| progress.report(p), cancel)?)
         },
     )
     .await

@@ -17,7 +17,7 @@ pub struct TaskProgress {
     /// The id the UI gave the task.
     pub id: String,
     /// Share of the work done, 0–1.
-    pub fraction: f64,
+    pub fraction: f32,
     /// What the engine is doing now.
     pub stage: String,
 }

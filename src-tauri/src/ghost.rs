@@ -158,15 +158,13 @@ pub async fn project_produce(
         id,
         "producing the backing",
         move |progress, cancel| {
-            let mut progress =
-                |fraction: f32, stage: &str| progress.report(f64::from(fraction), stage);
             let backing = ghost::make_backing(
                 &studio,
                 &project,
                 &prompt,
                 u64::from(seed),
                 quality,
-                &mut progress,
+                &mut |p| progress.report(p),
                 cancel,
             )?;
             mixer.with(&studio, &project, false, |m| m.put_backing(&backing))

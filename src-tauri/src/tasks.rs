@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use son1k_app::Studio;
+use son1k_app::{Progress, Studio};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
@@ -59,21 +59,22 @@ impl Running {
 pub(crate) struct Reporter {
     app: AppHandle,
     id: String,
-    last: (f64, String),
+    last: Progress,
 }
 
 impl Reporter {
-    /// Reports that `fraction` (0–1) is done and the work is at `stage`.
-    pub(crate) fn report(&mut self, fraction: f64, stage: &str) {
-        if fraction - self.last.0 < 0.01 && stage == self.last.1 && fraction < 1.0 {
+    /// Reports how far the work has got (the engines' own [`Progress`], sent on as is).
+    pub(crate) fn report(&mut self, p: Progress) {
+        if p.fraction - self.last.fraction < 0.01 && p.stage == self.last.stage && p.fraction < 1.0
+        {
             return;
         }
-        self.last = (fraction, stage.to_string());
         let event = TaskProgress {
             id: self.id.clone(),
-            fraction,
-            stage: stage.to_string(),
+            fraction: p.fraction,
+            stage: p.stage.to_string(),
         };
+        self.last = p;
         if let Err(e) = event.emit(&self.app) {
             eprintln!(
                 "son1k-studio: could not send the progress of {}: {e}",
@@ -106,7 +107,11 @@ pub(crate) async fn run_task<T: Send + 'static>(
     let mut reporter = Reporter {
         app,
         id: id.clone(),
-        last: (-1.0, String::new()),
+        // Below any real fraction, so that the first report is always sent.
+        last: Progress {
+            fraction: -1.0,
+            stage: "".into(),
+        },
     };
     let result = blocking(what, move || work(&mut reporter, &cancel)).await;
     running.end(&id);

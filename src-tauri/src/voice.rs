@@ -103,8 +103,7 @@ pub async fn voice_profile_create(
                 .iter()
                 .map(|f| voice::voice_file(&studio, f))
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut progress = |stage: &str, fraction: f64| progress.report(fraction, stage);
-            Ok(studio.create_voice_profile(&name, &paths, consent, &mut progress)?)
+            Ok(studio.create_voice_profile(&name, &paths, consent, &mut |p| progress.report(p))?)
         },
     )
     .await
@@ -144,7 +143,7 @@ pub async fn voice_convert(
                 &studio,
                 &input,
                 &profile,
-                &mut |fraction, stage| progress.report(fraction, stage),
+                &mut |p| progress.report(p),
                 cancel,
             )?)
         },

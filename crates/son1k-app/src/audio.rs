@@ -117,7 +117,7 @@ pub fn mix(
     session: &Path,
     output: &Path,
     format: SampleFormat,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(son1k_core::Progress),
 ) -> Result<MixReport, AppError> {
     let audio = son1k_audio::mixdown::mix_file_with_progress(session, output, format, progress)?;
     Ok(MixReport {

@@ -1,6 +1,8 @@
 //! Running work as library jobs from a façade call: enqueue, run with a scheduler in this process,
 //! wait (also for rows another process's scheduler finishes), and collect the stored results.
 
+use son1k_core::Progress;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
@@ -27,6 +29,20 @@ pub struct BatchProgress {
     pub fraction: f64,
     /// The latest stage a running job reported.
     pub stage: Option<String>,
+}
+
+impl BatchProgress {
+    /// The batch's progress as the one progress type: its overall fraction and the running job's
+    /// stage (`queued` until a job reports one).
+    pub fn progress(&self) -> Progress {
+        Progress::new(
+            self.fraction as f32,
+            match &self.stage {
+                Some(s) => Cow::Owned(s.clone()),
+                None => Cow::Borrowed("queued"),
+            },
+        )
+    }
 }
 
 fn finished(s: JobStatus) -> bool {

@@ -43,6 +43,7 @@ pub use son1k_analysis::Analysis;
 pub use son1k_audio::{AudioReport, SampleFormat};
 pub use son1k_store::{Job, JobStatus, Project};
 
+pub use son1k_core::Progress;
 use son1k_core::{Lang, PromptInput, TierLimits};
 
 /// The application: one per process, cheap to share by reference.
@@ -108,13 +109,13 @@ impl Studio {
     }
 
     /// Renders a session description (tracks of clips, per-track gain/pan/FX, master chain),
-    /// reporting progress (0–1) as it renders.
+    /// reporting progress (stage `mixing`) as it renders.
     pub fn mix(
         &self,
         session: &std::path::Path,
         output: &std::path::Path,
         format: son1k_audio::SampleFormat,
-        progress: &mut dyn FnMut(f64),
+        progress: &mut dyn FnMut(Progress),
     ) -> Result<MixReport, AppError> {
         audio::mix(session, output, format, progress)
     }
@@ -190,10 +191,15 @@ impl Studio {
     pub fn generate(
         &self,
         options: &GenerateOptions,
-        progress: &mut dyn FnMut(f64, &str),
+        progress: &mut dyn FnMut(Progress),
         cancel: &std::sync::atomic::AtomicBool,
     ) -> Result<GenerateReport, AppError> {
-        generate::run(self, options, progress, cancel)
+        generate::run(
+            self,
+            options,
+            &mut |fraction, stage| progress(Progress::new(fraction as f32, stage.to_string())),
+            cancel,
+        )
     }
 
     /// Generates a take counted against the account: the quota is checked first (FREE: 3 a UTC
@@ -202,7 +208,7 @@ impl Studio {
     pub fn generate_take(
         &self,
         options: &GenerateOptions,
-        progress: &mut dyn FnMut(f64, &str),
+        progress: &mut dyn FnMut(Progress),
         cancel: &std::sync::atomic::AtomicBool,
     ) -> Result<GenerateReport, AppError> {
         if self.quota_applies()? {
@@ -219,7 +225,7 @@ impl Studio {
         &self,
         request: son1k_core::GenerationRequest,
         instruments: InstrumentChoice,
-        progress: &mut dyn FnMut(f64, &str),
+        progress: &mut dyn FnMut(Progress),
         cancel: &std::sync::atomic::AtomicBool,
     ) -> Result<GenerateReport, AppError> {
         let songs = self.paths.songs_dir();

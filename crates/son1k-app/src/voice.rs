@@ -12,7 +12,7 @@ use son1k_audio::{write::Container, AudioBuffer, SampleFormat};
 use son1k_ml::manager::{Manifest, ModelManager};
 use son1k_ml::profile::{ProfileStore, CONSENT_STATEMENT};
 use son1k_ml::vc::KnnVc;
-use son1k_ml::MlError;
+use son1k_ml::{MlError, Progress};
 
 // The Voice studio's types, for the front ends.
 pub use son1k_ml::manager::{FileState, ModelState, Verified};
@@ -181,7 +181,7 @@ pub fn convert_in_folder(
     studio: &Studio,
     input: &str,
     profile: &str,
-    progress: &mut dyn FnMut(f64, &str),
+    progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<ConvertReport, AppError> {
     let source = voice_file(studio, input)?;
@@ -347,7 +347,7 @@ impl Studio {
         name: &str,
         files: &[PathBuf],
         consent: bool,
-        progress: &mut dyn FnMut(&str, f64),
+        progress: &mut dyn FnMut(Progress),
     ) -> Result<VoiceProfile, AppError> {
         let store = self.voice_profiles();
         if !consent {
@@ -395,7 +395,7 @@ impl Studio {
         input: &Path,
         profile: &str,
         output: &Path,
-        progress: &mut dyn FnMut(f64, &str),
+        progress: &mut dyn FnMut(Progress),
         cancel: &AtomicBool,
     ) -> Result<ConvertReport, AppError> {
         Container::from_path(output)?;
@@ -431,7 +431,7 @@ impl Studio {
             CONVERT_JOB,
             vec![payload],
             convert_work(self),
-            &mut |p| progress(p.fraction, p.stage.as_deref().unwrap_or("queued")),
+            &mut |p| progress(p.progress()),
             cancel,
         )?;
         let value = match results.pop() {
@@ -481,14 +481,10 @@ fn convert_job(
     let vc = studio.load_vc().map_err(fatal)?;
     let store = studio.voice_profiles();
     let start = Instant::now();
-    let mut progress = |stage: &str, f: f64| {
-        let overall = match stage {
-            "encode" => 0.05 + 0.40 * f,
-            "match" => 0.50,
-            "vocode" => 0.50 + 0.45 * f,
-            _ => f,
-        };
-        ctx.progress_stage(overall, Some(stage));
+    // Loading takes the first 5 %, writing the last few.
+    let mut progress = |p: Progress| {
+        let p = p.within(0.05, 0.95);
+        ctx.progress_stage(f64::from(p.fraction), Some(&p.stage));
     };
     let samples = vc
         .convert_to_profile_until(

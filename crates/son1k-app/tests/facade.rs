@@ -147,7 +147,7 @@ fn generation_runs_as_a_library_job_and_cancels_cleanly() {
     let report = s
         .generate(
             &opts,
-            &mut |f, stage| stages.push((f, stage.to_string())),
+            &mut |p| stages.push((p.fraction, p.stage.to_string())),
             &AtomicBool::new(false),
         )
         .unwrap();
@@ -171,8 +171,8 @@ fn generation_runs_as_a_library_job_and_cancels_cleanly() {
     let err = s
         .generate(
             &opts2,
-            &mut |_, stage| {
-                if stage != "queued" {
+            &mut |p| {
+                if p.stage != "queued" {
                     cancel.store(true, Ordering::Relaxed);
                 }
             },
@@ -194,7 +194,7 @@ fn generation_runs_as_a_library_job_and_cancels_cleanly() {
         ..opts
     };
     let e = s
-        .generate(&bad, &mut |_, _| {}, &AtomicBool::new(false))
+        .generate(&bad, &mut |_| {}, &AtomicBool::new(false))
         .unwrap_err();
     assert_eq!(e.code(), "generate");
     assert_eq!(s.jobs().unwrap().len(), before);

@@ -159,7 +159,7 @@ fn import_knobs_produce_and_edits_share_one_history_saved_at_each_step() {
         "pop",
         3,
         son1k_core::Quality::Standard,
-        &mut |_, _| {},
+        &mut |_| {},
         &std::sync::atomic::AtomicBool::new(false),
     )
     .unwrap();

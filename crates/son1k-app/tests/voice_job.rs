@@ -97,7 +97,7 @@ fn setup(name: &str) -> (Home, Studio, PathBuf) {
     let ana = home.0.join("ana.wav");
     voice_file(&ana, 16_000, 2.0, 180.0);
     let p = studio
-        .create_voice_profile("ana", &[ana], true, &mut |_, _| {})
+        .create_voice_profile("ana", &[ana], true, &mut |_| {})
         .unwrap();
     assert_eq!(p.model, ENCODER);
     let input = home.0.join("take.wav");
@@ -120,13 +120,13 @@ fn a_conversion_runs_as_a_job_with_progress_and_writes_its_file() {
     let (home, studio, input) = setup("done");
     let out = home.0.join("out").join("ana-take.wav");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let mut seen: Vec<(f64, String)> = Vec::new();
+    let mut seen: Vec<(f32, String)> = Vec::new();
     let report = studio
         .convert_voice(
             &input,
             "ana",
             &out,
-            &mut |f, stage| seen.push((f, stage.to_string())),
+            &mut |p| seen.push((p.fraction, p.stage.to_string())),
             &AtomicBool::new(false),
         )
         .unwrap();
@@ -175,9 +175,9 @@ fn a_cancelled_conversion_stops_and_leaves_no_file() {
             &input,
             "ana",
             &out,
-            &mut |_, stage| {
-                stages.push(stage.to_string());
-                if stage != "queued" {
+            &mut |p| {
+                stages.push(p.stage.to_string());
+                if p.stage != "queued" {
                     cancel.store(true, Ordering::Relaxed);
                 }
             },
@@ -198,7 +198,7 @@ fn a_cancelled_conversion_stops_and_leaves_no_file() {
     assert_eq!(jobs[0].1, "cancelled");
     // A later conversion of the same file still works (nothing half-done is in the way).
     let r = studio
-        .convert_voice(&input, "ana", &out, &mut |_, _| {}, &AtomicBool::new(false))
+        .convert_voice(&input, "ana", &out, &mut |_| {}, &AtomicBool::new(false))
         .unwrap();
     assert!(out.is_file());
     assert_ne!(r.job_id, jobs[0].0);
@@ -239,7 +239,7 @@ fn unknown_profiles_and_missing_models_are_refused_before_a_job_is_queued() {
     let out = home.0.join("o.wav");
     let never = AtomicBool::new(false);
     let err = studio
-        .convert_voice(&input, "nobody", &out, &mut |_, _| {}, &never)
+        .convert_voice(&input, "nobody", &out, &mut |_| {}, &never)
         .unwrap_err();
     assert_eq!(err.code(), "unknown-profile");
     assert!(
@@ -251,11 +251,11 @@ fn unknown_profiles_and_missing_models_are_refused_before_a_job_is_queued() {
     // A profile without the models: the error names the install command.
     install_tiny_models(&studio);
     studio
-        .create_voice_profile("ana", std::slice::from_ref(&input), true, &mut |_, _| {})
+        .create_voice_profile("ana", std::slice::from_ref(&input), true, &mut |_| {})
         .unwrap();
     studio.remove_model(VOCODER).unwrap();
     let err = studio
-        .convert_voice(&input, "ana", &out, &mut |_, _| {}, &never)
+        .convert_voice(&input, "ana", &out, &mut |_| {}, &never)
         .unwrap_err();
     assert_eq!(err.code(), "model-missing", "{err}");
     assert!(

@@ -2,6 +2,7 @@
 //! chain) and the [`Renderer`] that plays them: block by block, without allocating, so the
 //! real-time engine and offline mixdown run the very same code and produce the same samples.
 
+use son1k_core::Progress;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -410,10 +411,10 @@ pub fn render_with(r: &mut Renderer) -> Result<AudioBuffer, AudioError> {
     render_with_progress(r, &mut |_| {})
 }
 
-/// Like [`render_with`], reporting the fraction done (0–1) about every second of audio.
+/// Like [`render_with`], reporting the fraction done (stage `mixing`) about every second of audio.
 pub fn render_with_progress(
     r: &mut Renderer,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<AudioBuffer, AudioError> {
     r.seek(0);
     let total = r.length() + r.latency();
@@ -425,7 +426,7 @@ pub fn render_with_progress(
         let end = (done + step).min(total);
         r.render(&mut l[done..end], &mut rr[done..end]);
         done = end;
-        progress(done as f64 / total as f64);
+        progress(Progress::new(done as f32 / total as f32, "mixing"));
     }
     let lat = r.latency();
     l.drain(..lat);
@@ -442,12 +443,12 @@ pub fn mix_file(
     mix_file_with_progress(session_file, out, format, &mut |_| {})
 }
 
-/// Like [`mix_file`], reporting the rendering's progress (0–1).
+/// Like [`mix_file`], reporting the rendering's progress (stage `mixing`).
 pub fn mix_file_with_progress(
     session_file: &Path,
     out: &Path,
     format: SampleFormat,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<AudioBuffer, AudioError> {
     let session = Session::load(session_file)?;
     let base = session_file.parent().unwrap_or(Path::new("."));

@@ -207,7 +207,7 @@ fn neural(dir: &Path, opts: &VoiceBenchOptions) -> Result<(), String> {
         let Some(model) = vc.as_ref() else {
             return Err("the model did not load".into());
         };
-        let mut quiet = |_: &str, _: f64| {};
+        let mut quiet = |_: son1k_ml::Progress| {};
         model
             .convert(&wav, &pool, &mut quiet)
             .map_err(|e| e.to_string())?; // warm-up

@@ -113,8 +113,8 @@ pub(crate) fn mix(studio: &Studio, args: MixArgs, out: &mut impl Write) -> Resul
         indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let r = studio.mix(&session, &output, format, &mut |f| {
-        bar.set_position((f * 1000.0) as u64)
+    let r = studio.mix(&session, &output, format, &mut |p| {
+        bar.set_position((p.fraction * 1000.0) as u64)
     });
     bar.finish_and_clear();
     let r = r?;

@@ -200,9 +200,9 @@ pub(crate) fn generate(
     // Checked against the account's lease first (FREE: 3 a UTC day), counted when done.
     let result = studio.generate_take(
         &options,
-        &mut |fraction, stage| {
-            bar.set_position((fraction * 1000.0) as u64);
-            bar.set_message(stage.to_string());
+        &mut |p| {
+            bar.set_position((p.fraction * 1000.0) as u64);
+            bar.set_message(p.stage.to_string());
         },
         &stop,
     );

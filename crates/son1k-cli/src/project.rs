@@ -113,9 +113,9 @@ pub(crate) fn run(
                 &prompt,
                 seed,
                 son1k_core::Quality::High,
-                &mut |f, stage| {
-                    bar.set_position((f * 1000.0) as u64);
-                    bar.set_message(stage.to_string());
+                &mut |p| {
+                    bar.set_position((p.fraction * 1000.0) as u64);
+                    bar.set_message(p.stage.to_string());
                 },
                 &stop,
             );

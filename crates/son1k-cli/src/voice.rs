@@ -208,15 +208,10 @@ pub fn run_voice(
                 json,
             } => {
                 let bar = progress_bar();
-                let p = studio.create_voice_profile(
-                    &name,
-                    &files,
-                    i_have_the_right,
-                    &mut |stage, f| {
-                        bar.set_message(stage.to_string());
-                        bar.set_position((f * 1000.0) as u64);
-                    },
-                );
+                let p = studio.create_voice_profile(&name, &files, i_have_the_right, &mut |p| {
+                    bar.set_message(p.stage.to_string());
+                    bar.set_position((p.fraction * 1000.0) as u64);
+                });
                 bar.finish_and_clear();
                 let p = p?;
                 if json {
@@ -267,9 +262,9 @@ pub fn run_voice(
                 &input,
                 &profile,
                 &output,
-                &mut |f, stage| {
-                    bar.set_message(stage.to_string());
-                    bar.set_position((f * 1000.0) as u64);
+                &mut |p| {
+                    bar.set_message(p.stage.to_string());
+                    bar.set_position((p.fraction * 1000.0) as u64);
                 },
                 &stop,
             );

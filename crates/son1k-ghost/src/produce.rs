@@ -9,6 +9,7 @@ use serde::Serialize;
 use son1k_audio::mixdown::{Clip, Session, Track};
 use son1k_audio::{AudioBuffer, SampleFormat};
 use son1k_compose::{Instruments, ProceduralEngine, SongEngine};
+use son1k_core::Progress;
 use son1k_core::{GenerationRequest, Key, Knobs, Quality};
 
 use crate::GhostError;
@@ -72,14 +73,14 @@ fn backing_stems(rareza: u8) -> &'static [&'static str] {
 }
 
 /// Analyses the demo, generates and aligns the backing, writes its stems into `dir/backing/`
-/// and returns the session (not yet saved). `progress(fraction, stage)`.
+/// and returns the session (not yet saved), reporting its progress.
 pub fn produce(
     opts: &ProduceOptions,
     dir: &Path,
-    progress: &mut dyn FnMut(f32, &str),
+    progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Production, GhostError> {
-    progress(0.0, "analysing the demo");
+    progress(Progress::new(0.0, "analysing the demo"));
     let audio = son1k_audio::decode_file(&opts.demo)?;
     let a = son1k_analysis::analyze(&audio, &opts.demo)?;
     let key: Key = a
@@ -116,12 +117,8 @@ pub fn produce(
     let engine = ProceduralEngine {
         instruments: opts.instruments.clone(),
     };
-    let song = engine.generate(
-        &req,
-        &mut |p| progress(0.1 + 0.7 * p.fraction, &p.stage),
-        cancel,
-    )?;
-    progress(0.85, "aligning the backing");
+    let song = engine.generate(&req, &mut |p| progress(p.within(0.1, 0.8)), cancel)?;
+    progress(Progress::new(0.85, "aligning the backing"));
     // The backing was written at a whole BPM; stretch it to the demo's exact tempo so it stays
     // on the beat for the whole song (a pitch change under 10 cents).
     let sr = song.mix.sample_rate;
@@ -162,7 +159,7 @@ pub fn produce(
         master: crate::knobs::chain(&opts.knobs, opts.seed),
     };
     session.validate()?;
-    progress(1.0, "done");
+    progress(Progress::new(1.0, "done"));
     Ok(Production {
         demo,
         session,

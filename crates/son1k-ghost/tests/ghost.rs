@@ -276,7 +276,7 @@ fn a_backing_is_produced_in_the_demos_tempo_and_key_on_its_downbeat() {
     let p = produce(
         &opts,
         &dir,
-        &mut |_, s| stages.push(s.to_string()),
+        &mut |p| stages.push(p.stage.to_string()),
         &AtomicBool::new(false),
     )
     .unwrap();

@@ -23,6 +23,7 @@ pub mod wavlm;
 pub mod weights;
 
 pub use error::MlError;
+pub use son1k_core::Progress;
 
 /// The sample rate every model here works at.
 pub const SAMPLE_RATE: u32 = 16_000;

@@ -11,6 +11,7 @@ use crate::knn::knn_regress;
 use crate::profile::{ProfileStore, VoiceProfile, CONSENT_STATEMENT};
 use crate::wavlm::WavLm;
 use crate::MlError;
+pub use son1k_core::Progress;
 
 /// Seconds of audio WavLM sees at once (attention is quadratic in length).
 const ENCODE_CHUNK_SECONDS: usize = 20;
@@ -18,8 +19,9 @@ const ENCODE_CHUNK_SECONDS: usize = 20;
 const VOCODE_CHUNK: usize = 400;
 const VOCODE_CONTEXT: usize = 12;
 
-/// What a conversion reports as it goes: (stage, fraction done 0…1).
-pub type Progress<'a> = &'a mut dyn FnMut(&str, f64);
+/// What a conversion reports as it goes: the fraction of the call's whole work done and its stage
+/// (`encode`, `match`, `vocode`).
+pub type OnProgress<'a> = &'a mut dyn FnMut(Progress);
 
 /// A flag that is never set, for the calls that cannot be cancelled.
 static NEVER: AtomicBool = AtomicBool::new(false);
@@ -101,7 +103,7 @@ impl KnnVc {
     }
 
     /// Features of 16 kHz mono audio, (frames, width), encoded in chunks of 20 s.
-    pub fn features(&self, samples: &[f32], progress: Progress<'_>) -> Result<Tensor, MlError> {
+    pub fn features(&self, samples: &[f32], progress: OnProgress<'_>) -> Result<Tensor, MlError> {
         self.features_until(samples, progress, &NEVER)
     }
 
@@ -110,7 +112,7 @@ impl KnnVc {
     pub fn features_until(
         &self,
         samples: &[f32],
-        progress: Progress<'_>,
+        progress: OnProgress<'_>,
         cancel: &AtomicBool,
     ) -> Result<Tensor, MlError> {
         let hop = self.wavlm.hop();
@@ -129,7 +131,7 @@ impl KnnVc {
             check(cancel)?;
             parts.push(self.wavlm.features(piece)?);
             start = end;
-            progress("encode", start as f64 / samples.len() as f64);
+            progress(Progress::new(start as f32 / samples.len() as f32, "encode"));
         }
         if parts.is_empty() {
             return Err(MlError::Input("no audio to encode".into()));
@@ -142,7 +144,7 @@ impl KnnVc {
         &self,
         samples: &[f32],
         target: &Tensor,
-        progress: Progress<'_>,
+        progress: OnProgress<'_>,
     ) -> Result<Vec<f32>, MlError> {
         self.convert_until(samples, target, progress, &NEVER)
     }
@@ -154,18 +156,20 @@ impl KnnVc {
         &self,
         samples: &[f32],
         target: &Tensor,
-        progress: Progress<'_>,
+        progress: OnProgress<'_>,
         cancel: &AtomicBool,
     ) -> Result<Vec<f32>, MlError> {
-        let source = self.features_until(samples, progress, cancel)?;
+        // Encoding is most of the first half of the work, vocoding the second.
+        let source =
+            self.features_until(samples, &mut |p| progress(p.within(0.0, 0.45)), cancel)?;
         check(cancel)?;
         let matched = knn_regress(&source, target, self.k)?;
-        progress("match", 1.0);
-        self.vocode_until(&matched, progress, cancel)
+        progress(Progress::new(0.5, "match"));
+        self.vocode_until(&matched, &mut |p| progress(p.within(0.5, 1.0)), cancel)
     }
 
     /// Vocodes (frames, width) features in overlapping chunks, so memory stays bounded.
-    pub fn vocode(&self, feats: &Tensor, progress: Progress<'_>) -> Result<Vec<f32>, MlError> {
+    pub fn vocode(&self, feats: &Tensor, progress: OnProgress<'_>) -> Result<Vec<f32>, MlError> {
         self.vocode_until(feats, progress, &NEVER)
     }
 
@@ -174,7 +178,7 @@ impl KnnVc {
     pub fn vocode_until(
         &self,
         feats: &Tensor,
-        progress: Progress<'_>,
+        progress: OnProgress<'_>,
         cancel: &AtomicBool,
     ) -> Result<Vec<f32>, MlError> {
         let (frames, _) = feats.dims2()?;
@@ -191,7 +195,7 @@ impl KnnVc {
             let end = (skip + len * hop).min(wav.len());
             out.extend_from_slice(&wav[skip..end]);
             start += len;
-            progress("vocode", start as f64 / frames as f64);
+            progress(Progress::new(start as f32 / frames as f32, "vocode"));
         }
         Ok(out)
     }
@@ -209,7 +213,7 @@ impl KnnVc {
         sources: Vec<String>,
         model: &str,
         consent: bool,
-        progress: Progress<'_>,
+        progress: OnProgress<'_>,
     ) -> Result<VoiceProfile, MlError> {
         if !consent {
             return Err(MlError::Consent(format!(
@@ -222,8 +226,10 @@ impl KnnVc {
             ));
         }
         let mut parts = Vec::new();
-        for clip in clips {
-            parts.push(self.features(clip, progress)?);
+        let n = clips.len() as f32;
+        for (i, clip) in clips.iter().enumerate() {
+            let (start, end) = (i as f32 / n, (i + 1) as f32 / n);
+            parts.push(self.features(clip, &mut |p| progress(p.within(start, end)))?);
         }
         let feats = Tensor::cat(&parts, 0)?;
         let (frames, width) = feats.dims2()?;
@@ -252,7 +258,7 @@ impl KnnVc {
         name: &str,
         model: &str,
         samples: &[f32],
-        progress: Progress<'_>,
+        progress: OnProgress<'_>,
     ) -> Result<Vec<f32>, MlError> {
         self.convert_to_profile_until(store, name, model, samples, progress, &NEVER)
     }
@@ -265,7 +271,7 @@ impl KnnVc {
         name: &str,
         model: &str,
         samples: &[f32],
-        progress: Progress<'_>,
+        progress: OnProgress<'_>,
         cancel: &AtomicBool,
     ) -> Result<Vec<f32>, MlError> {
         let (meta, target) = store.load(name, &self.device)?;
@@ -314,7 +320,7 @@ mod tests {
     #[test]
     fn a_cancel_between_vocoder_chunks_stops_the_conversion() {
         let vc = tiny();
-        let target = vc.features(&tone(1.0, 180.0), &mut |_, _| {}).unwrap();
+        let target = vc.features(&tone(1.0, 180.0), &mut |_| {}).unwrap();
         let source = tone(1.5, 220.0);
         // Uncancelled, the vocoder reports several chunks and the output has the input's length.
         let mut stages = Vec::new();
@@ -322,7 +328,7 @@ mod tests {
             .convert_until(
                 &source,
                 &target,
-                &mut |s, f| stages.push((s.to_string(), f)),
+                &mut |p| stages.push((p.stage.to_string(), p.fraction)),
                 &AtomicBool::new(false),
             )
             .unwrap();
@@ -335,9 +341,9 @@ mod tests {
         let r = vc.convert_until(
             &source,
             &target,
-            &mut |s, f| {
-                seen.push((s.to_string(), f));
-                if s == "vocode" {
+            &mut |p| {
+                seen.push((p.stage.to_string(), p.fraction));
+                if p.stage == "vocode" {
                     cancel.store(true, Ordering::Relaxed);
                 }
             },
@@ -347,7 +353,7 @@ mod tests {
         assert_eq!(seen.iter().filter(|(s, _)| s == "vocode").count(), 1);
         // Cancelled before it starts: nothing is encoded.
         let mut calls = 0;
-        let r = vc.convert_until(&source, &target, &mut |_, _| calls += 1, &cancel);
+        let r = vc.convert_until(&source, &target, &mut |_| calls += 1, &cancel);
         assert!(matches!(r, Err(MlError::Cancelled)));
         assert_eq!(calls, 0);
     }

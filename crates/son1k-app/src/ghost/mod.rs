@@ -98,7 +98,7 @@ impl OpenProject {
         prompt: &str,
         seed: u64,
         quality: Quality,
-        progress: &mut dyn FnMut(f32, &str),
+        progress: &mut dyn FnMut(son1k_core::Progress),
         cancel: &AtomicBool,
     ) -> Result<Backing, AppError> {
         let opts = ProduceOptions {
@@ -197,7 +197,7 @@ pub fn make_backing(
     prompt: &str,
     seed: u64,
     quality: Quality,
-    progress: &mut dyn FnMut(f32, &str),
+    progress: &mut dyn FnMut(son1k_core::Progress),
     cancel: &AtomicBool,
 ) -> Result<Backing, AppError> {
     open(studio, name)?.make_backing(prompt, seed, quality, progress, cancel)
@@ -211,7 +211,7 @@ pub fn produce_backing(
     prompt: &str,
     seed: u64,
     quality: Quality,
-    progress: &mut dyn FnMut(f32, &str),
+    progress: &mut dyn FnMut(son1k_core::Progress),
     cancel: &AtomicBool,
 ) -> Result<ProduceReport, AppError> {
     let mut m = Mixing::open(studio, name)?;
