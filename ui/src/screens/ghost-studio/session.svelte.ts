@@ -12,7 +12,6 @@ export { errorText };
 import { parseWav, peaks, type DecodedAudio } from "../../lib/wav";
 
 export type ProjectEntry = Extract<Entry, { type: "project" }>;
-export type Job = { id: string; fraction: number; stage: string; cancelling: boolean };
 /** A clip file's waveform peaks and length (and the file the webview plays), or why not. */
 export type Wave = { peaks: [number, number][]; seconds: number; playable: string } | "error" | "loading";
 
@@ -22,7 +21,8 @@ const kept = $state({
   project: null as ProjectView | null,
   analysis: null as DemoAnalysis | null,
   knobs: { expressivity: 50, rareza: 0, garage: 0, trash: 0 } as Knobs,
-  job: null as Job | null,
+  /** The id of the running production (its progress is in the task store, lib/tasks.svelte.ts). */
+  job: null as string | null,
   mix: null as string | null,
   ab: { side: "a", gains: [1, 1] } as GhostAb,
   exported: [] as string[],
