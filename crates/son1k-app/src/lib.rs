@@ -335,6 +335,12 @@ impl Studio {
         Ok(self.library()?.job(id)?)
     }
 
+    /// Queues a job of `kind` with `payload` without running it: it waits, listed by `son1k jobs`,
+    /// until [`Studio::resume_jobs`] (`son1k jobs run`) runs it or it is cancelled.
+    pub fn queue_job(&self, kind: &str, payload: &serde_json::Value) -> Result<Job, AppError> {
+        Ok(self.library()?.enqueue(kind, payload, 0)?)
+    }
+
     /// Every job of the library, newest first.
     pub fn jobs(&self) -> Result<Vec<Job>, AppError> {
         Ok(self.library()?.jobs()?)

@@ -194,9 +194,10 @@ fn jobs_show_cancel_and_retry() {
             .unwrap()
     };
     assert!(run(&["jobs", "list"]).status.success()); // creates the library
-    let store = son1k_store::Store::open(&home.join("data/library.db")).unwrap();
-    let job = store
-        .enqueue("render", &serde_json::json!({"session": "song.json"}), 0)
+                                                      // The same library, through the façade the CLI uses.
+    let studio = son1k_app::Studio::with_paths(son1k_app::Paths::under(&home));
+    let job = studio
+        .queue_job("render", &serde_json::json!({"session": "song.json"}))
         .unwrap();
     let o = run(&["jobs", "cancel", &job.id]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -208,8 +209,8 @@ fn jobs_show_cancel_and_retry() {
     assert!(stderr(&o).contains("nothing to cancel"), "{}", stderr(&o));
     assert!(run(&["jobs", "retry", &job.id]).status.success());
     assert_eq!(
-        store.job(&job.id).unwrap().status,
-        son1k_store::JobStatus::Queued
+        studio.job(&job.id).unwrap().status,
+        son1k_app::JobStatus::Queued
     );
     let o = run(&["jobs", "show", "no-such-job"]);
     assert_eq!(o.status.code(), Some(2));
