@@ -22,9 +22,24 @@ pub enum Style {
     Ballad,
     Funk,
     DrumAndBass,
+    Metal,
+    #[serde(rename = "rnb")]
+    RnB,
+    Jazz,
+    Blues,
+    Classical,
+    Country,
+    Folk,
+    Bolero,
+    Dembow,
+    Salsa,
+    Bachata,
+    Merengue,
+    Reggae,
+    Corridos,
 }
 
-/// Drum groove families.
+/// Drum groove families (each with its kit and hand-percussion patterns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[allow(missing_docs)]
@@ -41,6 +56,36 @@ pub enum Groove {
     Ballad,
     Funk,
     Breakbeat,
+    /// Boom bap's lazier cousin: swung, soft, with a shaker.
+    LoFi,
+    /// Double kick under the choruses.
+    Metal,
+    /// Swung sixteenth hats, laid-back kick.
+    RnB,
+    /// Dominican dembow: four-on-the-floor kick under the dembow claps, busy hats and timbales.
+    DembowRd,
+    /// Son clave 3-2, cáscara, conga tumbao, bongó martillo; cowbell in the chorus.
+    Salsa,
+    /// Bongó martillo and güira; cencerro in the chorus.
+    Bachata,
+    /// Tambora (low tom and rim), güira on sixteenths, four-on-the-floor kick.
+    Merengue,
+    /// Ride swing pattern with the hi-hat foot on 2 and 4.
+    JazzSwing,
+    /// Blues shuffle: swung eighths, backbeat.
+    Shuffle,
+    /// Reggae one drop: kick and rim together on beat 3.
+    OneDrop,
+    /// Country train beat: boom-chick with brushed snare eighths.
+    CountryTrain,
+    /// Light folk percussion: soft kick, tambourine on 2 and 4, shaker.
+    Folk,
+    /// Bolero: bongó and maracas.
+    Bolero,
+    /// Oom-pah polka for corridos and norteño.
+    Polka,
+    /// No drums at all (orchestral writing).
+    None,
 }
 
 /// How the bass plays the harmony.
@@ -56,9 +101,36 @@ pub enum BassLine {
     Rolling,
     Drone,
     RootFifth,
+    /// A quarter note on every beat: chord tones on strong beats, chromatic approaches.
     Walking,
     Octaves,
     Long,
+    /// Metal/rock: driving eighths on the low root.
+    Driving,
+    /// Trap 808: long sub notes that glide into the next.
+    Glide808,
+    /// R&B: syncopated sixteenths with octave pops.
+    Syncopated,
+    /// Dominican dembow: short stabs under the claps.
+    DembowRd,
+    /// Salsa tumbao: anticipated, on steps 6 and 12, never the downbeat.
+    Tumbao,
+    /// Bachata: syncopated on steps 0, 6, 8 and 14.
+    Bachata,
+    /// Merengue: root and fifth pushing the off-beats.
+    Merengue,
+    /// Reggae one drop: a phrase that rests on beat 1.
+    OneDrop,
+    /// Corridos: tuba/tololoche oom-pah, root on 1 and fifth on 3.
+    OomPah,
+    /// Country: alternating root and low fifth with walk-ups.
+    Alternating,
+    /// Blues boogie: root, third, fifth, sixth in swung eighths.
+    Boogie,
+    /// Half notes on the root and fifth (ballads, folk, classical cellos).
+    Halves,
+    /// Bolero: root, a pickup and the fifth.
+    Bolero,
 }
 
 /// How the chord instrument plays.
@@ -252,7 +324,7 @@ pub struct StyleParams {
 
 impl Style {
     /// Every style.
-    pub const ALL: [Style; 13] = [
+    pub const ALL: [Style; 27] = [
         Style::Pop,
         Style::Rock,
         Style::HipHop,
@@ -266,6 +338,20 @@ impl Style {
         Style::Ballad,
         Style::Funk,
         Style::DrumAndBass,
+        Style::Metal,
+        Style::RnB,
+        Style::Jazz,
+        Style::Blues,
+        Style::Classical,
+        Style::Country,
+        Style::Folk,
+        Style::Bolero,
+        Style::Dembow,
+        Style::Salsa,
+        Style::Bachata,
+        Style::Merengue,
+        Style::Reggae,
+        Style::Corridos,
     ];
 
     /// The family of a genre (no genre: pop).
@@ -274,24 +360,37 @@ impl Style {
             return Style::Pop;
         };
         match g {
-            Genre::Pop | Genre::Country | Genre::Folk => Style::Pop,
-            Genre::Rock | Genre::Metal | Genre::Blues => Style::Rock,
-            Genre::HipHop | Genre::RnB => Style::HipHop,
+            Genre::Pop => Style::Pop,
+            Genre::Rock => Style::Rock,
+            Genre::Metal => Style::Metal,
+            Genre::Blues => Style::Blues,
+            Genre::HipHop => Style::HipHop,
+            Genre::RnB => Style::RnB,
             Genre::Trap => Style::Trap,
-            Genre::Reggaeton | Genre::Latin | Genre::Dembow => Style::Reggaeton,
-            Genre::Bachata | Genre::Merengue | Genre::Corridos => Style::Cumbia,
+            Genre::Reggaeton | Genre::Latin => Style::Reggaeton,
+            Genre::Dembow => Style::Dembow,
             Genre::House | Genre::Electronic => Style::House,
             Genre::Techno => Style::Techno,
-            Genre::LoFi | Genre::Jazz => Style::LoFi,
-            Genre::Ambient | Genre::Classical => Style::Ambient,
-            Genre::Cumbia | Genre::Salsa | Genre::Reggae => Style::Cumbia,
-            Genre::Bolero | Genre::Ballad => Style::Ballad,
+            Genre::LoFi => Style::LoFi,
+            Genre::Jazz => Style::Jazz,
+            Genre::Ambient => Style::Ambient,
+            Genre::Classical => Style::Classical,
+            Genre::Cumbia => Style::Cumbia,
+            Genre::Salsa => Style::Salsa,
+            Genre::Reggae => Style::Reggae,
+            Genre::Bachata => Style::Bachata,
+            Genre::Merengue => Style::Merengue,
+            Genre::Corridos => Style::Corridos,
+            Genre::Country => Style::Country,
+            Genre::Folk => Style::Folk,
+            Genre::Bolero => Style::Bolero,
+            Genre::Ballad => Style::Ballad,
             Genre::Funk => Style::Funk,
             Genre::DrumAndBass => Style::DrumAndBass,
         }
     }
 
-    /// Lower-case id.
+    /// Lower-case id (also a [`Genre`] id, so `id().parse::<Genre>()` finds the family again).
     pub fn id(self) -> &'static str {
         match self {
             Style::Pop => "pop",
@@ -307,6 +406,31 @@ impl Style {
             Style::Ballad => "ballad",
             Style::Funk => "funk",
             Style::DrumAndBass => "drum-and-bass",
+            Style::Metal => "metal",
+            Style::RnB => "rnb",
+            Style::Jazz => "jazz",
+            Style::Blues => "blues",
+            Style::Classical => "classical",
+            Style::Country => "country",
+            Style::Folk => "folk",
+            Style::Bolero => "bolero",
+            Style::Dembow => "dembow",
+            Style::Salsa => "salsa",
+            Style::Bachata => "bachata",
+            Style::Merengue => "merengue",
+            Style::Reggae => "reggae",
+            Style::Corridos => "corridos",
+        }
+    }
+
+    /// Where the off-beat eighth falls within the beat (0.5 straight; jazz and blues swing their
+    /// eighths: 0.6 is a light jazz swing, 2/3 the triplet shuffle). Parts that play eighths read
+    /// this to swing with the drums.
+    pub fn eighth_swing(self) -> f32 {
+        match self {
+            Style::Jazz => 0.6,
+            Style::Blues => 0.66,
+            _ => 0.5,
         }
     }
 
@@ -403,7 +527,7 @@ impl Style {
                 (130, 160),
                 Mode::Minor,
                 G::Trap,
-                B::Sub808,
+                B::Glide808,
                 S::SubBass,
                 C::None,
                 S::Bell,
@@ -472,7 +596,7 @@ impl Style {
             Style::LoFi => p(
                 (70, 90),
                 Mode::Major,
-                G::BoomBap,
+                G::LoFi,
                 B::Sparse,
                 S::FmBass,
                 C::Broken,
@@ -519,10 +643,10 @@ impl Style {
                 false,
             ),
             Style::Ballad => p(
-                (60, 84),
+                (60, 80),
                 Mode::Major,
                 G::Ballad,
-                B::Walking,
+                B::Halves,
                 S::FmBass,
                 C::Broken,
                 S::NylonGuitar,
@@ -563,6 +687,234 @@ impl Style {
                 &["i bVI bIII bVII", "i bVII bVI bVII", "i7 iv7 bVI V"],
                 false,
             ),
+            Style::Metal => p(
+                (110, 160),
+                Mode::Minor,
+                G::Metal,
+                B::Driving,
+                S::SawBass,
+                C::Power,
+                S::PowerGuitar,
+                None,
+                S::SawLead,
+                0.0,
+                &["I bVII bVI bVII", "I bVI bVII I", "I IV bVII I"],
+                &[
+                    "i bVI bVII i",
+                    "i bVI iv bVII",
+                    "i iv bVI bVII",
+                    "i bVII bVI V",
+                ],
+                false,
+            ),
+            Style::RnB => p(
+                (62, 96),
+                Mode::Minor,
+                G::RnB,
+                B::Syncopated,
+                S::FmBass,
+                C::Sparse,
+                S::ElectricPiano,
+                Some(S::StringPad),
+                S::Bell,
+                0.14,
+                &[
+                    "Imaj7 iii7 vi7 IVmaj7",
+                    "IVmaj7 iii7 ii7 Imaj7",
+                    "Imaj9 vi9 ii9 V7",
+                ],
+                &[
+                    "i9 iv7 bVImaj7 V7",
+                    "i7 bVImaj7 bIIImaj7 bVII",
+                    "i9 iv9 i9 V7",
+                ],
+                true,
+            ),
+            Style::Jazz => p(
+                (100, 168),
+                Mode::Major,
+                G::JazzSwing,
+                B::Walking,
+                S::FmBass,
+                C::Sparse,
+                S::Piano,
+                None,
+                S::Brass,
+                0.0,
+                &[
+                    "ii7 V7 Imaj7 Imaj7",
+                    "Imaj7 vi7 ii7 V7",
+                    "iii7 vi7 ii7 V7",
+                    "Imaj9 IVmaj7 iii7 vi7",
+                ],
+                &["i7 iv7 V7 i7", "i9 iv7 bVII7 bIIImaj7", "iv7 bVII7 i7 V7"],
+                true,
+            ),
+            Style::Blues => p(
+                (70, 112),
+                Mode::Major,
+                G::Shuffle,
+                B::Boogie,
+                S::SawBass,
+                C::Eighths,
+                S::Piano,
+                None,
+                S::SawLead,
+                0.0,
+                &["I7 IV7 I7 I7", "IV7 IV7 I7 I7", "V7 IV7 I7 V7"],
+                &["i7 iv7 i7 i7", "iv7 iv7 i7 i7", "V7 iv7 i7 V7"],
+                true,
+            ),
+            Style::Classical => p(
+                (60, 108),
+                Mode::Major,
+                G::None,
+                B::Halves,
+                S::StringPad,
+                C::Broken,
+                S::Piano,
+                Some(S::StringPad),
+                S::Flute,
+                0.0,
+                &["I IV V I", "I vi ii V", "I ii V I", "I V vi iii"],
+                &["i iv V i", "i bVI iv V", "i iv bVII bIII"],
+                false,
+            ),
+            Style::Country => p(
+                (96, 128),
+                Mode::Major,
+                G::CountryTrain,
+                B::Alternating,
+                S::FmBass,
+                C::Eighths,
+                S::NylonGuitar,
+                None,
+                S::Pluck,
+                0.0,
+                &["I IV I V", "I V IV I", "I I IV V"],
+                &["i iv i V", "i bVII bVI V"],
+                false,
+            ),
+            Style::Folk => p(
+                (80, 112),
+                Mode::Major,
+                G::Folk,
+                B::Halves,
+                S::FmBass,
+                C::Arpeggio,
+                S::NylonGuitar,
+                None,
+                S::Flute,
+                0.0,
+                &["I V vi IV", "I IV I V", "vi IV I V"],
+                &["i bVII bVI bVII", "i bIII bVII iv", "i iv bVII i"],
+                false,
+            ),
+            Style::Bolero => p(
+                (70, 95),
+                Mode::Minor,
+                G::Bolero,
+                B::Bolero,
+                S::FmBass,
+                C::Arpeggio,
+                S::NylonGuitar,
+                Some(S::StringPad),
+                S::NylonGuitar,
+                0.0,
+                &["Imaj7 vi7 ii7 V7", "I I7 IV iv", "Imaj7 ii7 iii7 V7"],
+                &["i7 iv7 V7 i7", "i iv bVI V7", "i7 bVImaj7 iv7 V7"],
+                true,
+            ),
+            Style::Dembow => p(
+                (112, 128),
+                Mode::Minor,
+                G::DembowRd,
+                B::DembowRd,
+                S::SubBass,
+                C::OffbeatStab,
+                S::Pluck,
+                None,
+                S::SquareLead,
+                0.0,
+                &["vi IV I V", "I vi IV V"],
+                &["i bVII bVI V", "i iv i bVII", "i bVI bVII bVII"],
+                false,
+            ),
+            Style::Salsa => p(
+                (160, 196),
+                Mode::Minor,
+                G::Salsa,
+                B::Tumbao,
+                S::FmBass,
+                C::OffbeatStab,
+                S::Piano,
+                None,
+                S::Brass,
+                0.0,
+                &["I IV V IV", "ii7 V7 I I", "I vi ii V"],
+                &["i iv V i", "i iv bVII bIII", "ii V7 i i"],
+                false,
+            ),
+            Style::Bachata => p(
+                (120, 136),
+                Mode::Minor,
+                G::Bachata,
+                B::Bachata,
+                S::FmBass,
+                C::Arpeggio,
+                S::NylonGuitar,
+                None,
+                S::NylonGuitar,
+                0.0,
+                &["I vi IV V", "I IV V IV", "I iii IV V"],
+                &["i iv V i", "i bVI bVII i", "i iv bVII bIII"],
+                false,
+            ),
+            Style::Merengue => p(
+                (124, 156),
+                Mode::Major,
+                G::Merengue,
+                B::Merengue,
+                S::FmBass,
+                C::OffbeatStab,
+                S::Piano,
+                None,
+                S::Brass,
+                0.0,
+                &["I V V I", "I IV V I", "I vi IV V"],
+                &["i V i iv", "i iv V i"],
+                false,
+            ),
+            Style::Reggae => p(
+                (64, 88),
+                Mode::Minor,
+                G::OneDrop,
+                B::OneDrop,
+                S::FmBass,
+                C::OffbeatStab,
+                S::Organ,
+                None,
+                S::Pluck,
+                0.1,
+                &["I IV I V", "I vi IV V", "I IV V IV"],
+                &["i iv i bVII", "i bVII bVI bVII", "i iv bVII i"],
+                false,
+            ),
+            Style::Corridos => p(
+                (100, 140),
+                Mode::Major,
+                G::Polka,
+                B::OomPah,
+                S::FmBass,
+                C::OffbeatStab,
+                S::Accordion,
+                None,
+                S::Accordion,
+                0.0,
+                &["I V V I", "I IV V I", "I I V V"],
+                &["i V V i", "i iv V i", "i bVII bVI V"],
+                false,
+            ),
         }
     }
 }
@@ -579,24 +931,19 @@ mod tests {
             assert!(40 <= lo && lo <= hi && hi <= 240, "{g:?}");
         }
         // The genres the Generator promises each get their own family.
-        let promised = [
-            Genre::Pop,
-            Genre::Rock,
-            Genre::HipHop,
-            Genre::Trap,
-            Genre::Reggaeton,
-            Genre::House,
-            Genre::LoFi,
-            Genre::Ambient,
-            Genre::Cumbia,
-            Genre::Bolero,
-            Genre::Funk,
-            Genre::DrumAndBass,
-        ];
+        let promised: Vec<Genre> = Genre::all()
+            .filter(|g| !matches!(g, Genre::Latin | Genre::Electronic))
+            .collect();
         let families: std::collections::HashSet<Style> = promised
             .iter()
             .map(|g| Style::for_genre(Some(*g)))
             .collect();
         assert_eq!(families.len(), promised.len());
+        assert_eq!(families.len(), Style::ALL.len());
+        // Every style's id names its genre again (the bench asks for styles by id).
+        for s in Style::ALL {
+            let g: Genre = s.id().parse().unwrap();
+            assert_eq!(Style::for_genre(Some(g)), s);
+        }
     }
 }

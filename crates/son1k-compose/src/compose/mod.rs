@@ -7,6 +7,7 @@ mod harmony;
 mod keys;
 mod lead;
 mod melody;
+mod percussion;
 mod sounds;
 
 use son1k_core::{GenerationRequest, Mode};
@@ -21,7 +22,7 @@ use crate::theory::{Chord, Quality};
 
 use bass::bass;
 pub use groove::drum;
-use groove::drums;
+use groove::{drums, perc};
 use harmony::{choose_progression, tonic_chord};
 use keys::{is_keys, keys, pad};
 use lead::lead;
@@ -165,7 +166,8 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
         seed: req.seed,
     };
     let mut parts = Vec::new();
-    parts.push(drums(&ctx, params.groove, params.swing));
+    parts.extend(drums(&ctx, params.groove, params.swing));
+    parts.extend(perc(&ctx, params.groove, params.swing));
     parts.push(bass(&ctx, params.bass, bass_sound(&ctx, params.bass_sound)));
     let keys_sound = keys_sound(&ctx, params.keys_sound);
     if params.comping != Comping::None || brief.instruments.iter().any(|i| is_keys(*i)) {
