@@ -1566,8 +1566,16 @@ fn speed(engine: &ProceduralEngine) -> Result<Option<f64>, String> {
     let song = song.ok_or("no song")?;
     let ours = best.as_secs_f64();
     let seconds = song.score.seconds;
+    // Speed on a shared machine depends on what else runs: say how busy it was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        println!(
+            "\nmachine: load average {} on {cores} cores while measuring",
+            load.split_whitespace().next().unwrap_or("?")
+        );
+    }
     println!(
-        "\nspeed: {seconds:.0} s stereo 48 kHz song with {} stems, composed, synthesized, mixed and mastered on one core in {ours:.2} s = {:.0}× real time (goal ≥ 100×; MusicGen-small on CPU ≈ 0.1–0.3×)",
+        "speed: {seconds:.0} s stereo 48 kHz song with {} stems, composed, synthesized, mixed and mastered on one core in {ours:.2} s = {:.0}× real time (goal ≥ 100×; MusicGen-small on CPU ≈ 0.1–0.3×)",
         song.stems.len(),
         seconds / ours
     );
