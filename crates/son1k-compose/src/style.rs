@@ -423,12 +423,12 @@ impl Style {
         }
     }
 
-    /// Where the off-beat eighth falls within the beat (0.5 straight; jazz and blues swing their
-    /// eighths: 0.6 is a light jazz swing, 2/3 the triplet shuffle). Parts that play eighths read
+    /// Where the off-beat eighth falls within the beat (0.5 straight; jazz, lo-fi and blues swing
+    /// their eighths: 0.6 is a light jazz swing, 2/3 the triplet shuffle). Parts that play eighths read
     /// this to swing with the drums.
     pub fn eighth_swing(self) -> f32 {
         match self {
-            Style::Jazz => 0.6,
+            Style::Jazz | Style::LoFi => 0.6,
             Style::Blues => 0.66,
             _ => 0.5,
         }
@@ -694,7 +694,7 @@ impl Style {
                 B::Driving,
                 S::SawBass,
                 C::Power,
-                S::PowerGuitar,
+                S::DistortedGuitar,
                 None,
                 S::SawLead,
                 0.0,
@@ -739,7 +739,7 @@ impl Style {
                 C::Sparse,
                 S::Piano,
                 None,
-                S::Brass,
+                S::Sax,
                 0.0,
                 &[
                     "ii7 V7 Imaj7 Imaj7",
@@ -770,9 +770,9 @@ impl Style {
                 Mode::Major,
                 G::None,
                 B::Halves,
-                S::StringPad,
+                S::Cello,
                 C::Broken,
-                S::Piano,
+                S::StringSection,
                 Some(S::StringPad),
                 S::Flute,
                 0.0,
@@ -787,7 +787,7 @@ impl Style {
                 B::Alternating,
                 S::FmBass,
                 C::Eighths,
-                S::NylonGuitar,
+                S::SteelGuitar,
                 None,
                 S::Pluck,
                 0.0,
@@ -802,7 +802,7 @@ impl Style {
                 B::Halves,
                 S::FmBass,
                 C::Arpeggio,
-                S::NylonGuitar,
+                S::SteelGuitar,
                 None,
                 S::Flute,
                 0.0,
@@ -849,7 +849,7 @@ impl Style {
                 C::OffbeatStab,
                 S::Piano,
                 None,
-                S::Brass,
+                S::Trumpet,
                 0.0,
                 &["I IV V IV", "ii7 V7 I I", "I vi ii V"],
                 &["i iv V i", "i iv bVII bIII", "ii V7 i i"],
@@ -879,7 +879,7 @@ impl Style {
                 C::OffbeatStab,
                 S::Piano,
                 None,
-                S::Brass,
+                S::Sax,
                 0.0,
                 &["I V V I", "I IV V I", "I vi IV V"],
                 &["i V i iv", "i iv V i"],
@@ -892,7 +892,7 @@ impl Style {
                 B::OneDrop,
                 S::FmBass,
                 C::OffbeatStab,
-                S::Organ,
+                S::CleanGuitar,
                 None,
                 S::Pluck,
                 0.1,
@@ -905,11 +905,11 @@ impl Style {
                 Mode::Major,
                 G::Polka,
                 B::OomPah,
-                S::FmBass,
+                S::Tuba,
                 C::OffbeatStab,
                 S::Accordion,
                 None,
-                S::Accordion,
+                S::SteelGuitar,
                 0.0,
                 &["I V V I", "I IV V I", "I I V V"],
                 &["i V V i", "i iv V i", "i bVII bVI V"],

@@ -316,7 +316,7 @@ fn kit_lines(g: Groove) -> Vec<Line> {
         Groove::Folk => vec![
             l(KICK, "o.......o.......", 0.45),
             l(TAMBOURINE, "....x.......x...", 0.45),
-            l(SHAKER, "x.x.x.x.x.x.x.x.", 0.6),
+            l(SHAKER, "..x...x...x...x.", 0.6),
         ],
         Groove::Bolero => vec![
             l(SHAKER, "x.x.x.x.x.x.x.x.", 0.3),

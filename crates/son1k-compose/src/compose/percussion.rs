@@ -264,6 +264,28 @@ mod tests {
         most("one drop", &drums(&s, &[36]), &[8], &[0]);
         most("one drop rim", &drums(&s, &[37, 38]), &[8], &[]);
 
+        // Lo-fi and blues swing their cymbals' eighths (median off-beat ≥ 0.55 of a beat).
+        for prompt in ["lo-fi", "blues"] {
+            let s = song(prompt, 10, 30.0);
+            let mut offs: Vec<f64> = s
+                .parts
+                .iter()
+                .filter(|p| p.role == Role::Drums)
+                .flat_map(|p| p.notes.iter())
+                .filter(|n| [42, 44, 46, 51].contains(&n.pitch))
+                .map(|n| n.start.fract())
+                .filter(|f| (0.35..0.85).contains(f))
+                .collect();
+            offs.sort_by(f64::total_cmp);
+            let median = offs.get(offs.len() / 2).copied().unwrap_or(0.0);
+            assert!(median >= 0.55, "{prompt}: off-beats at {median}");
+        }
+
+        // Folk drums stay light: at most 8 hits a bar.
+        let s = song("folk", 11, 30.0);
+        let bars = drums(&s, &[]);
+        assert!(bars.iter().filter(|b| b.len() <= 8).count() * 10 >= bars.len() * 8);
+
         let s = song("country", 9, 30.0);
         most("boom-chick", &drums(&s, &[36]), &[0, 8], &[]);
         most("boom-chick snare", &drums(&s, &[38]), &[4, 12], &[]);
