@@ -246,8 +246,11 @@ impl SongEngine for ProceduralEngine {
             );
             let seed = rng::Rng::stream(req.seed, &format!("render-{}", part.name)).next_u64();
             let mut st = match &bank {
-                Some(b) => b.render_part(part, &score, sr, frames)?,
-                None => synth::render_part(part, &score, sr, frames, tone, seed),
+                // The built-in singer sings the words; a SoundFont has only "aahs".
+                Some(b) if part.sound != style::Sound::Voice => {
+                    b.render_part(part, &score, sr, frames)?
+                }
+                _ => synth::render_part(part, &score, sr, frames, tone, seed),
             };
             check_cancel(cancel)?;
             mix::process_stem(&mut st, part.role, &req.knobs, sr)?;

@@ -7,6 +7,7 @@
 mod drums;
 mod instrument;
 mod patch;
+mod singer;
 mod voice;
 
 use crate::dsp::{self, sin_turns};
@@ -41,6 +42,9 @@ pub fn render_part(
 ) -> Stereo {
     if part.sound == Sound::Drums {
         return render_drums(part, score, sr, frames, tone, seed);
+    }
+    if part.sound == Sound::Voice {
+        return singer::render_singer(part, score, sr, frames, tone, seed);
     }
     let mut mono = vec![0.0f32; frames];
     let srf = sr as f32;
