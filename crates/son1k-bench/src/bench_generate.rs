@@ -1234,6 +1234,33 @@ pub fn generate(opts: &GenerateOptions) -> Result<(), String> {
                 .generate(&req, &mut |_| {}, &never)
                 .map_err(|e| format!("{} song {index}: {e}", genre.name))?;
             let took = start.elapsed().as_secs_f64();
+            if std::env::var_os("SON1K_BENCH_DUMP").is_some() {
+                // What the checks see: each MIDI track's role, program and first onsets.
+                let v = view(&song)?;
+                eprintln!(
+                    "  {} #{index}: {} BPM, {} bars of {} beats, {} drum hits",
+                    genre.name,
+                    v.bpm,
+                    v.bars,
+                    v.bar_beats,
+                    v.drums.len()
+                );
+                for t in &v.tracks {
+                    let first: Vec<String> = t
+                        .notes
+                        .iter()
+                        .take(8)
+                        .map(|n| format!("{:.2}:{}", n.start, n.pitch))
+                        .collect();
+                    eprintln!(
+                        "    {:?} program {} ({} notes): {}",
+                        t.kind,
+                        t.program,
+                        t.notes.len(),
+                        first.join(" ")
+                    );
+                }
+            }
             let r = measure(&song, genre, index, took)
                 .map_err(|e| format!("{} song {index}: {e}", genre.name))?;
             eprintln!(
