@@ -4,7 +4,7 @@
 # For CI and developers on Debian 12, as root or with sudo, non-interactive. It installs
 # `postgresql` only when missing, starts the installed cluster only when it is down, gives a test
 # role a password (loopback only; see scripts/api-postgres-lib.sh), then runs
-# `cargo test -p son1k-api --test api` with SON1K_TEST_POSTGRES set. It also installs `chromium`
+# `cargo test --workspace --test api` with SON1K_TEST_POSTGRES set. It also installs `chromium`
 # when missing, for the landing-page render test in the same suite. Every test creates its own
 # database; they share a prefix unique to this run, and all of them are dropped when the script
 # exits (even when a test fails).

@@ -39,6 +39,15 @@ pub enum AuthError {
     /// Password hashing failed.
     #[error("internal error while hashing the password")]
     Hash,
+    /// Stripe could not cancel the account's subscription, so the account was kept.
+    #[error("Stripe could not cancel the subscription, so the account was kept: {0}")]
+    Stripe(String),
+    /// The account has a subscription but this server has no Stripe secret key to cancel it.
+    #[error("payments not configured: this server cannot cancel the subscription, so the account was kept")]
+    PaymentsNotConfigured,
+    /// Every password-hashing slot is taken and the queue is full; retry after the given seconds.
+    #[error("the server is busy checking passwords; try again in {0} s")]
+    Busy(i64),
 }
 
 impl ApiError for AuthError {
@@ -54,6 +63,9 @@ impl ApiError for AuthError {
             AuthError::Forbidden => StatusCode::FORBIDDEN,
             AuthError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
             AuthError::Hash => StatusCode::INTERNAL_SERVER_ERROR,
+            AuthError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AuthError::Stripe(_) => StatusCode::BAD_GATEWAY,
+            AuthError::PaymentsNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
     fn code(&self) -> &'static str {
@@ -68,6 +80,9 @@ impl ApiError for AuthError {
             AuthError::Forbidden => "forbidden",
             AuthError::Db(_) => "database_unavailable",
             AuthError::Hash => "internal",
+            AuthError::Busy(_) => "busy",
+            AuthError::Stripe(_) => "stripe_error",
+            AuthError::PaymentsNotConfigured => "payments_not_configured",
         }
     }
 }
@@ -76,7 +91,7 @@ impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
         let mut res = crate::error::respond(&self);
         match &self {
-            AuthError::RateLimited(secs) => {
+            AuthError::RateLimited(secs) | AuthError::Busy(secs) => {
                 if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                     res.headers_mut().insert(header::RETRY_AFTER, v);
                 }

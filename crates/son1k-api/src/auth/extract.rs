@@ -44,6 +44,15 @@ impl FromRequestParts<AppState> for AuthUser {
             .or_else(|| text.strip_prefix("bearer "))
             .ok_or(AuthError::MissingToken)?;
         let id = verify_access(&state.keys.token, token.trim(), now())?;
+        // A signature proves who the token was issued to, not that the account still exists: a
+        // deleted account's tokens stop working at once.
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE id = $1")
+            .bind(&id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if exists.is_none() {
+            return Err(AuthError::InvalidToken);
+        }
         Ok(AuthUser { id })
     }
 }

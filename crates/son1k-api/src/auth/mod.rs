@@ -15,6 +15,7 @@ pub use error::AuthError;
 pub use extract::AuthUser;
 pub(crate) use limits::{count_attempt, count_in_bucket};
 pub(crate) use password::{check_password, hash_password, password_matches};
+pub use password::{hashing_peak, hashing_permits, MAX_HASHERS};
 pub use son1k_api_types::{Credentials, Me, RefreshRequest, Tokens};
 pub use token::{issue_access, verify_access, ACCESS_TTL, REFRESH_TTL};
 pub(crate) use token::{issue_tokens, token_hash};

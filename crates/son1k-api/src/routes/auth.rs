@@ -81,7 +81,7 @@ pub async fn login(
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    let ok = password_matches(body.password, hash).await;
+    let ok = password_matches(body.password, hash).await?;
     match (ok, id) {
         (true, Some(id)) => {
             let mut tx = state.db.begin_write().await?;
@@ -155,15 +155,94 @@ pub async fn me(
     }))
 }
 
-/// Deletes the caller's account and everything stored about it. Pool items they contributed are
-/// removed too. Access tokens already issued stop working because the user no longer exists for
-/// any route that reads it.
+/// The body of `DELETE /api/account`: the password again, so that a stolen access token alone
+/// cannot delete an account.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct DeleteAccount {
+    /// The account's password.
+    pub password: String,
+}
+
+/// Cancels every live Stripe subscription of `user_id` (at once, not at the period's end).
+async fn cancel_subscriptions(state: &AppState, user_id: &str) -> Result<(), AuthError> {
+    let subs: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM subscriptions WHERE user_id = $1 AND status <> 'canceled'",
+    )
+    .bind(user_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    if subs.is_empty() {
+        return Ok(());
+    }
+    let key = state
+        .config
+        .stripe_secret_key
+        .clone()
+        .ok_or(AuthError::PaymentsNotConfigured)?;
+    for id in subs {
+        let url = format!(
+            "{}/v1/subscriptions/{}",
+            state.config.stripe_api_base,
+            url_segment(&id)
+        );
+        let res = state
+            .http
+            .delete(&url)
+            .basic_auth(&key, Some(""))
+            .header("Idempotency-Key", format!("delete-account-{id}"))
+            .send()
+            .await
+            .map_err(|e| AuthError::Stripe(format!("{url} unreachable: {e}")))?;
+        let status = res.status();
+        // 404: Stripe no longer has it (already cancelled and purged); nothing bills any more.
+        if !status.is_success() && status != axum::http::StatusCode::NOT_FOUND {
+            return Err(AuthError::Stripe(format!("HTTP {status}")));
+        }
+        sqlx::query("UPDATE subscriptions SET status = 'canceled' WHERE id = $1")
+            .bind(&id)
+            .execute(&state.db.pool)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Percent-encodes everything but `[A-Za-z0-9_-]` so an id cannot change the URL's path.
+fn url_segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Deletes the caller's account and everything stored about it, after the password is given
+/// again and any Stripe subscription is cancelled (if Stripe refuses, the account is kept). Pool
+/// items they contributed are removed too. Access tokens already issued stop working at once:
+/// the token check looks the user up.
 #[utoipa::path(delete, path = "/api/account", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    request_body = DeleteAccount,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn delete_account(
     State(state): State<AppState>,
     user: AuthUser,
+    ApiJson(body): ApiJson<DeleteAccount>,
 ) -> Result<StatusCode, AuthError> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT email, password_hash FROM users WHERE id = $1")
+            .bind(&user.id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let (email, hash) = row.ok_or(AuthError::InvalidToken)?;
+    count_attempt(&state, &email).await?;
+    if !password_matches(body.password, Some(hash)).await? {
+        return Err(AuthError::InvalidCredentials);
+    }
+    cancel_subscriptions(&state, &user.id).await?;
     let mut tx = state.db.begin_write().await?;
     for sql in [
         "DELETE FROM refresh_tokens WHERE user_id = $1",
@@ -176,11 +255,15 @@ pub async fn delete_account(
         "DELETE FROM analytics_events WHERE user_id = $1",
         "DELETE FROM device_sessions WHERE user_id = $1",
         "DELETE FROM pool_items WHERE contributor_id = $1",
-        "UPDATE subscriptions SET user_id = NULL WHERE user_id = $1",
+        "UPDATE subscriptions SET user_id = NULL, customer_id = NULL WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",
     ] {
         sqlx::query(sql).bind(&user.id).execute(&mut **tx).await?;
     }
+    sqlx::query("DELETE FROM login_attempts WHERE bucket = $1")
+        .bind(format!("login:{email}"))
+        .execute(&mut **tx)
+        .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

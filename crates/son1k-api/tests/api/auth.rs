@@ -191,7 +191,9 @@ async fn deleting_the_account_removes_it() {
     let app = TestApp::spawn().await;
     let u = app.signup().await;
     assert_eq!(
-        app.delete("/api/account", Some(&u.token)).await.status(),
+        delete_account(&app, &u.token, "correct horse battery")
+            .await
+            .status(),
         204
     );
     let res = app

@@ -288,7 +288,9 @@ async fn deleting_the_account_cancels_its_uncollected_approvals() {
         200
     );
     assert_eq!(
-        app.delete("/api/account", Some(&a.token)).await.status(),
+        delete_account(&app, &a.token, "correct horse battery")
+            .await
+            .status(),
         204
     );
     assert_eq!(

@@ -14,7 +14,8 @@ pub async fn json(res: reqwest::Response) -> Value {
     res.json().await.expect("json body")
 }
 
-/// A stand-in for Stripe's API on loopback: records form posts to /v1/checkout/sessions.
+/// A stand-in for Stripe's API on loopback: records form posts to /v1/checkout/sessions and
+/// cancellations (`DELETE /v1/subscriptions/{id}`, logged as `("cancel", id)`).
 pub struct FakeStripe {
     pub base: String,
     pub requests: StripeLog,
@@ -53,8 +54,25 @@ pub async fn fake_stripe() -> FakeStripe {
         )
         .into_response()
     }
+    async fn cancel(
+        State(log): State<Log>,
+        headers: HeaderMap,
+        axum::extract::Path(id): axum::extract::Path<String>,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        log.lock()
+            .expect("lock")
+            .push((auth, vec![("cancel".into(), id.clone())]));
+        axum::Json(json!({"id": id, "status": "canceled"})).into_response()
+    }
     let app = axum::Router::new()
         .route("/v1/checkout/sessions", axum::routing::post(create))
+        .route("/v1/subscriptions/{id}", axum::routing::delete(cancel))
         .with_state(requests.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -77,4 +95,15 @@ pub fn uuids_with_selection(selected: bool, n: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// `DELETE /api/account` with the password given again.
+pub async fn delete_account(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
+    app.client
+        .delete(app.url("/api/account"))
+        .bearer_auth(token)
+        .json(&json!({"password": password}))
+        .send()
+        .await
+        .expect("request")
 }

@@ -7,6 +7,7 @@ mod basics;
 mod binary;
 mod browser;
 mod device;
+mod hardening;
 mod helpers;
 mod leases;
 mod pool;
