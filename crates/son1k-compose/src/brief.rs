@@ -705,6 +705,50 @@ mod tests {
     }
 
     #[test]
+    fn reads_instrument_words_in_both_languages() {
+        use Instrument as I;
+        assert_eq!(
+            instruments_in("cumbia con acordeón y guitarra eléctrica"),
+            vec![I::ElectricGuitar, I::Accordion]
+        );
+        assert_eq!(
+            instruments_in("metal con guitarras distorsionadas, bajo sexto y requinto"),
+            vec![I::DistortedGuitar, I::Requinto, I::BajoSexto]
+        );
+        assert_eq!(
+            instruments_in("trompeta, trombón, saxo, violín, chelo, cuerdas, orquesta, flauta"),
+            vec![
+                I::Strings,
+                I::Violin,
+                I::Cello,
+                I::Orchestra,
+                I::Trumpet,
+                I::Trombone,
+                I::Sax,
+                I::Flute
+            ]
+        );
+        assert_eq!(
+            instruments_in("piano, órgano, sintetizador, 808, marimba, arpa, tuba"),
+            vec![
+                I::Piano,
+                I::Tuba,
+                I::Synth,
+                I::Organ,
+                I::Marimba,
+                I::Harp,
+                I::Bass808
+            ]
+        );
+        assert_eq!(
+            instruments_in("salsa with bongos, congas and timbales and a piano eléctrico"),
+            vec![I::ElectricPiano, I::Bongo, I::Congas, I::Timbales]
+        );
+        assert_eq!(instruments_in("acoustic guitar"), vec![I::AcousticGuitar]);
+        assert!(instruments_in("a song about the night").is_empty());
+    }
+
+    #[test]
     fn does_not_invent_keys_or_tempi() {
         assert_eq!(key_in("a house track in the style of the nineties"), None);
         assert_eq!(key_in("de la noche"), None);

@@ -149,6 +149,9 @@ pub struct SongMeta {
     pub instruments: String,
     /// Integrated loudness of the mix (LUFS, deterministic meter).
     pub loudness_lufs: Option<f64>,
+    /// Instruments the prompt asked for that the song does not play, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unplayed: Vec<(String, String)>,
 }
 
 /// A finished song in memory.
@@ -324,6 +327,7 @@ impl SongEngine for ProceduralEngine {
                 None => "built-in".into(),
             },
             loudness_lufs,
+            unplayed: compose::unplayed(&brief, &score),
             brief,
         };
         let mix = mix::to_buffer(bus, sr)?;

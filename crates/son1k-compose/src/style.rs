@@ -195,11 +195,15 @@ pub enum Sound {
     Clarinet,
     Marimba,
     Harp,
+    /// Upright (double) bass: jazz, bolero, salsa's baby bass.
+    AcousticBass,
+    /// Fingered electric bass.
+    ElectricBass,
 }
 
 impl Sound {
     /// Every sound, for tests and listings.
-    pub const ALL: [Sound; 37] = [
+    pub const ALL: [Sound; 39] = [
         Sound::Drums,
         Sound::SubBass,
         Sound::SawBass,
@@ -237,13 +241,21 @@ impl Sound {
         Sound::Clarinet,
         Sound::Marimba,
         Sound::Harp,
+        Sound::AcousticBass,
+        Sound::ElectricBass,
     ];
 
     /// Whether the sound is a bass instrument (plays an octave or two under the harmony).
     pub fn is_bass(self) -> bool {
         matches!(
             self,
-            Sound::SubBass | Sound::SawBass | Sound::FmBass | Sound::Reese | Sound::Tuba
+            Sound::SubBass
+                | Sound::SawBass
+                | Sound::FmBass
+                | Sound::Reese
+                | Sound::Tuba
+                | Sound::AcousticBass
+                | Sound::ElectricBass
         )
     }
 
@@ -287,6 +299,8 @@ impl Sound {
             Sound::Clarinet => 71,
             Sound::Marimba => 12,
             Sound::Harp => 46,
+            Sound::AcousticBass => 32,
+            Sound::ElectricBass => 33,
         }
     }
 }

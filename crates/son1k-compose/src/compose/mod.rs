@@ -1,6 +1,7 @@
 //! The procedural composer: [`compose`] plans the form and harmony and calls each part's
 //! generator (drums, bass, keys, pad, lead and sung melody), which share the `Ctx` defined here.
 
+mod arrange;
 mod bass;
 mod groove;
 mod harmony;
@@ -17,17 +18,17 @@ use crate::form::{self, SectionKind};
 use crate::lyrics::{self, LyricSection};
 use crate::rng::Rng;
 use crate::score::{ChordSpan, Note, Part, Role, Score, SectionSpan};
-use crate::style::{Comping, Sound, Style};
+use crate::style::{Sound, Style};
 use crate::theory::{Chord, Quality};
 
+pub use arrange::unplayed;
 use bass::bass;
 pub use groove::drum;
 use groove::{drums, perc};
 use harmony::{choose_progression, tonic_chord};
-use keys::{is_keys, keys, pad};
 use lead::lead;
 use melody::{plan_from_lyrics, sung_melody};
-use sounds::{bass_sound, keys_sound, lead_sound, pad_sound};
+use sounds::{bass_sound, lead_sound};
 
 /// Seconds of ring-out after the last bar when the song's length is free.
 const TAIL_SECONDS: f64 = 2.0;
@@ -169,25 +170,20 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
     parts.extend(drums(&ctx, params.groove, params.swing));
     parts.extend(perc(&ctx, params.groove, params.swing));
     parts.push(bass(&ctx, params.bass, bass_sound(&ctx, params.bass_sound)));
-    let keys_sound = keys_sound(&ctx, params.keys_sound);
-    if params.comping != Comping::None || brief.instruments.iter().any(|i| is_keys(*i)) {
-        let comping = if params.comping == Comping::None {
-            Comping::Sparse
-        } else {
-            params.comping
-        };
-        parts.push(keys(&ctx, comping, keys_sound));
-    }
-    if let Some(pad_sound) = pad_sound(&ctx, params.pad) {
-        parts.push(pad(&ctx, pad_sound));
-    }
+    let lead_sound = lead_sound(&ctx, params.lead);
+    let bass_of = parts.iter().find(|p| p.role == Role::Bass).map(|p| p.sound);
+    parts.extend(arrange::harmony(
+        &ctx,
+        &params,
+        lead_sound,
+        bass_of.unwrap_or(Sound::Drums),
+    ));
     let (vocal, syllables) = if sung {
         let (notes, syl) = sung_melody(&ctx, &line_plan);
         (Some(notes), syl)
     } else {
         (None, Vec::new())
     };
-    let lead_sound = lead_sound(&ctx, params.lead);
     parts.push(lead(&ctx, lead_sound, sung));
     if let Some(notes) = vocal {
         // A request with lyrics is never instrumental (the request refuses that combination).

@@ -1,6 +1,7 @@
-//! Which instrument each part plays: the style's default, the prompt's instruments or Rareza's
-//! picks.
+//! Which instrument each part plays: the prompt's instruments, Rareza's picks, the genre
+//! family's instruments (arrange.rs) or the style's default.
 
+use super::arrange::{family_bass, family_lead};
 use super::Ctx;
 use crate::brief::Instrument;
 use crate::rng::Rng;
@@ -16,9 +17,14 @@ pub(super) fn keys_sound(ctx: &Ctx, default: Sound) -> Sound {
                 return if ctx.brief.style == Style::Rock {
                     Sound::PowerGuitar
                 } else {
-                    Sound::NylonGuitar
+                    Sound::SteelGuitar
                 }
             }
+            Instrument::AcousticGuitar => return Sound::SteelGuitar,
+            Instrument::ElectricGuitar => return Sound::CleanGuitar,
+            Instrument::DistortedGuitar => return Sound::DistortedGuitar,
+            Instrument::Marimba => return Sound::Marimba,
+            Instrument::Accordion => return Sound::Accordion,
             _ => {}
         }
     }
@@ -30,6 +36,9 @@ pub(super) fn keys_sound(ctx: &Ctx, default: Sound) -> Sound {
 }
 
 pub(super) fn pad_sound(ctx: &Ctx, default: Option<Sound>) -> Option<Sound> {
+    if ctx.brief.instruments.contains(&Instrument::Orchestra) {
+        return Some(Sound::StringSection);
+    }
     if ctx.brief.instruments.contains(&Instrument::Strings) {
         return Some(Sound::StringPad);
     }
@@ -43,7 +52,12 @@ pub(super) fn lead_sound(ctx: &Ctx, default: Sound) -> Sound {
     for i in &ctx.brief.instruments {
         match i {
             Instrument::Flute => return Sound::Flute,
-            Instrument::Brass | Instrument::Sax => return Sound::Brass,
+            Instrument::Brass => return Sound::Brass,
+            Instrument::Trumpet => return Sound::Trumpet,
+            Instrument::Sax => return Sound::Sax,
+            Instrument::Clarinet => return Sound::Clarinet,
+            Instrument::Oboe => return Sound::Oboe,
+            Instrument::Violin => return Sound::Violin,
             Instrument::Bells => return Sound::Bell,
             Instrument::Synth => return Sound::SawLead,
             _ => {}
@@ -53,13 +67,19 @@ pub(super) fn lead_sound(ctx: &Ctx, default: Sound) -> Sound {
         let mut rng = Rng::stream(ctx.seed, "lead-sound");
         return *rng.pick(&[Sound::Acid, Sound::Bell, Sound::SquareLead, Sound::Flute]);
     }
-    default
+    family_lead(ctx.brief).unwrap_or(default)
 }
 
 pub(super) fn bass_sound(ctx: &Ctx, default: Sound) -> Sound {
+    if ctx.brief.instruments.contains(&Instrument::Tuba) {
+        return Sound::Tuba;
+    }
+    if ctx.brief.instruments.contains(&Instrument::Bass808) {
+        return Sound::SubBass;
+    }
     if ctx.feel.r > 0.75 && default != Sound::SubBass {
         Sound::Reese
     } else {
-        default
+        family_bass(ctx.brief).unwrap_or(default)
     }
 }

@@ -46,6 +46,9 @@ impl Body {
                 res_of(&[(105.0, 0.8, 0.45), (220.0, 0.7, 0.35), (3500.0, 0.4, 0.25)])
             }
             Sound::Harp => res_of(&[(180.0, 0.6, 0.3)]),
+            // Basses: the upright's wooden body, the electric's pickup mid bump.
+            Sound::AcousticBass => res_of(&[(70.0, 0.7, 0.6), (160.0, 0.6, 0.4)]),
+            Sound::ElectricBass => res_of(&[(110.0, 0.5, 0.3), (700.0, 0.5, 0.2)]),
             // Violin family bodies: the main air and wood resonances and the bridge hill.
             Sound::Violin => res_of(&[(280.0, 0.6, 0.5), (460.0, 0.6, 0.4), (2500.0, 0.5, 0.5)]),
             Sound::Cello => res_of(&[(100.0, 0.6, 0.5), (220.0, 0.6, 0.4), (1400.0, 0.5, 0.3)]),

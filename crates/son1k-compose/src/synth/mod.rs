@@ -196,7 +196,13 @@ mod tests {
         for sound in Sound::ALL.into_iter().filter(|s| *s != Sound::Drums) {
             let pitch = if matches!(
                 sound,
-                Sound::SubBass | Sound::SawBass | Sound::FmBass | Sound::Reese | Sound::Tuba
+                Sound::SubBass
+                    | Sound::SawBass
+                    | Sound::FmBass
+                    | Sound::Reese
+                    | Sound::Tuba
+                    | Sound::AcousticBass
+                    | Sound::ElectricBass
             ) {
                 45
             } else if matches!(

@@ -189,6 +189,8 @@ pub(super) fn patch(sound: Sound, tone: Tone) -> Patch {
             (0.06, 5.0),
             0.3,
         ),
+        Sound::AcousticBass => p(a(0.002, 2.5, 0.0, 0.1), None, (0.0, 0.0), 1.7),
+        Sound::ElectricBass => p(a(0.002, 3.0, 0.0, 0.07), None, (0.0, 0.0), 1.6),
         Sound::Marimba => p(a(0.001, 0.6, 0.0, 0.3), None, (0.0, 0.0), 0.45),
     }
 }

@@ -78,6 +78,8 @@ pub(super) fn render_voice(
         Sound::CleanGuitar => (0.4, 0.997, 0),
         Sound::DistortedGuitar => (0.35, 0.9985, 0),
         Sound::Harp => (0.5, 0.9992, 2),
+        Sound::AcousticBass => (0.5, 0.9965, 3),
+        Sound::ElectricBass => (0.45, 0.998, 2),
         _ => (0.5, 0.0, 0),
     };
     if ks_loss > 0.0 {
@@ -245,7 +247,9 @@ pub(super) fn render_voice(
             | Sound::SteelGuitar
             | Sound::CleanGuitar
             | Sound::DistortedGuitar
-            | Sound::Harp => {
+            | Sound::Harp
+            | Sound::AcousticBass
+            | Sound::ElectricBass => {
                 let len = ks.len();
                 let (a, c) = (1.0 - ks_blend, ks_blend);
                 for x in b.iter_mut() {
