@@ -81,7 +81,6 @@ pub(super) fn family(brief: &Brief) -> Family {
 /// The lead instrument a family prefers over the style's synth lead, if any.
 pub(super) fn family_lead(brief: &Brief) -> Option<Sound> {
     Some(match family(brief) {
-        Family::Rock => Sound::PowerGuitar,
         Family::Metal => Sound::DistortedGuitar,
         Family::Jazz => Sound::Sax,
         Family::Blues => Sound::CleanGuitar,
@@ -97,7 +96,8 @@ pub(super) fn family_lead(brief: &Brief) -> Option<Sound> {
         Family::Cumbia => Sound::Flute,
         Family::Reggae => Sound::Organ,
         Family::Corridos => Sound::Trumpet,
-        Family::RnB | Family::Default => return None,
+        // Rock keeps the style's lead over its guitar.
+        Family::Rock | Family::RnB | Family::Default => return None,
     })
 }
 
@@ -224,8 +224,14 @@ fn family_layers(ctx: &Ctx, params: &StyleParams) -> Vec<Layer> {
             v
         }
         Family::Rock => vec![
-            layer("guitar", S::PowerGuitar, P::Power, -0.45, -1.0),
-            layer("guitar2", S::CleanGuitar, P::Strum, 0.45, -8.0),
+            // Palm-muted 8ths in verses, ringing power chords in choruses (keys.rs).
+            layer(
+                "guitar",
+                S::PowerGuitar,
+                P::Comp(Comping::Power),
+                -0.35,
+                -5.0,
+            ),
         ],
         Family::Metal => vec![
             layer("guitar", S::DistortedGuitar, P::PalmMute, -0.7, -3.0),
@@ -1595,8 +1601,9 @@ mod tests {
                 assert_ne!(ka, kb, "{a} and {b} have the same harmony parts");
             }
         }
-        // Choruses are denser than verses (notes per beat over the harmony parts).
-        for (name, s) in &songs {
+        // Choruses are denser than verses (notes per beat over the harmony parts); rock's
+        // choruses ring sustained power chords instead (fewer, longer notes).
+        for (name, s) in songs.iter().filter(|(n, _)| *n != "rock") {
             let density = |kind: SectionKind| {
                 let sec = s.sections.iter().find(|x| x.kind == kind)?;
                 let n: usize = s
