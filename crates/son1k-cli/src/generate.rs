@@ -237,6 +237,23 @@ pub(crate) fn generate(
             report.render_seconds,
             report.realtime_factor
         )?;
+        // Instruments the prompt asked for that the song does not play (song.json says why).
+        let meta = std::fs::read(report.dir.join("song.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+        for u in meta
+            .as_ref()
+            .and_then(|m| m["unplayed"].as_array())
+            .into_iter()
+            .flatten()
+        {
+            writeln!(
+                out,
+                "  not played: {} ({})",
+                u[0].as_str().unwrap_or("?"),
+                u[1].as_str().unwrap_or("")
+            )?;
+        }
     }
     Ok(())
 }
