@@ -285,4 +285,15 @@ CREATE TABLE device_sessions (
 CREATE INDEX device_sessions_expires ON device_sessions (expires_at);
 CREATE INDEX device_sessions_user ON device_sessions (user_id)
 "#,
+    r#"
+ALTER TABLE refresh_tokens ADD COLUMN family TEXT;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+CREATE TABLE refresh_rotated (
+    token_hash TEXT PRIMARY KEY,
+    family TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX refresh_rotated_user ON refresh_rotated (user_id)
+"#,
 ];

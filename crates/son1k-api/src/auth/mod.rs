@@ -18,4 +18,4 @@ pub(crate) use password::{check_password, hash_password, password_matches};
 pub use password::{hashing_peak, hashing_permits, MAX_HASHERS};
 pub use son1k_api_types::{Credentials, Me, RefreshRequest, Tokens};
 pub use token::{issue_access, verify_access, ACCESS_TTL, REFRESH_TTL};
-pub(crate) use token::{issue_tokens, token_hash};
+pub(crate) use token::{issue_tokens, issue_tokens_in, token_hash};

@@ -64,17 +64,31 @@ pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues an access token and stores a fresh refresh token.
+/// Issues an access token and stores a fresh refresh token, the first of a new family (a sign-in).
 pub(crate) async fn issue_tokens(state: &AppState, user_id: &str) -> Result<Tokens, AuthError> {
+    let family = uuid::Uuid::new_v4().to_string();
+    issue_tokens_in(state, user_id, &family).await
+}
+
+/// Issues an access token and stores a fresh refresh token in `family`: every token rotated from
+/// one sign-in shares it, so reuse of a rotated token can revoke the whole chain.
+pub(crate) async fn issue_tokens_in(
+    state: &AppState,
+    user_id: &str,
+    family: &str,
+) -> Result<Tokens, AuthError> {
     let now = now();
     let refresh = B64.encode(random_bytes::<32>());
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("INSERT INTO refresh_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(token_hash(&refresh))
-        .bind(user_id)
-        .bind(now + REFRESH_TTL)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, user_id, expires_at, family) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&refresh))
+    .bind(user_id)
+    .bind(now + REFRESH_TTL)
+    .bind(family)
+    .execute(&mut **tx)
+    .await?;
     tx.commit().await?;
     Ok(Tokens {
         user_id: user_id.to_string(),

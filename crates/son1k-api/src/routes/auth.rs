@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use crate::auth::{
-    check_password, count_attempt, hash_password, issue_tokens, password_matches, token_hash,
-    AuthError, AuthUser, Credentials, Me, RefreshRequest, Tokens,
+    check_password, count_attempt, hash_password, issue_tokens, issue_tokens_in, password_matches,
+    token_hash, AuthError, AuthUser, Credentials, Me, RefreshRequest, Tokens,
 };
 use crate::db::now;
 use crate::entitlement::entitlement;
@@ -96,27 +96,61 @@ pub async fn login(
     }
 }
 
-/// Trades a refresh token for a new pair. Each refresh token works once.
+/// Trades a refresh token for a new pair. Each refresh token works once; presenting one that was
+/// already rotated (a copy in a thief's hands, or the owner's after the thief used it) revokes
+/// every token of its family, so both chains must sign in again.
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = Tokens), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<axum::Json<Tokens>, AuthError> {
+    let hash = token_hash(&body.refresh_token);
     let mut tx = state.db.begin_write().await?;
-    let row: Option<(String, i64)> = sqlx::query_as(
-        "DELETE FROM refresh_tokens WHERE token_hash = $1 RETURNING user_id, expires_at",
+    let row: Option<(String, i64, Option<String>)> = sqlx::query_as(
+        "DELETE FROM refresh_tokens WHERE token_hash = $1 RETURNING user_id, expires_at, family",
     )
-    .bind(token_hash(&body.refresh_token))
+    .bind(&hash)
     .fetch_optional(&mut **tx)
     .await?;
-    tx.commit().await?;
-    match row {
-        Some((user_id, expires_at)) if expires_at > now() => {
-            Ok(axum::Json(issue_tokens(&state, &user_id).await?))
+    let Some((user_id, expires_at, family)) = row else {
+        let family: Option<String> =
+            sqlx::query_scalar("SELECT family FROM refresh_rotated WHERE token_hash = $1")
+                .bind(&hash)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some(family) = family {
+            tracing::warn!("a rotated refresh token was reused; revoking its family");
+            sqlx::query("DELETE FROM refresh_tokens WHERE family = $1")
+                .bind(&family)
+                .execute(&mut **tx)
+                .await?;
         }
-        _ => Err(AuthError::InvalidRefresh),
+        tx.commit().await?;
+        return Err(AuthError::InvalidRefresh);
+    };
+    let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    sqlx::query(
+        "INSERT INTO refresh_rotated (token_hash, family, user_id, expires_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (token_hash) DO NOTHING",
+    )
+    .bind(&hash)
+    .bind(&family)
+    .bind(&user_id)
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM refresh_rotated WHERE expires_at <= $1")
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    tx.commit().await?;
+    if expires_at <= now() {
+        return Err(AuthError::InvalidRefresh);
     }
+    Ok(axum::Json(
+        issue_tokens_in(&state, &user_id, &family).await?,
+    ))
 }
 
 /// Revokes a refresh token.
@@ -246,6 +280,7 @@ pub async fn delete_account(
     let mut tx = state.db.begin_write().await?;
     for sql in [
         "DELETE FROM refresh_tokens WHERE user_id = $1",
+        "DELETE FROM refresh_rotated WHERE user_id = $1",
         "DELETE FROM usage_records WHERE user_id = $1",
         "DELETE FROM usage_counters WHERE user_id = $1",
         "DELETE FROM pool_claims WHERE user_id = $1",

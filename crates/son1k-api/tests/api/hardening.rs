@@ -167,3 +167,46 @@ async fn deleted_account_token_stops_working() {
         .await;
     assert_eq!(ok.status(), 200);
 }
+
+/// Item 6: reuse of a rotated refresh token (a thief's copy) revokes the whole family: the
+/// thief's new token stops working too; another sign-in's family is untouched.
+#[tokio::test]
+async fn refresh_token_reuse_revokes_family() {
+    let app = TestApp::spawn().await;
+    let u = app.signup().await;
+    let other = json(
+        app.post(
+            "/api/auth/login",
+            None,
+            json!({"email": u.email, "password": "correct horse battery"}),
+        )
+        .await,
+    )
+    .await;
+    let refresh = |token: String| {
+        let app = &app;
+        async move {
+            app.post("/api/auth/refresh", None, json!({"refresh_token": token}))
+                .await
+        }
+    };
+    let thief = refresh(u.refresh.clone()).await;
+    assert_eq!(thief.status(), 200);
+    let thief_next = json(thief).await["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The owner presents the token the thief already rotated: refused, and the family revoked.
+    let reuse = refresh(u.refresh.clone()).await;
+    assert_eq!(reuse.status(), 401);
+    assert_eq!(json(reuse).await["error"]["code"], "invalid_refresh_token");
+    assert_eq!(refresh(thief_next).await.status(), 401);
+    // The other sign-in still refreshes, and its chain rotates normally.
+    let ok = refresh(other["refresh_token"].as_str().unwrap().to_string()).await;
+    assert_eq!(ok.status(), 200);
+    let next = json(ok).await["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(refresh(next).await.status(), 200);
+}
