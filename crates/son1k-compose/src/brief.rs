@@ -696,6 +696,10 @@ mod tests {
         assert_eq!(mood_in(p), Some(15));
         assert_eq!(key_in("bolero en sol mayor"), Some(key("G major")));
         assert_eq!(genre_in("reguetón lento"), Some(Genre::Reggaeton));
+        assert_eq!(
+            genre_in("a funky groove with clavinet and slap bass"),
+            Some(Genre::Funk)
+        );
         assert_eq!(genre_in("un corrido tumbado"), Some(Genre::Corridos));
         assert_eq!(
             genre_in("regional mexicano con acordeón"),

@@ -98,7 +98,7 @@ const GENRES: [(Genre, &str, &str, &str, &[&str]); 29] = [
     (Genre::Cumbia, "cumbia", "cumbia", "cumbia", &[]),
     (Genre::Bolero, "bolero", "bolero", "bolero", &[]),
     (Genre::Ballad, "ballad", "ballad", "balada", &[]),
-    (Genre::Funk, "funk", "funk", "funk", &[]),
+    (Genre::Funk, "funk", "funk", "funk", &["funky"]),
     (
         Genre::DrumAndBass,
         "drum-and-bass",
