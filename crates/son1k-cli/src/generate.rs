@@ -103,10 +103,12 @@ pub(crate) struct GenerateArgs {
     /// The song folder to create (must not exist, or be empty).
     #[arg(short, long)]
     output: PathBuf,
-    /// A lyrics file; `[Verse]`/`[Chorus]` tags shape the song and the melody follows the syllables.
+    /// A lyrics file; `[Verse]`/`[Chorus]` tags shape the song and the singer sings it, one note
+    /// per syllable (see --seconds and --instrumental for how they combine).
     #[arg(long)]
     lyrics: Option<PathBuf>,
-    /// No sung guide melody (the lyrics still shape the form).
+    /// No vocal. With --lyrics: a backing track in the lyric's form (its sections and their
+    /// lengths), nothing sung.
     #[arg(long)]
     instrumental: bool,
     /// Genre (overrides the prompt).
@@ -118,7 +120,9 @@ pub(crate) struct GenerateArgs {
     /// Key, e.g. "F# minor", "Am", "la menor" (overrides the prompt).
     #[arg(long)]
     key: Option<String>,
-    /// Length in seconds, 5–600 (overrides the prompt).
+    /// Length in seconds, 5–600 (overrides the prompt). With --lyrics the song is that long
+    /// (instrumental bars — a longer intro, a break, a longer outro — fill it), or is refused
+    /// with the seconds the lyrics need when they do not fit; without a length the lyrics set it.
     #[arg(long, allow_negative_numbers = true)]
     seconds: Option<f64>,
     /// Seed: the same request and seed give the same song (random when omitted, and printed).

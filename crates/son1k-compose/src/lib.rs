@@ -228,6 +228,7 @@ impl SongEngine for ProceduralEngine {
             Instruments::SoundFont(path) => Some(soundfont::Bank::load(path)?),
         };
         let brief = brief::resolve(req);
+        compose::check_lyric_fits(&brief, req)?;
         let score = compose::compose(&brief, req);
         check_cancel(cancel)?;
         let sr = req.quality.sample_rate();

@@ -227,17 +227,45 @@ fn lyrics_give_a_sung_stem_and_midi_lyrics() {
     let names: Vec<&str> = sung.stems.iter().map(|s| s.name.as_str()).collect();
     assert!(names.contains(&"vocal"), "{names:?}");
     assert!(!sung.meta.syllables.is_empty());
-    // Lyrics on an instrumental request are a contradiction the request refuses.
+    // Lyrics on an instrumental request: the lyric's form, no vocal.
     let mut inst = GenerationRequest::new("reggaeton en la menor");
     inst.lyrics = Some(lyrics.into());
     inst.instrumental = true;
-    let e = ProceduralEngine::default()
+    let backing = ProceduralEngine::default()
         .generate(&inst, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    assert!(backing.stems.iter().all(|s| s.name != "vocal"));
+    assert!(backing.meta.syllables.is_empty());
+    // A length the lyric cannot fit in is refused, saying what it needs.
+    let mut short = GenerationRequest::new("reggaeton en la menor");
+    short.lyrics = Some(lyrics.into());
+    short.duration_secs = Some(8.0);
+    let e = ProceduralEngine::default()
+        .generate(&short, &mut |_| {}, &AtomicBool::new(false))
         .unwrap_err();
     assert!(matches!(e, ComposeError::Invalid(_)), "{e}");
-    // The sung stem actually sounds.
+    assert!(e.to_string().contains("the lyrics need at least"), "{e}");
+    // The sung stem actually sounds, with its consonants: energy above 4 kHz.
     let vocal = &sung.stems.iter().find(|s| s.name == "vocal").unwrap().audio;
     assert!(vocal.channels[0].iter().any(|x| x.abs() > 0.01));
+    let mono: Vec<f32> = vocal.channels[0]
+        .iter()
+        .zip(&vocal.channels[1])
+        .map(|(a, b)| a + b)
+        .collect();
+    let spec = son1k_analysis::spectrum::Spectrogram::compute(&mono, vocal.sample_rate, 2048, 1024);
+    let (mut hi, mut all) = (0.0f64, 0.0f64);
+    for frame in &spec.mags {
+        for (k, m) in frame.iter().enumerate() {
+            let e = (*m as f64).powi(2);
+            all += e;
+            if spec.bin_hz(k) > 4000.0 {
+                hi += e;
+            }
+        }
+    }
+    eprintln!("vocal stem high-frequency share: {:.2} %", 100.0 * hi / all);
+    assert!(hi / all >= 0.03, "{:.2} %", 100.0 * hi / all);
     // MIDI carries the syllables as lyric events.
     let dir = tmp("lyrics");
     write_song(&sung, &dir).unwrap();

@@ -26,7 +26,7 @@ pub struct GenerationRequest {
     /// Lyrics, with optional `[Verse]`/`[Chorus]` tags.
     #[serde(default)]
     pub lyrics: Option<String>,
-    /// No vocals.
+    /// No vocals. With lyrics: the lyric's form (sections and lengths), nothing sung.
     #[serde(default)]
     pub instrumental: bool,
     /// Genre hint.
@@ -85,14 +85,9 @@ impl GenerationRequest {
         }
         check_len("prompt", "the prompt", &self.prompt, MAX_PROMPT_CHARS)?;
         if let Some(lyrics) = &self.lyrics {
+            // With `instrumental` the lyrics still shape the song (its sections and their
+            // lengths) and nothing is sung: a backing track in the lyric's form.
             check_len("lyrics", "lyrics", lyrics, MAX_LYRICS_CHARS)?;
-            if self.instrumental && !lyrics.trim().is_empty() {
-                return Err(ValidationError::new(
-                    "lyrics",
-                    format!("({} characters)", lyrics.chars().count()),
-                    "an instrumental request cannot carry lyrics; drop the lyrics or the instrumental flag",
-                ));
-            }
         }
         if let Some(genre) = &self.genre {
             check_len("genre", "the genre", genre, MAX_HINT_CHARS)?;
@@ -178,8 +173,11 @@ mod tests {
         assert_eq!(r.validate().unwrap_err().field, "duration");
         r.duration_secs = Some(600.0);
         r.validate().unwrap();
+        // Instrumental with lyrics: the lyric's form, no vocal.
         r.instrumental = true;
         r.lyrics = Some("[Verse]\nla la la".into());
+        r.validate().unwrap();
+        r.lyrics = Some("x".repeat(MAX_LYRICS_CHARS + 1));
         assert_eq!(r.validate().unwrap_err().field, "lyrics");
     }
 

@@ -24,28 +24,57 @@ fn line_bars(n: usize) -> u32 {
     }
 }
 
-/// Sections from tagged lyrics: an instrumental intro and outro around the sung sections.
-pub(super) fn plan_from_lyrics(sections: &[LyricSection]) -> (Vec<PlannedSection>, Vec<LinePlan>) {
+/// Sections from tagged lyrics: an instrumental intro and outro around the sung sections, and
+/// `extra` more instrumental bars where a longer song was asked for: up to 4 more bars of
+/// intro, then half of the rest as an instrumental break before the last chorus (or the last
+/// section), the other half on the outro.
+pub(super) fn plan_from_lyrics(
+    sections: &[LyricSection],
+    extra: u32,
+) -> (Vec<PlannedSection>, Vec<LinePlan>) {
     let mut planned = Vec::new();
     let mut lines = Vec::new();
     let mut bar = 0u32;
-    if sections
+    let own_intro = sections
         .first()
-        .is_none_or(|s| s.kind != SectionKind::Intro)
-    {
+        .is_some_and(|s| s.kind == SectionKind::Intro);
+    let intro_extra = if own_intro { 0 } else { extra.min(4) };
+    let rest = extra - intro_extra;
+    let mut break_bars = if rest >= 4 && sections.len() >= 2 {
+        rest / 2
+    } else {
+        0
+    };
+    let outro_extra = rest - break_bars;
+    // The break goes before the last chorus, else before the last section.
+    let break_at = sections
+        .iter()
+        .rposition(|s| s.kind == SectionKind::Chorus)
+        .filter(|&i| i > 0)
+        .unwrap_or(sections.len().saturating_sub(1));
+    if !own_intro {
         planned.push(PlannedSection {
             kind: SectionKind::Intro,
-            bars: 4,
+            bars: 4 + intro_extra,
             energy: SectionKind::Intro.base_energy(),
         });
-        bar += 4;
+        bar += 4 + intro_extra;
     }
     let chorus_count = sections
         .iter()
         .filter(|s| s.kind == SectionKind::Chorus)
         .count();
     let mut chorus_seen = 0;
-    for s in sections {
+    for (si, s) in sections.iter().enumerate() {
+        if si == break_at && break_bars > 0 {
+            planned.push(PlannedSection {
+                kind: SectionKind::Breakdown,
+                bars: break_bars,
+                energy: SectionKind::Breakdown.base_energy(),
+            });
+            bar += break_bars;
+            break_bars = 0;
+        }
         let mut bars = 0;
         for l in &s.lines {
             let b = line_bars(l.len());
@@ -75,9 +104,11 @@ pub(super) fn plan_from_lyrics(sections: &[LyricSection]) -> (Vec<PlannedSection
     if sections.last().is_none_or(|s| s.kind != SectionKind::Outro) {
         planned.push(PlannedSection {
             kind: SectionKind::Outro,
-            bars: 4,
+            bars: 4 + outro_extra + break_bars,
             energy: SectionKind::Outro.base_energy(),
         });
+    } else if let Some(last) = planned.last_mut() {
+        last.bars += outro_extra + break_bars;
     }
     (planned, lines)
 }
@@ -287,5 +318,84 @@ mod tests {
         assert!(!sung_in_scale(Mode::Minor, 9, 61));
         assert_eq!(vocal_tonic(0), 60);
         assert_eq!(vocal_tonic(9), 57);
+    }
+}
+
+#[cfg(test)]
+mod length_tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::brief::resolve;
+    use crate::compose::{check_lyric_fits, compose, lyric_seconds};
+    use crate::form::SectionKind;
+    use crate::score::Role;
+    use son1k_core::GenerationRequest;
+
+    const LYRIC: &str = "[Verse]\nCamino solo por la ciudad\nBuscando tu voz en la oscuridad\n[Chorus]\nVuelve a mí, corazón\nQue la noche es canción\n";
+
+    fn req(f: impl FnOnce(&mut GenerationRequest)) -> GenerationRequest {
+        let mut r = GenerationRequest::new("balada pop en do mayor a 120 bpm");
+        r.seed = 3;
+        r.lyrics = Some(LYRIC.into());
+        f(&mut r);
+        r
+    }
+
+    #[test]
+    fn seconds_with_lyrics_are_honoured_or_refused() {
+        // No length asked: the lyric sets it (4 intro + 8 verse + 4 chorus + 4 outro bars).
+        let r = req(|_| {});
+        let b = resolve(&r);
+        let free = compose(&b, &r);
+        let need = lyric_seconds(&b, &r).unwrap();
+        assert!(
+            (free.seconds - need).abs() < 1e-9,
+            "{} vs {need}",
+            free.seconds
+        );
+        // A longer length asked: exactly that long, filled with instrumental bars.
+        let r = req(|r| r.duration_secs = Some(60.0));
+        let b = resolve(&r);
+        check_lyric_fits(&b, &r).unwrap();
+        let s = compose(&b, &r);
+        assert_eq!(s.seconds, 60.0);
+        let music = s.time_of(s.total_beats);
+        assert!(music > 55.0 && music <= 60.0, "{music}");
+        assert!(s.sections.iter().any(|x| x.kind == SectionKind::Breakdown));
+        let vocal = s.parts.iter().find(|p| p.role == Role::Vocal).unwrap();
+        let free_vocal = free.parts.iter().find(|p| p.role == Role::Vocal).unwrap();
+        assert_eq!(
+            vocal.notes.len(),
+            free_vocal.notes.len(),
+            "every syllable sung"
+        );
+        assert!(vocal
+            .notes
+            .iter()
+            .all(|n| s.time_of(n.start + n.dur) <= 60.0));
+        // Too short for the lyric: refused, saying how long it must be.
+        let r = req(|r| r.duration_secs = Some(20.0));
+        let e = check_lyric_fits(&resolve(&r), &r).unwrap_err();
+        assert_eq!(e.field, "duration");
+        assert!(
+            e.to_string().contains(&format!("{}", need.ceil())),
+            "{e} (needs {need})"
+        );
+    }
+
+    #[test]
+    fn instrumental_with_lyrics_keeps_the_form_and_sings_nothing() {
+        let sung_req = req(|_| {});
+        let sung = compose(&resolve(&sung_req), &sung_req);
+        let r = req(|r| r.instrumental = true);
+        r.validate().unwrap();
+        let s = compose(&resolve(&r), &r);
+        assert_eq!(s.sections, sung.sections, "the lyric's form");
+        assert_eq!(s.seconds, sung.seconds);
+        assert!(s.parts.iter().all(|p| p.role != Role::Vocal));
+        assert!(s.syllables.is_empty());
+        assert!(s
+            .parts
+            .iter()
+            .any(|p| p.role == Role::Lead && !p.notes.is_empty()));
     }
 }

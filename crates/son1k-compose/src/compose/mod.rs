@@ -11,7 +11,7 @@ mod melody;
 mod percussion;
 mod sounds;
 
-use son1k_core::{GenerationRequest, Mode};
+use son1k_core::{GenerationRequest, Mode, ValidationError};
 
 use crate::brief::Brief;
 use crate::form::{self, SectionKind};
@@ -42,6 +42,43 @@ struct Feel {
     r: f32,
 }
 
+/// The song length the request asks for (a `--seconds` field or a length in the prompt), if any.
+fn asked_seconds(brief: &Brief) -> Option<f64> {
+    (brief.seconds_source != crate::brief::Source::Engine).then_some(brief.seconds as f64)
+}
+
+/// The shortest song, in seconds, that sings every line of the request's lyrics at the brief's
+/// tempo (with the shortest intro and outro and the ring-out); `None` without lyrics.
+pub fn lyric_seconds(brief: &Brief, req: &GenerationRequest) -> Option<f64> {
+    let sections: Vec<LyricSection> = req.lyrics.as_deref().map(lyrics::parse)?;
+    if sections.is_empty() {
+        return None;
+    }
+    let bars: u32 = plan_from_lyrics(&sections, 0)
+        .0
+        .iter()
+        .map(|s| s.bars)
+        .sum();
+    Some(bars as f64 * 240.0 / brief.bpm as f64 + TAIL_SECONDS)
+}
+
+/// Refuses a requested length the lyrics cannot fit in, saying how many seconds they need.
+pub fn check_lyric_fits(brief: &Brief, req: &GenerationRequest) -> Result<(), ValidationError> {
+    match (asked_seconds(brief), lyric_seconds(brief, req)) {
+        (Some(asked), Some(need)) if asked + 1e-6 < need => Err(ValidationError::new(
+            "duration",
+            asked,
+            format!(
+                "the lyrics need at least {} seconds at {} BPM; ask for {} seconds or more, or leave the length out and the lyrics set it",
+                need.ceil(),
+                brief.bpm,
+                need.ceil()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Composes the song a brief describes. Deterministic for the request's seed.
 pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
     let feel = Feel {
@@ -55,10 +92,25 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
     let sung = !lyric_sections.is_empty();
 
     // ---- Form ----
+    // With lyrics: the lyric sets the length, unless a length was asked for; then instrumental
+    // bars (a longer intro, a break, a longer outro) fill it (`generate` refuses a lyric that
+    // does not fit: see `check_lyric_fits`).
     let (planned, line_plan, seconds) = if sung {
-        let (p, lines) = plan_from_lyrics(&lyric_sections);
+        let (p, lines) = plan_from_lyrics(&lyric_sections, 0);
         let bars: u32 = p.iter().map(|s| s.bars).sum();
-        (p, lines, bars as f64 * bar_s + TAIL_SECONDS)
+        match asked_seconds(brief) {
+            Some(secs) => {
+                let tail = TAIL_SECONDS.min(secs * 0.15);
+                let fit = ((secs - tail) / bar_s).floor().max(0.0) as u32;
+                if fit > bars {
+                    let (p, lines) = plan_from_lyrics(&lyric_sections, fit - bars);
+                    (p, lines, secs)
+                } else {
+                    (p, lines, secs.max(bars as f64 * bar_s + tail))
+                }
+            }
+            None => (p, lines, bars as f64 * bar_s + TAIL_SECONDS),
+        }
     } else {
         let seconds = brief.seconds as f64;
         let tail = TAIL_SECONDS.min(seconds * 0.15);
@@ -178,15 +230,15 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
         lead_sound,
         bass_of.unwrap_or(Sound::Drums),
     ));
-    let (vocal, syllables) = if sung {
+    // An instrumental request with lyrics keeps the lyric's form and sings nothing.
+    let (vocal, syllables) = if sung && !req.instrumental {
         let (notes, syl) = sung_melody(&ctx, &line_plan);
         (Some(notes), syl)
     } else {
         (None, Vec::new())
     };
-    parts.push(lead(&ctx, lead_sound, sung));
+    parts.push(lead(&ctx, lead_sound, sung && !req.instrumental));
     if let Some(notes) = vocal {
-        // A request with lyrics is never instrumental (the request refuses that combination).
         parts.push(Part {
             name: "vocal".into(),
             role: Role::Vocal,

@@ -39,7 +39,7 @@ use crate::rng::Noise;
 use crate::score::{Note, Part, Score};
 
 /// Level of the parallel high branch relative to the source (see `presence`).
-const PRESENCE: f32 = 2.0;
+const PRESENCE: f32 = 4.5;
 
 /// Samples between updates of pitch and filter coefficients.
 const BLK: usize = 32;
@@ -627,7 +627,7 @@ pub(super) fn render_singer(
             // Frication is made at the teeth: in parallel, not through the tract; voiced
             // fricatives buzz with the glottis.
             let buzz = if tgt.voice > 0.0 { 0.6 + 0.8 * g } else { 1.0 };
-            let s = y * 0.25 + fric_bp.step(wn) * fric * buzz * 0.9;
+            let s = y * 0.25 + fric_bp.step(wn) * fric * buzz * 1.1;
             out[pos + i] += s * amp * gain;
         }
         pos += n;
