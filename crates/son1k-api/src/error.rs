@@ -121,7 +121,17 @@ impl From<JsonRejection> for RequestError {
     }
 }
 
-/// `axum::Json` whose rejections answer in our error shape.
+/// Whether any string (or key) in `v` contains a NUL character.
+fn has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+/// `axum::Json` whose rejections answer in our error shape; strings holding NUL are refused.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
@@ -133,8 +143,19 @@ where
     type Rejection = RequestError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
-        Ok(ApiJson(v))
+        // Parsed as a value first so that a NUL in any string is refused the same way on every
+        // store (PostgreSQL's TEXT cannot hold one) before a handler sees it.
+        let axum::Json(v) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        if has_nul(&v) {
+            return Err(RequestError::InvalidBody(
+                "strings must not contain the NUL character (\\u0000)".into(),
+            ));
+        }
+        serde_json::from_value::<T>(v).map(ApiJson).map_err(|e| {
+            RequestError::InvalidBody(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })
     }
 }
 

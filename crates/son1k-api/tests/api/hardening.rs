@@ -210,3 +210,33 @@ async fn refresh_token_reuse_revokes_family() {
         .to_string();
     assert_eq!(refresh(next).await.status(), 200);
 }
+
+/// Item 7: a NUL byte in any JSON string is refused with 422 and the documented error on both
+/// stores (PostgreSQL's TEXT cannot hold one), authenticated or not.
+#[tokio::test]
+async fn nul_byte_in_string_is_422() {
+    let app = TestApp::spawn().await;
+    let u = app.signup().await;
+    for (path, token, body) in [
+        (
+            "/api/auth/login",
+            None,
+            json!({"email": "a\u{0}@example.com", "password": "x\u{0}yyyyyyyy"}),
+        ),
+        (
+            "/api/auth/signup",
+            None,
+            json!({"email": "b@example.com", "password": "nul\u{0}password"}),
+        ),
+        (
+            "/api/leases",
+            Some(u.token.as_str()),
+            json!({"device_id": "laptop\u{0}"}),
+        ),
+    ] {
+        let res = app.post(path, token, body).await;
+        assert_eq!(res.status(), 422, "{path}");
+        let v = json(res).await;
+        assert_eq!(v["error"]["code"], "invalid_body", "{path}: {v}");
+    }
+}
