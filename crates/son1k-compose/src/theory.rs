@@ -18,6 +18,10 @@ pub enum Quality {
     Dominant7,
     Minor9,
     Major9,
+    /// Dominant ninth (jazz, funk).
+    Dominant9,
+    /// Half-diminished seventh (the minor key's ii in a ii–V).
+    HalfDiminished,
 }
 
 impl Quality {
@@ -33,6 +37,8 @@ impl Quality {
             Quality::Dominant7 => &[0, 4, 7, 10],
             Quality::Minor9 => &[0, 3, 7, 10, 14],
             Quality::Major9 => &[0, 4, 7, 11, 14],
+            Quality::Dominant9 => &[0, 4, 7, 10, 14],
+            Quality::HalfDiminished => &[0, 3, 6, 10],
         }
     }
 
@@ -47,6 +53,8 @@ impl Quality {
             Quality::Dominant7 => "7",
             Quality::Minor9 => "m9",
             Quality::Major9 => "maj9",
+            Quality::Dominant9 => "9",
+            Quality::HalfDiminished => "m7b5",
         }
     }
 
@@ -63,7 +71,11 @@ impl Quality {
     pub fn is_minor(self) -> bool {
         matches!(
             self,
-            Quality::Minor | Quality::Minor7 | Quality::Minor9 | Quality::Diminished
+            Quality::Minor
+                | Quality::Minor7
+                | Quality::Minor9
+                | Quality::Diminished
+                | Quality::HalfDiminished
         )
     }
 }
@@ -82,6 +94,11 @@ const SHARP_NAMES: [&str; 12] = [
 ];
 
 impl Chord {
+    /// The chord on `root` semitones above the tonic.
+    pub const fn new(root: i32, quality: Quality) -> Chord {
+        Chord { root, quality }
+    }
+
     /// Parses a roman numeral: optional `b`/`#`, `I`…`VII` (upper-case major, lower-case minor),
     /// then `7`, `maj7`, `dim`, `sus4`, `9`. `V7` is dominant, `i7` minor seventh.
     pub fn roman(s: &str) -> Option<Chord> {
@@ -118,6 +135,8 @@ impl Chord {
             (true, "7") => Quality::Minor7,
             (true, "9") => Quality::Minor9,
             (false, "9") | (false, "maj9") => Quality::Major9,
+            (false, "dom9") => Quality::Dominant9,
+            (true, "7b5") => Quality::HalfDiminished,
             _ => return None,
         };
         Some(Chord {

@@ -3,6 +3,7 @@
 
 mod arrange;
 mod bass;
+mod conform;
 mod groove;
 mod harmony;
 mod keys;
@@ -11,21 +12,20 @@ mod melody;
 mod percussion;
 mod sounds;
 
-use son1k_core::{GenerationRequest, Mode, ValidationError};
+use son1k_core::{GenerationRequest, ValidationError};
 
 use crate::brief::Brief;
 use crate::form::{self, SectionKind};
 use crate::lyrics::{self, LyricSection};
 use crate::rng::Rng;
 use crate::score::{ChordSpan, Note, Part, Role, Score, SectionSpan};
-use crate::style::{Sound, Style};
-use crate::theory::{Chord, Quality};
+use crate::style::Sound;
+use crate::theory::Chord;
 
 pub use arrange::unplayed;
 use bass::bass;
 pub use groove::drum;
 use groove::{drums, perc};
-use harmony::{choose_progression, tonic_chord};
 use lead::lead;
 use melody::{plan_from_lyrics, sung_melody};
 use sounds::{bass_sound, lead_sound};
@@ -138,66 +138,7 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
     let total_beats = beat;
 
     // ---- Harmony ----
-    let mut rng = Rng::stream(req.seed, "harmony");
-    let progs: &[&str] = match brief.key.mode {
-        Mode::Major => params.major,
-        Mode::Minor => params.minor,
-    };
-    let mut chosen: Vec<(SectionKind, Vec<Chord>)> = Vec::new();
-    let mut chords = Vec::new(); // (start beat, beats, chord)
-    let chord_bars = if brief.style == Style::Ambient || brief.bpm >= 165 {
-        2
-    } else {
-        1
-    };
-    for (si, s) in planned.iter().enumerate() {
-        let key_kind = match s.kind {
-            SectionKind::Intro | SectionKind::Outro => SectionKind::Verse,
-            SectionKind::Breakdown => SectionKind::Bridge,
-            k => k,
-        };
-        let prog = match chosen.iter().find(|c| c.0 == key_kind) {
-            Some(c) => c.1.clone(),
-            None => {
-                let p = choose_progression(progs, key_kind, feel, brief, params.sevenths, &mut rng);
-                chosen.push((key_kind, p.clone()));
-                p
-            }
-        };
-        let start_bar = (sections[si].start / 4.0) as u32;
-        let last_section = si + 1 == planned.len();
-        for b in 0..s.bars {
-            let step = (b / chord_bars) as usize % prog.len();
-            let mut chord = prog[step];
-            if s.kind == SectionKind::Intro && b == 0 {
-                chord = tonic_chord(brief.key.mode, params.sevenths);
-            }
-            if last_section && b + 1 == s.bars {
-                chord = tonic_chord(brief.key.mode, params.sevenths);
-            }
-            // A dominant before each chorus pulls the ear home (pre-chorus or verse end).
-            let next_is_chorus = planned
-                .get(si + 1)
-                .is_some_and(|n| n.kind == SectionKind::Chorus);
-            if next_is_chorus && b + 1 == s.bars && s.bars >= 2 && feel.r < 0.7 {
-                chord = Chord {
-                    root: 7,
-                    quality: if params.sevenths {
-                        Quality::Dominant7
-                    } else {
-                        Quality::Major
-                    },
-                };
-            }
-            chords.push(((start_bar + b) as f64 * 4.0, 4.0, chord));
-        }
-    }
-    // The final chord that rings into the tail.
-    chords.push((
-        total_beats,
-        4.0,
-        tonic_chord(brief.key.mode, params.sevenths),
-    ));
+    let chords = harmony::plan(&planned, brief, &params, feel, req.seed);
 
     let chord_spans: Vec<ChordSpan> = chords
         .iter()
@@ -247,6 +188,9 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
             gain_db: -3.0,
             notes,
         });
+    }
+    for p in parts.iter_mut() {
+        conform::conform(p, &chords, brief.key, 4.0);
     }
     for p in parts.iter_mut() {
         p.notes
@@ -317,6 +261,7 @@ mod tests {
     use crate::brief::resolve;
     use crate::score::SungSyllable;
     use crate::theory;
+    use son1k_core::Mode;
 
     fn score(prompt: &str, seed: u64, f: impl FnOnce(&mut GenerationRequest)) -> Score {
         let mut req = GenerationRequest::new(prompt);
