@@ -54,7 +54,6 @@ fn progression(s: &Score, kind: SectionKind) -> Option<Vec<String>> {
 }
 
 /// Share of the lead's 4-note pitch windows whose pattern occurs at least twice.
-#[allow(dead_code)] // asserted once the lead develops
 fn lead_recurrence(s: &Score) -> f64 {
     let lead = s.parts.iter().find(|p| p.role == Role::Lead).unwrap();
     let mut notes = lead.notes.clone();
@@ -149,4 +148,41 @@ fn a_long_song_has_a_bridge_that_goes_somewhere_new_and_a_final_cadence() {
     assert_eq!(last[0], "C");
     assert_eq!(last[1], "C");
     assert_eq!(last[2], "G");
+}
+
+#[test]
+fn the_lead_develops_and_climbs_into_the_chorus() {
+    let mut recurrences = Vec::new();
+    for p in SONGS {
+        for seed in 1..3 {
+            let s = score(p, seed, 90.0);
+            recurrences.push(lead_recurrence(&s));
+            let lead = s.parts.iter().find(|p| p.role == Role::Lead).unwrap();
+            let in_kind = |kind: SectionKind| -> Vec<u8> {
+                let sec = s.sections.iter().find(|x| x.kind == kind).unwrap();
+                lead.notes
+                    .iter()
+                    .filter(|n| n.start >= sec.start - 0.1 && n.start < sec.start + sec.beats)
+                    .map(|n| n.pitch)
+                    .collect()
+            };
+            let mean = |v: &[u8]| v.iter().map(|x| *x as f64).sum::<f64>() / v.len().max(1) as f64;
+            let (verse, chorus) = (in_kind(SectionKind::Verse), in_kind(SectionKind::Chorus));
+            assert!(
+                mean(&chorus) > mean(&verse) + 3.0,
+                "{p} {seed}: chorus not higher"
+            );
+            assert!(chorus.iter().max() > verse.iter().max(), "{p} {seed}");
+            let lo = lead.notes.iter().map(|n| n.pitch).min().unwrap();
+            let hi = lead.notes.iter().map(|n| n.pitch).max().unwrap();
+            assert!(hi - lo > 12, "{p} {seed}: range {lo}..{hi}");
+        }
+    }
+    let mean = recurrences.iter().sum::<f64>() / recurrences.len() as f64;
+    eprintln!("lead recurrence: mean {mean:.2} {recurrences:.2?}");
+    assert!(mean <= 0.8, "{mean}");
+    assert!(
+        recurrences.iter().all(|r| *r > 0.1),
+        "motifs still recur: {recurrences:?}"
+    );
 }
