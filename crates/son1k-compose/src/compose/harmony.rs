@@ -93,7 +93,8 @@ pub(super) fn plan(
     feel: Feel,
     seed: u64,
 ) -> Vec<Span> {
-    let mut rng = Rng::stream(seed, "harmony");
+    // Each style its own draw: two families never share a song for one seed.
+    let mut rng = Rng::stream(seed, &format!("harmony-{}", brief.style.id()));
     let lang = language(brief);
     let mode = brief.key.mode;
     let sevenths = params.sevenths || lang == Language::Jazz;
