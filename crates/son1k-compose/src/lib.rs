@@ -258,6 +258,7 @@ impl SongEngine for ProceduralEngine {
             };
             check_cancel(cancel)?;
             mix::process_stem(&mut st, part.role, &req.knobs, sr)?;
+            mix::section_dynamics(&mut st, &score, sr);
             let s = mix::reverb_send(part.role);
             for c in 0..2 {
                 for ((b, r), x) in bus[c].iter_mut().zip(send[c].iter_mut()).zip(&st[c]) {

@@ -12,7 +12,8 @@ use son1k_audio::fx::{Chain, Effect, FilterKind, FxSpec};
 use son1k_audio::AudioBuffer;
 use son1k_core::Knobs;
 
-use crate::score::Role;
+use crate::form::SectionKind;
+use crate::score::{Role, Score};
 use crate::synth::Stereo;
 use crate::ComposeError;
 
@@ -201,6 +202,62 @@ pub fn master(
     )
 }
 
+/// Each section's level against the chorus, in dB: verses and bridges sit under it so the chorus
+/// lifts, the pre-chorus builds, intros, breakdowns and outros stay down. This is the
+/// arrangement's dynamics (as a mix engineer rides the faders), on top of the parts' own density
+/// and velocity.
+pub fn section_gain_db(kind: SectionKind) -> f32 {
+    match kind {
+        SectionKind::Chorus => 0.0,
+        SectionKind::PreChorus => -1.0,
+        SectionKind::Verse => -2.5,
+        SectionKind::Bridge => -1.5,
+        SectionKind::Breakdown => -3.5,
+        SectionKind::Intro => -3.0,
+        SectionKind::Outro => -2.5,
+    }
+}
+
+/// Seconds of each fade between two sections' levels, centred on the boundary.
+const SECTION_RAMP_S: f64 = 0.04;
+
+/// Rides a stem's level section by section ([`section_gain_db`]), with short ramps at the
+/// boundaries; the ring-out after the last section keeps its level. Applied to every stem
+/// before the sum, so the stems and the mix carry the same dynamics.
+pub fn section_dynamics(st: &mut Stereo, score: &Score, sr: u32) {
+    let mut sections: Vec<_> = score.sections.iter().collect();
+    sections.sort_by(|a, b| a.start.total_cmp(&b.start));
+    let Some(first) = sections.first() else {
+        return;
+    };
+    let gain = |kind: SectionKind| libm::powf(10.0, section_gain_db(kind) / 20.0);
+    let frame_of = |beat: f64| (score.time_of(beat) * f64::from(sr)).round().max(0.0) as usize;
+    // (boundary frame, level before, level after), in time order.
+    let changes: Vec<(usize, f32, f32)> = sections
+        .windows(2)
+        .map(|w| (frame_of(w[1].start), gain(w[0].kind), gain(w[1].kind)))
+        .collect();
+    let half = ((SECTION_RAMP_S * f64::from(sr)) / 2.0).max(1.0) as usize;
+    let mut level = gain(first.kind);
+    let mut next = 0;
+    for f in 0..st[0].len() {
+        // Past a ramp: the level is the next section's.
+        while next < changes.len() && f >= changes[next].0 + half {
+            level = changes[next].2;
+            next += 1;
+        }
+        let k = match changes.get(next) {
+            Some(&(at, from, to)) if f + half >= at => {
+                let x = (f + half - at) as f32 / (2 * half) as f32;
+                from + (to - from) * x
+            }
+            _ => level,
+        };
+        st[0][f] *= k;
+        st[1][f] *= k;
+    }
+}
+
 /// Reverb return for the send bus (long room, no dry signal).
 pub fn reverb_return(send: &mut Stereo, mood: u8, sr: u32) -> Result<(), ComposeError> {
     let e = mood as f32 / 100.0;
@@ -227,4 +284,61 @@ pub fn reverb_return(send: &mut Stereo, mood: u8, sr: u32) -> Result<(), Compose
 pub fn to_buffer(st: Stereo, sr: u32) -> Result<AudioBuffer, ComposeError> {
     let [l, r] = st;
     Ok(AudioBuffer::new(sr, vec![l, r])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::SectionSpan;
+
+    fn section(kind: SectionKind, start: f64, beats: f64) -> SectionSpan {
+        SectionSpan {
+            kind,
+            label: "A".into(),
+            start,
+            beats,
+            energy: kind.base_energy(),
+        }
+    }
+
+    #[test]
+    fn sections_ride_the_level_and_the_chorus_sits_on_top() {
+        let sr = 8_000;
+        // 120 BPM: 4 beats = 2 s. Verse 0–2 s, chorus 2–4 s, outro 4–6 s.
+        let score = Score {
+            bpm: 120,
+            key: "C major".parse().expect("key"),
+            beats_per_bar: 4,
+            sections: vec![
+                section(SectionKind::Verse, 0.0, 4.0),
+                section(SectionKind::Chorus, 4.0, 4.0),
+                section(SectionKind::Outro, 8.0, 4.0),
+            ],
+            chords: Vec::new(),
+            parts: Vec::new(),
+            syllables: Vec::new(),
+            total_beats: 12.0,
+            seconds: 6.5,
+        };
+        let frames = (6.5 * sr as f64) as usize;
+        let mut st: Stereo = [vec![1.0; frames], vec![1.0; frames]];
+        section_dynamics(&mut st, &score, sr);
+        let db = |f: usize| 20.0 * st[0][f].log10();
+        assert!((db(sr as usize) - section_gain_db(SectionKind::Verse)).abs() < 0.01);
+        assert!(
+            db(3 * sr as usize).abs() < 0.01,
+            "the chorus keeps its level"
+        );
+        assert!((db(6 * sr as usize) - section_gain_db(SectionKind::Outro)).abs() < 0.01);
+        assert!(section_gain_db(SectionKind::Verse) <= -2.0);
+        // The change is a ramp, not a step: no two neighbouring frames differ by more than
+        // the ramp's share of the jump.
+        let jump = 1.0 - libm::powf(10.0, section_gain_db(SectionKind::Verse) / 20.0);
+        let worst = st[0]
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst > 0.0 && worst < jump / 100.0, "steepest step {worst}");
+        assert_eq!(st[0], st[1]);
+    }
 }

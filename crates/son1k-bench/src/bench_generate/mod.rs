@@ -229,9 +229,11 @@ pub fn request(genre: &BenchGenre, gi: usize, index: usize, seconds: f64) -> Gen
     let spanish = index.is_multiple_of(2);
     let mut req = GenerationRequest::new(if spanish { genre.es } else { genre.en });
     req.seed = 1 + index as u64;
-    req.duration_secs = Some(seconds as f32);
     if (gi + index).is_multiple_of(3) {
+        // A sung song is as long as its lyrics (a shorter length is refused).
         req.lyrics = Some(if spanish { LYRICS_ES } else { LYRICS_EN }.into());
+    } else {
+        req.duration_secs = Some(seconds as f32);
     }
     req
 }
