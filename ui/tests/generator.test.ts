@@ -63,9 +63,12 @@ describe("form to request", () => {
     expect(toRequest(form({ seed: "-1" }))).toEqual({ ok: false, field: "seed", value: "-1" });
   });
 
-  it("drops lyrics from an instrumental request", () => {
+  it("keeps lyrics on an instrumental request: they give the backing track its form", () => {
     const r = toRequest(form({ lyrics: "[Verse] hola", instrumental: true }));
-    expect(r.ok && r.request.lyrics).toBe(null);
+    expect(r.ok && r.request.lyrics).toBe("[Verse] hola");
+    expect(r.ok && r.request.instrumental).toBe(true);
+    const blank = toRequest(form({ lyrics: "  ", instrumental: true }));
+    expect(blank.ok && blank.request.lyrics).toBe(null);
     const sung = toRequest(form({ lyrics: "[Verse] hola" }));
     expect(sung.ok && sung.request.lyrics).toBe("[Verse] hola");
   });

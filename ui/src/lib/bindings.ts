@@ -757,7 +757,7 @@ export type GenerationRequest_Deserialize = {
 	prompt: string,
 	/**  Lyrics, with optional `[Verse]`/`[Chorus]` tags. */
 	lyrics?: string | null,
-	/**  No vocals. */
+	/**  No vocals. With lyrics: the lyric's form (sections and lengths), nothing sung. */
 	instrumental?: boolean,
 	/**  Genre hint. */
 	genre?: string | null,
@@ -786,7 +786,7 @@ export type GenerationRequest_Serialize = {
 	prompt: string,
 	/**  Lyrics, with optional `[Verse]`/`[Chorus]` tags. */
 	lyrics: string | null,
-	/**  No vocals. */
+	/**  No vocals. With lyrics: the lyric's form (sections and lengths), nothing sung. */
 	instrumental: boolean,
 	/**  Genre hint. */
 	genre: string | null,

@@ -64,7 +64,8 @@ export function toRequest(f: GenerateForm): FormResult {
   if (seconds === undefined) return { ok: false, field: "seconds", value: text(f.seconds) };
   const seed = wholeNumber(f.seed, 0, 2 ** 32 - 1);
   if (seed === undefined) return { ok: false, field: "seed", value: text(f.seed) };
-  const lyrics = f.instrumental || f.lyrics.trim() === "" ? null : f.lyrics;
+  // With instrumental on, the lyrics still give the song its form (a backing track, nothing sung).
+  const lyrics = f.lyrics.trim() === "" ? null : f.lyrics;
   return {
     ok: true,
     request: {
