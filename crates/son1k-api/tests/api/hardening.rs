@@ -56,21 +56,9 @@ async fn logins_exhaust_memory() {
     }
     // A real account still signs in (the reused buffers hash correctly).
     let u = app.signup().await;
-    let ok = app
-        .post(
-            "/api/auth/login",
-            None,
-            json!({"email": u.email, "password": "correct horse battery"}),
-        )
-        .await;
+    let ok = login(&app, &u.email, "correct horse battery").await;
     assert_eq!(ok.status(), 200);
-    let bad = app
-        .post(
-            "/api/auth/login",
-            None,
-            json!({"email": u.email, "password": "correct horse batterY"}),
-        )
-        .await;
+    let bad = login(&app, &u.email, "correct horse batterY").await;
     assert_eq!(bad.status(), 401);
 }
 
@@ -149,22 +137,10 @@ async fn deleted_account_token_stops_working() {
         .await;
     assert_eq!(again.status(), 201);
     for _ in 0..2 {
-        let bad = app
-            .post(
-                "/api/auth/login",
-                None,
-                json!({"email": u.email, "password": "wrong password"}),
-            )
-            .await;
+        let bad = login(&app, &u.email, "wrong password").await;
         assert_eq!(bad.status(), 401);
     }
-    let ok = app
-        .post(
-            "/api/auth/login",
-            None,
-            json!({"email": u.email, "password": "correct horse battery"}),
-        )
-        .await;
+    let ok = login(&app, &u.email, "correct horse battery").await;
     assert_eq!(ok.status(), 200);
 }
 
@@ -174,15 +150,7 @@ async fn deleted_account_token_stops_working() {
 async fn refresh_token_reuse_revokes_family() {
     let app = TestApp::spawn().await;
     let u = app.signup().await;
-    let other = json(
-        app.post(
-            "/api/auth/login",
-            None,
-            json!({"email": u.email, "password": "correct horse battery"}),
-        )
-        .await,
-    )
-    .await;
+    let other = json(login(&app, &u.email, "correct horse battery").await).await;
     let refresh = |token: String| {
         let app = &app;
         async move {

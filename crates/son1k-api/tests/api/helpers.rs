@@ -107,3 +107,13 @@ pub async fn delete_account(app: &TestApp, token: &str, password: &str) -> reqwe
         .await
         .expect("request")
 }
+
+/// `POST /api/auth/login` with an e-mail and a password.
+pub async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.post(
+        "/api/auth/login",
+        None,
+        json!({"email": email, "password": password}),
+    )
+    .await
+}

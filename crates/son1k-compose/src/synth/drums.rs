@@ -123,23 +123,21 @@ fn render_kit(sr: f32, tone: Tone, seed: u64, tonic: u8) -> Kit {
         *s = (0.6 * sin_turns(ph) + 0.3 * noise.sample()) * e;
     }
     pieces.push((drum::RIM, rim, -0.1));
-    // Toms: falling sines.
-    for (num, f0, pan) in [
-        (drum::TOM_HIGH, tom_hi, 0.25),
-        (drum::TOM_LOW, tom_lo, -0.25),
-    ] {
-        let mut buf = vec![0.0; secs(0.45)];
-        let (pk, ak) = (dsp::decay_coef(0.12, sr), dsp::decay_coef(0.18, sr));
-        let (mut pe, mut ae) = (1.0f32, 1.0f32);
-        ph = 0.0;
+    // Toms: falling sines (the pitch drops 40 % over the first hit), tuned to the key.
+    let tom = |f0: f32, seconds: f32, decay: f32| {
+        let mut buf = vec![0.0; secs(seconds)];
+        let (pk, ak) = (dsp::decay_coef(0.12, sr), dsp::decay_coef(decay, sr));
+        let (mut pe, mut ae, mut ph) = (1.0f32, 1.0f32, 0.0f32);
         for s in buf.iter_mut() {
             pe *= pk;
             ae *= ak;
             ph = wrap(ph + f0 * (1.0 + 0.4 * pe) / sr);
             *s = 0.7 * sin_turns(ph) * ae;
         }
-        pieces.push((num, buf, pan));
-    }
+        buf
+    };
+    pieces.push((drum::TOM_HIGH, tom(tom_hi, 0.45, 0.18), 0.25));
+    pieces.push((drum::TOM_LOW, tom(tom_lo, 0.45, 0.18), -0.25));
     // More toms, tuned between the low and high ones.
     for (num, f0, pan) in [
         (drum::TOM_FLOOR, tuned(tonic, 70.0), -0.35),
@@ -147,17 +145,7 @@ fn render_kit(sr: f32, tone: Tone, seed: u64, tonic: u8) -> Kit {
         (drum::TOM_MID, tuned(fifth, 125.0), 0.1),
         (drum::TOM_HIGH_MID, tuned(tonic, 150.0), 0.18),
     ] {
-        let mut buf = vec![0.0; secs(0.5)];
-        let (pk, ak) = (dsp::decay_coef(0.12, sr), dsp::decay_coef(0.2, sr));
-        let (mut pe, mut ae) = (1.0f32, 1.0f32);
-        ph = 0.0;
-        for s in buf.iter_mut() {
-            pe *= pk;
-            ae *= ak;
-            ph = wrap(ph + f0 * (1.0 + 0.4 * pe) / sr);
-            *s = 0.7 * sin_turns(ph) * ae;
-        }
-        pieces.push((num, buf, pan));
+        pieces.push((num, tom(f0, 0.5, 0.2), pan));
     }
     // Hi-hat foot: a short "chick", darker than the stick.
     let mut foot = vec![0.0; secs(0.08)];
