@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use son1k_compose::{ComposeError, Instruments, ProceduralEngine, SongEngine};
-use son1k_core::GenerationRequest;
+use son1k_core::{GenerationRequest, Progress};
 
 use crate::jobs;
 use crate::scheduler::JobFailure;
@@ -252,7 +252,7 @@ fn render(
 pub fn run(
     studio: &Studio,
     options: &GenerateOptions,
-    progress: &mut dyn FnMut(f64, &str),
+    progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<GenerateReport, AppError> {
     // Refuse bad input before anything is persisted.
@@ -271,7 +271,7 @@ pub fn run(
         "generate",
         vec![payload],
         work(&db),
-        &mut |p| progress(p.fraction, p.stage.as_deref().unwrap_or("queued")),
+        &mut |p| progress(p.progress()),
         cancel,
     )?;
     let value = results.pop().ok_or_else(|| AppError::JobFailed {

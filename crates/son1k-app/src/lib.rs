@@ -194,12 +194,7 @@ impl Studio {
         progress: &mut dyn FnMut(Progress),
         cancel: &std::sync::atomic::AtomicBool,
     ) -> Result<GenerateReport, AppError> {
-        generate::run(
-            self,
-            options,
-            &mut |fraction, stage| progress(Progress::new(fraction as f32, stage.to_string())),
-            cancel,
-        )
+        generate::run(self, options, progress, cancel)
     }
 
     /// Generates a take counted against the account: the quota is checked first (FREE: 3 a UTC

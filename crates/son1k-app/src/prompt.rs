@@ -55,7 +55,7 @@ pub fn readings(knobs: &Knobs, lang: Lang) -> Vec<KnobReading> {
         .map(|&knob| KnobReading {
             knob,
             label: knob.label(lang).to_string(),
-            value: knobs.get(knob),
+            value: knobs.get(knob).get(),
             description: knob.description(knobs.get(knob), lang).to_string(),
         })
         .collect()

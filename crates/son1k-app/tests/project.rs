@@ -181,7 +181,7 @@ fn a_project_file_with_the_untyped_session_still_loads_and_saves_the_same_sessio
     assert_eq!(t.clips[0].file, std::path::Path::new("audio/voz.wav"));
     assert_eq!((t.clips[0].offset, t.clips[0].fade_in), (1.5, 0.25));
     assert_eq!(s.master, [son1k_audio::fx::FxSpec::Gain { db: -1.5 }]);
-    assert_eq!(loaded.doc.knobs.garage, 35);
+    assert_eq!(loaded.doc.knobs.garage.get(), 35);
     // Saved again and read back, nothing changes but the save time.
     project::save(&dir, &loaded.doc).unwrap();
     let again = project::load(&dir).unwrap().doc;

@@ -336,7 +336,7 @@ pub fn resolve(req: &GenerationRequest) -> Brief {
     };
     // Mood: the Expressivity knob, pulled halfway toward mood words in the prompt or mood field.
     let words = format!("{} {}", req.prompt, req.mood.as_deref().unwrap_or(""));
-    let knob = req.knobs.expressivity;
+    let knob = req.knobs.expressivity.get();
     let mood = match mood_in(&words) {
         Some(m) if knob == 50 => m,
         Some(m) => ((knob as u32 + m as u32) / 2) as u8,

@@ -235,9 +235,8 @@ impl SongEngine for ProceduralEngine {
         let frames = (score.seconds * sr as f64).round() as usize;
         let tone = synth::Tone {
             bright: brief.mood as f32 / 100.0,
-            drive: (req.knobs.trash as f32 / 100.0 * 0.7
-                + (brief.mood as f32 / 100.0 - 0.6).max(0.0))
-            .min(1.0),
+            drive: (req.knobs.trash.fraction() * 0.7 + (brief.mood as f32 / 100.0 - 0.6).max(0.0))
+                .min(1.0),
         };
         let mut stems = Vec::new();
         let mut bus: synth::Stereo = [vec![0.0; frames], vec![0.0; frames]];

@@ -10,7 +10,7 @@
 
 use son1k_audio::fx::{Chain, Effect, FilterKind, FxSpec};
 use son1k_audio::AudioBuffer;
-use son1k_core::Knobs;
+use son1k_core::{KnobValue, Knobs};
 
 use crate::form::SectionKind;
 use crate::score::{Role, Score};
@@ -46,7 +46,7 @@ fn run_chain(specs: &[FxSpec], st: &mut Stereo, sr: u32) -> Result<(), ComposeEr
 
 /// The effects on one stem before it reaches the bus.
 pub fn stem_chain(role: Role, knobs: &Knobs) -> Vec<FxSpec> {
-    let t = knobs.trash as f32 / 100.0;
+    let t = knobs.trash.fraction();
     match role {
         Role::Drums => vec![FxSpec::Compressor {
             threshold_db: -16.0 - 8.0 * t,
@@ -95,8 +95,13 @@ pub fn reverb_send(role: Role) -> f32 {
 /// The bus chain: the Ghost Studio knob chain (Garage, Trash, Expressivity; Rareza acts on the
 /// composition here, not the timbre) and glue compression, harder with Trash.
 pub fn master_chain(knobs: &Knobs, mood: u8, seed: u64) -> Vec<FxSpec> {
-    let t = knobs.trash as f32 / 100.0;
-    let mut fx = son1k_audio::fx::knob_chain(mood, 0, knobs.garage, knobs.trash, seed);
+    let t = knobs.trash.fraction();
+    let bus = Knobs {
+        expressivity: KnobValue::saturating(i32::from(mood)),
+        rareza: KnobValue::MIN,
+        ..*knobs
+    };
+    let mut fx = son1k_knobs::chain(&bus, seed);
     fx.push(FxSpec::Compressor {
         threshold_db: -14.0 - 12.0 * t,
         ratio: 1.8 + 6.0 * t,
@@ -171,7 +176,7 @@ pub fn loudness_lufs(st: &Stereo, sr: u32) -> Result<Option<f64>, ComposeError> 
 
 /// The loudness the master aims for: louder and denser with Trash.
 pub fn target_lufs(knobs: &Knobs) -> f64 {
-    -14.0 + 4.0 * knobs.trash as f64 / 100.0
+    -14.0 + 4.0 * f64::from(knobs.trash.fraction())
 }
 
 /// Masters the bus in place: knob chain, loudness, true-peak limiting at −1 dBTP.

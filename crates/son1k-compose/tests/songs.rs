@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use son1k_audio::AudioBuffer;
 use son1k_compose::{write_song, ComposeError, Instruments, ProceduralEngine, Song, SongEngine};
-use son1k_core::{GenerationRequest, Key};
+use son1k_core::{GenerationRequest, Key, KnobValue};
 
 fn song(prompt: &str, seed: u64, edit: impl FnOnce(&mut GenerationRequest)) -> Song {
     let mut req = GenerationRequest::new(prompt);
@@ -141,11 +141,11 @@ fn expressivity_brightens_and_fills_the_music() {
     let prompt = "pop 112 bpm in D major";
     let sad = song(prompt, 9, |r| {
         r.duration_secs = Some(16.0);
-        r.knobs.expressivity = 5;
+        r.knobs.expressivity = KnobValue::new(5).unwrap();
     });
     let happy = song(prompt, 9, |r| {
         r.duration_secs = Some(16.0);
-        r.knobs.expressivity = 95;
+        r.knobs.expressivity = KnobValue::new(95).unwrap();
     });
     let (s, h) = (features(&sad.mix), features(&happy.mix));
     assert!(
@@ -164,11 +164,11 @@ fn garage_darkens_and_adds_noise_and_trash_squashes() {
     let clean = song(prompt, 2, |r| r.duration_secs = Some(14.0));
     let garage = song(prompt, 2, |r| {
         r.duration_secs = Some(14.0);
-        r.knobs.garage = 90;
+        r.knobs.garage = KnobValue::new(90).unwrap();
     });
     let trash = song(prompt, 2, |r| {
         r.duration_secs = Some(14.0);
-        r.knobs.trash = 95;
+        r.knobs.trash = KnobValue::new(95).unwrap();
     });
     let (c, g) = (hf_share(&clean.mix), hf_share(&garage.mix));
     assert!(g < c * 0.5, "energy above 6 kHz: {g} vs {c}");
@@ -206,7 +206,7 @@ fn rareza_departs_from_the_key_and_the_usual_form() {
     let plain = song(prompt, 5, |r| r.duration_secs = Some(40.0));
     let odd = song(prompt, 5, |r| {
         r.duration_secs = Some(40.0);
-        r.knobs.rareza = 100;
+        r.knobs.rareza = KnobValue::new(100).unwrap();
     });
     assert!(outside(&plain) < 0.02, "{}", outside(&plain));
     assert!(outside(&odd) > outside(&plain) + 0.03, "{}", outside(&odd));

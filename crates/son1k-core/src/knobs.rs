@@ -51,7 +51,7 @@ impl Knob {
     }
 
     /// The description of the range `value` falls in, as shown under the knob.
-    pub fn description(self, value: u8, lang: Lang) -> &'static str {
+    pub fn description(self, value: KnobValue, lang: Lang) -> &'static str {
         let band = self.band(value);
         let (en, es) = match self {
             Knob::Expressivity => EXPRESSIVITY[band],
@@ -66,7 +66,7 @@ impl Knob {
     }
 
     /// The phrase the prompt builder uses for `value` (mood words for Expressivity).
-    pub fn prompt_phrase(self, value: u8, lang: Lang) -> &'static str {
+    pub fn prompt_phrase(self, value: KnobValue, lang: Lang) -> &'static str {
         let band = self.band(value);
         let (en, es) = match self {
             Knob::Expressivity => EXPRESSIVITY_MOOD[band],
@@ -82,8 +82,8 @@ impl Knob {
 
     /// Index of the range `value` falls in: ten emotional anchors for Expressivity, five equal
     /// ranges (0–20, 21–40, 41–60, 61–80, 81–100) for the other knobs.
-    pub fn band(self, value: u8) -> usize {
-        let v = value.min(100) as usize;
+    pub fn band(self, value: KnobValue) -> usize {
+        let v = usize::from(value.get());
         match self {
             // Anchors 0, 20, 30, …, 100 as in the original studio; values go to the nearest one.
             Knob::Expressivity => match v {
@@ -266,28 +266,102 @@ const RAREZA_PHRASE: [Texts; 5] = [
     ),
 ];
 
-/// The values of the four knobs, each 0–100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// One knob's value, 0–100. It is checked when it is made (by [`KnobValue::new`], or when JSON is
+/// read: a number above 100 is refused there), so holding one means it is in range and nothing
+/// downstream checks or clamps it again. In JSON and TypeScript it is a plain number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u8")]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+pub struct KnobValue(u8);
+
+impl KnobValue {
+    /// 0.
+    pub const MIN: KnobValue = KnobValue(0);
+    /// 50, the Expressivity knob's neutral point.
+    pub const MID: KnobValue = KnobValue(50);
+    /// 100.
+    pub const MAX: KnobValue = KnobValue(100);
+
+    /// The value `v`, refused outside 0–100.
+    pub fn new(v: u32) -> Result<KnobValue, ValidationError> {
+        check_range("knob", "a knob", v, 0, 100).map(|v| KnobValue(v as u8))
+    }
+
+    /// The nearest knob value to `v` (below 0 → 0, above 100 → 100): for values the code computes
+    /// itself, such as a mood pulled toward the prompt's words.
+    pub fn saturating(v: i32) -> KnobValue {
+        KnobValue(v.clamp(0, 100) as u8)
+    }
+
+    /// The value, 0–100.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    /// The value as a fraction, 0.0–1.0.
+    pub fn fraction(self) -> f32 {
+        f32::from(self.0) / 100.0
+    }
+}
+
+impl TryFrom<u32> for KnobValue {
+    type Error = ValidationError;
+
+    fn try_from(v: u32) -> Result<Self, Self::Error> {
+        KnobValue::new(v)
+    }
+}
+
+impl From<KnobValue> for u8 {
+    fn from(v: KnobValue) -> u8 {
+        v.0
+    }
+}
+
+impl std::fmt::Display for KnobValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The values of the four knobs, each 0–100 (a [`KnobValue`] cannot hold anything else). Read
+/// from JSON through [`Knobs::new`], so a value out of range is refused with the knob's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Knobs {
-    /// Expressivity, 0–100 (50 is neutral).
-    pub expressivity: u8,
-    /// Rareza, 0–100.
-    pub rareza: u8,
-    /// Garage, 0–100.
-    pub garage: u8,
-    /// Trash, 0–100.
-    pub trash: u8,
+    /// Expressivity (50 is neutral).
+    pub expressivity: KnobValue,
+    /// Rareza.
+    pub rareza: KnobValue,
+    /// Garage.
+    pub garage: KnobValue,
+    /// Trash.
+    pub trash: KnobValue,
+}
+
+impl<'de> Deserialize<'de> for Knobs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The four numbers as written, checked by [`Knobs::new`].
+        #[derive(Deserialize)]
+        struct Written {
+            expressivity: u32,
+            rareza: u32,
+            garage: u32,
+            trash: u32,
+        }
+        let w = Written::deserialize(d)?;
+        Knobs::new(w.expressivity, w.rareza, w.garage, w.trash).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Default for Knobs {
     /// The transparent setting: Expressivity 50, everything else 0.
     fn default() -> Self {
         Knobs {
-            expressivity: 50,
-            rareza: 0,
-            garage: 0,
-            trash: 0,
+            expressivity: KnobValue::MID,
+            rareza: KnobValue::MIN,
+            garage: KnobValue::MIN,
+            trash: KnobValue::MIN,
         }
     }
 }
@@ -309,7 +383,7 @@ impl Knobs {
     }
 
     /// The value of `knob`.
-    pub fn get(&self, knob: Knob) -> u8 {
+    pub fn get(&self, knob: Knob) -> KnobValue {
         match knob {
             Knob::Expressivity => self.expressivity,
             Knob::Rareza => self.rareza,
@@ -318,22 +392,14 @@ impl Knobs {
         }
     }
 
-    /// Sets `knob` to `value`, refusing anything outside 0–100.
+    /// Sets `knob` to `value`, refusing anything outside 0–100 (the error names the knob).
     pub fn set(&mut self, knob: Knob, value: u32) -> Result<(), ValidationError> {
-        let v = check_range(knob.id(), knob.label(Lang::En), value, 0, 100)? as u8;
+        let v = KnobValue(check_range(knob.id(), knob.label(Lang::En), value, 0, 100)? as u8);
         match knob {
             Knob::Expressivity => self.expressivity = v,
             Knob::Rareza => self.rareza = v,
             Knob::Garage => self.garage = v,
             Knob::Trash => self.trash = v,
-        }
-        Ok(())
-    }
-
-    /// Checks every value (useful after deserialising from an untrusted source).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        for knob in Knob::ALL {
-            check_range(knob.id(), knob.label(Lang::En), self.get(knob), 0, 100)?;
         }
         Ok(())
     }
@@ -376,10 +442,10 @@ impl Preset {
             Preset::Agresivo => (90, 80, 70, 80),
         };
         Knobs {
-            expressivity,
-            rareza,
-            garage,
-            trash,
+            expressivity: KnobValue(expressivity),
+            rareza: KnobValue(rareza),
+            garage: KnobValue(garage),
+            trash: KnobValue(trash),
         }
     }
 
@@ -416,17 +482,21 @@ impl FromStr for Preset {
 mod tests {
     use super::*;
 
+    fn v(n: u32) -> KnobValue {
+        KnobValue::new(n).expect("0–100")
+    }
+
     #[test]
     fn presets_carry_the_original_values() {
         let k = Preset::Agresivo.knobs();
         assert_eq!(
             (k.expressivity, k.trash, k.garage, k.rareza),
-            (90, 80, 70, 80)
+            (v(90), v(80), v(70), v(80))
         );
         let k = Preset::Triste.knobs();
         assert_eq!(
             (k.expressivity, k.trash, k.garage, k.rareza),
-            (20, 10, 10, 20)
+            (v(20), v(10), v(10), v(20))
         );
         assert_eq!("sad".parse::<Preset>().unwrap(), Preset::Triste);
         assert!(Knobs::default().is_transparent());
@@ -441,12 +511,12 @@ mod tests {
         assert!(err.rule.contains("0–100"), "{err}");
         let mut k = Knobs::default();
         assert!(k.set(Knob::Trash, 100).is_ok());
-        assert_eq!(k.get(Knob::Trash), 100);
+        assert_eq!(k.get(Knob::Trash), KnobValue::MAX);
     }
 
     #[test]
     fn descriptions_follow_the_emotional_axis() {
-        let d = |v| Knob::Expressivity.description(v, Lang::En);
+        let d = |n| Knob::Expressivity.description(v(n), Lang::En);
         assert!(d(0).starts_with("Deeply sad"));
         assert!(d(20).starts_with("Melancholic"));
         assert!(d(30).starts_with("Sombre"));
@@ -454,23 +524,52 @@ mod tests {
         assert!(d(70).starts_with("Joyful"));
         assert!(d(100).starts_with("Explosive"));
         assert!(Knob::Expressivity
-            .description(20, Lang::Es)
+            .description(v(20), Lang::Es)
             .starts_with("Melancólico"));
-        assert!(Knob::Garage.description(70, Lang::En).contains("lo-fi"));
-        assert!(Knob::Trash.description(95, Lang::Es).contains("bitcrush"));
+        assert!(Knob::Garage.description(v(70), Lang::En).contains("lo-fi"));
+        assert!(Knob::Trash
+            .description(v(95), Lang::Es)
+            .contains("bitcrush"));
         assert!(Knob::Rareza
-            .description(0, Lang::En)
+            .description(v(0), Lang::En)
             .starts_with("Traditional"));
         // Every band boundary of the five-range knobs moves to the next description.
         for knob in [Knob::Rareza, Knob::Garage, Knob::Trash] {
             assert_ne!(
-                knob.description(20, Lang::En),
-                knob.description(21, Lang::En)
+                knob.description(v(20), Lang::En),
+                knob.description(v(21), Lang::En)
             );
             assert_ne!(
-                knob.description(80, Lang::En),
-                knob.description(81, Lang::En)
+                knob.description(v(80), Lang::En),
+                knob.description(v(81), Lang::En)
             );
         }
+    }
+
+    #[test]
+    fn a_knob_value_outside_0_to_100_cannot_be_made_or_read() {
+        assert!(KnobValue::new(101).is_err());
+        assert_eq!(KnobValue::new(100).map(KnobValue::get), Ok(100));
+        assert_eq!(KnobValue::saturating(-5), KnobValue::MIN);
+        assert_eq!(KnobValue::saturating(140), KnobValue::MAX);
+        // JSON: a plain number, refused above 100 (also above u8's range).
+        let k: Knobs =
+            serde_json::from_str(r#"{"expressivity":70,"rareza":0,"garage":35,"trash":100}"#)
+                .expect("valid knobs");
+        assert_eq!(k.garage, v(35));
+        assert_eq!(
+            serde_json::to_string(&k).expect("serialises"),
+            r#"{"expressivity":70,"rareza":0,"garage":35,"trash":100}"#
+        );
+        for bad in [101, 255, 256, 100_000] {
+            let json = format!(r#"{{"expressivity":50,"rareza":0,"garage":{bad},"trash":0}}"#);
+            let err = serde_json::from_str::<Knobs>(&json).expect_err("out of range");
+            assert!(err.to_string().contains("garage"), "{bad}: {err}");
+            assert!(err.to_string().contains("0–100"), "{bad}: {err}");
+        }
+        assert!(serde_json::from_str::<Knobs>(
+            r#"{"expressivity":-1,"rareza":0,"garage":0,"trash":0}"#
+        )
+        .is_err());
     }
 }

@@ -20,7 +20,7 @@ pub mod tier;
 pub use error::ValidationError;
 pub use genre::Genre;
 pub use key::{Key, Mode, PitchClass};
-pub use knobs::{Knob, Knobs, Preset};
+pub use knobs::{Knob, KnobValue, Knobs, Preset};
 pub use lang::Lang;
 pub use progress::Progress;
 pub use prompt::{build_prompt, PromptInput};

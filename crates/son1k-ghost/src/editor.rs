@@ -10,6 +10,7 @@ use son1k_audio::fx::FxSpec;
 use son1k_audio::mixdown::{Clip, Session, Track};
 use son1k_core::Knobs;
 
+pub use crate::edit::TrackEdit;
 use crate::GhostError;
 
 /// How many edits can be undone.
@@ -76,99 +77,12 @@ pub enum Edit {
         /// The session's rate from now on.
         sample_rate: u32,
     },
-    /// Removes a track.
-    DeleteTrack {
-        /// Track name.
-        track: String,
-    },
-    /// Renames a track (the new name must be free).
-    RenameTrack {
-        /// Track name.
-        track: String,
-        /// New name.
-        name: String,
-    },
     /// Adds a clip to a track.
     AddClip {
         /// Track name.
         track: String,
         /// The clip.
         clip: Clip,
-    },
-    /// Removes a clip.
-    DeleteClip {
-        /// Track name.
-        track: String,
-        /// Clip number.
-        clip: usize,
-    },
-    /// Moves a clip to start at `offset` seconds (0 or later).
-    MoveClip {
-        /// Track name.
-        track: String,
-        /// Clip number.
-        clip: usize,
-        /// New start, seconds.
-        offset: f64,
-    },
-    /// Trims a clip: it plays `trim_start` seconds into its file for `length` seconds (to the
-    /// file's end when `None`), starting on the timeline at `offset` when given (dragging a
-    /// clip's left edge moves its start and its trim together, in one edit). The region must lie
-    /// inside the file; fades longer than the new length are shortened to fit.
-    TrimClip {
-        /// Track name.
-        track: String,
-        /// Clip number.
-        clip: usize,
-        /// Seconds skipped at the file's start.
-        trim_start: f64,
-        /// Seconds played.
-        length: Option<f64>,
-        /// New start on the timeline, seconds.
-        offset: Option<f64>,
-        /// The length of the clip's file, seconds.
-        file_seconds: f64,
-    },
-    /// Sets a clip's fade-in and fade-out; together they must fit in the clip.
-    Fades {
-        /// Track name.
-        track: String,
-        /// Clip number.
-        clip: usize,
-        /// Fade-in, seconds.
-        fade_in: f64,
-        /// Fade-out, seconds.
-        fade_out: f64,
-        /// The length of the clip's file, seconds.
-        file_seconds: f64,
-    },
-    /// A track's level, dB.
-    Gain {
-        /// Track name.
-        track: String,
-        /// dB.
-        db: f32,
-    },
-    /// A track's pan, −1 … 1.
-    Pan {
-        /// Track name.
-        track: String,
-        /// Pan.
-        pan: f32,
-    },
-    /// Mutes or unmutes a track.
-    Mute {
-        /// Track name.
-        track: String,
-        /// On.
-        on: bool,
-    },
-    /// Solos or unsolos a track.
-    Solo {
-        /// Track name.
-        track: String,
-        /// On.
-        on: bool,
     },
     /// Replaces a track's effects.
     TrackFx {
@@ -186,39 +100,14 @@ pub enum Edit {
     /// Sets the knobs; the master chain becomes their chain followed by the user's master
     /// effects.
     Knobs(Knobs),
-    /// Inserts an effect at `at` (the end when `None` or past it) of a chain.
-    FxAdd {
-        /// The chain.
-        chain: FxTarget,
-        /// Position in the chain.
-        at: Option<usize>,
-        /// The effect.
-        fx: FxSpec,
-    },
-    /// Removes effect `index` from a chain.
-    FxRemove {
-        /// The chain.
-        chain: FxTarget,
-        /// Effect number.
-        index: usize,
-    },
-    /// Moves effect `from` to position `to` in a chain.
-    FxMove {
-        /// The chain.
-        chain: FxTarget,
-        /// Effect number.
-        from: usize,
-        /// Its new position.
-        to: usize,
-    },
-    /// Replaces effect `index` of a chain (new parameters, or another effect).
-    FxSet {
-        /// The chain.
-        chain: FxTarget,
-        /// Effect number.
-        index: usize,
-        /// The effect.
-        fx: FxSpec,
+    /// An edit as the screen sends it — the mix, clips, tracks and effect chains — with the
+    /// length of the file of the clip it names, for trims and fades (the editor reads no files:
+    /// its caller measures them).
+    Track {
+        /// The edit.
+        edit: TrackEdit,
+        /// The length, seconds, of the named clip's file (needed by trims and fades).
+        file_seconds: Option<f64>,
     },
 }
 
@@ -323,7 +212,40 @@ impl Editor {
                 s.sample_rate = sample_rate;
                 Ok(())
             }),
-            Edit::DeleteTrack { track } => self.edit(|s| {
+            Edit::AddClip { track, clip } => self.edit(|s| {
+                Self::track_mut(s, &track)?.clips.push(clip);
+                Ok(())
+            }),
+            Edit::TrackFx { track, fx } => self.edit_track(&track, |t| t.fx = fx),
+            Edit::Master { fx } => self.edit(|s| {
+                s.master = fx;
+                Ok(())
+            }),
+            // A `KnobValue` is 0–100 by construction: the chain takes the values as they are.
+            Edit::Knobs(knobs) => self.edit_state(|s| {
+                s.knobs = knobs;
+                Self::rebuild_master(s);
+                Ok(())
+            }),
+            Edit::Track { edit, file_seconds } => self.apply_track(edit, file_seconds),
+        }
+    }
+
+    /// Applies an edit the screen sent (trims and fades need the clip's file length).
+    fn apply_track(
+        &mut self,
+        edit: TrackEdit,
+        file_seconds: Option<f64>,
+    ) -> Result<(), GhostError> {
+        let measured = || {
+            file_seconds.ok_or_else(|| {
+                GhostError::Edit(
+                    "the clip's file length is needed to trim it or set its fades".into(),
+                )
+            })
+        };
+        match edit {
+            TrackEdit::DeleteTrack { track } => self.edit(|s| {
                 let before = s.tracks.len();
                 s.tracks.retain(|t| t.name != track);
                 if s.tracks.len() == before {
@@ -331,7 +253,7 @@ impl Editor {
                 }
                 Ok(())
             }),
-            Edit::RenameTrack { track, name } => self.edit(|s| {
+            TrackEdit::RenameTrack { track, name } => self.edit(|s| {
                 if track == name {
                     Self::track_mut(s, &track)?;
                     return Ok(());
@@ -340,37 +262,34 @@ impl Editor {
                 Self::track_mut(s, &track)?.name = name;
                 Ok(())
             }),
-            Edit::AddClip { track, clip } => self.edit(|s| {
-                Self::track_mut(s, &track)?.clips.push(clip);
-                Ok(())
-            }),
-            Edit::DeleteClip { track, clip } => self.edit(|s| {
+            TrackEdit::DeleteClip { track, clip } => self.edit(|s| {
+                let clip = clip as usize;
                 Self::clip_mut(s, &track, clip)?;
                 Self::track_mut(s, &track)?.clips.remove(clip);
                 Ok(())
             }),
-            Edit::MoveClip {
+            TrackEdit::MoveClip {
                 track,
                 clip,
                 offset,
             } => {
                 check_start(offset)?;
                 self.edit(|s| {
-                    Self::clip_mut(s, &track, clip)?.offset = offset;
+                    Self::clip_mut(s, &track, clip as usize)?.offset = offset;
                     Ok(())
                 })
             }
-            Edit::TrimClip {
+            TrackEdit::TrimClip {
                 track,
                 clip,
                 trim_start,
                 length,
                 offset,
-                file_seconds,
             } => {
+                let file_seconds = measured()?;
                 check_trim(trim_start, length, offset, file_seconds)?;
                 self.edit(|s| {
-                    let c = Self::clip_mut(s, &track, clip)?;
+                    let c = Self::clip_mut(s, &track, clip as usize)?;
                     if let Some(o) = offset {
                         c.offset = o;
                     }
@@ -386,20 +305,20 @@ impl Editor {
                     Ok(())
                 })
             }
-            Edit::Fades {
+            TrackEdit::Fades {
                 track,
                 clip,
                 fade_in,
                 fade_out,
-                file_seconds,
             } => {
+                let file_seconds = measured()?;
                 if !time_ok(fade_in) || !time_ok(fade_out) {
                     return err(format!(
                         "fades must be 0 s or longer, not {fade_in} s in and {fade_out} s out"
                     ));
                 }
                 self.edit(|s| {
-                    let c = Self::clip_mut(s, &track, clip)?;
+                    let c = Self::clip_mut(s, &track, clip as usize)?;
                     let plays = c
                         .length
                         .unwrap_or(file_seconds - c.trim_start)
@@ -415,46 +334,44 @@ impl Editor {
                     Ok(())
                 })
             }
-            Edit::Gain { track, db } => self.edit_track(&track, |t| t.gain_db = db),
-            Edit::Pan { track, pan } => self.edit_track(&track, |t| t.pan = pan),
-            Edit::Mute { track, on } => self.edit_track(&track, |t| t.mute = on),
-            Edit::Solo { track, on } => self.edit_track(&track, |t| t.solo = on),
-            Edit::TrackFx { track, fx } => self.edit_track(&track, |t| t.fx = fx),
-            Edit::Master { fx } => self.edit(|s| {
-                s.master = fx;
-                Ok(())
-            }),
-            // `Knobs` checks its own range; the chain then takes the values as they are.
-            Edit::Knobs(knobs) => {
-                knobs.validate()?;
-                self.edit_state(|s| {
-                    s.knobs = knobs;
-                    Self::rebuild_master(s);
-                    Ok(())
-                })
-            }
-            Edit::FxAdd { chain, at, fx } => self.edit_chain(&chain, |c| {
-                let at = at.unwrap_or(c.len()).min(c.len());
+            TrackEdit::Gain { track, db } => self.edit_track(&track, |t| t.gain_db = db),
+            TrackEdit::Pan { track, pan } => self.edit_track(&track, |t| t.pan = pan),
+            TrackEdit::Mute { track, on } => self.edit_track(&track, |t| t.mute = on),
+            TrackEdit::Solo { track, on } => self.edit_track(&track, |t| t.solo = on),
+            TrackEdit::FxAdd { track, at, fx } => self.edit_chain(&FxTarget::of(track), |c| {
+                let at = at.map_or(c.len(), |a| a as usize).min(c.len());
                 c.insert(at, fx);
                 Ok(())
             }),
-            Edit::FxRemove { chain, index } => self.edit_chain(&chain, |c| {
-                Self::check_index(&chain, c, index)?;
-                c.remove(index);
-                Ok(())
-            }),
-            Edit::FxMove { chain, from, to } => self.edit_chain(&chain, |c| {
-                Self::check_index(&chain, c, from)?;
-                Self::check_index(&chain, c, to)?;
-                let fx = c.remove(from);
-                c.insert(to, fx);
-                Ok(())
-            }),
-            Edit::FxSet { chain, index, fx } => self.edit_chain(&chain, |c| {
-                Self::check_index(&chain, c, index)?;
-                c[index] = fx;
-                Ok(())
-            }),
+            TrackEdit::FxRemove { track, index } => {
+                let chain = FxTarget::of(track);
+                let index = index as usize;
+                self.edit_chain(&chain, |c| {
+                    Self::check_index(&chain, c, index)?;
+                    c.remove(index);
+                    Ok(())
+                })
+            }
+            TrackEdit::FxMove { track, from, to } => {
+                let chain = FxTarget::of(track);
+                let (from, to) = (from as usize, to as usize);
+                self.edit_chain(&chain, |c| {
+                    Self::check_index(&chain, c, from)?;
+                    Self::check_index(&chain, c, to)?;
+                    let fx = c.remove(from);
+                    c.insert(to, fx);
+                    Ok(())
+                })
+            }
+            TrackEdit::FxSet { track, index, fx } => {
+                let chain = FxTarget::of(track);
+                let index = index as usize;
+                self.edit_chain(&chain, |c| {
+                    Self::check_index(&chain, c, index)?;
+                    c[index] = fx;
+                    Ok(())
+                })
+            }
         }
     }
 
@@ -649,7 +566,7 @@ fn check_start(offset: f64) -> Result<(), GhostError> {
     }
 }
 
-/// The checks of [`Edit::TrimClip`] that need only its numbers.
+/// The checks of [`TrackEdit::TrimClip`] that need only its numbers.
 fn check_trim(
     trim_start: f64,
     length: Option<f64>,

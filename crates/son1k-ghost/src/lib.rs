@@ -4,8 +4,7 @@
 //!   master effects ([`editor::State`]); every change is one [`editor::Edit`], undoable and
 //!   redoable.
 //! - [`knobs`]: the four knobs as an effect chain on any audio, transparent at the neutral point
-//!   (the chain's parameters are son1k-audio's `fx::knob_chain`, which the Generator's master
-//!   bus in son1k-compose also uses).
+//!   (son1k-knobs' chain, which the Generator's master bus in son1k-compose also uses).
 //! - [`produce`]: the demo's measured tempo, key and length plus the knobs and a prompt become a
 //!   Generator request; the backing is stretched to the demo's exact tempo, aligned to its first
 //!   downbeat and laid on new tracks beside it.
@@ -13,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod ab;
+pub mod edit;
 pub mod editor;
 pub mod knobs;
 pub mod produce;

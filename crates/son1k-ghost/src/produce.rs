@@ -131,7 +131,7 @@ pub fn produce(
     let demo_file = std::path::absolute(&opts.demo).unwrap_or(opts.demo.clone());
     let mut tracks = vec![Track::new("demo", vec![Clip::whole(demo_file, 0.0)])];
     for stem in &song.stems {
-        if !backing_stems(opts.knobs.rareza).contains(&stem.name.as_str()) {
+        if !backing_stems(opts.knobs.rareza.get()).contains(&stem.name.as_str()) {
             continue;
         }
         let stretched = stretch(&stem.audio, ratio, sr)?;

@@ -10,7 +10,7 @@ use son1k_audio::fx::{process_buffer, Chain, FilterKind, FxSpec};
 use son1k_audio::mixdown::{Clip, Session};
 use son1k_audio::{AudioBuffer, SampleFormat};
 use son1k_core::{Knobs, Quality};
-use son1k_ghost::editor::{Edit, Editor};
+use son1k_ghost::editor::{Edit, Editor, TrackEdit};
 use son1k_ghost::produce::{produce, ProduceOptions};
 use son1k_ghost::{ab, knobs};
 
@@ -66,24 +66,32 @@ fn new_track(name: &str) -> Edit {
 }
 
 fn gain(track: &str, db: f32) -> Edit {
-    Edit::Gain {
+    screen(TrackEdit::Gain {
         track: track.into(),
         db,
+    })
+}
+
+/// An edit as the screen sends it (no clip file to measure).
+fn screen(edit: TrackEdit) -> Edit {
+    Edit::Track {
+        edit,
+        file_seconds: None,
     }
 }
 
 fn pan(track: &str, pan: f32) -> Edit {
-    Edit::Pan {
+    screen(TrackEdit::Pan {
         track: track.into(),
         pan,
-    }
+    })
 }
 
 fn mute(track: &str) -> Edit {
-    Edit::Mute {
+    screen(TrackEdit::Mute {
         track: track.into(),
         on: true,
-    }
+    })
 }
 
 fn k(e: u8, r: u8, g: u8, t: u8) -> Knobs {
@@ -327,24 +335,68 @@ fn knobs_outside_their_range_are_refused_and_the_knobs_drive_the_master() {
         tracks: vec![],
         master: vec![],
     });
-    let wild = Knobs {
-        rareza: 101,
-        ..Knobs::default()
-    };
-    assert!(ed.apply(Edit::Knobs(wild)).is_err());
+    // Knobs out of range cannot be made at all (a `KnobValue` is 0–100); an edit the session
+    // cannot take is refused and not recorded.
+    assert!(serde_json::from_str::<Knobs>(
+        r#"{"expressivity":50,"rareza":101,"garage":0,"trash":0}"#
+    )
+    .is_err());
+    assert!(ed.apply(mute("nobody")).is_err());
     assert_eq!(ed.undo_len(), 0, "a refused edit is not recorded");
     ed.apply(Edit::Knobs(k(50, 0, 60, 40))).unwrap();
     assert_eq!(
         ed.session().master,
         knobs::chain(&k(50, 0, 60, 40), son1k_ghost::editor::KNOB_SEED)
     );
-    ed.apply(Edit::FxAdd {
-        chain: son1k_ghost::editor::FxTarget::Master,
+    ed.apply(screen(TrackEdit::FxAdd {
+        track: None,
         at: None,
         fx: FxSpec::Gain { db: -6.0 },
-    })
+    }))
     .unwrap();
     assert_eq!(ed.session().master.last(), Some(&FxSpec::Gain { db: -6.0 }));
     ed.apply(Edit::Knobs(Knobs::default())).unwrap();
     assert_eq!(ed.session().master, [FxSpec::Gain { db: -6.0 }]);
+}
+
+#[test]
+fn clip_edits_from_the_screen_need_the_file_length() {
+    let mut ed = Editor::new(Session {
+        sample_rate: 48_000,
+        tracks: vec![],
+        master: vec![],
+    });
+    ed.apply(new_track("voz")).unwrap();
+    ed.apply(Edit::AddClip {
+        track: "voz".into(),
+        clip: Clip::whole("voz.wav", 0.0),
+    })
+    .unwrap();
+    // A trim without the clip file's length is refused, and changes nothing.
+    let before = ed.undo_len();
+    let trim = TrackEdit::TrimClip {
+        track: "voz".into(),
+        clip: 0,
+        trim_start: 0.5,
+        length: Some(1.0),
+        offset: None,
+    };
+    let err = ed.apply(screen(trim.clone())).unwrap_err();
+    assert!(err.to_string().contains("file length"), "{err}");
+    assert_eq!(ed.undo_len(), before);
+    let fades = TrackEdit::Fades {
+        track: "voz".into(),
+        clip: 0,
+        fade_in: 0.1,
+        fade_out: 0.1,
+    };
+    assert!(ed.apply(screen(fades)).is_err());
+    ed.apply(Edit::Track {
+        edit: trim,
+        file_seconds: Some(6.0),
+    })
+    .unwrap();
+    let c = &ed.session().tracks[0].clips[0];
+    assert_eq!((c.trim_start, c.length), (0.5, Some(1.0)));
+    assert_eq!(ed.undo_len(), before + 1);
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use son1k_audio::mixdown::Clip;
 use son1k_audio::SampleFormat;
 use son1k_core::{Knobs, Quality};
-use son1k_ghost::editor::{Edit, Editor, FxTarget};
+use son1k_ghost::editor::{Edit, Editor};
 use son1k_ghost::Session;
 
 use super::views::{view_of, ProjectView, TrackAudio, TrackEdit};
@@ -119,84 +119,22 @@ impl Mixing {
         Ok(secs)
     }
 
-    /// The editor's edit for what the screen sent: gain and pan clamped to their ranges, a new
-    /// name trimmed, and the clip's file measured for trims and fades.
+    /// The editor's edit for what the screen sent: a slider's gain and pan clamped to their
+    /// ranges (the editor refuses values outside them), a new name trimmed, and the clip's file
+    /// measured for trims and fades (the editor itself reads no files).
     fn edit_of(&mut self, edit: &TrackEdit) -> Result<Edit, AppError> {
-        Ok(match edit.clone() {
-            TrackEdit::Gain { track, db } => Edit::Gain {
-                track,
-                db: db.clamp(-60.0, 12.0),
-            },
-            TrackEdit::Pan { track, pan } => Edit::Pan {
-                track,
-                pan: pan.clamp(-1.0, 1.0),
-            },
-            TrackEdit::Mute { track, on } => Edit::Mute { track, on },
-            TrackEdit::Solo { track, on } => Edit::Solo { track, on },
-            TrackEdit::MoveClip {
-                track,
-                clip,
-                offset,
-            } => Edit::MoveClip {
-                track,
-                clip: clip as usize,
-                offset,
-            },
-            TrackEdit::TrimClip {
-                track,
-                clip,
-                trim_start,
-                length,
-                offset,
-            } => Edit::TrimClip {
-                file_seconds: self.clip_file_seconds(&track, clip as usize)?,
-                track,
-                clip: clip as usize,
-                trim_start,
-                length,
-                offset,
-            },
-            TrackEdit::Fades {
-                track,
-                clip,
-                fade_in,
-                fade_out,
-            } => Edit::Fades {
-                file_seconds: self.clip_file_seconds(&track, clip as usize)?,
-                track,
-                clip: clip as usize,
-                fade_in,
-                fade_out,
-            },
-            TrackEdit::DeleteClip { track, clip } => Edit::DeleteClip {
-                track,
-                clip: clip as usize,
-            },
-            TrackEdit::DeleteTrack { track } => Edit::DeleteTrack { track },
-            TrackEdit::RenameTrack { track, name } => Edit::RenameTrack {
-                track,
-                name: name.trim().to_string(),
-            },
-            TrackEdit::FxAdd { track, at, fx } => Edit::FxAdd {
-                chain: FxTarget::of(track),
-                at: at.map(|a| a as usize),
-                fx,
-            },
-            TrackEdit::FxRemove { track, index } => Edit::FxRemove {
-                chain: FxTarget::of(track),
-                index: index as usize,
-            },
-            TrackEdit::FxMove { track, from, to } => Edit::FxMove {
-                chain: FxTarget::of(track),
-                from: from as usize,
-                to: to as usize,
-            },
-            TrackEdit::FxSet { track, index, fx } => Edit::FxSet {
-                chain: FxTarget::of(track),
-                index: index as usize,
-                fx,
-            },
-        })
+        let mut edit = edit.clone();
+        let mut file_seconds = None;
+        match &mut edit {
+            TrackEdit::Gain { db, .. } => *db = db.clamp(-60.0, 12.0),
+            TrackEdit::Pan { pan, .. } => *pan = pan.clamp(-1.0, 1.0),
+            TrackEdit::RenameTrack { name, .. } => *name = name.trim().to_string(),
+            TrackEdit::TrimClip { track, clip, .. } | TrackEdit::Fades { track, clip, .. } => {
+                file_seconds = Some(self.clip_file_seconds(track, *clip as usize)?);
+            }
+            _ => {}
+        }
+        Ok(Edit::Track { edit, file_seconds })
     }
 
     /// Copies `file` into the project's `audio/` folder and adds it on a new track named after

@@ -1,4 +1,5 @@
-//! Effects: the building blocks of the Ghost Studio knobs, usable offline and in real time.
+//! Effects: the building blocks of every chain (the knobs' own chain is son1k-knobs), usable
+//! offline and in real time.
 //!
 //! Every effect is prepared once (allocation happens in [`FxSpec::build`]) and then processes
 //! planar blocks in place without allocating, locking or touching files, so the same chain runs in
@@ -6,14 +7,12 @@
 
 mod biquad;
 mod dynamics;
-mod knobs;
 mod modulation;
 mod reverb;
 mod tone;
 
 pub use biquad::{Biquad, FilterKind};
 pub use dynamics::{Compressor, Limiter};
-pub use knobs::knob_chain;
 pub use modulation::{Chorus, Delay, RingMod, Tape};
 pub use reverb::Reverb;
 pub use tone::{Bitcrusher, Gain, Noise, Pan, Saturation};

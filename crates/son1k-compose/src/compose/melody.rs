@@ -278,7 +278,7 @@ mod tests {
             for rareza in [0u8, 90] {
                 let mut req = GenerationRequest::new(format!("pop ballad in {key}"));
                 req.seed = 11 + i as u64;
-                req.knobs.rareza = rareza;
+                req.knobs.rareza = son1k_core::KnobValue::saturating(i32::from(rareza));
                 req.lyrics = Some(LYRIC.into());
                 let brief = resolve(&req);
                 let s = crate::compose::compose(&brief, &req);

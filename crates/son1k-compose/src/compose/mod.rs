@@ -83,7 +83,7 @@ pub fn check_lyric_fits(brief: &Brief, req: &GenerationRequest) -> Result<(), Va
 pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
     let feel = Feel {
         e: brief.mood as f32 / 100.0,
-        r: req.knobs.rareza as f32 / 100.0,
+        r: req.knobs.rareza.fraction(),
     };
     let params = brief.style.params();
     let bar_s = 240.0 / brief.bpm as f64;
@@ -261,7 +261,7 @@ mod tests {
     use crate::brief::resolve;
     use crate::score::SungSyllable;
     use crate::theory;
-    use son1k_core::Mode;
+    use son1k_core::{KnobValue, Mode};
 
     fn score(prompt: &str, seed: u64, f: impl FnOnce(&mut GenerationRequest)) -> Score {
         let mut req = GenerationRequest::new(prompt);
@@ -357,7 +357,7 @@ mod tests {
         let density = |e: u8| {
             let s = score("pop 110 bpm in C major", 5, |r| {
                 r.duration_secs = Some(60.0);
-                r.knobs.expressivity = e;
+                r.knobs.expressivity = KnobValue::saturating(i32::from(e));
             });
             s.parts.iter().map(|p| p.notes.len()).sum::<usize>() as f64
         };
@@ -370,7 +370,7 @@ mod tests {
         let outside = |r: u8| {
             let s = score("pop 110 bpm in C major", 5, |q| {
                 q.duration_secs = Some(60.0);
-                q.knobs.rareza = r;
+                q.knobs.rareza = KnobValue::saturating(i32::from(r));
             });
             let chords: std::collections::BTreeSet<String> =
                 s.chords.iter().map(|c| c.symbol.clone()).collect();

@@ -1,4 +1,7 @@
-//! The four Ghost Studio knobs as an effect chain (DESIGN.md gives their meanings).
+//! The four Ghost Studio knobs as an effect chain (DESIGN.md gives their meanings): the one
+//! mapping from knob values to sound, applied by Ghost Studio (son1k-ghost) to a session and by
+//! the Generator (son1k-compose) to its master bus — a floor below both, so neither depends on
+//! the other for it.
 //!
 //! - **Expressivity** (0 deeply sad … 50 balanced … 100 ecstatic): below 50 the sound darkens
 //!   and softens (high cut, gentle compression); above 50 it brightens and drives (presence,
@@ -10,24 +13,22 @@
 //!
 //! At Expressivity 50 with the other three at 0 the chain is empty: exactly transparent.
 
-use super::{FilterKind, FxSpec};
+#![deny(missing_docs)]
+
+use son1k_audio::fx::{process_buffer, Chain, FilterKind, FxSpec};
+use son1k_audio::{AudioBuffer, AudioError};
+use son1k_core::Knobs;
 
 const Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
-/// The chain for knob values 0–100, as a validated `son1k_core::Knobs` holds them (its callers
-/// check the range where values come in — the project file, the editor, a request — so they
-/// are not clamped again here). `seed` makes the added noise reproducible.
-pub fn knob_chain(expressivity: u8, rareza: u8, garage: u8, trash: u8, seed: u64) -> Vec<FxSpec> {
-    debug_assert!(
-        [expressivity, rareza, garage, trash]
-            .iter()
-            .all(|v| *v <= 100),
-        "knob values are 0–100"
-    );
-    let e = f32::from(expressivity) / 100.0;
-    let r = f32::from(rareza) / 100.0;
-    let g = f32::from(garage) / 100.0;
-    let t = f32::from(trash) / 100.0;
+/// The chain for `knobs` (empty — exactly transparent — at Expressivity 50 with the rest at 0).
+/// The values need no checking here: a `KnobValue` is 0–100 by construction. `seed` makes the
+/// added noise reproducible.
+pub fn chain(knobs: &Knobs, seed: u64) -> Vec<FxSpec> {
+    let e = knobs.expressivity.fraction();
+    let r = knobs.rareza.fraction();
+    let g = knobs.garage.fraction();
+    let t = knobs.trash.fraction();
     let mut fx = Vec::new();
     // Garage: warmth → tape → lo-fi → destroyed.
     if g > 0.0 {
@@ -161,4 +162,25 @@ pub fn knob_chain(expressivity: u8, rareza: u8, garage: u8, trash: u8, seed: u64
         });
     }
     fx
+}
+
+/// Applies the knobs to `audio`, keeping its length and alignment (the chain's look-ahead latency
+/// is compensated).
+pub fn apply(audio: &AudioBuffer, knobs: &Knobs, seed: u64) -> Result<AudioBuffer, AudioError> {
+    let specs = chain(knobs, seed);
+    if specs.is_empty() {
+        return Ok(audio.clone());
+    }
+    let channels = audio.channel_count();
+    let mut fx = Chain::build(&specs, audio.sample_rate, channels)?;
+    let latency = fx.latency();
+    let mut padded = audio.clone();
+    for ch in padded.channels.iter_mut() {
+        ch.extend(std::iter::repeat_n(0.0, latency));
+    }
+    process_buffer(&mut fx, &mut padded, 1024);
+    for ch in padded.channels.iter_mut() {
+        ch.drain(..latency);
+    }
+    Ok(padded)
 }
