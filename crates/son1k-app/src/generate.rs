@@ -20,8 +20,13 @@ use crate::{AppError, Studio};
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", content = "path", rename_all = "kebab-case")]
 pub enum InstrumentChoice {
-    /// The built-in synthesizers (no files needed; the default).
+    /// The default: a full General MIDI SoundFont installed on the system (FluidR3_GM, 30 MB or
+    /// more) for the acoustic instruments and acoustic drum kits, blended with the built-in
+    /// synthesizers for the electronic sounds and the singer; the built-in synthesizers alone
+    /// when no full bank is installed. The song's `instruments` says which parts played what.
     #[default]
+    Auto,
+    /// The built-in synthesizers (no files needed).
     BuiltIn,
     /// The General MIDI SoundFont installed on the system (e.g. Debian's `fluid-soundfont-gm`).
     SystemGm,
@@ -30,9 +35,10 @@ pub enum InstrumentChoice {
 }
 
 impl InstrumentChoice {
-    /// Parses `builtin`, `gm` or a path to a `.sf2` file.
+    /// Parses `auto`, `builtin`, `gm` or a path to a `.sf2` file.
     pub fn parse(s: &str) -> Self {
         match s.trim() {
+            "auto" | "" => InstrumentChoice::Auto,
             "builtin" | "built-in" | "synth" => InstrumentChoice::BuiltIn,
             "gm" | "soundfont" | "system" => InstrumentChoice::SystemGm,
             path => InstrumentChoice::SoundFont(PathBuf::from(path)),
@@ -41,6 +47,13 @@ impl InstrumentChoice {
 
     fn resolve(&self) -> Result<Instruments, AppError> {
         Ok(match self {
+            InstrumentChoice::Auto => {
+                let system: Vec<PathBuf> = son1k_compose::soundfont::SYSTEM_SOUNDFONTS
+                    .iter()
+                    .map(PathBuf::from)
+                    .collect();
+                auto_instruments(&system, son1k_compose::soundfont::FULL_BANK_BYTES)
+            }
             InstrumentChoice::BuiltIn => Instruments::BuiltIn,
             InstrumentChoice::SystemGm => match son1k_compose::soundfont::find_system_soundfont() {
                 Some(p) => Instruments::SoundFont(p),
@@ -62,6 +75,16 @@ impl InstrumentChoice {
                 Instruments::SoundFont(p)
             }
         })
+    }
+}
+
+/// What [`InstrumentChoice::Auto`] plays through, given where SoundFonts may be installed: the
+/// first full bank (at least `min_bytes`) blended with the built-in synthesizers, or the built-in
+/// synthesizers alone.
+fn auto_instruments(candidates: &[PathBuf], min_bytes: u64) -> Instruments {
+    match son1k_compose::soundfont::find_full_soundfont(candidates, min_bytes) {
+        Some(p) => Instruments::Blend(p),
+        None => Instruments::BuiltIn,
     }
 }
 
@@ -282,4 +305,34 @@ pub fn run(
         kind: "generate".into(),
         message: format!("the job's report could not be read: {e}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_blends_a_full_bank_and_passes_over_small_ones() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let small = dir.path().join("TimGM6mb.sf2");
+        let full = dir.path().join("FluidR3_GM.sf2");
+        std::fs::write(&small, vec![0u8; 600]).expect("write");
+        std::fs::write(&full, vec![0u8; 2000]).expect("write");
+        let missing = dir.path().join("none.sf2");
+        // The first full-size bank wins; small banks and missing files are passed over.
+        assert_eq!(
+            auto_instruments(&[missing.clone(), small.clone(), full.clone()], 1000),
+            Instruments::Blend(full.clone())
+        );
+        assert_eq!(
+            auto_instruments(&[missing, small], 1000),
+            Instruments::BuiltIn
+        );
+        assert_eq!(InstrumentChoice::default(), InstrumentChoice::Auto);
+        assert_eq!(InstrumentChoice::parse("auto"), InstrumentChoice::Auto);
+        assert_eq!(
+            InstrumentChoice::parse("builtin"),
+            InstrumentChoice::BuiltIn
+        );
+    }
 }

@@ -133,8 +133,10 @@ pub(crate) struct GenerateArgs {
     /// Export quality: standard (44.1 kHz/16-bit), high (48 kHz/24-bit), ultra (96 kHz/32-bit float).
     #[arg(long, default_value = "standard")]
     quality: String,
-    /// Instruments: builtin (default), gm (the installed General MIDI SoundFont) or a .sf2 file.
-    #[arg(long, default_value = "builtin")]
+    /// Instruments: auto (default: a full installed General MIDI SoundFont for the acoustic
+    /// instruments, blended with the built-in synthesizers; the built-in ones alone without
+    /// one), builtin, gm (the installed General MIDI SoundFont for every part) or a .sf2 file.
+    #[arg(long, default_value = "auto")]
     instruments: String,
     /// Print the report as JSON.
     #[arg(long)]

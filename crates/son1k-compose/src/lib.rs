@@ -188,8 +188,13 @@ pub enum Instruments {
     /// The built-in synthesizers (default; no files needed).
     #[default]
     BuiltIn,
-    /// A General MIDI SoundFont.
+    /// A General MIDI SoundFont for every part but the singer.
     SoundFont(PathBuf),
+    /// A General MIDI SoundFont where its samples beat the built-in synthesizers — acoustic
+    /// instruments, and the drum kit of styles played on an acoustic kit — and the built-in
+    /// synthesizers for the rest: electronic basses, leads and pads, 808s and drum machines,
+    /// the amp-modelled guitars and the singer ([`soundfont::sampled`] decides).
+    Blend(PathBuf),
 }
 
 /// The default engine: procedural composition and synthesis.
@@ -225,8 +230,11 @@ impl SongEngine for ProceduralEngine {
         report("composing".into(), 0.0);
         let bank = match &self.instruments {
             Instruments::BuiltIn => None,
-            Instruments::SoundFont(path) => Some(soundfont::Bank::load(path)?),
+            Instruments::SoundFont(path) | Instruments::Blend(path) => {
+                Some(soundfont::Bank::load(path)?)
+            }
         };
+        let blend = matches!(self.instruments, Instruments::Blend(_));
         let brief = brief::resolve(req);
         compose::check_lyric_fits(&brief, req)?;
         let score = compose::compose(&brief, req);
@@ -238,7 +246,9 @@ impl SongEngine for ProceduralEngine {
             drive: (req.knobs.trash.fraction() * 0.7 + (brief.mood as f32 / 100.0 - 0.6).max(0.0))
                 .min(1.0),
         };
+        let groove = brief.style.params().groove;
         let mut stems = Vec::new();
+        let mut sampled_parts = Vec::new();
         let mut bus: synth::Stereo = [vec![0.0; frames], vec![0.0; frames]];
         let mut send: synth::Stereo = [vec![0.0; frames], vec![0.0; frames]];
         let n_parts = score.parts.len().max(1) as f32;
@@ -248,9 +258,12 @@ impl SongEngine for ProceduralEngine {
                 0.05 + 0.75 * i as f32 / n_parts,
             );
             let seed = rng::Rng::stream(req.seed, &format!("render-{}", part.name)).next_u64();
+            // The built-in singer sings the words; a SoundFont has only "aahs".
+            let sampled = part.sound != style::Sound::Voice
+                && (!blend || soundfont::sampled(part.sound, part.role, groove));
             let mut st = match &bank {
-                // The built-in singer sings the words; a SoundFont has only "aahs".
-                Some(b) if part.sound != style::Sound::Voice => {
+                Some(b) if sampled => {
+                    sampled_parts.push(part.name.clone());
                     b.render_part(part, &score, sr, frames)?
                 }
                 _ => synth::render_part(part, &score, sr, frames, tone, seed),
@@ -320,11 +333,27 @@ impl SongEngine for ProceduralEngine {
             stems: stems.iter().map(|s| (s.0.clone(), s.1)).collect(),
             syllables: score.syllables.clone(),
             instruments: match &bank {
-                Some(b) => b
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                Some(b) => {
+                    let font = b
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let built_in: Vec<&str> = stems
+                        .iter()
+                        .map(|s| s.0.as_str())
+                        .filter(|n| !sampled_parts.iter().any(|p| p == n))
+                        .collect();
+                    match (sampled_parts.is_empty(), built_in.is_empty()) {
+                        (true, _) => "built-in".into(),
+                        (false, true) => font,
+                        (false, false) => format!(
+                            "{font}: {}; built-in: {}",
+                            sampled_parts.join(", "),
+                            built_in.join(", ")
+                        ),
+                    }
+                }
                 None => "built-in".into(),
             },
             loudness_lufs,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rustysynth::{SoundFont, Synthesizer, SynthesizerSettings};
 
 use crate::score::{Part, Role, Score};
+use crate::style::{Groove, Sound};
 use crate::synth::Stereo;
 use crate::ComposeError;
 
@@ -26,6 +27,83 @@ pub fn find_system_soundfont() -> Option<PathBuf> {
         .iter()
         .map(PathBuf::from)
         .find(|p| p.is_file())
+}
+
+/// The smallest SoundFont the Generator plays through by default: a full General MIDI bank
+/// (FluidR3_GM is 141 MB). Small banks such as TimGM6mb (6 MB) keep few, short samples, which
+/// the built-in synthesizers beat; they are still used when asked for by name.
+pub const FULL_BANK_BYTES: u64 = 30 * 1024 * 1024;
+
+/// The first of `candidates` that is a file of at least `min_bytes`: the SoundFont the
+/// Generator uses by default (with [`SYSTEM_SOUNDFONTS`] and [`FULL_BANK_BYTES`]).
+pub fn find_full_soundfont(candidates: &[PathBuf], min_bytes: u64) -> Option<PathBuf> {
+    candidates.iter().find_map(|p| {
+        let meta = std::fs::metadata(p).ok()?;
+        (meta.is_file() && meta.len() >= min_bytes).then(|| p.clone())
+    })
+}
+
+/// Whether a part sounds better through a General MIDI SoundFont than through the built-in
+/// synthesizers: acoustic and orchestral instruments, pianos, organs and acoustic or electric
+/// basses do; the electronic sounds (sub and synth basses, leads, pads, plucks, acid, bells),
+/// the amp-modelled guitars and the singer are the built-in synthesizers' own. Drums and hand
+/// percussion are sampled for styles played on an acoustic kit, and stay the built-in drum
+/// machine for the electronic ones (trap, reggaeton, house, techno, pop, R&B, ambient).
+pub fn sampled(sound: Sound, role: Role, groove: Groove) -> bool {
+    if role == Role::Drums {
+        return !matches!(
+            groove,
+            Groove::Trap
+                | Groove::Dembow
+                | Groove::FourFloor
+                | Groove::Techno
+                | Groove::Ambient
+                | Groove::Pop
+                | Groove::RnB
+                | Groove::None
+        );
+    }
+    match sound {
+        Sound::Piano
+        | Sound::ElectricPiano
+        | Sound::Organ
+        | Sound::Clav
+        | Sound::NylonGuitar
+        | Sound::SteelGuitar
+        | Sound::CleanGuitar
+        | Sound::Flute
+        | Sound::Brass
+        | Sound::Accordion
+        | Sound::Trumpet
+        | Sound::Trombone
+        | Sound::Sax
+        | Sound::Violin
+        | Sound::Cello
+        | Sound::StringSection
+        | Sound::Tuba
+        | Sound::Horn
+        | Sound::Oboe
+        | Sound::Clarinet
+        | Sound::Marimba
+        | Sound::Harp
+        | Sound::AcousticBass
+        | Sound::ElectricBass => true,
+        Sound::Drums
+        | Sound::SubBass
+        | Sound::SawBass
+        | Sound::FmBass
+        | Sound::Reese
+        | Sound::Pluck
+        | Sound::PowerGuitar
+        | Sound::DistortedGuitar
+        | Sound::SawPad
+        | Sound::StringPad
+        | Sound::SawLead
+        | Sound::SquareLead
+        | Sound::Bell
+        | Sound::Acid
+        | Sound::Voice => false,
+    }
 }
 
 /// A loaded SoundFont.

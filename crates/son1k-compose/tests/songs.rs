@@ -375,3 +375,61 @@ fn a_general_midi_soundfont_renders_the_same_song() {
     assert!(e.to_string().contains("not a usable SoundFont"), "{e}");
     let _ = std::fs::remove_file(&bogus);
 }
+
+#[test]
+fn a_blend_samples_the_acoustic_parts_and_keeps_the_synths() {
+    let Some(font) = son1k_compose::soundfont::find_system_soundfont() else {
+        eprintln!(
+            "skipped: no General MIDI SoundFont installed (make test installs timgm6mb-soundfont)"
+        );
+        return;
+    };
+    let name = font.file_name().unwrap().to_string_lossy().into_owned();
+    // Salsa (piano montuno, tumbao bass, brass, hand percussion on an acoustic kit) and trap
+    // (808s and a drum machine): each song through the built-in synthesizers and the blend.
+    let (mut sampled, mut kept) = (0, 0);
+    for prompt in ["salsa 180 bpm in A minor", "trap 140 bpm in F minor"] {
+        let mut req = GenerationRequest::new(prompt);
+        req.duration_secs = Some(10.0);
+        req.seed = 4;
+        let song = |instruments| {
+            ProceduralEngine { instruments }
+                .generate(&req, &mut |_| {}, &AtomicBool::new(false))
+                .unwrap()
+        };
+        let synth = song(Instruments::BuiltIn);
+        let blend = song(Instruments::Blend(font.clone()));
+        assert_eq!(synth.score.parts, blend.score.parts, "the same notes");
+        let groove = blend.meta.brief.style.params().groove;
+        let (mut here_sampled, mut here_kept) = (Vec::new(), Vec::new());
+        for part in &blend.score.parts {
+            let a = synth.stems.iter().find(|s| s.name == part.name).unwrap();
+            let b = blend.stems.iter().find(|s| s.name == part.name).unwrap();
+            if son1k_compose::soundfont::sampled(part.sound, part.role, groove) {
+                assert_ne!(a.audio, b.audio, "{prompt}: {} is sampled", part.name);
+                here_sampled.push(part.name.clone());
+            } else {
+                assert_eq!(a.audio, b.audio, "{prompt}: {} stays built-in", part.name);
+                here_kept.push(part.name.clone());
+            }
+        }
+        // The song says which parts played what.
+        let expected = match (here_sampled.is_empty(), here_kept.is_empty()) {
+            (true, _) => "built-in".to_string(),
+            (false, true) => name.clone(),
+            (false, false) => format!(
+                "{name}: {}; built-in: {}",
+                here_sampled.join(", "),
+                here_kept.join(", ")
+            ),
+        };
+        assert_eq!(blend.meta.instruments, expected, "{prompt}");
+        sampled += here_sampled.len();
+        kept += here_kept.len();
+    }
+    assert!(
+        sampled >= 3,
+        "salsa's piano, bass and percussion are sampled"
+    );
+    assert!(kept >= 2, "trap's 808 and drum machine stay built-in");
+}

@@ -17,7 +17,7 @@ export const commands = {
 	/**  The tier table. */
 	tiers: () => __TAURI_INVOKE<TierLimits_Serialize[]>("tiers"),
 	/**  The built-in knob presets. */
-	presets: () => __TAURI_INVOKE<PresetInfo[]>("presets"),
+	presets: () => __TAURI_INVOKE<PresetInfo_Serialize[]>("presets"),
 	/**  The known genres, named in `lang`. */
 	genres: (lang: Lang) => __TAURI_INVOKE<GenreOption[]>("genres", { lang }),
 	/**
@@ -43,7 +43,7 @@ export const commands = {
 	/**  Tempo, key, loudness and sections of the project's demo. */
 	projectAnalyze: (project: string) => typedError<DemoAnalysis_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_analyze", { project })),
 	/**  Sets the project's knobs (they drive its master chain; undoable). */
-	projectSetKnobs: (project: string, knobs: Knobs) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_set_knobs", { project, knobs })),
+	projectSetKnobs: (project: string, knobs: Knobs_Deserialize) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_set_knobs", { project, knobs })),
 	/**
 	 *  Produces a backing for the demo in its tempo and key, emitting [`crate::events::TaskProgress`] tagged
 	 *  with `id` (which `cancel_task` takes), and places it on new tracks (undoable).
@@ -770,7 +770,7 @@ export type GenerationRequest_Deserialize = {
 	/**  Duration in seconds, 5–600. */
 	duration_secs?: number | null,
 	/**  The four Ghost Studio knobs. */
-	knobs?: Knobs,
+	knobs?: Knobs_Deserialize,
 	/**  Seed: the same request and seed give the same song. */
 	seed?: number,
 	/**  Export quality (gated by tier). */
@@ -799,7 +799,7 @@ export type GenerationRequest_Serialize = {
 	/**  Duration in seconds, 5–600. */
 	duration_secs: number | null,
 	/**  The four Ghost Studio knobs. */
-	knobs: Knobs,
+	knobs: Knobs_Serialize,
 	/**  Seed: the same request and seed give the same song. */
 	seed: number,
 	/**  Export quality (gated by tier). */
@@ -824,7 +824,14 @@ export type InputLevelChanged = {
 
 /**  Which instruments render the song. */
 export type InstrumentChoice = 
-/**  The built-in synthesizers (no files needed; the default). */
+/**
+ *  The default: a full General MIDI SoundFont installed on the system (FluidR3_GM, 30 MB or
+ *  more) for the acoustic instruments and acoustic drum kits, blended with the built-in
+ *  synthesizers for the electronic sounds and the singer; the built-in synthesizers alone
+ *  when no full bank is installed. The song's `instruments` says which parts played what.
+ */
+{ kind: "auto" } | 
+/**  The built-in synthesizers (no files needed). */
 { kind: "built-in" } | 
 /**  The General MIDI SoundFont installed on the system (e.g. Debian's `fluid-soundfont-gm`). */
 { kind: "system-gm" } | 
@@ -893,16 +900,61 @@ export type KnobReading = {
 	description: string,
 };
 
-/**  The values of the four knobs, each 0–100. */
-export type Knobs = {
-	/**  Expressivity, 0–100 (50 is neutral). */
-	expressivity: number,
-	/**  Rareza, 0–100. */
-	rareza: number,
-	/**  Garage, 0–100. */
-	garage: number,
-	/**  Trash, 0–100. */
-	trash: number,
+/**
+ *  One knob's value, 0–100. It is checked when it is made (by [`KnobValue::new`], or when JSON is
+ *  read: a number above 100 is refused there), so holding one means it is in range and nothing
+ *  downstream checks or clamps it again. In JSON and TypeScript it is a plain number.
+ */
+export type KnobValue = KnobValue_Serialize | KnobValue_Deserialize;
+
+/**
+ *  One knob's value, 0–100. It is checked when it is made (by [`KnobValue::new`], or when JSON is
+ *  read: a number above 100 is refused there), so holding one means it is in range and nothing
+ *  downstream checks or clamps it again. In JSON and TypeScript it is a plain number.
+ */
+export type KnobValue_Deserialize = number;
+
+/**
+ *  One knob's value, 0–100. It is checked when it is made (by [`KnobValue::new`], or when JSON is
+ *  read: a number above 100 is refused there), so holding one means it is in range and nothing
+ *  downstream checks or clamps it again. In JSON and TypeScript it is a plain number.
+ */
+export type KnobValue_Serialize = number;
+
+/**
+ *  The values of the four knobs, each 0–100 (a [`KnobValue`] cannot hold anything else). Read
+ *  from JSON through [`Knobs::new`], so a value out of range is refused with the knob's name.
+ */
+export type Knobs = Knobs_Serialize | Knobs_Deserialize;
+
+/**
+ *  The values of the four knobs, each 0–100 (a [`KnobValue`] cannot hold anything else). Read
+ *  from JSON through [`Knobs::new`], so a value out of range is refused with the knob's name.
+ */
+export type Knobs_Deserialize = {
+	/**  Expressivity (50 is neutral). */
+	expressivity: KnobValue_Deserialize,
+	/**  Rareza. */
+	rareza: KnobValue_Deserialize,
+	/**  Garage. */
+	garage: KnobValue_Deserialize,
+	/**  Trash. */
+	trash: KnobValue_Deserialize,
+};
+
+/**
+ *  The values of the four knobs, each 0–100 (a [`KnobValue`] cannot hold anything else). Read
+ *  from JSON through [`Knobs::new`], so a value out of range is refused with the knob's name.
+ */
+export type Knobs_Serialize = {
+	/**  Expressivity (50 is neutral). */
+	expressivity: KnobValue_Serialize,
+	/**  Rareza. */
+	rareza: KnobValue_Serialize,
+	/**  Garage. */
+	garage: KnobValue_Serialize,
+	/**  Trash. */
+	trash: KnobValue_Serialize,
 };
 
 /**  A user-facing language. Every text the product shows or builds exists in both. */
@@ -1169,13 +1221,26 @@ export type Preset =
 "Agresivo";
 
 /**  A preset and its values. */
-export type PresetInfo = {
+export type PresetInfo = PresetInfo_Serialize | PresetInfo_Deserialize;
+
+/**  A preset and its values. */
+export type PresetInfo_Deserialize = {
 	/**  The preset. */
 	preset: Preset,
 	/**  Its name. */
 	name: string,
 	/**  Its knob values. */
-	knobs: Knobs,
+	knobs: Knobs_Deserialize,
+};
+
+/**  A preset and its values. */
+export type PresetInfo_Serialize = {
+	/**  The preset. */
+	preset: Preset,
+	/**  Its name. */
+	name: string,
+	/**  Its knob values. */
+	knobs: Knobs_Serialize,
 };
 
 /**  A project as the Ghost Studio screen shows it. */
@@ -1190,7 +1255,7 @@ export type ProjectView_Deserialize = {
 	/**  The folder's own name, under which the desktop app serves the project's audio. */
 	dir: string,
 	/**  The knobs. */
-	knobs: Knobs,
+	knobs: Knobs_Deserialize,
 	/**  The session's tracks, in order. */
 	tracks: TrackView_Deserialize[],
 	/**  The user's master effects (they follow the knobs' chain). */
@@ -1212,7 +1277,7 @@ export type ProjectView_Serialize = {
 	/**  The folder's own name, under which the desktop app serves the project's audio. */
 	dir: string,
 	/**  The knobs. */
-	knobs: Knobs,
+	knobs: Knobs_Serialize,
 	/**  The session's tracks, in order. */
 	tracks: TrackView_Serialize[],
 	/**  The user's master effects (they follow the knobs' chain). */
@@ -1241,7 +1306,7 @@ export type PromptInput_Deserialize = {
 	/**  Instruments, in the order to mention them. */
 	instruments?: string[],
 	/**  The four knobs. */
-	knobs?: Knobs,
+	knobs?: Knobs_Deserialize,
 	/**  The user's own notes. */
 	notes?: string | null,
 	/**  No vocals. */
@@ -1263,7 +1328,7 @@ export type PromptInput_Serialize = {
 	/**  Instruments, in the order to mention them. */
 	instruments: string[],
 	/**  The four knobs. */
-	knobs: Knobs,
+	knobs: Knobs_Serialize,
 	/**  The user's own notes. */
 	notes: string | null,
 	/**  No vocals. */
@@ -1540,18 +1605,18 @@ export type TrackAudio_Serialize = {
 /**
  *  One edit of the session as the screen sends it: the mix, clips, tracks and effect chains.
  *  Clips and effects are numbered from 0 in their track's (or chain's) order; `track: null` in
- *  the effect edits means the master chain. [`super::Mixing::apply`] turns it into the editor's
- *  one edit type, `son1k_ghost::editor::Edit` (clamping gain and pan, measuring the clip's file
- *  for trims and fades); this type stays the wire format the UI's bindings are generated from.
+ *  the effect edits means the master chain. The editor applies it as
+ *  [`Edit::Track`](crate::editor::Edit::Track), refusing values out of range; its caller measures
+ *  the clip's file for trims and fades.
  */
 export type TrackEdit = TrackEdit_Serialize | TrackEdit_Deserialize;
 
 /**
  *  One edit of the session as the screen sends it: the mix, clips, tracks and effect chains.
  *  Clips and effects are numbered from 0 in their track's (or chain's) order; `track: null` in
- *  the effect edits means the master chain. [`super::Mixing::apply`] turns it into the editor's
- *  one edit type, `son1k_ghost::editor::Edit` (clamping gain and pan, measuring the clip's file
- *  for trims and fades); this type stays the wire format the UI's bindings are generated from.
+ *  the effect edits means the master chain. The editor applies it as
+ *  [`Edit::Track`](crate::editor::Edit::Track), refusing values out of range; its caller measures
+ *  the clip's file for trims and fades.
  */
 export type TrackEdit_Deserialize = 
 /**  Track gain in dB (−60 … +12). */
@@ -1662,9 +1727,9 @@ fx: FxSpec_Deserialize };
 /**
  *  One edit of the session as the screen sends it: the mix, clips, tracks and effect chains.
  *  Clips and effects are numbered from 0 in their track's (or chain's) order; `track: null` in
- *  the effect edits means the master chain. [`super::Mixing::apply`] turns it into the editor's
- *  one edit type, `son1k_ghost::editor::Edit` (clamping gain and pan, measuring the clip's file
- *  for trims and fades); this type stays the wire format the UI's bindings are generated from.
+ *  the effect edits means the master chain. The editor applies it as
+ *  [`Edit::Track`](crate::editor::Edit::Track), refusing values out of range; its caller measures
+ *  the clip's file for trims and fades.
  */
 export type TrackEdit_Serialize = 
 /**  Track gain in dB (−60 … +12). */
