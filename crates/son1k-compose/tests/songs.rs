@@ -93,7 +93,8 @@ fn the_done_when_song_is_deterministic_honest_and_complete() {
     assert_eq!(analysis.key, "F# minor");
     let lufs = analysis.lufs.unwrap();
     assert!((-16.0..=-12.0).contains(&lufs), "mastered loudness {lufs}");
-    assert!(analysis.true_peak_db.unwrap() <= -0.9);
+    let peak = analysis.true_peak_db.unwrap();
+    assert!(peak <= -0.9, "true peak {peak} dBTP");
 
     for stem in ["drums", "bass", "keys", "pad", "lead"] {
         let s = son1k_audio::decode_file(&dir.join("stems").join(format!("{stem}.wav"))).unwrap();

@@ -346,6 +346,19 @@ fn fill_pieces(g: Groove) -> &'static [u8] {
     }
 }
 
+/// Whether a groove rises into its choruses the electronic way — a snare build-up over the
+/// bar before the chorus and a drop on its last beat — instead of a fill through the toms.
+pub(super) fn builds_up(g: Groove) -> bool {
+    matches!(
+        g,
+        Groove::FourFloor | Groove::Techno | Groove::Trap | Groove::Dembow | Groove::Breakbeat
+    )
+}
+
+/// The beats before a chorus that a build-up groove leaves empty: kick, bass and everything
+/// but the build-up's snares drop out, and the chorus lands on the next downbeat.
+pub(super) const DROP_BEATS: f64 = 1.0;
+
 /// Plays `lines` over every bar of the song into `notes`; `kit` adds the fills' gaps.
 pub(super) fn play(
     ctx: &Ctx,
@@ -362,12 +375,19 @@ pub(super) fn play(
     let slow = ctx.brief.bpm < 80 && groove != Groove::RnB;
     let swing8 = ctx.brief.style.eighth_swing() as f64;
     let fills = kit && !fill_pieces(groove).is_empty();
-    for s in ctx.sections {
+    let build = kit && builds_up(groove);
+    for (si, s) in ctx.sections.iter().enumerate() {
         let bars = (s.beats / 4.0) as u32;
+        let into_chorus = ctx
+            .sections
+            .get(si + 1)
+            .is_some_and(|n| n.kind == SectionKind::Chorus && s.kind != SectionKind::Chorus);
         for b in 0..bars {
             let bar_start = s.start + b as f64 * 4.0;
             let song_bar = (bar_start / 4.0).round() as usize;
             let last_bar = b + 1 == bars && s.kind != SectionKind::Outro;
+            // The bar before a chorus, in a build-up groove: snares rise, then the drop.
+            let building = build && last_bar && into_chorus;
             let energy = s.energy;
             let mut seen: Vec<(u8, usize)> = Vec::new();
             for line in lines.iter().filter(|x| energy >= x.min && energy < x.max) {
@@ -386,6 +406,12 @@ pub(super) fn play(
                         && energy >= 0.45
                     {
                         continue; // the fill takes over
+                    }
+                    if building
+                        && (matches!(line.piece, SNARE | CLAP)
+                            || step as f64 * 0.25 >= 4.0 - DROP_BEATS)
+                    {
+                        continue; // the build-up takes over, then the drop
                     }
                     let mut t = bar_start + step as f64 * 0.25;
                     if swing8 > 0.5 && step % 4 == 2 {
@@ -440,7 +466,20 @@ pub(super) fn play(
                 let vel = ctx.vel(energy, 1.0, rng);
                 push(&mut notes, bar_start, 2.0, CRASH as i32, vel);
             }
-            if fills && last_bar && energy >= 0.45 {
+            if building {
+                // Snare eighths over the first half, sixteenths over the third beat, rising to
+                // full force; the last beat is the drop (the chorus lands on the downbeat).
+                let hits: Vec<f64> = (0..4)
+                    .map(|k| k as f64 * 0.5)
+                    .chain((0..4).map(|k| 2.0 + k as f64 * 0.25))
+                    .collect();
+                let n = hits.len() as f32;
+                for (k, at) in hits.into_iter().enumerate() {
+                    let rise = 0.35 + 0.65 * (k as f32 + 1.0) / n;
+                    let vel = (ctx.vel(energy.max(0.7), 1.0, rng) * rise).clamp(0.05, 1.0);
+                    push(&mut notes, bar_start + at, 0.25, SNARE as i32, vel);
+                }
+            } else if fills && last_bar && energy >= 0.45 && !builds_up(groove) {
                 // A fill in sixteenths over the last two beats, falling through the toms.
                 let pieces = fill_pieces(groove);
                 let dense = (4 + (4.0 * ctx.feel.e) as usize).min(8);

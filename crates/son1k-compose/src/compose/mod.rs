@@ -189,6 +189,9 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
             notes,
         });
     }
+    if groove::builds_up(params.groove) {
+        drop_before_choruses(&mut parts, &sections);
+    }
     for p in parts.iter_mut() {
         conform::conform(p, &chords, brief.key, 4.0);
     }
@@ -206,6 +209,37 @@ pub fn compose(brief: &Brief, req: &GenerationRequest) -> Score {
         syllables,
         total_beats,
         seconds,
+    }
+}
+
+/// The drop: in the last beat before each chorus the rhythm section (drums, percussion, bass)
+/// stops — notes there are removed and bass notes ringing into it are cut — so the chorus lands
+/// on its downbeat out of silence. The build-up's snares end before it; harmony and the singer
+/// go on (a pickup into the chorus stays).
+fn drop_before_choruses(parts: &mut [Part], sections: &[SectionSpan]) {
+    // Notes humanised a few milliseconds ahead of the chorus downbeat belong to the chorus.
+    const EARLY: f64 = 0.1;
+    let windows: Vec<(f64, f64)> = sections
+        .windows(2)
+        .filter(|w| w[1].kind == SectionKind::Chorus && w[0].kind != SectionKind::Chorus)
+        .map(|w| (w[1].start - groove::DROP_BEATS, w[1].start - EARLY))
+        .collect();
+    for part in parts
+        .iter_mut()
+        .filter(|p| matches!(p.role, Role::Drums | Role::Bass))
+    {
+        part.notes
+            .retain(|n| !windows.iter().any(|(a, b)| n.start >= *a && n.start < *b));
+        if part.role == Role::Bass {
+            for n in part.notes.iter_mut() {
+                if let Some((a, _)) = windows
+                    .iter()
+                    .find(|(a, _)| n.start < *a && n.start + n.dur > *a)
+                {
+                    n.dur = (a - n.start).max(0.02);
+                }
+            }
+        }
     }
 }
 
@@ -268,6 +302,72 @@ mod tests {
         req.seed = seed;
         f(&mut req);
         compose(&resolve(&req), &req)
+    }
+
+    #[test]
+    fn electronic_grooves_build_up_and_drop_into_the_chorus_and_rock_fills() {
+        use groove::drum::{KICK, SNARE, TOM_HIGH, TOM_LOW};
+        let entries = |s: &Score| -> Vec<f64> {
+            s.sections
+                .windows(2)
+                .filter(|w| w[1].kind == SectionKind::Chorus && w[0].kind != SectionKind::Chorus)
+                .map(|w| w[1].start)
+                .collect()
+        };
+        let house = score("deep house 124 bpm in F# minor", 3, |r| {
+            r.duration_secs = Some(90.0)
+        });
+        let choruses = entries(&house);
+        assert!(!choruses.is_empty(), "{:?}", house.sections);
+        let part = |s: &Score, role: Role| s.parts.iter().find(|p| p.role == role).cloned();
+        let drums = part(&house, Role::Drums).unwrap();
+        let bass = part(&house, Role::Bass).unwrap();
+        for c in &choruses {
+            // The build-up: at least eight snares in the bar before, rising in force.
+            let snares: Vec<&Note> = drums
+                .notes
+                .iter()
+                .filter(|n| n.pitch == SNARE && n.start >= c - 4.1 && n.start < c - 0.1)
+                .collect();
+            assert!(snares.len() >= 8, "{} snares before beat {c}", snares.len());
+            assert!(snares.last().unwrap().vel > snares[0].vel * 1.5);
+            // The drop: nothing of the rhythm section starts or rings in the last beat.
+            for n in drums.notes.iter().chain(&bass.notes) {
+                assert!(
+                    !(n.start >= c - 1.0 && n.start < c - 0.1),
+                    "a note at {} in the drop before {c}",
+                    n.start
+                );
+            }
+            for n in &bass.notes {
+                assert!(n.start >= c - 0.1 || n.start + n.dur <= c - 1.0 + 1e-9);
+            }
+            // The chorus lands on its downbeat with the kick.
+            assert!(drums
+                .notes
+                .iter()
+                .any(|n| n.pitch == KICK && (n.start - c).abs() < 0.1));
+        }
+        // Rock keeps its fill through the toms, and no drop.
+        let rock = score("rock 130 bpm in E minor", 3, |r| {
+            r.duration_secs = Some(90.0)
+        });
+        let drums = part(&rock, Role::Drums).unwrap();
+        let c = entries(&rock)[0];
+        assert!(drums
+            .notes
+            .iter()
+            .any(|n| matches!(n.pitch, TOM_HIGH | TOM_LOW) && n.start >= c - 2.1 && n.start < c));
+        assert!(
+            drums
+                .notes
+                .iter()
+                .any(|n| n.pitch == KICK && n.start >= c - 1.0 && n.start < c - 0.1)
+                || drums
+                    .notes
+                    .iter()
+                    .any(|n| n.start >= c - 1.0 && n.start < c - 0.1)
+        );
     }
 
     #[test]
