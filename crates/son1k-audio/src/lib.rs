@@ -6,6 +6,7 @@
 //! offers ([`devices`]). It is not for domain rules (those live in `son1k-core`) and holds no UI or
 //! file-layout policy (that is `son1k-app`'s).
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod buffer;
 pub mod decode;

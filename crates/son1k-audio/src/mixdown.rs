@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::fx::{db_to_gain, Chain, Effect, FxSpec};
+use crate::fx::{db_to_gain, Effect, FxSpec};
 use crate::{decode_file, resample, write_file, AudioBuffer, AudioError, SampleFormat};
 
 /// Largest block the renderer processes at once; larger requests are split.
@@ -181,25 +181,88 @@ struct ReadyClip {
 
 struct ReadyTrack {
     clips: Vec<ReadyClip>,
-    chain: Chain,
-    gains: (f32, f32),
+    fx: Vec<Box<dyn Effect>>,
+    gain_db: f32,
+    pan: f32,
+    mute: bool,
+    solo: bool,
+    /// Whether the track is heard (not muted, and soloed when any track is).
     audible: bool,
+    /// The (left, right) gains applied now, where they are going, and the per-frame step of
+    /// the ramp between them (a live gain, pan, mute or solo change glides instead of clicking).
+    gains: (f32, f32),
+    target: (f32, f32),
+    step: (f32, f32),
+    ramp_left: usize,
     /// Delay that lines this track up with the track of largest effect latency.
     comp: Vec<[f32; 2]>,
     comp_pos: usize,
 }
 
+impl ReadyTrack {
+    /// The gains the track's settings ask for (zero when it is not heard).
+    fn wanted_gains(&self) -> (f32, f32) {
+        if !self.audible {
+            return (0.0, 0.0);
+        }
+        let pan = crate::fx::Pan::new(self.pan).gains();
+        let g = db_to_gain(self.gain_db);
+        (pan.0 * g, pan.1 * g)
+    }
+
+    /// Starts a ramp of `frames` frames towards the gains the settings ask for.
+    fn retarget(&mut self, frames: usize) {
+        self.target = self.wanted_gains();
+        if self.target == self.gains {
+            self.ramp_left = 0;
+            return;
+        }
+        let n = frames.max(1);
+        self.step = (
+            (self.target.0 - self.gains.0) / n as f32,
+            (self.target.1 - self.gains.1) / n as f32,
+        );
+        self.ramp_left = n;
+    }
+}
+
+/// Which effect chain a live parameter change is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FxTarget {
+    /// The chain of the track at this index.
+    Track(usize),
+    /// The master bus chain.
+    Master,
+}
+
 /// Plays a session block by block. Everything is allocated in [`Renderer::new`]; [`Renderer::render`]
-/// only reads and writes preallocated memory.
+/// and every setter only read and write preallocated memory, so the real-time engine can call
+/// them from its audio callback.
 pub struct Renderer {
     sample_rate: u32,
     tracks: Vec<ReadyTrack>,
-    master: Chain,
+    master: Vec<Box<dyn Effect>>,
     bus: [Vec<f32>; 2],
     scratch: [Vec<f32>; 2],
     pos: usize,
     length: usize,
     latency: usize,
+    /// Frames a live gain, pan, mute or solo change takes to glide to its new value (5 ms).
+    ramp_frames: usize,
+}
+
+fn build_fx(specs: &[FxSpec], rate: u32) -> Result<Vec<Box<dyn Effect>>, AudioError> {
+    specs.iter().map(|s| s.build(rate, 2)).collect()
+}
+
+fn fx_latency(fx: &[Box<dyn Effect>]) -> usize {
+    fx.iter().map(|e| e.latency()).sum()
+}
+
+fn run_fx(fx: &mut [Box<dyn Effect>], block: &mut [&mut [f32]]) {
+    for e in fx {
+        e.process(block);
+    }
 }
 
 fn load_clip(clip: &Clip, base: &Path, rate: u32) -> Result<ReadyClip, AudioError> {
@@ -271,23 +334,31 @@ impl Renderer {
             for c in &clips {
                 length = length.max(c.start + c.audio[0].len());
             }
-            let pan = crate::fx::Pan::new(t.pan).gains();
-            let g = db_to_gain(t.gain_db);
-            tracks.push(ReadyTrack {
+            let mut track = ReadyTrack {
                 clips,
-                chain: Chain::build(&t.fx, rate, 2)?,
-                gains: (pan.0 * g, pan.1 * g),
+                fx: build_fx(&t.fx, rate)?,
+                gain_db: t.gain_db,
+                pan: t.pan,
+                mute: t.mute,
+                solo: t.solo,
                 audible: !t.mute && (!any_solo || t.solo),
+                gains: (0.0, 0.0),
+                target: (0.0, 0.0),
+                step: (0.0, 0.0),
+                ramp_left: 0,
                 comp: Vec::new(),
                 comp_pos: 0,
-            });
+            };
+            track.gains = track.wanted_gains();
+            track.target = track.gains;
+            tracks.push(track);
         }
-        let max_latency = tracks.iter().map(|t| t.chain.latency()).max().unwrap_or(0);
+        let max_latency = tracks.iter().map(|t| fx_latency(&t.fx)).max().unwrap_or(0);
         for t in &mut tracks {
-            t.comp = vec![[0.0; 2]; max_latency - t.chain.latency()];
+            t.comp = vec![[0.0; 2]; max_latency - fx_latency(&t.fx)];
         }
-        let master = Chain::build(&session.master, rate, 2)?;
-        let latency = max_latency + master.latency();
+        let master = build_fx(&session.master, rate)?;
+        let latency = max_latency + fx_latency(&master);
         Ok(Renderer {
             sample_rate: rate,
             tracks,
@@ -297,6 +368,7 @@ impl Renderer {
             pos: 0,
             length,
             latency,
+            ramp_frames: (rate as usize / 200).max(1),
         })
     }
 
@@ -320,14 +392,108 @@ impl Renderer {
         self.pos
     }
 
-    /// Jumps to `frame`, clearing effect state (delay lines, envelopes).
+    /// Jumps to `frame`, keeping effect state: reverb and delay tails ring on across a seek or
+    /// a loop wrap, as in a tape machine's punch. [`Renderer::reset`] clears them.
     pub fn seek(&mut self, frame: usize) {
         self.pos = frame;
-        self.master.reset();
+    }
+
+    /// Clears effect state (delay lines, envelopes, tails) and the latency-compensation lines,
+    /// as when the transport stops or an offline render starts.
+    pub fn reset(&mut self) {
+        for e in &mut self.master {
+            e.reset();
+        }
         for t in &mut self.tracks {
-            t.chain.reset();
+            for e in &mut t.fx {
+                e.reset();
+            }
             t.comp.fill([0.0; 2]);
             t.comp_pos = 0;
+        }
+    }
+
+    /// Number of tracks.
+    pub fn track_count(&self) -> usize {
+        self.tracks.len()
+    }
+
+    /// The latency of each effect of `target`'s chain, in order (`None` for a track that does
+    /// not exist).
+    pub fn fx_latencies(&self, target: FxTarget) -> Option<Vec<usize>> {
+        let fx = match target {
+            FxTarget::Track(i) => &self.tracks.get(i)?.fx,
+            FxTarget::Master => &self.master,
+        };
+        Some(fx.iter().map(|e| e.latency()).collect())
+    }
+
+    /// Sets a track's gain in dB (glides over 5 ms; ignored for a track that does not exist).
+    pub fn set_gain(&mut self, track: usize, db: f32) {
+        let ramp = self.ramp_frames;
+        if let Some(t) = self.tracks.get_mut(track) {
+            t.gain_db = db;
+            t.retarget(ramp);
+        }
+    }
+
+    /// Sets a track's pan, −1 … 1 (glides over 5 ms).
+    pub fn set_pan(&mut self, track: usize, pan: f32) {
+        let ramp = self.ramp_frames;
+        if let Some(t) = self.tracks.get_mut(track) {
+            t.pan = pan.clamp(-1.0, 1.0);
+            t.retarget(ramp);
+        }
+    }
+
+    /// Mutes or unmutes a track (fades over 5 ms).
+    pub fn set_mute(&mut self, track: usize, mute: bool) {
+        if let Some(t) = self.tracks.get_mut(track) {
+            t.mute = mute;
+        }
+        self.update_audible();
+    }
+
+    /// Solos or unsolos a track: when any track is soloed only soloed tracks are heard.
+    pub fn set_solo(&mut self, track: usize, solo: bool) {
+        if let Some(t) = self.tracks.get_mut(track) {
+            t.solo = solo;
+        }
+        self.update_audible();
+    }
+
+    fn update_audible(&mut self) {
+        let any_solo = self.tracks.iter().any(|t| t.solo);
+        let ramp = self.ramp_frames;
+        for t in &mut self.tracks {
+            let audible = !t.mute && (!any_solo || t.solo);
+            if audible != t.audible {
+                t.audible = audible;
+                t.retarget(ramp);
+            }
+        }
+    }
+
+    /// Puts `effect` in place of the effect at `slot` of `target`'s chain and hands back the one
+    /// it replaces, so the caller can drop it off the audio thread. A slot that does not exist,
+    /// or an effect whose latency differs (the compensation would no longer line up), is
+    /// refused: `Err` gives `effect` back untouched.
+    pub fn replace_effect(
+        &mut self,
+        target: FxTarget,
+        slot: usize,
+        effect: Box<dyn Effect>,
+    ) -> Result<Box<dyn Effect>, Box<dyn Effect>> {
+        let fx = match target {
+            FxTarget::Track(i) => match self.tracks.get_mut(i) {
+                Some(t) => &mut t.fx,
+                None => return Err(effect),
+            },
+            FxTarget::Master => &mut self.master,
+        };
+        match fx.get_mut(slot) {
+            Some(old) if old.latency() == effect.latency() => Ok(std::mem::replace(old, effect)),
+            _ => Err(effect),
         }
     }
 
@@ -371,7 +537,7 @@ impl Renderer {
             // Effects run even when the track is silent so tails and state stay continuous.
             {
                 let mut block: [&mut [f32]; 2] = [&mut sl[..n], &mut sr[..n]];
-                t.chain.process(&mut block);
+                run_fx(&mut t.fx, &mut block);
             }
             if !t.comp.is_empty() {
                 let len = t.comp.len();
@@ -384,7 +550,21 @@ impl Renderer {
                     t.comp_pos = (t.comp_pos + 1) % len;
                 }
             }
-            if t.audible {
+            if t.ramp_left > 0 {
+                // A live change glides frame by frame to its target.
+                for i in 0..n {
+                    if t.ramp_left > 0 {
+                        t.ramp_left -= 1;
+                        t.gains = if t.ramp_left == 0 {
+                            t.target
+                        } else {
+                            (t.gains.0 + t.step.0, t.gains.1 + t.step.1)
+                        };
+                    }
+                    bl[i] += sl[i] * t.gains.0;
+                    br[i] += sr[i] * t.gains.1;
+                }
+            } else if t.audible {
                 let (gl, gr) = t.gains;
                 for (b, s) in bl[..n].iter_mut().zip(&sl[..n]) {
                     *b += s * gl;
@@ -395,7 +575,7 @@ impl Renderer {
             }
         }
         let mut block: [&mut [f32]; 2] = [&mut bl[..n], &mut br[..n]];
-        self.master.process(&mut block);
+        run_fx(&mut self.master, &mut block);
         self.pos += n;
     }
 }
@@ -417,6 +597,7 @@ pub fn render_with_progress(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<AudioBuffer, AudioError> {
     r.seek(0);
+    r.reset();
     let total = r.length() + r.latency();
     let mut l = vec![0.0f32; total];
     let mut rr = vec![0.0f32; total];

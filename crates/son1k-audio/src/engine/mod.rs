@@ -1,0 +1,377 @@
+//! The real-time engine: transport (play, stop, seek, loop), live mixing (gain, pan, mute, solo,
+//! effect parameters) and metering over a [`Renderer`], driven either by an output device
+//! ([`play`], restarted by a supervisor when the device goes away) or by the offline backend
+//! ([`run_offline`]: tests, benchmarks, CI).
+//!
+//! The audio callback never allocates, frees, locks (a `try_lock` that cannot block aside),
+//! logs or touches files. Commands arrive through a lock-free ring buffer (rtrb); replaced
+//! effects go back through a second ring to be freed on the control side; position, meters,
+//! callback load and stream errors leave through atomics and a third ring ([`status`]).
+
+mod status;
+mod stream;
+
+pub use status::{EngineEvent, EngineStatus, Meters};
+pub use stream::{
+    default_output, play, play_on, CpalBackend, DataCallback, ErrorCallback, OpenedStream,
+    OutputBackend, Playback, SupervisorOptions,
+};
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::fx::{Effect, FxSpec};
+pub use crate::mixdown::FxTarget;
+use crate::mixdown::Renderer;
+use crate::AudioError;
+
+/// What the transport and the mixer can be told.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Command {
+    /// Start or resume.
+    Play,
+    /// Pause at the current position; effect tails are cleared (the next play starts clean).
+    Stop,
+    /// Jump to a frame, keeping effect state (tails ring on).
+    Seek(usize),
+    /// Loop between two frames, or stop looping. The wrap keeps effect state.
+    Loop(Option<(usize, usize)>),
+    /// A track's gain in dB (−120 … 24), gliding over 5 ms.
+    Gain {
+        /// Track index.
+        track: usize,
+        /// Gain in dB.
+        db: f32,
+    },
+    /// A track's pan (−1 … 1), gliding over 5 ms.
+    Pan {
+        /// Track index.
+        track: usize,
+        /// Position.
+        position: f32,
+    },
+    /// Mute a track (or unmute it), fading over 5 ms.
+    Mute {
+        /// Track index.
+        track: usize,
+        /// Muted.
+        on: bool,
+    },
+    /// Solo a track (or unsolo it).
+    Solo {
+        /// Track index.
+        track: usize,
+        /// Soloed.
+        on: bool,
+    },
+}
+
+/// What travels through the command ring.
+enum Msg {
+    Cmd(Command),
+    /// A prepared effect to put in place of the one at `slot`.
+    Fx {
+        target: FxTarget,
+        slot: usize,
+        effect: Box<dyn Effect>,
+    },
+}
+
+/// The part of the engine that lives in the audio callback.
+pub struct EngineCore {
+    renderer: Renderer,
+    commands: rtrb::Consumer<Msg>,
+    /// Replaced effects, handed back to be freed off the audio thread.
+    garbage: rtrb::Producer<Box<dyn Effect>>,
+    meters: Arc<Meters>,
+    playing: bool,
+    looping: Option<(usize, usize)>,
+    left: Vec<f32>,
+    right: Vec<f32>,
+    /// Seconds per frame, for the deadline check.
+    frame_secs: f64,
+}
+
+/// The control side: send commands and effect changes, read meters, status and events.
+pub struct EngineHandle {
+    commands: rtrb::Producer<Msg>,
+    garbage: rtrb::Consumer<Box<dyn Effect>>,
+    meters: Arc<Meters>,
+    sample_rate: u32,
+    /// Effect latencies per track, then the master's: what a replacement must match.
+    layout: Vec<Vec<usize>>,
+}
+
+/// Commands that can wait in the ring at once.
+const QUEUE: usize = 1024;
+
+impl EngineHandle {
+    /// Sends a command; refuses a track that does not exist or a value out of range, and fails
+    /// if [`QUEUE`] (1024) messages are already waiting.
+    pub fn send(&mut self, c: Command) -> Result<(), AudioError> {
+        let tracks = self.layout.len() - 1;
+        let bad = |m: String| Err(AudioError::Invalid(m));
+        match c {
+            Command::Gain { track, .. }
+            | Command::Pan { track, .. }
+            | Command::Mute { track, .. }
+            | Command::Solo { track, .. }
+                if track >= tracks =>
+            {
+                return bad(format!(
+                    "track {} does not exist (the session has {tracks})",
+                    track + 1
+                ));
+            }
+            Command::Gain { db, .. } if !(-120.0..=24.0).contains(&db) => {
+                return bad(format!("track gain must be −120–24 dB, not {db}"));
+            }
+            Command::Pan { position, .. } if !(-1.0..=1.0).contains(&position) => {
+                return bad(format!("pan must be −1–1, not {position}"));
+            }
+            _ => {}
+        }
+        self.push(Msg::Cmd(c))
+    }
+
+    /// Changes the effect at `slot` of `target`'s chain while playing: the new effect is built
+    /// here (allocation happens on this thread), swapped in by the audio thread at the next
+    /// callback, and the old one comes back here to be freed. The replaced effect's own state
+    /// starts fresh (the rest of the chain keeps its state); a change that would alter the
+    /// chain's latency (a limiter's true-peak switch) is refused, since the tracks' alignment
+    /// is fixed while playing.
+    pub fn set_fx(
+        &mut self,
+        target: FxTarget,
+        slot: usize,
+        spec: &FxSpec,
+    ) -> Result<(), AudioError> {
+        let chain = match target {
+            FxTarget::Track(i) if i + 1 < self.layout.len() => &self.layout[i],
+            FxTarget::Track(i) => {
+                return Err(AudioError::Invalid(format!(
+                    "track {} does not exist",
+                    i + 1
+                )))
+            }
+            FxTarget::Master => &self.layout[self.layout.len() - 1],
+        };
+        let Some(&latency) = chain.get(slot) else {
+            return Err(AudioError::Invalid(format!(
+                "the chain has {} effects; there is no effect {}",
+                chain.len(),
+                slot + 1
+            )));
+        };
+        let effect = spec.build(self.sample_rate, 2)?;
+        if effect.latency() != latency {
+            return Err(AudioError::Invalid(
+                "this change alters the effect's latency; stop playback to apply it".into(),
+            ));
+        }
+        self.push(Msg::Fx {
+            target,
+            slot,
+            effect,
+        })
+    }
+
+    fn push(&mut self, m: Msg) -> Result<(), AudioError> {
+        self.collect_garbage();
+        self.commands.push(m).map_err(|_| {
+            AudioError::Device("the audio engine is not taking commands (queue full)".into())
+        })
+    }
+
+    /// Frees the effects the audio thread has replaced (also done on every send).
+    pub fn collect_garbage(&mut self) -> usize {
+        let mut n = 0;
+        while let Ok(old) = self.garbage.pop() {
+            drop(old);
+            n += 1;
+        }
+        n
+    }
+
+    /// The published state.
+    pub fn meters(&self) -> &Meters {
+        &self.meters
+    }
+
+    /// A snapshot of everything the UI shows about the engine.
+    pub fn status(&self) -> EngineStatus {
+        self.meters.status()
+    }
+
+    /// Events since the last call (stream errors, device loss, restarts), oldest first.
+    pub fn events(&self) -> Vec<EngineEvent> {
+        self.meters.take_events()
+    }
+}
+
+/// Largest device buffer the core renders in one piece (bigger requests are split).
+const SCRATCH: usize = 8192;
+
+/// Splits a renderer into the callback side and the control side. All allocation happens here.
+pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
+    let (tx, rx) = rtrb::RingBuffer::new(QUEUE);
+    // Every queued message may be an effect swap: the return ring can always take them all.
+    let (gtx, grx) = rtrb::RingBuffer::new(QUEUE);
+    let meters = Arc::new(Meters::default());
+    let rate = renderer.sample_rate();
+    let frame_secs = 1.0 / f64::from(rate);
+    let mut layout: Vec<Vec<usize>> = (0..renderer.track_count())
+        .map(|i| {
+            renderer
+                .fx_latencies(FxTarget::Track(i))
+                .unwrap_or_default()
+        })
+        .collect();
+    layout.push(renderer.fx_latencies(FxTarget::Master).unwrap_or_default());
+    (
+        EngineCore {
+            renderer,
+            commands: rx,
+            garbage: gtx,
+            meters: meters.clone(),
+            playing: false,
+            looping: None,
+            left: vec![0.0; SCRATCH],
+            right: vec![0.0; SCRATCH],
+            frame_secs,
+        },
+        EngineHandle {
+            commands: tx,
+            garbage: grx,
+            meters,
+            sample_rate: rate,
+            layout,
+        },
+    )
+}
+
+impl EngineCore {
+    fn apply(&mut self, m: Msg) {
+        match m {
+            Msg::Cmd(c) => match c {
+                Command::Play => {
+                    self.playing = true;
+                    self.meters.finished.store(false, Ordering::Relaxed);
+                }
+                Command::Stop => {
+                    self.playing = false;
+                    self.renderer.reset();
+                }
+                Command::Seek(f) => self.renderer.seek(f),
+                Command::Loop(r) => self.looping = r.filter(|(a, b)| b > a),
+                Command::Gain { track, db } => self.renderer.set_gain(track, db),
+                Command::Pan { track, position } => self.renderer.set_pan(track, position),
+                Command::Mute { track, on } => self.renderer.set_mute(track, on),
+                Command::Solo { track, on } => self.renderer.set_solo(track, on),
+            },
+            Msg::Fx {
+                target,
+                slot,
+                effect,
+            } => {
+                let back = match self.renderer.replace_effect(target, slot, effect) {
+                    Ok(old) => old,
+                    Err(refused) => refused,
+                };
+                // The return ring has room (checked before popping), so nothing is freed here.
+                if let Err(e) = self.garbage.push(back) {
+                    let rtrb::PushError::Full(b) = e;
+                    std::mem::forget(b);
+                }
+            }
+        }
+    }
+
+    fn drain_commands(&mut self) {
+        loop {
+            let swap_blocked = self.garbage.is_full();
+            match self.commands.peek() {
+                Ok(Msg::Fx { .. }) if swap_blocked => break,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+            match self.commands.pop() {
+                Ok(m) => self.apply(m),
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Fills `out` (interleaved, `channels` per frame) with the next audio. Real-time safe.
+    pub fn process(&mut self, out: &mut [f32], channels: usize) {
+        let started = Instant::now();
+        self.drain_commands();
+        let channels = channels.max(1);
+        let frames = out.len() / channels;
+        let mut done = 0;
+        let (mut pl, mut pr) = (0.0f32, 0.0f32);
+        while done < frames {
+            let mut n = (frames - done).min(SCRATCH);
+            if !self.playing {
+                out[done * channels..].fill(0.0);
+                break;
+            }
+            let pos = self.renderer.position();
+            if let Some((a, b)) = self.looping {
+                if pos >= b {
+                    self.renderer.seek(a);
+                    continue;
+                }
+                n = n.min(b - pos);
+            } else {
+                let end = self.renderer.length() + self.renderer.latency();
+                if pos >= end {
+                    self.playing = false;
+                    self.meters.finished.store(true, Ordering::Relaxed);
+                    continue;
+                }
+                n = n.min(end - pos);
+            }
+            let (l, r) = (&mut self.left[..n], &mut self.right[..n]);
+            self.renderer.render(l, r);
+            for i in 0..n {
+                let frame = &mut out[(done + i) * channels..(done + i + 1) * channels];
+                pl = pl.max(l[i].abs());
+                pr = pr.max(r[i].abs());
+                match frame {
+                    [m] => *m = 0.5 * (l[i] + r[i]),
+                    [a, b, rest @ ..] => {
+                        *a = l[i];
+                        *b = r[i];
+                        rest.fill(0.0);
+                    }
+                    [] => {}
+                }
+            }
+            done += n;
+        }
+        out[frames * channels..].fill(0.0);
+        let m = &self.meters;
+        m.position
+            .store(self.renderer.position() as u64, Ordering::Relaxed);
+        m.playing.store(self.playing, Ordering::Relaxed);
+        let _ = m.peak_l.fetch_max(pl.to_bits(), Ordering::Relaxed);
+        let _ = m.peak_r.fetch_max(pr.to_bits(), Ordering::Relaxed);
+        m.callbacks.fetch_add(1, Ordering::Relaxed);
+        if frames > 0 {
+            let load = (started.elapsed().as_secs_f64() / (frames as f64 * self.frame_secs)) as f32;
+            m.record_load(load);
+        }
+    }
+}
+
+/// Runs the engine without a device: `frames` frames in buffers of `buffer` frames (tests,
+/// benchmarks, CI). Returns the interleaved stereo output.
+pub fn run_offline(core: &mut EngineCore, frames: usize, buffer: usize) -> Vec<f32> {
+    let mut out = vec![0.0; frames * 2];
+    for chunk in out.chunks_mut(buffer.max(1) * 2) {
+        core.process(chunk, 2);
+    }
+    out
+}
