@@ -175,9 +175,10 @@ fn the_real_default_device_plays_and_reports_its_status() {
     let d = dir("stream", "real");
     write_stereo(&d.join("a.wav"), 1.0, tone(2));
     let s = session(r#"{"sample_rate":48000,"tracks":[{"clips":[{"file":"a.wav"}]}]}"#);
-    let p = play(Renderer::new(&s, &d).unwrap(), Some(512)).unwrap();
+    let p = play(Renderer::new(&s, &d).unwrap(), None).unwrap();
     let start = Instant::now();
-    while !p.handle.meters().finished() && start.elapsed() < Duration::from_secs(5) {
+    // A loaded machine can starve the sound server well below real time: allow for it.
+    while !p.handle.meters().finished() && start.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let st = p.handle.status();

@@ -6,7 +6,8 @@
 //! The audio callback never allocates, frees, locks (a `try_lock` that cannot block aside),
 //! logs or touches files. Commands arrive through a lock-free ring buffer (rtrb); replaced
 //! effects go back through a second ring to be freed on the control side; position, meters,
-//! callback load and stream errors leave through atomics and a third ring ([`status`]).
+//! callback load and stream errors leave through atomics and a third ring ([`EngineStatus`],
+//! [`EngineEvent`]).
 
 mod status;
 mod stream;
@@ -359,6 +360,7 @@ impl EngineCore {
         let _ = m.peak_l.fetch_max(pl.to_bits(), Ordering::Relaxed);
         let _ = m.peak_r.fetch_max(pr.to_bits(), Ordering::Relaxed);
         m.callbacks.fetch_add(1, Ordering::Relaxed);
+        m.frames.fetch_add(frames as u64, Ordering::Relaxed);
         if frames > 0 {
             let load = (started.elapsed().as_secs_f64() / (frames as f64 * self.frame_secs)) as f32;
             m.record_load(load);

@@ -87,6 +87,8 @@ pub struct Meters {
     pub(super) peak_l: AtomicU32,
     pub(super) peak_r: AtomicU32,
     pub(super) callbacks: AtomicU64,
+    /// Frames handed to the device (silence included).
+    pub(super) frames: AtomicU64,
     pub(super) deadline_misses: AtomicU64,
     worst_load: AtomicU32,
     loads: [AtomicU64; BUCKETS],
@@ -108,6 +110,7 @@ impl Default for Meters {
             peak_l: AtomicU32::new(0),
             peak_r: AtomicU32::new(0),
             callbacks: AtomicU64::new(0),
+            frames: AtomicU64::new(0),
             deadline_misses: AtomicU64::new(0),
             worst_load: AtomicU32::new(0),
             loads: std::array::from_fn(|_| AtomicU64::new(0)),
@@ -148,6 +151,11 @@ impl Meters {
     /// Callbacks served so far.
     pub fn callbacks(&self) -> u64 {
         self.callbacks.load(Ordering::Relaxed)
+    }
+    /// Frames handed to the device so far, silence included (how fast it takes them tells
+    /// whether it still plays).
+    pub fn frames_served(&self) -> u64 {
+        self.frames.load(Ordering::Relaxed)
     }
     /// Callbacks whose rendering took longer than the audio they produced lasts: on a paced
     /// device each would be an underrun (xrun).

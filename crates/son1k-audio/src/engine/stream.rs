@@ -119,7 +119,7 @@ impl OutputBackend for CpalBackend {
 pub struct SupervisorOptions {
     /// How often it looks at errors and callbacks.
     pub tick: Duration,
-    /// Callbacks stopping for this long means the device is gone.
+    /// A device that takes no audio for this long is treated as gone.
     pub stall_after: Duration,
     /// How often it asks which device is the default (and at what rate); `None` never does.
     pub device_poll: Option<Duration>,
@@ -220,8 +220,9 @@ struct Live {
     errors: rtrb::Consumer<cpal::StreamError>,
     lost: Arc<AtomicBool>,
     opened: Instant,
-    last_callbacks: u64,
-    last_progress: Instant,
+    /// Frames served when the current pacing window began, and when that was.
+    window_frames: u64,
+    window_start: Instant,
     /// The default device and its rate as they were when the stream opened.
     default_at_open: Option<(String, u32)>,
     failing_ticks: u32,
@@ -258,6 +259,8 @@ impl<B: OutputBackend> Supervisor<B> {
                 Err(TryLockError::WouldBlock | TryLockError::Poisoned(_)) => {
                     out.fill(0.0);
                     m.skipped.fetch_add(1, Ordering::Relaxed);
+                    m.frames
+                        .fetch_add((out.len() / channels.max(1)) as u64, Ordering::Relaxed);
                 }
             }
         });
@@ -276,8 +279,8 @@ impl<B: OutputBackend> Supervisor<B> {
             errors: erx,
             lost,
             opened: now,
-            last_callbacks: self.meters.callbacks(),
-            last_progress: now,
+            window_frames: self.meters.frames_served(),
+            window_start: now,
             default_at_open,
             failing_ticks: 0,
         })
@@ -345,24 +348,28 @@ impl<B: OutputBackend> Supervisor<B> {
             }
         }
         l.failing_ticks = if errors > 0 { l.failing_ticks + 1 } else { 0 };
-        let callbacks = self.meters.callbacks() + self.meters.skipped_callbacks();
-        if callbacks != l.last_callbacks {
-            l.last_callbacks = callbacks;
-            l.last_progress = Instant::now();
+        // A device that takes no audio for a whole window has stopped. (Taking it slowly is not
+        // treated as a loss: on a starved machine a live device behind a sound server can take
+        // a few per cent of real time for seconds, and reopening would not help it.)
+        let mut stalled = None;
+        let window = l.window_start.elapsed();
+        if window >= self.options.stall_after {
+            let served = self.meters.frames_served();
+            if served == l.window_frames && l.opened.elapsed() >= self.options.stall_after {
+                stalled = Some(format!(
+                    "the device stopped asking for audio for {} ms",
+                    window.as_millis()
+                ));
+            }
+            l.window_frames = served;
+            l.window_start = Instant::now();
         }
         let lost = if l.lost.load(Ordering::Relaxed) {
             Some("the device is no longer available".to_string())
         } else if l.failing_ticks >= 8 {
             Some("the stream keeps failing".to_string())
-        } else if l.last_progress.elapsed() >= self.options.stall_after
-            && l.opened.elapsed() >= self.options.stall_after
-        {
-            Some(format!(
-                "the device stopped asking for audio for {} ms",
-                self.options.stall_after.as_millis()
-            ))
         } else {
-            None
+            stalled
         };
         if let Some(message) = lost {
             self.meters.set_last_error(&message);
