@@ -5,6 +5,7 @@
 //! crates directly, since measuring them is its whole job; it is not a front end of the studio.
 
 mod bench;
+mod bench_engine;
 mod bench_generate;
 mod bench_voice;
 mod metrics;
@@ -27,6 +28,10 @@ enum What {
     Generate,
     /// The DSP voice transform against sox; kNN-VC in Candle against PyTorch.
     Voice,
+    /// The real-time engine: 32 tracks with EQ + compressor and the knob chain on the master at
+    /// 128/256-frame buffers, offline and on the paced device (seconds = per buffer size, default
+    /// 30); sox as the throughput peer.
+    Engine,
 }
 
 /// Benchmarks against peer tools, printed as ratios.
@@ -57,6 +62,9 @@ struct Args {
     /// (default: $SON1K_BENCH_PYTHON, else python3).
     #[arg(long)]
     python: Option<String>,
+    /// engine: keep every core busy during the device runs.
+    #[arg(long)]
+    hog: bool,
     /// voice: PyTorch's side of the benchmark.
     #[arg(long, default_value = "scripts/voice-parity.py")]
     script: PathBuf,
@@ -64,6 +72,11 @@ struct Args {
 
 fn run(args: Args) -> Result<(), String> {
     match args.what {
+        What::Engine => bench_engine::engine_bench(&bench_engine::EngineBenchOptions {
+            tracks: args.tracks.unwrap_or(32).clamp(1, 256),
+            device_seconds: args.seconds.unwrap_or(30).min(600),
+            hog: args.hog,
+        }),
         What::Voice => bench_voice::voice(&bench_voice::VoiceBenchOptions {
             dsp_seconds: 30.0,
             neural_seconds: f64::from(args.seconds.unwrap_or(5).clamp(1, 60)),

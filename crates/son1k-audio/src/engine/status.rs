@@ -167,7 +167,8 @@ impl Meters {
         f32::from_bits(self.worst_load.load(Ordering::Relaxed))
     }
     /// The fraction of its budget that `q` (0 … 1) of the callbacks stayed within, from a
-    /// histogram of 0.5 % buckets (loads over 128 % fall in the last bucket); 0 before any.
+    /// histogram of 0.5 % buckets (the bucket's middle, capped at the worst load; loads over
+    /// 128 % fall in the last bucket); 0 before any.
     pub fn load_quantile(&self, q: f64) -> f32 {
         let counts: Vec<u64> = self
             .loads
@@ -183,10 +184,11 @@ impl Meters {
         for (i, c) in counts.iter().enumerate() {
             seen += c;
             if seen >= want {
-                return (i as f32 + 0.5) / PER_UNIT;
+                // The bucket's middle, but never above the worst load seen.
+                return ((i as f32 + 0.5) / PER_UNIT).min(self.worst_load());
             }
         }
-        (BUCKETS as f32 - 0.5) / PER_UNIT
+        self.worst_load()
     }
     /// Errors the output stream reported.
     pub fn stream_errors(&self) -> u64 {
