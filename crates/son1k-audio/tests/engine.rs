@@ -71,12 +71,8 @@ fn transport_stop_seek_and_loop() {
         "looping keeps the position in range: {pos}"
     );
     assert!(!handle.meters().finished());
-    assert_eq!(
-        handle.meters().deadline_misses(),
-        0,
-        "{}",
-        handle.meters().worst_load()
-    );
+    // Deadline misses are a timing figure: `son1k-bench engine` measures them on a paced
+    // clock; an unpaced loop on a shared machine misses whenever it is preempted.
 }
 
 #[test]
