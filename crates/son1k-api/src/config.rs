@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Everything the server needs to start. Only `home` is required; the rest has working defaults.
-#[derive(Debug, Clone)]
+/// Its `Debug` output hides the secrets (and the password in `database_url`).
+#[derive(Clone)]
 pub struct Config {
     /// Where the SQLite database and the dev lease key live (`SON1K_HOME`, else the platform data dir).
     pub home: PathBuf,
@@ -19,14 +20,45 @@ pub struct Config {
     /// `SON1K_LEASE_KEY`: the Ed25519 signing key (32-byte seed, hex or base64). When unset a dev
     /// key is generated once and kept in `home/lease-key.dev`, with a warning.
     pub lease_key: Option<String>,
+    /// `SON1K_POOL_SECRET`: the secret the community pool's selection is keyed with. When unset it
+    /// is derived from the lease key, which is as secret and shared by every instance.
+    pub pool_secret: Option<String>,
     /// `PUBLIC_URL`: where this server is reachable, shown on the landing page.
     pub public_url: Option<String>,
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
-    /// Most login attempts per e-mail address per [`Config::login_window`].
+    /// How long a client has to send a request's headers, counted from when the server starts
+    /// waiting for them (a new connection, or the next request on a kept-alive one); then the
+    /// connection is closed. Stops slowloris clients that never finish their headers.
+    pub header_read_timeout: Duration,
+    /// A connection on which no byte moved for this long, with no request being handled, is closed.
+    pub idle_timeout: Duration,
+    /// The most connections open at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// The most connections open at once from one IP address; further ones are closed at once.
+    pub max_connections_per_ip: usize,
+    /// Most failed password checks for one account from one address per
+    /// [`Config::login_window`] (also the budget of device approvals per account).
     pub login_attempts: u32,
-    /// The login rate-limit window.
+    /// Most failed password checks for one account from all addresses per window.
+    pub account_login_attempts: u32,
+    /// Most failed password checks from one address for all accounts per window (spraying).
+    pub ip_login_attempts: u32,
+    /// The login rate-limit window; it doubles (up to 16 times) for a counter that keeps
+    /// ending over its budget (see [`crate::throttle`]).
     pub login_window: Duration,
+    /// Most sign-ups from one address per [`Config::signup_window`].
+    pub signups_per_ip: u32,
+    /// The sign-up rate-limit window.
+    pub signup_window: Duration,
+    /// Most device logins started from one address per [`Config::login_window`].
+    pub device_starts_per_ip: u32,
+    /// Most logins, sign-ups and device-login starts this instance takes per minute, from
+    /// everyone together.
+    pub global_auth_per_minute: u32,
+    /// `SON1K_TRUST_FORWARDED_FOR=1`: count clients by the last `X-Forwarded-For` address (set
+    /// it only behind a proxy that writes that header); otherwise by the TCP peer.
+    pub trust_forwarded_for: bool,
     /// How long a device login (`POST /api/device/start`) waits for approval.
     pub device_code_ttl: Duration,
     /// The least time between two polls of `POST /api/device/token`; polling faster answers
@@ -44,10 +76,22 @@ impl Config {
             stripe_webhook_secret: None,
             stripe_api_base: "https://api.stripe.com".to_string(),
             lease_key: None,
+            pool_secret: None,
             public_url: None,
             request_timeout: Duration::from_secs(15),
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+            max_connections_per_ip: 256,
             login_attempts: 10,
+            account_login_attempts: 100,
+            ip_login_attempts: 30,
             login_window: Duration::from_secs(300),
+            signups_per_ip: 20,
+            signup_window: Duration::from_secs(3600),
+            device_starts_per_ip: 20,
+            global_auth_per_minute: 1200,
+            trust_forwarded_for: false,
             device_code_ttl: Duration::from_secs(600),
             device_poll_interval: Duration::from_secs(5),
         }
@@ -72,7 +116,68 @@ impl Config {
             config.stripe_api_base = base.trim_end_matches('/').to_string();
         }
         config.lease_key = var("SON1K_LEASE_KEY");
+        config.pool_secret = var("SON1K_POOL_SECRET");
+        config.trust_forwarded_for = var("SON1K_TRUST_FORWARDED_FOR").is_some_and(|v| v == "1");
         config.public_url = var("PUBLIC_URL");
         Ok(config)
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so a new field cannot be printed without being looked at here.
+        let Config {
+            home,
+            database_url,
+            stripe_secret_key,
+            stripe_webhook_secret,
+            stripe_api_base,
+            lease_key,
+            pool_secret,
+            public_url,
+            request_timeout,
+            header_read_timeout,
+            idle_timeout,
+            max_connections,
+            max_connections_per_ip,
+            login_attempts,
+            account_login_attempts,
+            ip_login_attempts,
+            login_window,
+            signups_per_ip,
+            signup_window,
+            device_starts_per_ip,
+            global_auth_per_minute,
+            trust_forwarded_for,
+            device_code_ttl,
+            device_poll_interval,
+        } = self;
+        let secret = |s: &Option<String>| s.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Config")
+            .field("home", home)
+            .field("database_url", &database_url.as_deref().map(crate::redact))
+            .field("stripe_secret_key", &secret(stripe_secret_key))
+            .field("stripe_webhook_secret", &secret(stripe_webhook_secret))
+            .field("stripe_api_base", stripe_api_base)
+            .field("lease_key", &secret(lease_key))
+            .field("pool_secret", &secret(pool_secret))
+            .field("public_url", public_url)
+            .field("request_timeout", request_timeout)
+            .field("header_read_timeout", header_read_timeout)
+            .field("idle_timeout", idle_timeout)
+            .field("max_connections", max_connections)
+            .field("max_connections_per_ip", max_connections_per_ip)
+            .field("login_attempts", login_attempts)
+            .field("account_login_attempts", account_login_attempts)
+            .field("ip_login_attempts", ip_login_attempts)
+            .field("login_window", login_window)
+            .field("signups_per_ip", signups_per_ip)
+            .field("signup_window", signup_window)
+            .field("device_starts_per_ip", device_starts_per_ip)
+            .field("global_auth_per_minute", global_auth_per_minute)
+            .field("trust_forwarded_for", trust_forwarded_for)
+            .field("device_code_ttl", device_code_ttl)
+            .field("device_poll_interval", device_poll_interval)
+            .finish()
     }
 }

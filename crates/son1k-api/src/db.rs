@@ -55,6 +55,13 @@ impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
     }
+
+    /// Rolls back now. Dropping a transaction also rolls it back, but only when its connection is
+    /// next used, so on PostgreSQL its row locks stay held until then: a refused request that
+    /// locked a counter row rolls back with this before answering.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
 }
 
 /// Connects to `url` (`sqlite://…` or `postgres://…`), tuning SQLite for concurrent readers.
@@ -295,5 +302,28 @@ CREATE TABLE refresh_rotated (
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX refresh_rotated_user ON refresh_rotated (user_id)
+"#,
+    r#"
+ALTER TABLE subscriptions ADD COLUMN tier_at BIGINT;
+ALTER TABLE subscriptions ADD COLUMN period_at BIGINT
+"#,
+    r#"
+CREATE INDEX usage_records_user_time ON usage_records (user_id, created_at)
+"#,
+    r#"
+ALTER TABLE login_attempts ADD COLUMN strikes BIGINT;
+ALTER TABLE login_attempts ADD COLUMN subject TEXT;
+CREATE INDEX login_attempts_subject ON login_attempts (subject)
+"#,
+    r#"
+CREATE TABLE idempotency_keys (
+    user_id TEXT NOT NULL,
+    idem_key TEXT NOT NULL,
+    request TEXT NOT NULL,
+    answer TEXT,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, idem_key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)
 "#,
 ];

@@ -17,13 +17,15 @@
 //! possibilities, valid for minutes) hopeless.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::auth::{issue_tokens, AuthError, AuthUser, Tokens};
 use crate::db::{now, now_ms};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::keys::random_bytes;
+use crate::server::LocalAddr;
+use crate::throttle::{self, ClientIp, Limit};
 use crate::AppState;
 pub use son1k_api_types::{
     DeviceApproveRequest, DeviceDecision, DeviceStart, DeviceStartRequest, DeviceTokenRequest,
@@ -69,8 +71,8 @@ pub enum DeviceError {
     /// No pending session has this user code (wrong, expired, or decided by someone else).
     #[error("no pending device login has this code; check the code shown by the app, or start again there")]
     UnknownCode,
-    /// Too many approval attempts by this account.
-    #[error("too many device approval attempts; try again in {0} s")]
+    /// Too many approval attempts by this account, or device logins started from this address.
+    #[error("too many device login attempts; try again in {0} s")]
     RateLimited(i64),
     /// The database failed.
     #[error("the database is unavailable; try again shortly")]
@@ -83,7 +85,7 @@ pub enum DeviceError {
 impl From<AuthError> for DeviceError {
     fn from(e: AuthError) -> Self {
         match e {
-            AuthError::RateLimited(s) => DeviceError::RateLimited(s),
+            AuthError::RateLimited(s) | AuthError::Throttled(s) => DeviceError::RateLimited(s),
             AuthError::Db(e) => DeviceError::Db(e),
             other => DeviceError::Tokens(other.to_string()),
         }
@@ -169,22 +171,14 @@ fn device_code_hash(code: &str) -> String {
     hex::encode(Sha256::digest(code.as_bytes()))
 }
 
-fn verification_uri(state: &AppState, headers: &HeaderMap) -> String {
-    let base = match &state.config.public_url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .filter(|h| {
-                    !h.is_empty()
-                        && h.chars().all(|c| {
-                            c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']')
-                        })
-                })
-                .unwrap_or("localhost");
-            format!("http://{host}")
-        }
+/// The approval page's address: under `PUBLIC_URL`, or (a development server on loopback,
+/// see [`crate::server::check_public_url`]) the address this request came in on; never the
+/// request's `Host` header, which the caller chooses.
+fn verification_uri(state: &AppState, local: LocalAddr) -> String {
+    let base = match (&state.config.public_url, local.0) {
+        (Some(url), _) => url.trim_end_matches('/').to_string(),
+        (None, Some(addr)) => format!("http://{addr}"),
+        (None, None) => "http://127.0.0.1".to_string(),
     };
     format!("{base}/device")
 }
@@ -192,12 +186,19 @@ fn verification_uri(state: &AppState, headers: &HeaderMap) -> String {
 /// Starts a device login for the desktop app: a secret device code for the app and a short user
 /// code for the person, who approves it while signed in. No token needed.
 #[utoipa::path(post, path = "/api/device/start", tag = "device", request_body = DeviceStartRequest,
-    responses((status = 200, body = DeviceStart), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = DeviceStart), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ip: ClientIp,
+    local: LocalAddr,
     ApiJson(body): ApiJson<DeviceStartRequest>,
 ) -> Result<axum::Json<DeviceStart>, DeviceError> {
+    let limit = Limit {
+        max: state.config.device_starts_per_ip,
+        window: state.config.login_window,
+    };
+    throttle::charge_anonymous(&state, "device-start", ip, limit).await?;
     let device_name = match body.device_name.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(name) if name.chars().count() > 100 || name.chars().any(char::is_control) => {
@@ -238,7 +239,7 @@ pub async fn start(
         .rows_affected();
         if inserted == 1 {
             tx.commit().await?;
-            let uri = verification_uri(&state, &headers);
+            let uri = verification_uri(&state, local);
             let shown = display_code(&user_code);
             return Ok(axum::Json(DeviceStart {
                 device_code,

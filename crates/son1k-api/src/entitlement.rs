@@ -23,7 +23,7 @@ pub struct Entitlement {
     pub period_start: i64,
     /// End of the current counting period (exclusive).
     pub period_end: i64,
-    /// Key of the period in the usage counters.
+    /// A name for the period (`day:YYYY-MM-DD` or `month:<start>`), stored with each record.
     pub period_key: String,
 }
 
@@ -102,14 +102,23 @@ pub async fn entitlement(db: &Db, user_id: &str, now: i64) -> Result<Entitlement
     })
 }
 
-/// Generations counted in the caller's current period.
-pub async fn used_in_period(db: &Db, user_id: &str, key: &str) -> Result<i64, sqlx::Error> {
-    let used: Option<i64> = sqlx::query_scalar(
-        "SELECT used FROM usage_counters WHERE user_id = $1 AND period_key = $2",
+/// Generations counted in `ent`'s period: the user's records made inside
+/// `[period_start, period_end)`, whenever the period itself became known (a billing period that
+/// arrives after checkout still counts what was made since it began).
+pub async fn used_in_period<'e, E>(
+    exec: E,
+    user_id: &str,
+    ent: &Entitlement,
+) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM usage_records WHERE user_id = $1 AND created_at >= $2 AND created_at < $3",
     )
     .bind(user_id)
-    .bind(key)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(used.unwrap_or(0))
+    .bind(ent.period_start)
+    .bind(ent.period_end)
+    .fetch_one(exec)
+    .await
 }

@@ -4,7 +4,7 @@
 //! Each route module has its own error enum; it implements [`ApiError`] (a status and a stable
 //! machine code) and gets `IntoResponse` from [`impl_api_error!`](crate::impl_api_error).
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -118,6 +118,33 @@ impl From<JsonRejection> for RequestError {
             }
             other => RequestError::Unreadable(other.body_text()),
         }
+    }
+}
+
+impl From<BytesRejection> for RequestError {
+    fn from(r: BytesRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            RequestError::TooLarge(BODY_LIMIT)
+        } else {
+            RequestError::Unreadable(r.body_text())
+        }
+    }
+}
+
+/// The raw body (for the Stripe webhook, whose signature covers the exact bytes), with the
+/// rejections (an oversize body: 413 `payload_too_large`) in our error shape.
+#[derive(Debug, Clone, Default)]
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S> FromRequest<S> for ApiBytes
+where
+    S: Send + Sync,
+{
+    type Rejection = RequestError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await?;
+        Ok(ApiBytes(bytes))
     }
 }
 

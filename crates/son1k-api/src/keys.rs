@@ -11,6 +11,9 @@ pub struct Keys {
     pub lease: SigningKey,
     /// HMAC key for access tokens, derived from the lease key so one secret configures a fleet.
     pub token: [u8; 32],
+    /// HMAC key that picks the community pool's 5% ([`crate::pool::selected`]): derived from
+    /// the lease key, or from `SON1K_POOL_SECRET` when that is set ([`Keys::with_pool_secret`]).
+    pub pool: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -46,7 +49,14 @@ impl Keys {
         Keys {
             lease: SigningKey::from_bytes(&seed),
             token: h.finalize().into(),
+            pool: pool_key(&seed),
         }
+    }
+
+    /// These keys with the pool's selection key derived from `secret` instead of the lease key.
+    pub fn with_pool_secret(mut self, secret: &str) -> Self {
+        self.pool = pool_key(secret.as_bytes());
+        self
     }
 
     /// Loads `configured` (the `SON1K_LEASE_KEY` value) or, when unset, the dev key under `home`,
@@ -73,6 +83,14 @@ impl Keys {
         );
         Ok(Keys::from_seed(seed))
     }
+}
+
+/// The pool's selection key for a secret.
+fn pool_key(secret: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"son1k-pool-selection-v1\0");
+    h.update(secret);
+    h.finalize().into()
 }
 
 fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {

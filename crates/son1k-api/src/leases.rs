@@ -105,7 +105,7 @@ pub async fn issue(
     }
     let now = now();
     let ent = entitlement::entitlement(&state.db, &caller.id, now).await?;
-    let used = entitlement::used_in_period(&state.db, &caller.id, &ent.period_key).await?;
+    let used = entitlement::used_in_period(&state.db.pool, &caller.id, &ent).await?;
     let mut expires = now + LEASE_TTL;
     if ent.tier.is_paid() {
         expires = expires.min(ent.period_end + 24 * 3600);

@@ -14,13 +14,16 @@ pub mod db;
 pub mod device;
 pub mod entitlement;
 pub mod error;
+pub mod idempotency;
 pub mod keys;
 pub mod leases;
 pub mod openapi;
 pub mod pages;
 pub mod pool;
 pub mod routes;
+pub mod server;
 pub mod stripe;
+pub mod throttle;
 pub mod tiers;
 pub mod usage;
 
@@ -49,24 +52,22 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// HTTP client for Stripe.
     pub http: reqwest::Client,
+    /// The per-instance limit on sign-in requests ([`throttle::Global`]).
+    pub throttle: Arc<throttle::Global>,
 }
 
 impl AppState {
     /// Opens the database (creating `home` and the SQLite file when needed), runs migrations and
     /// loads the keys.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.home).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the data folder {}: {e}",
-                config.home.display()
-            )
-        })?;
+        private_dir(&config.home)?;
         let url = match &config.database_url {
             Some(url) => url.clone(),
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                config.home.join("son1k-api.sqlite3").display()
-            ),
+            None => {
+                let file = config.home.join(SQLITE_FILE);
+                private_file(&file)?;
+                format!("sqlite://{}?mode=rwc", file.display())
+            }
         };
         let db = db::connect(&url)
             .await
@@ -74,11 +75,16 @@ impl AppState {
         db.migrate()
             .await
             .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
-        let keys = Keys::load(config.lease_key.as_deref(), &config.home)?;
+        let mut keys = Keys::load(config.lease_key.as_deref(), &config.home)?;
+        if let Some(secret) = &config.pool_secret {
+            keys = keys.with_pool_secret(secret);
+        }
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()?;
+        let throttle = Arc::new(throttle::Global::new(config.global_auth_per_minute));
         Ok(AppState {
+            throttle,
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),
@@ -87,8 +93,54 @@ impl AppState {
     }
 }
 
+/// The SQLite database's file name under `home`.
+pub const SQLITE_FILE: &str = "son1k-api.sqlite3";
+
+/// Creates `dir` (and its parents) when missing and makes it owner-only (0700 on Unix): it holds
+/// the database, with password hashes, and the dev lease key.
+fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    let cannot =
+        |e: std::io::Error| anyhow::anyhow!("cannot create the data folder {}: {e}", dir.display());
+    std::fs::create_dir_all(dir).map_err(cannot)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| {
+            anyhow::anyhow!("cannot make the data folder {} private: {e}", dir.display())
+        })?;
+    }
+    Ok(())
+}
+
+/// Creates the SQLite file owner-only (0600 on Unix; SQLite gives its `-wal` and `-shm` files
+/// the same mode), or makes an existing one so.
+fn private_file(file: &std::path::Path) -> anyhow::Result<()> {
+    let failed =
+        |e: std::io::Error| anyhow::anyhow!("cannot prepare the database {}: {e}", file.display());
+    let mut open = std::fs::OpenOptions::new();
+    open.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600);
+    }
+    drop(open.open(file).map_err(failed)?);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let path = std::path::PathBuf::from(format!("{}{suffix}", file.display()));
+            if path.exists() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(failed)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Hides the password in a database URL.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
         _ => url.to_string(),
@@ -159,7 +211,27 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Headers on every answer: no MIME sniffing, no referrer, and no page of ours (the device
+/// approval page above all) inside another site's frame.
+async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+    use axum::http::header::{
+        HeaderValue, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+        X_FRAME_OPTIONS,
+    };
+    let h = res.headers_mut();
+    h.entry(X_CONTENT_TYPE_OPTIONS)
+        .or_insert(HeaderValue::from_static("nosniff"));
+    h.entry(REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
+    h.entry(X_FRAME_OPTIONS)
+        .or_insert(HeaderValue::from_static("DENY"));
+    h.entry(CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    res
 }
 
 /// `/health`: 200 when the database answers.
@@ -200,16 +272,19 @@ pub struct Health {
     pub version: String,
 }
 
-/// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests.
+/// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests. The
+/// connection limits (header-read and idle timeouts, connection caps) are in [`server`].
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let local = listener.local_addr()?;
+    server::check_public_url(&state.config, local)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let app = router(state.clone());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = server::Limits::of(&state.config);
+    server::run(app, listener, limits, shutdown).await?;
     state.db.pool.close().await;
     Ok(())
 }

@@ -9,8 +9,9 @@ use utoipa::IntoParams;
 
 use crate::error::ApiQuery;
 
-/// Language choice.
+/// Language choice (a query parameter).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// `es` or `en`; otherwise the `Accept-Language` header decides (English by default).
     pub lang: Option<String>,

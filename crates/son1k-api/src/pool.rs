@@ -1,17 +1,19 @@
-//! The community pool: 5% of paid users' generations, picked deterministically from a hash of
-//! the generation id; FREE users claim up to 3 items per UTC day; likes and plays count once per
+//! The community pool: 5% of paid users' generations, picked by an HMAC under a server secret
+//! over the user and generation ids (so no client can choose ids that get in or stay out); FREE users claim up to 3 items per UTC day; likes and plays count once per
 //! user; contributors rank by points (standard 1, high 2, ultra 3 per item).
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{AuthError, AuthUser};
 use crate::db::now;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::{entitlement, AppState};
+use crate::{entitlement, idempotency, AppState};
 pub use son1k_api_types::{
     ClaimRequest, Claimed, PoolItem, PoolPage, RankEntry, RankingPage, Reaction,
 };
@@ -21,14 +23,22 @@ pub const SELECTION_BASIS_POINTS: u64 = 500;
 /// Claims a FREE user may make per UTC day.
 pub const FREE_CLAIMS_PER_DAY: i64 = 3;
 
-/// Whether generation `id` (a UUID, lower-case hyphenated) enters the pool: the first 8 bytes of
-/// SHA-256(`son1k-pool-v1:` + id), read as a big-endian integer, modulo 10 000, below 500.
-pub fn selected(id: &str) -> bool {
-    selection_value(id) < SELECTION_BASIS_POINTS
+/// Whether generation `id` (a UUID, lower-case hyphenated) of `user_id` enters the pool (for a
+/// paid tier): the first 8 bytes of HMAC-SHA256(`key`, `son1k-pool-v2:` + user id + `:` + id),
+/// read as a big-endian integer, modulo 10 000, below 500. `key` is the server's
+/// ([`crate::Keys::pool`]), so a client cannot know in advance which ids are selected.
+pub fn selected(key: &[u8; 32], user_id: &str, id: &str) -> bool {
+    selection_value(key, user_id, id) < SELECTION_BASIS_POINTS
 }
 
-fn selection_value(id: &str) -> u64 {
-    let digest = Sha256::digest(format!("son1k-pool-v1:{id}").as_bytes());
+fn selection_value(key: &[u8; 32], user_id: &str, id: &str) -> u64 {
+    // HMAC takes keys of any length.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    mac.update(b"son1k-pool-v2:");
+    mac.update(user_id.as_bytes());
+    mac.update(b":");
+    mac.update(id.as_bytes());
+    let digest = mac.finalize().into_bytes();
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
     u64::from_be_bytes(first) % 10_000
@@ -85,8 +95,9 @@ impl ApiError for PoolError {
 }
 crate::impl_api_error!(PoolError);
 
-/// Filters and pagination.
+/// Filters and pagination (query parameters).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only this genre (case-insensitive).
     pub genre: Option<String>,
@@ -147,12 +158,15 @@ const ITEM_COLUMNS: &str =
      (SELECT COUNT(*) FROM pool_likes l WHERE l.item_id = p.id), \
      (SELECT COUNT(*) FROM pool_plays q WHERE q.item_id = p.id)";
 
-async fn load_item(state: &AppState, id: &str) -> Result<PoolItem, PoolError> {
+async fn load_item<'e, E>(exec: E, id: &str) -> Result<PoolItem, PoolError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let sql =
         format!("SELECT {ITEM_COLUMNS} FROM pool_items p WHERE p.id = $1 AND p.withdrawn = 0");
     let row: Option<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(&state.db.pool)
+        .fetch_optional(exec)
         .await?;
     row.map(item_of).ok_or(PoolError::NotFound)
 }
@@ -192,22 +206,111 @@ pub async fn list(
 }
 
 /// Claims a pool item. FREE accounts: at most 3 per UTC day. An item is claimed once per user.
+/// With an `Idempotency-Key` header, a retry with the same key (within 24 h) gets the stored
+/// answer again, marked `Idempotent-Replayed: true`, instead of making a second claim.
 #[utoipa::path(post, path = "/api/community/pool/claim", tag = "community", security(("bearer" = [])),
     request_body = ClaimRequest,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "1 to 255 visible ASCII characters; a retry with the same key replays the first answer")),
     responses((status = 201, body = Claimed), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn claim(
     State(state): State<AppState>,
     caller: AuthUser,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<ClaimRequest>,
-) -> Result<(StatusCode, axum::Json<Claimed>), PoolError> {
+) -> Result<Response, PoolError> {
+    let key = idempotency::key(&headers).map_err(PoolError::Invalid)?;
+    let request = body.item_id.as_deref().map(str::trim).unwrap_or("");
     let now = now();
     let ent = entitlement::entitlement(&state.db, &caller.id, now).await?;
     let free = !ent.tier.is_paid();
     let limit = if free { FREE_CLAIMS_PER_DAY } else { i64::MAX };
     let day = entitlement::utc_day_key(now);
 
+    // Once the day's claims are spent, answer without queueing for the counter's row lock (the
+    // statement below still decides, so this read cannot let a claim through).
+    let spent: Option<i64> =
+        sqlx::query_scalar("SELECT used FROM claim_counters WHERE user_id = $1 AND day = $2")
+            .bind(&caller.id)
+            .bind(&day)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    if key.is_none() && spent.is_some_and(|used| used >= limit) {
+        return Err(PoolError::ClaimLimit(entitlement::utc_day(now).1));
+    }
+    // Likewise for an item claimed already.
+    if let (None, Some(item)) = (&key, body.item_id.as_deref().map(str::trim)) {
+        let claimed: Option<String> = sqlx::query_scalar(
+            "SELECT item_id FROM pool_claims WHERE user_id = $1 AND item_id = $2",
+        )
+        .bind(&caller.id)
+        .bind(item)
+        .fetch_optional(&state.db.pool)
+        .await?;
+        if claimed.is_some() {
+            return Err(PoolError::AlreadyClaimed);
+        }
+    }
+
     let mut tx = state.db.begin_write().await?;
+    if let Some(key) = &key {
+        match idempotency::reserve(&mut tx, &caller.id, key, request, now).await? {
+            idempotency::Reserved::Fresh => {}
+            idempotency::Reserved::Replay(answer) => {
+                tx.commit().await?;
+                let claimed: Claimed = serde_json::from_str(&answer)
+                    .map_err(|e| PoolError::Invalid(format!("stored answer unreadable: {e}")))?;
+                let mut res = (StatusCode::CREATED, axum::Json(claimed)).into_response();
+                res.headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
+                return Ok(res);
+            }
+            idempotency::Reserved::OtherRequest => {
+                return Err(PoolError::Invalid(
+                    "this Idempotency-Key was used for a claim of another item; use a new key"
+                        .into(),
+                ))
+            }
+        }
+    }
+    let claimed = match claim_in(
+        &mut tx,
+        &caller.id,
+        &day,
+        now,
+        free,
+        body.item_id.as_deref(),
+    )
+    .await
+    {
+        Ok(claimed) => claimed,
+        Err(e) => {
+            // Now, not when the connection is next used: the counter's row lock goes with it.
+            let _ = tx.rollback().await;
+            return Err(e);
+        }
+    };
+    if let Some(key) = &key {
+        let answer = serde_json::to_string(&claimed)
+            .map_err(|e| PoolError::Invalid(format!("cannot store the answer: {e}")))?;
+        idempotency::store(&mut tx, &caller.id, key, &answer).await?;
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, axum::Json(claimed)).into_response())
+}
+
+/// The claim itself, inside `tx` (which the caller commits, or rolls back on an error): the
+/// day's counter (the limit, and on PostgreSQL this user's lock), then the item.
+async fn claim_in(
+    tx: &mut crate::db::WriteTx,
+    caller_id: &str,
+    day: &str,
+    now: i64,
+    free: bool,
+    item_id: Option<&str>,
+) -> Result<Claimed, PoolError> {
+    let limit = if free { FREE_CLAIMS_PER_DAY } else { i64::MAX };
     // The counter row is both the limit (checked in the same statement as the increment) and,
     // on PostgreSQL, a per-user lock: this user's other claims wait here until we commit.
     let used: Option<i64> = sqlx::query_scalar(
@@ -215,21 +318,21 @@ pub async fn claim(
          ON CONFLICT (user_id, day) DO UPDATE SET used = claim_counters.used + 1 \
          WHERE claim_counters.used < $3 RETURNING used",
     )
-    .bind(&caller.id)
-    .bind(&day)
+    .bind(caller_id)
+    .bind(day)
     .bind(limit)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut ***tx)
     .await?;
     let Some(used) = used else {
         return Err(PoolError::ClaimLimit(entitlement::utc_day(now).1));
     };
-    let item_id: Option<String> = match body.item_id.as_deref().map(str::trim) {
+    let item_id: Option<String> = match item_id.map(str::trim) {
         Some(id) => {
             let exists: Option<String> = sqlx::query_scalar(
                 "SELECT id FROM pool_items WHERE id = $1 AND withdrawn = 0",
             )
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut ***tx)
             .await?;
             if exists.is_none() {
                 return Err(PoolError::NotFound);
@@ -238,11 +341,11 @@ pub async fn claim(
                 "INSERT INTO pool_claims (user_id, item_id, day, claimed_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (user_id, item_id) DO NOTHING RETURNING item_id",
             )
-            .bind(&caller.id)
+            .bind(caller_id)
             .bind(id)
-            .bind(&day)
+            .bind(day)
             .bind(now)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut ***tx)
             .await?;
             if got.is_none() {
                 return Err(PoolError::AlreadyClaimed);
@@ -258,26 +361,21 @@ pub async fn claim(
                  ORDER BY p.created_at, p.id LIMIT 1 \
                  ON CONFLICT (user_id, item_id) DO NOTHING RETURNING item_id",
             )
-            .bind(&caller.id)
-            .bind(&day)
+            .bind(caller_id)
+            .bind(day)
             .bind(now)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut ***tx)
             .await?
         }
     };
     let Some(item_id) = item_id else {
         return Err(PoolError::Empty);
     };
-    tx.commit().await?;
-    let item = load_item(&state, &item_id).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(Claimed {
-            item,
-            claims_today: used,
-            remaining_today: free.then(|| FREE_CLAIMS_PER_DAY - used),
-        }),
-    ))
+    Ok(Claimed {
+        item: load_item(&mut ***tx, &item_id).await?,
+        claims_today: used,
+        remaining_today: free.then(|| FREE_CLAIMS_PER_DAY - used),
+    })
 }
 
 /// Withdraws one of the caller's own contributions. Items of other users answer 404.
@@ -311,7 +409,7 @@ async fn react(
     item_id: &str,
     likes: bool,
 ) -> Result<Reaction, PoolError> {
-    load_item(state, item_id).await?;
+    load_item(&state.db.pool, item_id).await?;
     let sql = if likes {
         "INSERT INTO pool_likes (user_id, item_id) VALUES ($1, $2) ON CONFLICT (user_id, item_id) DO NOTHING"
     } else {
@@ -326,7 +424,7 @@ async fn react(
         .rows_affected();
     tx.commit().await?;
     Ok(Reaction {
-        item: load_item(state, item_id).await?,
+        item: load_item(&state.db.pool, item_id).await?,
         counted: n == 1,
     })
 }
@@ -416,40 +514,55 @@ pub async fn policy() -> axum::Json<Policy> {
     axum::Json(Policy {
         percent: SELECTION_BASIS_POINTS as f64 / 100.0,
         rule: "a paid user's generation enters the pool when the first 8 bytes of \
-               SHA-256(\"son1k-pool-v1:\" + the generation's lower-case hyphenated UUID), read as a \
-               big-endian unsigned integer, modulo 10000, are below 500; the contributor can withdraw it"
+               HMAC-SHA256(server secret, \"son1k-pool-v2:\" + user id + \":\" + the generation's \
+               lower-case hyphenated UUID), read as a big-endian unsigned integer, modulo 10000, are \
+               below 500; the secret stays on the server so no client can choose which generations \
+               enter; GET /api/community/pool/selection/{id} tells you about your own recorded \
+               generations; the contributor can withdraw an item"
             .into(),
         free_claims_per_day: FREE_CLAIMS_PER_DAY,
     })
 }
 
-/// Whether one generation id is selected.
+/// Whether one of the caller's recorded generations entered the pool.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Selection {
     /// The generation id as checked.
     pub generation_id: String,
-    /// The hash value modulo 10 000.
+    /// The HMAC value modulo 10 000.
     pub value: u64,
-    /// Whether it is selected (value below 500).
+    /// Whether it entered the pool (value below 500 and a paid tier when it was recorded).
     pub selected: bool,
 }
 
-/// Checks the selection rule for one generation id.
+/// The selection of one of the caller's recorded generations; 404 for any other id, so the
+/// route cannot be used to try ids before recording them.
 #[utoipa::path(get, path = "/api/community/pool/selection/{generation_id}", tag = "community",
-    params(("generation_id" = String, Path, description = "a generation UUID")),
-    responses((status = 200, body = Selection), (status = 422, body = ErrorBody)))]
+    security(("bearer" = [])),
+    params(("generation_id" = String, Path, description = "a generation UUID the caller recorded")),
+    responses((status = 200, body = Selection), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn selection(
+    State(state): State<AppState>,
+    caller: AuthUser,
     ApiPath(generation_id): ApiPath<String>,
 ) -> Result<axum::Json<Selection>, PoolError> {
     let id = uuid::Uuid::parse_str(generation_id.trim())
         .map_err(|_| PoolError::Invalid("generation_id must be a UUID".into()))?
         .hyphenated()
         .to_string();
-    let value = selection_value(&id);
+    let recorded: Option<i64> = sqlx::query_scalar(
+        "SELECT pool_selected FROM usage_records WHERE user_id = $1 AND id = $2",
+    )
+    .bind(&caller.id)
+    .bind(&id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let selected = recorded.ok_or(PoolError::NotFound)? != 0;
     Ok(axum::Json(Selection {
+        value: selection_value(&state.keys.pool, &caller.id, &id),
         generation_id: id,
-        value,
-        selected: value < SELECTION_BASIS_POINTS,
+        selected,
     }))
 }
 
@@ -459,12 +572,28 @@ mod tests {
 
     #[test]
     fn selection_is_deterministic_and_near_five_percent() {
+        let key = [7u8; 32];
         let ids: Vec<String> = (0..20_000u32)
             .map(|i| uuid::Uuid::from_u128(u128::from(i) * 0x9E37_79B9_7F4A_7C15).to_string())
             .collect();
-        let n = ids.iter().filter(|id| selected(id)).count();
+        let n = ids.iter().filter(|id| selected(&key, "u1", id)).count();
         // 5% of 20 000 is 1000; the binomial standard deviation is about 31.
         assert!((880..=1120).contains(&n), "{n} selected");
-        assert!(ids.iter().all(|id| selected(id) == selected(id)));
+        assert!(ids
+            .iter()
+            .all(|id| selected(&key, "u1", id) == selected(&key, "u1", id)));
+        // Another key or another user picks other ids.
+        let other_key = ids
+            .iter()
+            .filter(|id| selected(&key, "u1", id) != selected(&[8u8; 32], "u1", id))
+            .count();
+        let other_user = ids
+            .iter()
+            .filter(|id| selected(&key, "u1", id) != selected(&key, "u2", id))
+            .count();
+        assert!(
+            other_key > 1500 && other_user > 1500,
+            "{other_key} {other_user}"
+        );
     }
 }

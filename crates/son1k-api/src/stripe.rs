@@ -2,11 +2,14 @@
 //! subscription lifecycle folded into `subscriptions` rows so repeated or out-of-order events
 //! converge.
 //!
-//! Ordering: every change to a subscription row carries the `created` time of the event that
-//! caused it (`state_at`); an event older than the row's state does not overwrite it. The tier a
-//! user gets is derived from those rows (see [`crate::entitlement::entitlement`]).
+//! Ordering: every part of a subscription row carries the `created` time of the event that set
+//! it (`state_at` for the status, `tier_at` for the tier, `period_at` for the billing period); an
+//! event older than a part does not overwrite it, but fills it in when it is missing, so the
+//! order events arrive in does not matter. The tier comes from the subscription's price (a plan
+//! change is a new price); the tier written into metadata at checkout only stands in until a
+//! price is seen. The tier a user gets is derived from those rows (see
+//! [`crate::entitlement::entitlement`]).
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use hmac::{Hmac, Mac};
@@ -18,7 +21,7 @@ use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 use crate::db::now;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiBytes, ApiError, ErrorBody};
 use crate::AppState;
 
 /// How far a signature's timestamp may be from our clock, in seconds.
@@ -146,7 +149,7 @@ pub struct WebhookAck {
 pub async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<axum::Json<WebhookAck>, WebhookError> {
     let secret = state
         .config
@@ -220,13 +223,27 @@ fn id_of(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-/// The tier a subscription object is for: its metadata, else its price matched against the table.
-fn tier_of_subscription(sub: &Value) -> Option<Tier> {
-    if let Some(t) = str_at(sub, "/metadata/tier").and_then(|t| t.parse().ok()) {
+/// How far below a price-derived tier's rank a tier read from checkout-time metadata sits: such a
+/// tier only fills a subscription whose price has not been seen, and never replaces one derived
+/// from a price, whatever the events' ages (metadata set at checkout goes stale on a plan change).
+const METADATA_RANK_OFFSET: i64 = 1 << 40;
+
+/// A tier and its rank: the `created` time of the event it came from, lowered by
+/// [`METADATA_RANK_OFFSET`] when it came from metadata rather than a price. A higher rank wins.
+type RankedTier = (Tier, i64);
+
+/// The tier of a price object: its `metadata.tier` or `lookup_key` (a tier name, e.g. `PRO` or
+/// `son1k_pro`), else its `unit_amount` matched against the pricing table.
+fn tier_of_price(price: &Value) -> Option<Tier> {
+    let named = |s: String| {
+        let s = s.trim().to_uppercase();
+        let s = s.strip_prefix("SON1K_").unwrap_or(&s).to_string();
+        s.parse::<Tier>().ok().filter(|t| t.is_paid())
+    };
+    if let Some(t) = str_at(price, "/metadata/tier").and_then(named) {
         return Some(t);
     }
-    let price = sub.pointer("/items/data/0/price")?;
-    if let Some(t) = str_at(price, "/metadata/tier").and_then(|t| t.parse().ok()) {
+    if let Some(t) = str_at(price, "/lookup_key").and_then(named) {
         return Some(t);
     }
     let amount = price.get("unit_amount").and_then(Value::as_i64)?;
@@ -235,11 +252,21 @@ fn tier_of_subscription(sub: &Value) -> Option<Tier> {
         .find(|t| t.is_paid() && i64::from(t.limits().price_cents) == amount)
 }
 
+/// The tier a subscription object is for, ranked (see [`RankedTier`]): from the price of its
+/// first item; only when no price names a tier, from the metadata written at checkout.
+fn tier_of_subscription(sub: &Value, created: i64) -> Option<RankedTier> {
+    if let Some(t) = sub.pointer("/items/data/0/price").and_then(tier_of_price) {
+        return Some((t, created));
+    }
+    let t = str_at(sub, "/metadata/tier").and_then(|t| t.parse().ok())?;
+    Some((t, created - METADATA_RANK_OFFSET))
+}
+
 struct SubState {
     id: String,
     user_id: Option<String>,
     customer_id: Option<String>,
-    tier: Option<Tier>,
+    tier: Option<RankedTier>,
     status: String,
     period: Option<(i64, i64)>,
     at: i64,
@@ -250,28 +277,44 @@ async fn upsert(tx: &mut crate::db::WriteTx, s: SubState) -> Result<(), sqlx::Er
         Some((a, b)) => (Some(a), Some(b)),
         None => (None, None),
     };
-    // Newer state wins; a field the event does not carry keeps its stored value.
-    sqlx::query(
-        "INSERT INTO subscriptions (id, user_id, customer_id, tier, status, period_start, period_end, state_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (id) DO UPDATE SET \
-           status = excluded.status, \
-           tier = COALESCE(excluded.tier, subscriptions.tier), \
-           period_start = COALESCE(excluded.period_start, subscriptions.period_start), \
-           period_end = COALESCE(excluded.period_end, subscriptions.period_end), \
-           state_at = excluded.state_at \
-         WHERE subscriptions.state_at <= excluded.state_at AND subscriptions.status <> 'canceled'",
-    )
-    .bind(&s.id)
-    .bind(s.user_id.clone())
-    .bind(s.customer_id.clone())
-    .bind(s.tier.map(|t| t.name().to_string()))
-    .bind(&s.status)
-    .bind(ps)
-    .bind(pe)
-    .bind(s.at)
-    .execute(&mut ***tx)
-    .await?;
+    // Each part of the state has its own age: the status (`state_at`, and a canceled
+    // subscription stays canceled), the tier (`tier_at`, its rank) and the period (`period_at`).
+    // A part the event carries replaces the stored one when it is at least as new, or when none
+    // is stored, so an older event arriving late still fills in what a newer one lacked.
+    let newer_status =
+        "subscriptions.status <> 'canceled' AND subscriptions.state_at <= excluded.state_at";
+    let newer_tier = "excluded.tier IS NOT NULL AND (subscriptions.tier IS NULL \
+         OR COALESCE(subscriptions.tier_at, subscriptions.state_at) <= excluded.tier_at)";
+    let newer_period = "excluded.period_start IS NOT NULL AND (subscriptions.period_start IS NULL \
+         OR COALESCE(subscriptions.period_at, subscriptions.state_at) <= excluded.period_at)";
+    let pick = |cond: &str, col: &str| {
+        format!("{col} = CASE WHEN {cond} THEN excluded.{col} ELSE subscriptions.{col} END")
+    };
+    let sql = format!(
+        "INSERT INTO subscriptions (id, user_id, customer_id, tier, tier_at, status, period_start, period_end, period_at, state_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (id) DO UPDATE SET {}, {}, {}, {}, {}, {}, {}",
+        pick(newer_status, "status"),
+        pick(newer_status, "state_at"),
+        pick(newer_tier, "tier"),
+        pick(newer_tier, "tier_at"),
+        pick(newer_period, "period_start"),
+        pick(newer_period, "period_end"),
+        pick(newer_period, "period_at"),
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&s.id)
+        .bind(s.user_id.clone())
+        .bind(s.customer_id.clone())
+        .bind(s.tier.map(|(t, _)| t.name().to_string()))
+        .bind(s.tier.map(|(_, rank)| rank))
+        .bind(&s.status)
+        .bind(ps)
+        .bind(pe)
+        .bind(s.period.map(|_| s.at))
+        .bind(s.at)
+        .execute(&mut ***tx)
+        .await?;
     // Links are facts, not state: fill them in whatever the event's age.
     sqlx::query("UPDATE subscriptions SET user_id = $2 WHERE id = $1 AND user_id IS NULL AND $2 IS NOT NULL")
         .bind(&s.id)
@@ -330,7 +373,10 @@ async fn apply(
                         id: sub,
                         user_id: user,
                         customer_id: customer,
-                        tier: str_at(obj, "/metadata/tier").and_then(|t| t.parse().ok()),
+                        // Checkout-time metadata: provisional until a price is seen.
+                        tier: str_at(obj, "/metadata/tier")
+                            .and_then(|t| t.parse().ok())
+                            .map(|t| (t, created - METADATA_RANK_OFFSET)),
                         status: if paid { "active" } else { "incomplete" }.into(),
                         period: None,
                         at: created,
@@ -372,7 +418,7 @@ async fn apply(
                     id,
                     user_id: user,
                     customer_id: customer,
-                    tier: tier_of_subscription(obj),
+                    tier: tier_of_subscription(obj, created),
                     status,
                     period,
                     at: created,

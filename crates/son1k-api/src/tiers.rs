@@ -72,7 +72,7 @@ pub async fn limits(
     caller.must_be(&user)?;
     let now = now();
     let ent = entitlement(&state.db, &caller.id, now).await?;
-    let used = used_in_period(&state.db, &caller.id, &ent.period_key).await?;
+    let used = used_in_period(&state.db.pool, &caller.id, &ent).await?;
     let limit = i64::from(ent.tier.limits().generations);
     Ok(axum::Json(UserLimits {
         user_id: caller.id,

@@ -1,7 +1,10 @@
 //! Generation records: the desktop app reports each generation (through its outbox) with a
 //! client-made UUID. Recording is idempotent by that UUID and counts against the tier's limit for
-//! the current period inside one transaction, with the limit checked by the same statement that
-//! increments the counter, so parallel requests can never go over it.
+//! the current billing period inside one transaction that holds the user's write lock (the
+//! user's row on PostgreSQL, the single writer on SQLite): the records made inside
+//! `[period_start, period_end)` are counted with the new one, and over the limit the transaction
+//! is rolled back, so parallel requests can never go over it, and a period that becomes known
+//! after checkout still counts what was made in it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -106,9 +109,17 @@ pub async fn record(
     ent.tier
         .check_quality(quality)
         .map_err(|e| UsageError::QualityNotAllowed(e.to_string()))?;
-    let selected = ent.tier.is_paid() && pool::selected(&id);
+    let selected = ent.tier.is_paid() && pool::selected(&state.keys.pool, &caller.id, &id);
 
     let mut tx = state.db.begin_write().await?;
+    // One writer per user from here to the commit: SQLite has a single writer already
+    // (`begin_write`); PostgreSQL locks the user's row, so the count below cannot race.
+    if state.db.backend == crate::db::Backend::Postgres {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind(&caller.id)
+            .execute(&mut **tx)
+            .await?;
+    }
     let inserted = sqlx::query(
         "INSERT INTO usage_records (user_id, id, period_key, quality, genre, used_after, pool_selected, created_at) \
          VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT (user_id, id) DO NOTHING",
@@ -145,19 +156,11 @@ pub async fn record(
             }),
         ));
     }
-    // The limit check and the increment are one statement: no row comes back when full.
-    let used: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO usage_counters (user_id, period_key, used) VALUES ($1, $2, 1) \
-         ON CONFLICT (user_id, period_key) DO UPDATE SET used = usage_counters.used + 1 \
-         WHERE usage_counters.used < $3 RETURNING used",
-    )
-    .bind(&caller.id)
-    .bind(&ent.period_key)
-    .bind(limit)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(used) = used else {
-        drop(tx);
+    // The records inside the billing period, this one included; over the limit, the
+    // transaction is rolled back and the record with it.
+    let used = entitlement::used_in_period(&mut **tx, &caller.id, &ent).await?;
+    if used > limit {
+        tx.rollback().await?;
         return Err(UsageError::LimitReached {
             tier: ent.tier.name(),
             limit: limits.generations,
@@ -169,7 +172,7 @@ pub async fn record(
                 " or claim a song from the community pool (POST /api/community/pool/claim)"
             },
         });
-    };
+    }
     sqlx::query("UPDATE usage_records SET used_after = $3 WHERE user_id = $1 AND id = $2")
         .bind(&caller.id)
         .bind(&id)

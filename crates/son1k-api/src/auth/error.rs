@@ -27,9 +27,12 @@ pub enum AuthError {
     /// Input failed validation.
     #[error("{0}")]
     Invalid(String),
-    /// Too many login attempts.
-    #[error("too many login attempts for this account; try again in {0} s")]
+    /// Too many attempts from this address, for this account, or both (see [`crate::throttle`]).
+    #[error("too many attempts; try again in {0} s")]
     RateLimited(i64),
+    /// This instance receives too many sign-in, sign-up and device-login requests overall.
+    #[error("the server is receiving too many sign-in requests; try again in {0} s")]
+    Throttled(i64),
     /// The user in the path is not the caller.
     #[error("you can only access your own account")]
     Forbidden,
@@ -59,7 +62,7 @@ impl ApiError for AuthError {
             | AuthError::InvalidRefresh => StatusCode::UNAUTHORIZED,
             AuthError::EmailTaken => StatusCode::CONFLICT,
             AuthError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AuthError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AuthError::RateLimited(_) | AuthError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AuthError::Forbidden => StatusCode::FORBIDDEN,
             AuthError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
             AuthError::Hash => StatusCode::INTERNAL_SERVER_ERROR,
@@ -76,7 +79,7 @@ impl ApiError for AuthError {
             AuthError::InvalidRefresh => "invalid_refresh_token",
             AuthError::EmailTaken => "email_taken",
             AuthError::Invalid(_) => "invalid_input",
-            AuthError::RateLimited(_) => "rate_limited",
+            AuthError::RateLimited(_) | AuthError::Throttled(_) => "rate_limited",
             AuthError::Forbidden => "forbidden",
             AuthError::Db(_) => "database_unavailable",
             AuthError::Hash => "internal",
@@ -91,7 +94,7 @@ impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
         let mut res = crate::error::respond(&self);
         match &self {
-            AuthError::RateLimited(secs) | AuthError::Busy(secs) => {
+            AuthError::RateLimited(secs) | AuthError::Throttled(secs) | AuthError::Busy(secs) => {
                 if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                     res.headers_mut().insert(header::RETRY_AFTER, v);
                 }

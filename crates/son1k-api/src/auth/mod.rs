@@ -13,7 +13,7 @@ mod token;
 
 pub use error::AuthError;
 pub use extract::AuthUser;
-pub(crate) use limits::{count_attempt, count_in_bucket};
+pub(crate) use limits::count_in_bucket;
 pub(crate) use password::{check_password, hash_password, password_matches};
 pub use password::{hashing_peak, hashing_permits, MAX_HASHERS};
 pub use son1k_api_types::{Credentials, Me, RefreshRequest, Tokens};

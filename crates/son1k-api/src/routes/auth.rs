@@ -5,12 +5,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use crate::auth::{
-    check_password, count_attempt, hash_password, issue_tokens, issue_tokens_in, password_matches,
-    token_hash, AuthError, AuthUser, Credentials, Me, RefreshRequest, Tokens,
+    check_password, hash_password, issue_tokens, issue_tokens_in, password_matches, token_hash,
+    AuthError, AuthUser, Credentials, Me, RefreshRequest, Tokens,
 };
 use crate::db::now;
 use crate::entitlement::entitlement;
 use crate::error::{ApiJson, ErrorBody};
+use crate::throttle::{self, ClientIp, Limit};
 use crate::AppState;
 
 /// Trims and lower-cases an e-mail address; refuses what does not look like one.
@@ -30,13 +31,21 @@ fn normalise_email(email: &str) -> Result<String, AuthError> {
     }
 }
 
-/// Creates an account and signs it in.
+/// Creates an account and signs it in. At most `signups_per_ip` per address per
+/// `signup_window` (an answer tells whether an address is taken).
 #[utoipa::path(post, path = "/api/auth/signup", tag = "auth", request_body = Credentials,
-    responses((status = 201, body = Tokens), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Tokens), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub async fn signup(
     State(state): State<AppState>,
+    ip: ClientIp,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<(StatusCode, axum::Json<Tokens>), AuthError> {
+    let limit = Limit {
+        max: state.config.signups_per_ip,
+        window: state.config.signup_window,
+    };
+    throttle::charge_anonymous(&state, "signup", ip, limit).await?;
     let email = normalise_email(&body.email)?;
     check_password(&body.password)?;
     let hash = hash_password(body.password).await?;
@@ -63,15 +72,18 @@ pub async fn signup(
     ))
 }
 
-/// Signs in with e-mail and password. At most `login_attempts` tries per address per window.
+/// Signs in with e-mail and password. Failed tries are limited per address and account, per
+/// account and per address, in windows that always expire (see [`crate::throttle`]).
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Credentials,
     responses((status = 200, body = Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    ip: ClientIp,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<axum::Json<Tokens>, AuthError> {
+    state.throttle.take()?;
     let email = normalise_email(&body.email).map_err(|_| AuthError::InvalidCredentials)?;
-    count_attempt(&state, &email).await?;
+    throttle::charge_login(&state, &email, ip).await?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
             .bind(&email)
@@ -84,12 +96,7 @@ pub async fn login(
     let ok = password_matches(body.password, hash).await?;
     match (ok, id) {
         (true, Some(id)) => {
-            let mut tx = state.db.begin_write().await?;
-            sqlx::query("DELETE FROM login_attempts WHERE bucket = $1")
-                .bind(format!("login:{email}"))
-                .execute(&mut **tx)
-                .await?;
-            tx.commit().await?;
+            throttle::login_succeeded(&state, &email, ip).await?;
             Ok(axum::Json(issue_tokens(&state, &id).await?))
         }
         _ => Err(AuthError::InvalidCredentials),
@@ -264,6 +271,7 @@ fn url_segment(id: &str) -> String {
 pub async fn delete_account(
     State(state): State<AppState>,
     user: AuthUser,
+    ip: ClientIp,
     ApiJson(body): ApiJson<DeleteAccount>,
 ) -> Result<StatusCode, AuthError> {
     let row: Option<(String, String)> =
@@ -272,10 +280,11 @@ pub async fn delete_account(
             .fetch_optional(&state.db.pool)
             .await?;
     let (email, hash) = row.ok_or(AuthError::InvalidToken)?;
-    count_attempt(&state, &email).await?;
+    throttle::charge_login(&state, &email, ip).await?;
     if !password_matches(body.password, Some(hash)).await? {
         return Err(AuthError::InvalidCredentials);
     }
+    throttle::login_succeeded(&state, &email, ip).await?;
     cancel_subscriptions(&state, &user.id).await?;
     let mut tx = state.db.begin_write().await?;
     for sql in [
@@ -284,6 +293,7 @@ pub async fn delete_account(
         "DELETE FROM usage_records WHERE user_id = $1",
         "DELETE FROM usage_counters WHERE user_id = $1",
         "DELETE FROM pool_claims WHERE user_id = $1",
+        "DELETE FROM idempotency_keys WHERE user_id = $1",
         "DELETE FROM claim_counters WHERE user_id = $1",
         "DELETE FROM pool_likes WHERE user_id = $1",
         "DELETE FROM pool_plays WHERE user_id = $1",
@@ -295,10 +305,7 @@ pub async fn delete_account(
     ] {
         sqlx::query(sql).bind(&user.id).execute(&mut **tx).await?;
     }
-    sqlx::query("DELETE FROM login_attempts WHERE bucket = $1")
-        .bind(format!("login:{email}"))
-        .execute(&mut **tx)
-        .await?;
+    throttle::forget_subject(&mut tx, &email).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

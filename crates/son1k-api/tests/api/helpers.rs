@@ -85,12 +85,21 @@ pub async fn fake_stripe() -> FakeStripe {
     }
 }
 
-/// UUIDs that the pool's rule selects (or not).
-pub fn uuids_with_selection(selected: bool, n: usize) -> Vec<String> {
+/// The pool's selection key of `app` (derived from the dev lease key in its home, as the server
+/// derives it).
+pub fn pool_key(app: &TestApp) -> [u8; 32] {
+    son1k_api::Keys::load(None, app.home.path())
+        .expect("the server's keys")
+        .pool
+}
+
+/// UUIDs that `app`'s pool rule selects (or not) for `user`.
+pub fn uuids_with_selection(app: &TestApp, user: &User, selected: bool, n: usize) -> Vec<String> {
+    let key = pool_key(app);
     let mut out = Vec::new();
     while out.len() < n {
         let id = uuid::Uuid::new_v4().to_string();
-        if son1k_api::pool::selected(&id) == selected {
+        if son1k_api::pool::selected(&key, &user.id, &id) == selected {
             out.push(id);
         }
     }

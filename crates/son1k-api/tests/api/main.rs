@@ -4,6 +4,7 @@
 mod analytics;
 mod auth;
 mod basics;
+mod billing;
 mod binary;
 mod browser;
 mod device;
@@ -11,5 +12,9 @@ mod hardening;
 mod helpers;
 mod leases;
 mod pool;
+mod pool_selection;
+mod slowloris;
+mod small_hardening;
 mod stripe;
+mod throttling;
 mod usage;

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 /// Has `u` (paid) record generations whose ids the rule selects, so they enter the pool.
 async fn contribute(app: &TestApp, u: &User, n: usize, genre: &str, quality: &str) -> Vec<String> {
-    let ids = uuids_with_selection(true, n);
+    let ids = uuids_with_selection(app, u, true, n);
     for id in &ids {
         let res = app
             .post(
@@ -26,12 +26,12 @@ async fn only_selected_paid_generations_enter_the_pool() {
     let paid = app.signup().await;
     app.make_paid(&paid, "PRO").await;
     // A FREE user's selected id does not enter; a paid user's unselected id does not either.
-    let sel = uuids_with_selection(true, 1).remove(0);
+    let sel = uuids_with_selection(&app, &free, true, 1).remove(0);
     let res = app
         .post("/api/usage", Some(&free.token), json!({"id": sel}))
         .await;
     assert_eq!(json(res).await["pool_selected"], false);
-    let unsel = uuids_with_selection(false, 1).remove(0);
+    let unsel = uuids_with_selection(&app, &paid, false, 1).remove(0);
     let res = app
         .post("/api/usage", Some(&paid.token), json!({"id": unsel}))
         .await;
@@ -46,20 +46,38 @@ async fn only_selected_paid_generations_enter_the_pool() {
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(listed, ids.into_iter().collect());
-    // The rule is disclosed and checkable.
+    // The rule is disclosed; each user can check their own recorded generations.
     let p = json(app.get("/api/community/pool/policy", None).await).await;
     assert_eq!(p["percent"], 5.0);
     let s = json(
-        app.get(&format!("/api/community/pool/selection/{sel}"), None)
-            .await,
+        app.get(
+            &format!(
+                "/api/community/pool/selection/{}",
+                listed.iter().next().unwrap()
+            ),
+            Some(&paid.token),
+        )
+        .await,
     )
     .await;
     assert_eq!(s["selected"], true);
+    // The FREE user's id passed the rule for them, but FREE generations do not enter.
+    let s = json(
+        app.get(
+            &format!("/api/community/pool/selection/{sel}"),
+            Some(&free.token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s["selected"], false);
+    assert!(s["value"].as_u64().unwrap() < 500);
 }
 
 #[tokio::test]
 async fn a_thousand_parallel_claims_give_exactly_three() {
-    let app = TestApp::spawn().await;
+    // A thousand connections from one address: more than the per-address cap allows.
+    let app = TestApp::spawn_with(|c| c.max_connections_per_ip = 2048).await;
     let paid = app.signup().await;
     app.make_paid(&paid, "STUDIO").await;
     contribute(&app, &paid, 6, "pop", "standard").await;
