@@ -4,7 +4,7 @@
 Usage: api-seed.py BASE_URL WEBHOOK_SECRET OUT_FILE
 
 Signs up a FREE user and a paid one (STUDIO, through a correctly signed Stripe webhook), records
-five of the paid user's generations that the pool's published rule selects (so the community pool
+the paid user's generations until the server has selected five for the pool (so the community pool
 has items), and writes shell assignments FREE_ID, FREE_TOKEN, PAID_ID, PAID_TOKEN, ITEM_ID to
 OUT_FILE. Standard library only.
 """
@@ -31,17 +31,16 @@ t = int(time.time())
 sig = hmac.new(secret, f"{t}.".encode() + event, hashlib.sha256).hexdigest()
 s, v = call("POST", "/api/tiers/webhook", event, headers={"Stripe-Signature": f"t={t},v1={sig}"})
 assert s == 200, (s, v)
-def selected(i):
-    return int.from_bytes(hashlib.sha256(f"son1k-pool-v1:{i}".encode()).digest()[:8], "big") % 10000 < 500
-added = 0
+# The pool's 5% is chosen by the server (an HMAC under its secret), so record generations until
+# the server says five of them entered the pool (about 100 of the STUDIO tier's 1000).
 items = []
-while added < 5:
+for _ in range(1000):
+    if len(items) == 5: break
     i = str(uuid.uuid4())
-    if not selected(i): continue
     s, v = call("POST", "/api/usage", {"id": i, "quality": "standard", "genre": "pop", "title": "seeded"}, paid["access_token"])
     assert s in (200, 201), (s, v)
-    items.append(i)
-    added += 1
+    if v["pool_selected"]: items.append(i)
+assert len(items) == 5, f"only {len(items)} of the recorded generations entered the pool"
 with open(out, "w") as f:
     f.write(f"FREE_ID={free['user_id']}\nFREE_TOKEN={free['access_token']}\n")
     f.write(f"PAID_ID={paid['user_id']}\nPAID_TOKEN={paid['access_token']}\nITEM_ID={items[0]}\n")
