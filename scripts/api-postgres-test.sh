@@ -38,4 +38,4 @@ export SON1K_TEST_DB_PREFIX="$prefix"
 echo "api-postgres-test: running the son1k-api tests on PostgreSQL"
 # Each test opens its own pool (up to 16 connections); 4 test threads stay well under the
 # default max_connections of 100.
-"$CARGO" test --workspace --test api -- --test-threads="${SON1K_PG_TEST_THREADS:-4}" "$@"
+"$CARGO" test --workspace --test api -- --test-threads="${SON1K_PG_TEST_THREADS:-2}" "$@"
