@@ -11,7 +11,7 @@
 #
 # Already installed and running: it only checks, so it adds about a second to the test run.
 # Environment: CARGO (default cargo), CARGO_TARGET_DIR (passed through), SON1K_PG_TEST_THREADS
-# (default 4), and those of scripts/api-postgres-lib.sh. Extra arguments go to the test binary
+# (default 2), and those of scripts/api-postgres-lib.sh. Extra arguments go to the test binary
 # (e.g. a test name filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
