@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod eval;
 pub mod features;
 pub mod key;
 pub mod pitch;

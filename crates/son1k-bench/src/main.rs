@@ -5,6 +5,7 @@
 //! crates directly, since measuring them is its whole job; it is not a front end of the studio.
 
 mod bench;
+mod bench_analysis;
 mod bench_engine;
 mod bench_generate;
 mod bench_voice;
@@ -20,7 +21,8 @@ use clap::{Parser, ValueEnum};
 enum What {
     /// Decode, mixdown and real-time playback against sox and ffmpeg.
     Audio,
-    /// Tempo, beats and key on a labelled synthetic corpus against librosa.
+    /// Tempo, beats and key on a labelled synthetic corpus and on the real set
+    /// (scripts/make-real-analysis-set.py) against librosa and madmom.
     Analysis,
     /// Whether the Generator makes songs, genre by genre (harmonic rhythm, progressions, lead
     /// recurrence, chorus lift, sung consonants and scale, each genre's defining pattern), its
@@ -45,7 +47,7 @@ struct Args {
     /// neural conversion (voice; default 5).
     #[arg(long)]
     seconds: Option<u32>,
-    /// Stereo tracks in the mixdown (audio; default 16), songs (analysis; default 100), songs per
+    /// Stereo tracks in the mixdown (audio; default 16), synthetic songs (analysis; default 100, 0 runs only the real set), songs per
     /// genre (generate; default 2) or alternating rounds (voice; default 3).
     #[arg(long, alias = "songs")]
     tracks: Option<usize>,
@@ -99,7 +101,7 @@ fn run(args: Args) -> Result<(), String> {
                 speed: !args.no_speed,
             })
         }
-        What::Analysis => bench::analysis(
+        What::Analysis => bench_analysis::analysis(
             args.tracks.unwrap_or(100),
             f64::from(args.seconds.unwrap_or(30)),
         ),
