@@ -155,10 +155,27 @@ def first_note_tick(mid):
     return first or 0
 
 
-def render(midi_path, wav_path, soundfont):
+def render(midi_path, wav_path, soundfont, until_s):
+    """Renders the file up to `until_s` seconds (the rest of the piece is not needed)."""
+    mid = mido.MidiFile(midi_path)
+    tmap = tempo_map(mid)
+    short = mido.MidiFile(type=mid.type, ticks_per_beat=mid.ticks_per_beat)
+    for track in mid.tracks:
+        kept, tick, last = mido.MidiTrack(), 0, 0
+        for msg in track:
+            tick += msg.time
+            if tick_to_seconds(tmap, mid.ticks_per_beat, tick) > until_s:
+                break
+            if msg.type == "end_of_track":
+                continue
+            kept.append(msg.copy(time=tick - last))
+            last = tick
+        short.tracks.append(kept)
+    cut_path = midi_path + ".cut.mid"
+    short.save(cut_path)
     subprocess.run(
-        ["fluidsynth", "-ni", "-q", "-g", "0.5", "-r", str(RATE), "-F", wav_path, soundfont, midi_path],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ["fluidsynth", "-ni", "-q", "-g", "0.5", "-r", str(RATE), "-F", wav_path, soundfont, cut_path],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
     )
 
 
@@ -275,11 +292,14 @@ def from_score(score, ident, source, tmpdir, soundfont, out_dir, tempo_written):
     lab = excerpt_labels(beats, first, end, key_at)
     if lab is None:
         return None
-    full = os.path.join(tmpdir, ident + ".wav")
-    render(mid_path, full, soundfont)
     wav = os.path.join(out_dir, ident + ".wav")
-    lab["seconds"] = round(cut(full, wav, lab["start_s"], lab["seconds"]), 3)
-    os.remove(full)
+    if not os.path.exists(wav):  # a rerun reuses what it rendered (the labels are recomputed)
+        full = os.path.join(tmpdir, ident + ".wav")
+        render(mid_path, full, soundfont, lab["start_s"] + lab["seconds"] + 1.0)
+        cut(full, wav, lab["start_s"], lab["seconds"])
+        os.remove(full)
+    with wave.open(wav, "rb") as w:
+        lab["seconds"] = round(w.getnframes() / w.getframerate(), 3)
     k = lab.pop("key")
     changes = [name for at, name, _ in keys_s if lab["start_s"] < at < lab["start_s"] + lab["seconds"]]
     item = {
@@ -500,10 +520,14 @@ def midi_songs(tmpdir, soundfont, out_dir, limit):
         if lab is None:
             continue
         ident = "openmsx-" + re.sub(r"\W+", "_", os.path.splitext(os.path.basename(path))[0])
-        full = os.path.join(tmpdir, ident + ".wav")
-        render(path, full, soundfont)
-        lab["seconds"] = round(cut(full, os.path.join(out_dir, ident + ".wav"), lab["start_s"], lab["seconds"]), 3)
-        os.remove(full)
+        wav = os.path.join(out_dir, ident + ".wav")
+        if not os.path.exists(wav):
+            full = os.path.join(tmpdir, ident + ".wav")
+            render(path, full, soundfont, lab["start_s"] + lab["seconds"] + 1.0)
+            cut(full, wav, lab["start_s"], lab["seconds"])
+            os.remove(full)
+        with wave.open(wav, "rb") as w:
+            lab["seconds"] = round(w.getnframes() / w.getframerate(), 3)
         lab.pop("key")
         items.append({
             "id": ident, "file": ident + ".wav",

@@ -95,7 +95,8 @@ pub enum KeyError {
 
 /// The class of a key error, or `None` when the estimate is the true key.
 pub fn key_error(estimate: Key, truth: Key) -> Option<KeyError> {
-    let up = (i32::from(estimate.tonic.semitone()) - i32::from(truth.tonic.semitone())).rem_euclid(12);
+    let up =
+        (i32::from(estimate.tonic.semitone()) - i32::from(truth.tonic.semitone())).rem_euclid(12);
     if estimate == truth {
         None
     } else if estimate.mode == truth.mode && (up == 7 || up == 5) {

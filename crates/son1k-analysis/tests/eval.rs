@@ -50,9 +50,18 @@ fn key_errors_are_classed_as_fifth_relative_parallel_or_other() {
     assert_eq!(key_error(k("C major"), k("C major")), None);
     assert_eq!(key_error(k("G major"), k("C major")), Some(KeyError::Fifth));
     assert_eq!(key_error(k("F major"), k("C major")), Some(KeyError::Fifth));
-    assert_eq!(key_error(k("A minor"), k("C major")), Some(KeyError::Relative));
-    assert_eq!(key_error(k("C major"), k("A minor")), Some(KeyError::Relative));
-    assert_eq!(key_error(k("C minor"), k("C major")), Some(KeyError::Parallel));
+    assert_eq!(
+        key_error(k("A minor"), k("C major")),
+        Some(KeyError::Relative)
+    );
+    assert_eq!(
+        key_error(k("C major"), k("A minor")),
+        Some(KeyError::Relative)
+    );
+    assert_eq!(
+        key_error(k("C minor"), k("C major")),
+        Some(KeyError::Parallel)
+    );
     assert_eq!(key_error(k("D major"), k("C major")), Some(KeyError::Other));
     assert_eq!(key_error(k("E minor"), k("C major")), Some(KeyError::Other));
 }

@@ -17,7 +17,8 @@ use son1k_audio::{write_file, SampleFormat};
 use son1k_core::Key;
 
 fn parse_key(s: &str) -> Result<Key, String> {
-    s.parse().map_err(|e: son1k_core::ValidationError| format!("key {s:?}: {e}"))
+    s.parse()
+        .map_err(|e: son1k_core::ValidationError| format!("key {s:?}: {e}"))
 }
 
 /// `son1k-bench analysis`: the synthetic corpus (skipped with 0 songs), then the real set.
@@ -168,8 +169,10 @@ struct Reading {
 
 /// The manifest the set's script commits, and the folder its audio was written to.
 fn manifest_and_audio() -> (PathBuf, PathBuf) {
-    let manifest = std::env::var_os("SON1K_REAL_ANALYSIS_MANIFEST")
-        .map_or_else(|| repo().join("data/real-analysis-set/manifest.json"), PathBuf::from);
+    let manifest = std::env::var_os("SON1K_REAL_ANALYSIS_MANIFEST").map_or_else(
+        || repo().join("data/real-analysis-set/manifest.json"),
+        PathBuf::from,
+    );
     let audio = std::env::var_os("SON1K_REAL_ANALYSIS_DIR").map_or_else(
         || {
             std::env::var_os("HOME")
@@ -275,7 +278,10 @@ fn peers(manifest: &Path, audio: &Path) -> PeerReadings {
     if !o.status.success() {
         missing.push(format!(
             "peer script failed: {}",
-            String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
         ));
     }
     (out, missing)
@@ -319,16 +325,30 @@ fn score(set: &[Excerpt], readings: &[Option<&Reading>]) -> Scores {
             kx += usize::from(est == truth);
         }
     }
-    let frac = |a: usize, n: usize| if n == 0 { f64::NAN } else { a as f64 / n as f64 };
+    let frac = |a: usize, n: usize| {
+        if n == 0 {
+            f64::NAN
+        } else {
+            a as f64 / n as f64
+        }
+    };
     Scores {
         tempo_n,
         acc1: frac(a1, tempo_n),
         acc2: frac(a2, tempo_n),
         within2: frac(w2, tempo_n),
         beat_n,
-        beat_f: if beat_n == 0 { f64::NAN } else { f / beat_n as f64 },
+        beat_f: if beat_n == 0 {
+            f64::NAN
+        } else {
+            f / beat_n as f64
+        },
         key_n,
-        key_weighted: if key_n == 0 { f64::NAN } else { kw / key_n as f64 * 100.0 },
+        key_weighted: if key_n == 0 {
+            f64::NAN
+        } else {
+            kw / key_n as f64 * 100.0
+        },
         key_exact: frac(kx, key_n) * 100.0,
         seconds,
     }
@@ -358,7 +378,9 @@ fn real_set() -> Result<(), String> {
     let set = match load_manifest(&manifest) {
         Ok(set) => set,
         Err(e) => {
-            println!("real set: not available ({e}); make it with scripts/make-real-analysis-set.py");
+            println!(
+                "real set: not available ({e}); make it with scripts/make-real-analysis-set.py"
+            );
             return Ok(());
         }
     };
@@ -425,7 +447,10 @@ fn errors(set: &[Excerpt], mine: &[Reading]) {
                     TempoError::Other => "other",
                 };
                 *tempo.entry(class).or_default() += 1;
-                lines.push(format!("    tempo {class:<8} {:<40} {bpm:.1} → {:.1}", x.id, r.bpm));
+                lines.push(format!(
+                    "    tempo {class:<8} {:<40} {bpm:.1} → {:.1}",
+                    x.id, r.bpm
+                ));
             }
         }
         if let (Some(truth), Some(est)) = (x.key, r.key) {
