@@ -13,20 +13,7 @@ import time
 import numpy as np
 import librosa
 
-MAJOR = np.array([5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0])
-MINOR = np.array([5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 3.5, 2.5])
-NAMES_MAJOR = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
-NAMES_MINOR = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B"]
-
-
-def key_of(chroma):
-    best = None
-    for tonic in range(12):
-        for mode, prof, names in (("major", MAJOR, NAMES_MAJOR), ("minor", MINOR, NAMES_MINOR)):
-            r = np.corrcoef(chroma, np.roll(prof, tonic))[0, 1]
-            if best is None or r > best[0]:
-                best = (r, f"{names[tonic]} {mode}")
-    return best[1]
+from key_templates import key_of
 
 
 warmed = False
