@@ -58,26 +58,82 @@ pub(crate) fn stdout_of(cmd: &mut Command) -> Result<String, String> {
 
 /// A stereo track: a chord-ish tone with a slow tremolo and a little noise, different per track.
 fn track(i: usize, seconds: u32) -> AudioBuffer {
-    let n = (RATE * seconds) as usize;
-    let f = 110.0 * (1.0 + i as f32 * 0.37);
-    let mut seed = 0x9e37_79b9u32.wrapping_mul(i as u32 + 1);
-    let mut l = Vec::with_capacity(n);
-    let mut r = Vec::with_capacity(n);
-    for k in 0..n {
-        let t = k as f32 / RATE as f32;
+    tone_track(
+        i,
+        &ToneTrack {
+            rate: RATE,
+            frames: (RATE * seconds) as usize,
+            base_hz: 110.0,
+            spread: 0.37,
+            seed: (0x9e37_79b9, 1),
+            tremolo_hz: 0.5,
+            partials: (1.5, 0.3, 0.15),
+            right: 0.9,
+        },
+    )
+}
+
+/// sox's side of a mixdown peer: `processed` (tracks already through their chains) summed, with
+/// a compander standing in for the master limiter, into a 16-bit `out`.
+pub(crate) fn sox_mix(processed: &[PathBuf], out: &Path) -> Command {
+    let mut mix = Command::new("sox");
+    if processed.len() > 1 {
+        mix.arg("-m");
+    }
+    mix.args(processed).args(["-b", "16"]).arg(out).args([
+        "compand",
+        "0.001,0.05",
+        "-1,-1,0,-1",
+        "0",
+        "-90",
+        "0.005",
+    ]);
+    mix
+}
+
+/// A synthetic stereo track for the benchmarks: two partials with a tremolo and a little noise,
+/// different per track number.
+pub(crate) struct ToneTrack {
+    /// Sample rate.
+    pub rate: u32,
+    /// Length in frames.
+    pub frames: usize,
+    /// Track 0's fundamental; track `i` plays `base_hz * (1 + i * spread)`.
+    pub base_hz: f32,
+    /// Fundamental step per track.
+    pub spread: f32,
+    /// Noise seed: (multiplier, offset) of the track number.
+    pub seed: (u32, u32),
+    /// Tremolo rate (radians per second of the sine's argument, as written).
+    pub tremolo_hz: f32,
+    /// Second partial's ratio, first and second partial's amplitudes.
+    pub partials: (f32, f32, f32),
+    /// The right channel's level against the left.
+    pub right: f32,
+}
+
+/// Track `i` of `spec`.
+pub(crate) fn tone_track(i: usize, spec: &ToneTrack) -> AudioBuffer {
+    let f = spec.base_hz * (1.0 + i as f32 * spec.spread);
+    let (ratio, a1, a2) = spec.partials;
+    let mut seed = spec.seed.0.wrapping_mul(i as u32 + spec.seed.1);
+    let mut l = Vec::with_capacity(spec.frames);
+    let mut r = Vec::with_capacity(spec.frames);
+    for k in 0..spec.frames {
+        let t = k as f32 / spec.rate as f32;
         seed ^= seed << 13;
         seed ^= seed >> 17;
         seed ^= seed << 5;
         let noise = (seed as f32 / u32::MAX as f32 - 0.5) * 0.02;
-        let trem = 0.6 + 0.4 * (t * 0.5 + i as f32).sin();
-        let s = ((t * f * std::f32::consts::TAU).sin() * 0.3
-            + (t * f * 1.5 * std::f32::consts::TAU).sin() * 0.15)
+        let trem = 0.6 + 0.4 * (t * spec.tremolo_hz + i as f32).sin();
+        let s = ((t * f * std::f32::consts::TAU).sin() * a1
+            + (t * f * ratio * std::f32::consts::TAU).sin() * a2)
             * trem;
         l.push(s + noise);
-        r.push(s * 0.9 - noise);
+        r.push(s * spec.right - noise);
     }
     AudioBuffer {
-        sample_rate: RATE,
+        sample_rate: spec.rate,
         channels: vec![l, r],
     }
 }
@@ -201,15 +257,7 @@ fn mixdown(
                 ]))?;
             processed.push(p);
         }
-        let mut mix = Command::new("sox");
-        if processed.len() > 1 {
-            mix.arg("-m");
-        }
-        mix.args(&processed)
-            .args(["-b", "16"])
-            .arg(dir.join("sox.wav"))
-            .args(["compand", "0.001,0.05", "-1,-1,0,-1", "0", "-90", "0.005"]);
-        sox += run(&mut mix)?;
+        sox += run(&mut sox_mix(&processed, &dir.join("sox.wav")))?;
         best_sox = best_sox.min(sox);
     }
     let sox = best_sox;

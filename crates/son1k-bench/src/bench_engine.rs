@@ -39,27 +39,19 @@ const BUFFERS: [usize; 2] = [128, 256];
 
 /// A stereo track: two partials with a tremolo and a little noise, different per track.
 fn material(i: usize) -> AudioBuffer {
-    let n = (RATE * CLIP_SECONDS) as usize;
-    let f = 80.0 * (1.0 + i as f32 * 0.29);
-    let mut seed = 0x2545_f491u32.wrapping_mul(i as u32 + 7);
-    let (mut l, mut r) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for k in 0..n {
-        let t = k as f32 / RATE as f32;
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        let noise = (seed as f32 / u32::MAX as f32 - 0.5) * 0.02;
-        let trem = 0.6 + 0.4 * (t * 0.7 + i as f32).sin();
-        let s = ((t * f * std::f32::consts::TAU).sin() * 0.25
-            + (t * f * 2.01 * std::f32::consts::TAU).sin() * 0.1)
-            * trem;
-        l.push(s + noise);
-        r.push(s * 0.85 - noise);
-    }
-    AudioBuffer {
-        sample_rate: RATE,
-        channels: vec![l, r],
-    }
+    crate::bench::tone_track(
+        i,
+        &crate::bench::ToneTrack {
+            rate: RATE,
+            frames: (RATE * CLIP_SECONDS) as usize,
+            base_hz: 80.0,
+            spread: 0.29,
+            seed: (0x2545_f491, 7),
+            tremolo_hz: 0.7,
+            partials: (2.01, 0.25, 0.1),
+            right: 0.85,
+        },
+    )
 }
 
 /// The per-track chain: low shelf, presence peak, compressor.
@@ -333,15 +325,7 @@ fn sox_peer(dir: &Path, tracks: usize) -> Result<f64, String> {
             ]))?;
         processed.push(out);
     }
-    let mut mix = Command::new("sox");
-    if processed.len() > 1 {
-        mix.arg("-m");
-    }
-    mix.args(&processed)
-        .args(["-b", "16"])
-        .arg(dir.join("sox.wav"))
-        .args(["compand", "0.001,0.05", "-1,-1,0,-1", "0", "-90", "0.005"]);
-    total += run(&mut mix)?;
+    total += run(&mut crate::bench::sox_mix(&processed, &dir.join("sox.wav")))?;
     Ok(total.as_secs_f64())
 }
 
