@@ -96,8 +96,13 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
       );
       return true;
     }, 30000);
-    const toasts = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: ".toast span" });
-    const said = await Promise.all(toasts.map((el) => wd.text(Object.values(el)[0])));
+    // Toasts come and go while they are read (a stale element is read again).
+    let said = [];
+    await waitFor("the cancelled toast", async () => {
+      const toasts = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: ".toast span" });
+      said = await Promise.all(toasts.map((el) => wd.text(Object.values(el)[0])));
+      return said.includes("Generación cancelada.");
+    }, 5000, 100).catch(() => {});
     assert.ok(said.includes("Generación cancelada."), `toasts: ${JSON.stringify(said)}`);
     const rows = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: '[data-testid="take"]' });
     assert.equal(rows.length, 1, "a cancelled generation must not add a take");
