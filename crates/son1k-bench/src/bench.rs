@@ -157,9 +157,17 @@ fn session_json(tracks: usize) -> String {
 
 /// Runs every benchmark and prints the results.
 pub fn audio(opts: &BenchOptions) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("son1k-bench-{}", std::process::id()));
+    in_temp_dir("son1k-bench", |dir| audio_in(dir, opts))
+}
+
+/// Runs `f` in a fresh temporary folder named after `prefix` and this process, removed after.
+pub(crate) fn in_temp_dir<T>(
+    prefix: &str,
+    f: impl FnOnce(&Path) -> Result<T, String>,
+) -> Result<T, String> {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let result = audio_in(&dir, opts);
+    let result = f(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     result
 }

@@ -19,6 +19,7 @@ use son1k_audio::engine::{engine, play, Command as Transport, Meters};
 use son1k_audio::fx::{FilterKind, FxSpec};
 use son1k_audio::mixdown::{render_with, Clip, Renderer, Session, Track};
 use son1k_audio::{write_file, AudioBuffer, SampleFormat};
+use son1k_core::Knobs;
 
 use crate::bench::run;
 
@@ -79,74 +80,19 @@ fn track_fx() -> Vec<FxSpec> {
     ]
 }
 
-/// What the knob chain builds at Expressivity 75, Rareza 60, Garage 70, Trash 60 (every stage
-/// on), then the export limiter: written out here as plain effect specs.
+/// The knob chain at Expressivity 75, Rareza 60, Garage 70, Trash 60 (every stage on), then
+/// the export limiter.
 fn knob_master() -> Vec<FxSpec> {
-    let q = std::f32::consts::FRAC_1_SQRT_2;
-    let eq = |kind, freq, q, gain_db| FxSpec::Eq {
-        kind,
-        freq,
-        q,
-        gain_db,
-    };
-    vec![
-        FxSpec::Saturation {
-            drive_db: 9.4,
-            mix: 0.64,
-        },
-        FxSpec::Tape { depth: 0.57 },
-        eq(FilterKind::HighShelf, 7000.0, q, -5.4),
-        eq(FilterKind::LowPass, 9200.0, 0.8, 0.0),
-        eq(FilterKind::HighPass, 104.0, q, 0.0),
-        FxSpec::Noise {
-            level_db: -56.0,
-            pink: true,
-            seed: 7,
-        },
-        FxSpec::Reverb {
-            room: 0.15,
-            damping: 0.7,
-            wet: 0.14,
-        },
-        FxSpec::Saturation {
-            drive_db: 15.2,
-            mix: 0.68,
-        },
-        FxSpec::Compressor {
-            threshold_db: -17.6,
-            ratio: 5.1,
-            attack_ms: 5.0,
-            release_ms: 80.0,
-            makeup_db: 3.6,
-        },
-        FxSpec::Chorus {
-            depth: 0.68,
-            rate_hz: 1.2,
-            mix: 0.61,
-        },
-        FxSpec::RingMod {
-            freq: 70.0,
-            mix: 0.08,
-        },
-        eq(FilterKind::Peak, 3000.0, 0.9, 2.0),
-        eq(FilterKind::HighShelf, 9000.0, q, 2.5),
-        FxSpec::Saturation {
-            drive_db: 3.0,
-            mix: 0.2,
-        },
-        FxSpec::Compressor {
-            threshold_db: -14.0,
-            ratio: 2.75,
-            attack_ms: 10.0,
-            release_ms: 120.0,
-            makeup_db: 1.5,
-        },
-        FxSpec::Limiter {
-            ceiling_db: -1.0,
-            release_ms: 50.0,
-            true_peak: true,
-        },
-    ]
+    let mut fx = son1k_knobs::chain(
+        &Knobs::new(75, 60, 70, 60).expect("knob values in range"),
+        0, // any seed: the noise stages cost the same
+    );
+    fx.push(FxSpec::Limiter {
+        ceiling_db: -1.0,
+        release_ms: 50.0,
+        true_peak: true,
+    });
+    fx
 }
 
 fn session(tracks: usize) -> Session {
@@ -183,11 +129,7 @@ fn line(what: &str, m: &Meters) -> String {
 
 /// Runs the engine benchmark and prints its figures.
 pub fn engine_bench(opts: &EngineBenchOptions) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("son1k-bench-engine-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let result = engine_in(&dir, opts);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    crate::bench::in_temp_dir("son1k-bench-engine", |dir| engine_in(dir, opts))
 }
 
 fn engine_in(dir: &Path, opts: &EngineBenchOptions) -> Result<(), String> {
