@@ -197,6 +197,9 @@ struct ReadyTrack {
     /// Delay that lines this track up with the track of largest effect latency.
     comp: Vec<[f32; 2]>,
     comp_pos: usize,
+    /// The largest sample this track sent to the bus (after gain and pan) since the meter
+    /// last read it.
+    peak: f32,
 }
 
 impl ReadyTrack {
@@ -225,6 +228,9 @@ impl ReadyTrack {
         self.ramp_left = n;
     }
 }
+
+/// A built effect chain, in order.
+pub type FxChain = Vec<Box<dyn Effect>>;
 
 /// Which effect chain a live parameter change is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,6 +354,7 @@ impl Renderer {
                 ramp_left: 0,
                 comp: Vec::new(),
                 comp_pos: 0,
+                peak: 0.0,
             };
             track.gains = track.wanted_gains();
             track.target = track.gains;
@@ -497,6 +504,40 @@ impl Renderer {
         }
     }
 
+    /// Puts a whole new chain in place of `target`'s and hands back the old one (to be dropped
+    /// off the audio thread): the way a change of the knobs, whose chain differs in length and
+    /// kind, reaches a playing master. A track's new chain must keep its latency (the tracks'
+    /// alignment is fixed while playing); the master's may change it (the output then lags the
+    /// timeline by the new amount). A track that does not exist, or a track chain of another
+    /// latency, is refused: `Err` gives `chain` back untouched. Moves only: no allocation.
+    pub fn replace_chain(&mut self, target: FxTarget, chain: FxChain) -> Result<FxChain, FxChain> {
+        match target {
+            FxTarget::Track(i) => match self.tracks.get_mut(i) {
+                Some(t) if fx_latency(&t.fx) == fx_latency(&chain) => {
+                    Ok(std::mem::replace(&mut t.fx, chain))
+                }
+                _ => Err(chain),
+            },
+            FxTarget::Master => {
+                let old = std::mem::replace(&mut self.master, chain);
+                self.latency = self.latency - fx_latency(&old) + fx_latency(&self.master);
+                Ok(old)
+            }
+        }
+    }
+
+    /// Each track's peak (linear, after gain and pan) since the last [`Renderer::clear_track_peaks`].
+    pub fn track_peak(&self, track: usize) -> f32 {
+        self.tracks.get(track).map_or(0.0, |t| t.peak)
+    }
+
+    /// Starts the tracks' peak meters again.
+    pub fn clear_track_peaks(&mut self) {
+        for t in &mut self.tracks {
+            t.peak = 0.0;
+        }
+    }
+
     /// Renders the next `left.len()` frames of stereo into `left`/`right` (no allocation).
     pub fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
         let total = left.len().min(right.len());
@@ -552,6 +593,7 @@ impl Renderer {
             }
             if t.ramp_left > 0 {
                 // A live change glides frame by frame to its target.
+                let mut peak = t.peak;
                 for i in 0..n {
                     if t.ramp_left > 0 {
                         t.ramp_left -= 1;
@@ -561,17 +603,24 @@ impl Renderer {
                             (t.gains.0 + t.step.0, t.gains.1 + t.step.1)
                         };
                     }
-                    bl[i] += sl[i] * t.gains.0;
-                    br[i] += sr[i] * t.gains.1;
+                    let (l, r) = (sl[i] * t.gains.0, sr[i] * t.gains.1);
+                    peak = peak.max(l.abs()).max(r.abs());
+                    bl[i] += l;
+                    br[i] += r;
                 }
+                t.peak = peak;
             } else if t.audible {
                 let (gl, gr) = t.gains;
+                let (mut pl, mut pr) = (0.0f32, 0.0f32);
                 for (b, s) in bl[..n].iter_mut().zip(&sl[..n]) {
+                    pl = pl.max(s.abs());
                     *b += s * gl;
                 }
                 for (b, s) in br[..n].iter_mut().zip(&sr[..n]) {
+                    pr = pr.max(s.abs());
                     *b += s * gr;
                 }
+                t.peak = t.peak.max(pl * gl.abs()).max(pr * gr.abs());
             }
         }
         let mut block: [&mut [f32]; 2] = [&mut bl[..n], &mut br[..n]];

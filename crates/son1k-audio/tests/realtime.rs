@@ -202,6 +202,21 @@ fn the_callback_never_allocates_while_playing_seeking_looping_and_mixing() {
                     },
                 )
                 .unwrap(),
+            // A knob turned: the master's whole chain changes length and kind.
+            17 => {
+                let mut chain = vec![FxSpec::Saturation {
+                    drive_db: 6.0,
+                    mix: 0.5,
+                }];
+                if step % 40 == 17 {
+                    chain.push(FxSpec::Tape { depth: 0.4 });
+                    chain.push(FxSpec::Bitcrusher {
+                        bits: 8,
+                        downsample: 2,
+                    });
+                }
+                h.set_chain(FxTarget::Master, &chain).unwrap()
+            }
             16 if step % 80 == 16 => h.send(Command::Loop(None)).unwrap(),
             18 if step % 100 == 18 => h.send(Command::Stop).unwrap(),
             _ => {}

@@ -10,6 +10,7 @@ use son1k_core::{Knobs, Quality};
 use son1k_ghost::editor::{Edit, Editor};
 use son1k_ghost::Session;
 
+use super::live::{FrameSink, LiveOutput, LivePlayer, PlaybackFrame, Update};
 use super::views::{view_of, ProjectView, TrackAudio, TrackEdit};
 use super::{edit_error, export, ghost_err, open, Backing, OpenProject};
 use crate::project;
@@ -28,6 +29,8 @@ pub struct Mixing {
     editor: Editor,
     /// Lengths in seconds of the clip files measured so far, by absolute path.
     lengths: HashMap<PathBuf, f64>,
+    /// The session playing through the engine, when it has been played.
+    live: Option<LivePlayer>,
 }
 
 impl Mixing {
@@ -39,6 +42,7 @@ impl Mixing {
             project,
             editor,
             lengths: HashMap::new(),
+            live: None,
         })
     }
 
@@ -48,6 +52,7 @@ impl Mixing {
         self.editor = Editor::with_state(loaded.doc.state());
         self.project.doc = loaded.doc;
         self.project.damaged = loaded.damaged;
+        self.sync_live()?;
         Ok(self.view())
     }
 
@@ -84,7 +89,139 @@ impl Mixing {
         self.project.doc.set_state(self.editor.state());
         self.project.doc = project::save(&self.project.folder, &self.project.doc)?;
         self.editor.mark_saved();
+        self.sync_live()?;
         Ok(self.view())
+    }
+
+    /// Brings the playing session (if any) to the session as it stands: live where the engine
+    /// can take the change, else loaded again at the same position, playing as it was.
+    fn sync_live(&mut self) -> Result<(), AppError> {
+        let Some(p) = self.live.as_mut() else {
+            return Ok(());
+        };
+        if p.update(self.editor.session())? == Update::Applied {
+            return Ok(());
+        }
+        let (output, sink, looping) = (p.output().clone(), p.sink(), p.looping());
+        let (at, playing) = (p.seconds(), p.is_playing());
+        // The old stream goes first: a virtual device's monitor takes one stream at a time.
+        self.live = None;
+        self.live = Some(LivePlayer::start(
+            self.editor.session(),
+            &self.project.folder,
+            output,
+            at,
+            looping,
+            playing,
+            sink,
+        )?);
+        Ok(())
+    }
+
+    /// Plays the session as it stands through the engine on `output` from `from` seconds
+    /// (looping `looping` when given); `sink` hears a [`PlaybackFrame`] about 30 times a
+    /// second. A player already open on the same kind of output is reused (moved and
+    /// started); edits made while it plays are heard at once.
+    pub fn play(
+        &mut self,
+        output: LiveOutput,
+        from: f64,
+        looping: Option<(f64, f64)>,
+        sink: FrameSink,
+    ) -> Result<PlaybackFrame, AppError> {
+        let reuse = matches!(
+            (self.live.as_ref().map(|p| p.output()), &output),
+            (Some(LiveOutput::Default), LiveOutput::Default)
+                | (Some(LiveOutput::Virtual(_)), LiveOutput::Virtual(_))
+        );
+        if !reuse {
+            self.live = None;
+        }
+        if let Some(p) = self.live.as_mut() {
+            if p.update(self.editor.session())? == Update::Reload {
+                self.live = None;
+            }
+        }
+        match self.live.as_mut() {
+            Some(p) => {
+                p.set_loop(looping)?;
+                p.seek(match looping {
+                    Some((a, b)) if from < a.min(b) || from >= a.max(b) => a.min(b),
+                    _ => from,
+                })?;
+                p.play()?;
+            }
+            None => {
+                self.live = Some(LivePlayer::start(
+                    self.editor.session(),
+                    &self.project.folder,
+                    output,
+                    from,
+                    looping,
+                    true,
+                    sink,
+                )?);
+            }
+        }
+        self.playback_frame()
+    }
+
+    /// Stops playback at the current position (nothing when nothing plays).
+    pub fn stop(&mut self) -> Result<Option<PlaybackFrame>, AppError> {
+        match self.live.as_mut() {
+            Some(p) => {
+                p.stop()?;
+                Ok(Some(p.frame()))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Moves the playhead (nothing when the session has not been played).
+    pub fn seek(&mut self, seconds: f64) -> Result<(), AppError> {
+        match self.live.as_mut() {
+            Some(p) => p.seek(seconds),
+            None => Ok(()),
+        }
+    }
+
+    /// Loops a region while playing, or stops looping.
+    pub fn set_loop(&mut self, region: Option<(f64, f64)>) -> Result<(), AppError> {
+        match self.live.as_mut() {
+            Some(p) => p.set_loop(region),
+            None => Ok(()),
+        }
+    }
+
+    /// Sounds `knobs` on the playing master at once without making an edit (while a knob is
+    /// being turned; [`Mixing::set_knobs`] then keeps the value). Nothing when nothing plays.
+    pub fn preview_knobs(&mut self, knobs: Knobs) -> Result<(), AppError> {
+        let Some(p) = self.live.as_mut() else {
+            return Ok(());
+        };
+        let mut next = self.editor.session().clone();
+        next.master = son1k_ghost::knobs::chain(&knobs, son1k_ghost::editor::KNOB_SEED);
+        next.master.extend(self.editor.master_fx().iter().cloned());
+        p.update(&next)?;
+        Ok(())
+    }
+
+    /// Where playback stands (`Err` names why when the session has not been played).
+    pub fn playback_frame(&self) -> Result<PlaybackFrame, AppError> {
+        self.live
+            .as_ref()
+            .map(LivePlayer::frame)
+            .ok_or_else(|| edit_error("the project is not playing".into()))
+    }
+
+    /// The player, when the session has been played (its output's monitor, for tests).
+    pub fn player(&self) -> Option<&LivePlayer> {
+        self.live.as_ref()
+    }
+
+    /// Closes the output stream (the session stops playing).
+    pub fn close_playback(&mut self) {
+        self.live = None;
     }
 
     /// Applies `edit` (a refused edit changes nothing) and saves.

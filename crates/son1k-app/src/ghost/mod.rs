@@ -5,7 +5,8 @@
 //! projects, turns the screen's edits into the editor's ([`Mixing`]), and returns views. Its
 //! files: `views` (what the screen shows and sends: [`ProjectView`], [`TrackEdit`], …),
 //! `mixing` (a project open for editing, saved at each step), `export` (renders of the session
-//! as it stands: the mix, the export, tracks for playback) and `recorder` (takes recorded from
+//! as it stands: the mix, the export, tracks for playback), `live` (the session playing
+//! through the native engine, edits heard while it plays) and `recorder` (takes recorded from
 //! the default input, for Ghost Studio and the Voice screen).
 
 use std::path::{Path, PathBuf};
@@ -21,11 +22,16 @@ use crate::project::{self, ProjectDoc};
 use crate::{AppError, Studio};
 
 mod export;
+mod live;
 mod mixing;
 mod recorder;
 mod views;
 
 pub use export::{render_tracks, MIX, TRACK_RENDERS};
+pub use live::{
+    FrameSink, LiveOutput, LivePlayer, Monitor, PlaybackFrame, TrackLevel, Update, VirtualOutput,
+    FRAME_EVERY, OUTPUT_ENV,
+};
 pub use mixing::Mixing;
 pub use recorder::{InputLevel, TakeRecorder, LEVEL_EVERY};
 pub use views::{

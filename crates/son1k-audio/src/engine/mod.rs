@@ -1,7 +1,8 @@
 //! The real-time engine: transport (play, stop, seek, loop), live mixing (gain, pan, mute, solo,
 //! effect parameters) and metering over a [`Renderer`], driven either by an output device
-//! ([`play`], restarted by a supervisor when the device goes away) or by the offline backend
-//! ([`run_offline`]: tests, benchmarks, CI).
+//! ([`play`], restarted by a supervisor when the device goes away), by a paced
+//! [`VirtualOutput`] that keeps what it played, or by the offline backend ([`run_offline`]:
+//! tests, benchmarks, CI).
 //!
 //! The audio callback never allocates, frees, locks (a `try_lock` that cannot block aside),
 //! logs or touches files. Commands arrive through a lock-free ring buffer (rtrb); replaced
@@ -11,12 +12,14 @@
 
 mod status;
 mod stream;
+mod virtual_out;
 
 pub use status::{EngineEvent, EngineStatus, Meters};
 pub use stream::{
     default_output, play, play_on, CpalBackend, DataCallback, ErrorCallback, OpenedStream,
     OutputBackend, Playback, SupervisorOptions,
 };
+pub use virtual_out::{Monitor, VirtualOutput};
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -77,6 +80,17 @@ enum Msg {
         slot: usize,
         effect: Box<dyn Effect>,
     },
+    /// A prepared chain to put in place of `target`'s whole chain.
+    Chain {
+        target: FxTarget,
+        chain: Vec<Box<dyn Effect>>,
+    },
+}
+
+/// What the audio thread hands back to be freed on the control side.
+enum Garbage {
+    Effect(#[allow(dead_code)] Box<dyn Effect>),
+    Chain(#[allow(dead_code)] Vec<Box<dyn Effect>>),
 }
 
 /// The part of the engine that lives in the audio callback.
@@ -84,7 +98,7 @@ pub struct EngineCore {
     renderer: Renderer,
     commands: rtrb::Consumer<Msg>,
     /// Replaced effects, handed back to be freed off the audio thread.
-    garbage: rtrb::Producer<Box<dyn Effect>>,
+    garbage: rtrb::Producer<Garbage>,
     meters: Arc<Meters>,
     playing: bool,
     looping: Option<(usize, usize)>,
@@ -97,7 +111,7 @@ pub struct EngineCore {
 /// The control side: send commands and effect changes, read meters, status and events.
 pub struct EngineHandle {
     commands: rtrb::Producer<Msg>,
-    garbage: rtrb::Consumer<Box<dyn Effect>>,
+    garbage: rtrb::Consumer<Garbage>,
     meters: Arc<Meters>,
     sample_rate: u32,
     /// Effect latencies per track, then the master's: what a replacement must match.
@@ -178,6 +192,60 @@ impl EngineHandle {
         })
     }
 
+    /// Replaces `target`'s whole effect chain while playing (a change of the knobs reaches the
+    /// master this way: their chain differs in length and kind from one setting to the next).
+    /// The chain is built here; the audio thread swaps it in at the next callback and the old
+    /// one comes back here to be freed. The new chain's effects start with fresh state. A
+    /// track's chain must keep its latency (refused otherwise: stop playback to apply it); the
+    /// master's may change it.
+    pub fn set_chain(&mut self, target: FxTarget, specs: &[FxSpec]) -> Result<(), AudioError> {
+        let tracks = self.layout.len() - 1;
+        let index = match target {
+            FxTarget::Track(i) if i < tracks => i,
+            FxTarget::Track(i) => {
+                return Err(AudioError::Invalid(format!(
+                    "track {} does not exist (the session has {tracks})",
+                    i + 1
+                )))
+            }
+            FxTarget::Master => tracks,
+        };
+        let chain = specs
+            .iter()
+            .map(|s| s.build(self.sample_rate, 2))
+            .collect::<Result<Vec<_>, _>>()?;
+        let latencies: Vec<usize> = chain.iter().map(|e| e.latency()).collect();
+        let total: usize = latencies.iter().sum();
+        if index < tracks && total != self.layout[index].iter().sum::<usize>() {
+            return Err(AudioError::Invalid(
+                "this change alters the track's latency; stop playback to apply it".into(),
+            ));
+        }
+        self.push(Msg::Chain { target, chain })?;
+        self.layout[index] = latencies;
+        Ok(())
+    }
+
+    /// Frames the output lags the timeline by: the slowest track chain's latency plus the
+    /// master's (what an offline render trims from its start).
+    pub fn latency(&self) -> usize {
+        let (master, tracks) = self
+            .layout
+            .split_last()
+            .map_or((0, &[][..]), |(m, t)| (m.iter().sum::<usize>(), t));
+        tracks
+            .iter()
+            .map(|t| t.iter().sum::<usize>())
+            .max()
+            .unwrap_or(0)
+            + master
+    }
+
+    /// The published state, shareable with a thread that reports it (meters, status, events).
+    pub fn shared_meters(&self) -> Arc<Meters> {
+        self.meters.clone()
+    }
+
     fn push(&mut self, m: Msg) -> Result<(), AudioError> {
         self.collect_garbage();
         self.commands.push(m).map_err(|_| {
@@ -219,7 +287,7 @@ pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
     let (tx, rx) = rtrb::RingBuffer::new(QUEUE);
     // Every queued message may be an effect swap: the return ring can always take them all.
     let (gtx, grx) = rtrb::RingBuffer::new(QUEUE);
-    let meters = Arc::new(Meters::default());
+    let meters = Arc::new(Meters::with_tracks(renderer.track_count()));
     let rate = renderer.sample_rate();
     let frame_secs = 1.0 / f64::from(rate);
     let mut layout: Vec<Vec<usize>> = (0..renderer.track_count())
@@ -280,12 +348,23 @@ impl EngineCore {
                     Ok(old) => old,
                     Err(refused) => refused,
                 };
-                // The return ring has room (checked before popping), so nothing is freed here.
-                if let Err(e) = self.garbage.push(back) {
-                    let rtrb::PushError::Full(b) = e;
-                    std::mem::forget(b);
-                }
+                self.give_back(Garbage::Effect(back));
             }
+            Msg::Chain { target, chain } => {
+                let back = match self.renderer.replace_chain(target, chain) {
+                    Ok(old) => old,
+                    Err(refused) => refused,
+                };
+                self.give_back(Garbage::Chain(back));
+            }
+        }
+    }
+
+    fn give_back(&mut self, g: Garbage) {
+        // The return ring has room (checked before popping), so nothing is freed here.
+        if let Err(e) = self.garbage.push(g) {
+            let rtrb::PushError::Full(b) = e;
+            std::mem::forget(b);
         }
     }
 
@@ -293,7 +372,7 @@ impl EngineCore {
         loop {
             let swap_blocked = self.garbage.is_full();
             match self.commands.peek() {
-                Ok(Msg::Fx { .. }) if swap_blocked => break,
+                Ok(Msg::Fx { .. } | Msg::Chain { .. }) if swap_blocked => break,
                 Ok(_) => {}
                 Err(_) => break,
             }
@@ -359,6 +438,10 @@ impl EngineCore {
         m.playing.store(self.playing, Ordering::Relaxed);
         let _ = m.peak_l.fetch_max(pl.to_bits(), Ordering::Relaxed);
         let _ = m.peak_r.fetch_max(pr.to_bits(), Ordering::Relaxed);
+        for (i, p) in m.track_peaks.iter().enumerate() {
+            let _ = p.fetch_max(self.renderer.track_peak(i).to_bits(), Ordering::Relaxed);
+        }
+        self.renderer.clear_track_peaks();
         m.callbacks.fetch_add(1, Ordering::Relaxed);
         m.frames.fetch_add(frames as u64, Ordering::Relaxed);
         if frames > 0 {

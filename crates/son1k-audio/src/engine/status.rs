@@ -86,6 +86,8 @@ pub struct Meters {
     pub(super) finished: AtomicBool,
     pub(super) peak_l: AtomicU32,
     pub(super) peak_r: AtomicU32,
+    /// Each track's peak after gain and pan (linear, as f32 bits), since the last read.
+    pub(super) track_peaks: Box<[AtomicU32]>,
     pub(super) callbacks: AtomicU64,
     /// Frames handed to the device (silence included).
     pub(super) frames: AtomicU64,
@@ -109,6 +111,7 @@ impl Default for Meters {
             finished: AtomicBool::new(false),
             peak_l: AtomicU32::new(0),
             peak_r: AtomicU32::new(0),
+            track_peaks: Box::new([]),
             callbacks: AtomicU64::new(0),
             frames: AtomicU64::new(0),
             deadline_misses: AtomicU64::new(0),
@@ -129,6 +132,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Meters {
+    /// Meters for a session of `tracks` tracks (all allocation happens here).
+    pub fn with_tracks(tracks: usize) -> Self {
+        Meters {
+            track_peaks: (0..tracks).map(|_| AtomicU32::new(0)).collect(),
+            ..Meters::default()
+        }
+    }
+    /// Each track's peak (linear, after gain and pan) since the last call, resetting them.
+    pub fn take_track_peaks(&self) -> Vec<f32> {
+        self.track_peaks
+            .iter()
+            .map(|p| f32::from_bits(p.swap(0, Ordering::Relaxed)))
+            .collect()
+    }
     /// Frame position of the transport.
     pub fn position(&self) -> usize {
         self.position.load(Ordering::Relaxed) as usize

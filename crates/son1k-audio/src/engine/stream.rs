@@ -174,6 +174,9 @@ pub fn play_on<B: OutputBackend>(
 ) -> Result<Playback, AudioError> {
     let rate = renderer.sample_rate();
     let (core, mut handle) = engine(renderer);
+    // Queued before the stream opens, so its first callback already plays: what a device
+    // plays from its first frame is the session from its first frame.
+    handle.send(Command::Play)?;
     let meters = handle.meters.clone();
     let stop = Arc::new(AtomicBool::new(false));
     let (ready_tx, ready_rx) = mpsc::channel();
@@ -203,7 +206,6 @@ pub fn play_on<B: OutputBackend>(
             ));
         }
     };
-    handle.send(Command::Play)?;
     Ok(Playback {
         handle,
         device,
