@@ -1,5 +1,5 @@
 //! `son1k project`: Ghost Studio projects from the command line — a demo, a produced backing,
-//! knobs, render and export.
+//! knobs, playback through the native engine, render and export.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,6 +41,22 @@ pub(crate) enum ProjectAction {
         /// Seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Play the project through the audio engine (the same mix the render and export make),
+    /// on the default output device, or a virtual one when SON1K_AUDIO_OUTPUT=virtual.
+    /// Ctrl+C stops.
+    Play {
+        /// The project's name.
+        name: String,
+        /// Loop between two times, in seconds.
+        #[arg(long = "loop", num_args = 2, value_names = ["A", "B"])]
+        looping: Option<Vec<f64>>,
+        /// Start at this time, seconds.
+        #[arg(long, default_value_t = 0.0)]
+        from: f64,
+        /// Stop after this many seconds (default: at the end, or on Ctrl+C when looping).
+        #[arg(long)]
+        seconds: Option<f64>,
     },
     /// Render the project's mix.
     Render {
@@ -128,6 +144,12 @@ pub(crate) fn run(
             )?;
             writeln!(out, "tracks: {}", r.tracks.join(", "))?;
         }
+        ProjectAction::Play {
+            name,
+            looping,
+            from,
+            seconds,
+        } => play(studio, &name, looping, from, seconds, out)?,
         ProjectAction::Render { name, output, bits } => {
             let bits = SampleFormat::parse(&bits).map_err(AppError::from)?;
             let path = ghost::render(studio, &name, &output, bits)?;
@@ -158,4 +180,94 @@ pub(crate) fn run(
         }
     }
     Ok(())
+}
+
+/// `son1k project play`: plays until the end, the time asked, or Ctrl+C, printing the playhead
+/// and the master's level about twice a second, then what the engine measured.
+fn play(
+    studio: &Studio,
+    name: &str,
+    looping: Option<Vec<f64>>,
+    from: f64,
+    seconds: Option<f64>,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    use son1k_app::ghost::{self, LiveOutput, Mixing, PlaybackFrame};
+    use std::sync::{Arc, Mutex};
+    let region = match looping.as_deref() {
+        Some([a, b]) if b > a && *a >= 0.0 => Some((*a, *b)),
+        Some(_) => {
+            return Err(Failure {
+                code: 2,
+                message: "--loop needs two times A B in seconds with B after A (e.g. --loop 4 12)"
+                    .into(),
+            })
+        }
+        None => None,
+    };
+    let mut mixing = Mixing::open(studio, name)?;
+    // The loudest master peak since the last line, and the newest frame.
+    let latest: Arc<Mutex<(f32, Option<PlaybackFrame>)>> = Arc::new(Mutex::new((0.0, None)));
+    let l = latest.clone();
+    let sink: ghost::FrameSink = Arc::new(move |f: PlaybackFrame| {
+        let mut g = l.lock().unwrap_or_else(|p| p.into_inner());
+        g.0 = g.0.max(f.master.0).max(f.master.1);
+        g.1 = Some(f);
+    });
+    let first = mixing.play(LiveOutput::from_env(), from, region, sink)?;
+    writeln!(
+        out,
+        "playing {name} on {}{}",
+        first.device.as_deref().unwrap_or("the default device"),
+        region.map_or(String::new(), |(a, b)| format!(", looping {a:.2}–{b:.2} s"))
+    )?;
+    let stop = interrupted();
+    let started = std::time::Instant::now();
+    let (mut loudest, mut line_peak) = (0.0f32, 0.0f32);
+    let mut events = Vec::new();
+    let mut last_line = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let (peak, frame) = {
+            let mut g = latest.lock().unwrap_or_else(|p| p.into_inner());
+            (std::mem::take(&mut g.0), g.1.take())
+        };
+        loudest = loudest.max(peak);
+        line_peak = line_peak.max(peak);
+        if let Some(f) = &frame {
+            events.extend(f.events.iter().cloned());
+        }
+        let done = frame.as_ref().is_some_and(|f| f.finished)
+            || stop.load(std::sync::atomic::Ordering::Relaxed)
+            || seconds.is_some_and(|s| started.elapsed().as_secs_f64() >= s);
+        if let Some(f) = frame.filter(|_| last_line.elapsed().as_millis() >= 500 || done) {
+            last_line = std::time::Instant::now();
+            eprintln!("{:>7.2} s  master peak {:>6.1} dBFS", f.seconds, db(line_peak));
+            line_peak = 0.0;
+        }
+        if done {
+            break;
+        }
+    }
+    let end = mixing.stop()?.unwrap_or(first);
+    mixing.close_playback();
+    for e in &events {
+        let text = serde_json::to_string(e).unwrap_or_else(|_| format!("{e:?}"));
+        writeln!(out, "event: {text}")?;
+    }
+    writeln!(
+        out,
+        "played {:.2} s to {:.2} s; master peak {:.1} dBFS; deadline misses {}, worst callback {:.0}% of its budget, stream errors {}",
+        started.elapsed().as_secs_f64(),
+        end.seconds,
+        db(loudest),
+        end.deadline_misses,
+        end.worst_load * 100.0,
+        end.stream_errors
+    )?;
+    Ok(())
+}
+
+fn db(x: f32) -> f32 {
+    20.0 * x.max(1e-6).log10()
 }

@@ -171,3 +171,72 @@ fn demo_to_produced_export_through_the_cli() {
     assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_project_plays_through_the_engine_on_the_virtual_device_looping_a_region() {
+    let dir = workdir("ghost", "play");
+    let demo = dir.join("demo.wav");
+    write_demo(&demo);
+    let name = format!("Play {}", std::process::id());
+    let home = dir.join("home");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_son1k"))
+            .args(args)
+            .env("SON1K_HOME", &home)
+            .env("SON1K_AUDIO_OUTPUT", "virtual")
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&["project", "new", &name]).0, Some(0));
+    assert_eq!(
+        run(&["project", "add", &name, demo.to_str().unwrap()]).0,
+        Some(0)
+    );
+    let (code, out, err) = run(&[
+        "project",
+        "play",
+        &name,
+        "--loop",
+        "2",
+        "3",
+        "--seconds",
+        "1.5",
+    ]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("on virtual output, looping 2.00–3.00 s"),
+        "{out}"
+    );
+    let played = out.lines().last().unwrap();
+    assert!(played.starts_with("played 1."), "{played}");
+    // The playhead stayed inside the loop, and the demo was heard.
+    let to: f64 = played
+        .split(" s to ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((2.0..3.0).contains(&to), "{played}");
+    let peak: f64 = played
+        .split("master peak ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(peak > -30.0, "{played}");
+    let (code, _, err) = run(&["project", "play", &name, "--loop", "3", "2"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--loop needs two times"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
