@@ -42,3 +42,14 @@ pub struct InputLevelChanged {
     /// Seconds recorded so far.
     pub seconds: f64,
 }
+
+/// Where Ghost Studio's playback through the audio engine stands, about 30 times a second while
+/// a project is open for playing: playhead, per-track and master meters, deadline misses, the
+/// device and what happened to it (lost, reopened).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct PlaybackChanged {
+    /// The project's folder.
+    pub project: String,
+    /// The engine's report.
+    pub frame: son1k_app::ghost::PlaybackFrame,
+}

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use son1k_app::ghost::{
-    self, DemoAnalysis, Mixing, ProjectView, SpectrumView, TakeRecorder, TrackAudio, TrackEdit,
+    self, DemoAnalysis, FrameSink, LiveOutput, Mixing, PlaybackFrame, ProjectView, SpectrumView,
+    TakeRecorder, TrackAudio, TrackEdit,
 };
 use son1k_app::{AppError, Studio};
 use son1k_core::{Knobs, Quality};
@@ -15,7 +16,7 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_specta::Event;
 
 use crate::commands::UiError;
-use crate::events::InputLevelChanged;
+use crate::events::{InputLevelChanged, PlaybackChanged};
 use crate::tasks::{blocking, off_thread, run_task, Running};
 
 /// The URI scheme that serves the projects folder to the webview
@@ -419,4 +420,92 @@ pub(crate) fn level_events(
         };
         let _ = event.emit(&app);
     }
+}
+
+/// Forwards the engine's playback frames to the page as [`PlaybackChanged`].
+fn playback_events(app: AppHandle, project: String) -> FrameSink {
+    Arc::new(move |frame: PlaybackFrame| {
+        let _ = PlaybackChanged {
+            project: project.clone(),
+            frame,
+        }
+        .emit(&app);
+    })
+}
+
+/// Plays the project through the audio engine from `from` seconds (looping `region` when
+/// given), emitting [`PlaybackChanged`] about 30 times a second; edits made while it plays are
+/// heard at once. With no output device the error's code is `audio-device`.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_play(
+    app: AppHandle,
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    from: f64,
+    region: Option<(f64, f64)>,
+) -> Result<PlaybackFrame, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("starting playback", move || {
+        let sink = playback_events(app, project.clone());
+        mixer.with(&studio, &project, false, |m| {
+            m.play(LiveOutput::from_env(), from, region, sink)
+        })
+    })
+    .await
+}
+
+/// Stops the project's playback at the current position (null when it was not playing).
+#[tauri::command]
+#[specta::specta]
+pub async fn project_stop(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+) -> Result<Option<PlaybackFrame>, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("stopping playback", move || {
+        mixer.with(&studio, &project, false, |m| m.stop())
+    })
+    .await
+}
+
+/// Moves the playhead to `seconds`, and sets the loop region (null: no loop).
+#[tauri::command]
+#[specta::specta]
+pub async fn project_seek(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    seconds: Option<f64>,
+    region: Option<(f64, f64)>,
+) -> Result<(), UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("moving the playhead", move || {
+        mixer.with(&studio, &project, false, |m| {
+            m.seek_and_loop(seconds, region)
+        })
+    })
+    .await
+}
+
+/// Sounds a gain, pan, mute or solo change (`edit`) or the knobs on the playing project at
+/// once, without an edit (while a control moves; the edit follows when it is let go).
+#[tauri::command]
+#[specta::specta]
+pub async fn project_preview(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    edit: Option<TrackEdit>,
+    knobs: Option<Knobs>,
+) -> Result<(), UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("the preview", move || {
+        mixer.with(&studio, &project, false, |m| {
+            m.preview_change(edit.as_ref(), knobs)
+        })
+    })
+    .await
 }

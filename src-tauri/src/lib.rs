@@ -32,6 +32,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             events::DeepLinkOpened,
             events::TaskProgress,
             events::LyricsText,
+            events::PlaybackChanged,
             events::InputLevelChanged
         ])
         // The only 64-bit integers that cross are seeds, which the UI keeps below 2^32: plain

@@ -242,7 +242,11 @@ fn play(
             || seconds.is_some_and(|s| started.elapsed().as_secs_f64() >= s);
         if let Some(f) = frame.filter(|_| last_line.elapsed().as_millis() >= 500 || done) {
             last_line = std::time::Instant::now();
-            eprintln!("{:>7.2} s  master peak {:>6.1} dBFS", f.seconds, db(line_peak));
+            eprintln!(
+                "{:>7.2} s  master peak {:>6.1} dBFS",
+                f.seconds,
+                db(line_peak)
+            );
             line_peak = 0.0;
         }
         if done {

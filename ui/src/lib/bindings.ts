@@ -77,6 +77,21 @@ export const commands = {
 	recordStart: (project: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("record_start", { project })),
 	/**  Stops the take and puts it on a new track of the project it was recorded into (undoable). */
 	recordStop: () => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("record_stop")),
+	/**
+	 *  Plays the project through the audio engine from `from` seconds (looping `region` when
+	 *  given), emitting [`PlaybackChanged`] about 30 times a second; edits made while it plays are
+	 *  heard at once. With no output device the error's code is `audio-device`.
+	 */
+	projectPlay: (project: string, from: number | null, region: [number | null, number | null] | null) => typedError<PlaybackFrame_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_play", { project, from, region })),
+	/**  Stops the project's playback at the current position (null when it was not playing). */
+	projectStop: (project: string) => typedError<PlaybackFrame_Serialize | null, UiError_Serialize>(__TAURI_INVOKE("project_stop", { project })),
+	/**  Moves the playhead to `seconds`, and sets the loop region (null: no loop). */
+	projectSeek: (project: string, seconds: number | null, region: [number | null, number | null] | null) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("project_seek", { project, seconds, region })),
+	/**
+	 *  Sounds a gain, pan, mute or solo change (`edit`) or the knobs on the playing project at
+	 *  once, without an edit (while a control moves; the edit follows when it is let go).
+	 */
+	projectPreview: (project: string, edit: TrackEdit_Deserialize | null, knobs: Knobs_Deserialize | null) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("project_preview", { project, edit, knobs })),
 	/**  Songs and projects, newest first. */
 	libraryEntries: () => typedError<Entry[], UiError_Serialize>(__TAURI_INVOKE("library_entries")),
 	/**  The newest jobs (at most 50), newest first. */
@@ -155,6 +170,7 @@ export const events = {
 	deepLinkOpened: makeEvent<DeepLinkOpened, DeepLinkOpened>("deep-link-opened"),
 	inputLevelChanged: makeEvent<InputLevelChanged, InputLevelChanged>("input-level-changed"),
 	lyricsText: makeEvent<LyricsText, LyricsText>("lyrics-text"),
+	playbackChanged: makeEvent<PlaybackChanged_Serialize, PlaybackChanged_Deserialize>("playback-changed"),
 	taskProgress: makeEvent<TaskProgress, TaskProgress>("task-progress"),
 };
 
@@ -427,6 +443,34 @@ export type DirInfo = {
 	/**  Whether it exists (it is created on first write). */
 	exists: boolean,
 };
+
+/**  Something that happened to the audio stream, for the UI to say. */
+export type EngineEvent = 
+/**
+ *  The stream reported an error (repeats of the same text within a second are counted, not
+ *  repeated here).
+ */
+{ kind: "stream_error"; 
+/**  The host's words. */
+message: string } | 
+/**  The output device went away (unplugged, or the sound server dropped the stream). */
+{ kind: "device_lost"; 
+/**  The device that was playing. */
+device: string; 
+/**  Why the supervisor thinks so. */
+message: string } | 
+/**  The stream was opened again, on the (possibly new) default device. */
+{ kind: "restarted"; 
+/**  The device now playing. */
+device: string; 
+/**  The stream's sample rate. */
+sample_rate: number; 
+/**  Why it restarted. */
+reason: string } | 
+/**  Opening the stream again failed; the supervisor keeps trying about once a second. */
+{ kind: "restart_failed"; 
+/**  The host's words. */
+message: string };
 
 /**  A song engine and whether it can run here. */
 export type EngineInfo = {
@@ -1135,6 +1179,98 @@ export type Period =
 /**  A billing month. */
 "month";
 
+/**
+ *  Where Ghost Studio's playback through the audio engine stands, about 30 times a second while
+ *  a project is open for playing: playhead, per-track and master meters, deadline misses, the
+ *  device and what happened to it (lost, reopened).
+ */
+export type PlaybackChanged = PlaybackChanged_Serialize | PlaybackChanged_Deserialize;
+
+/**
+ *  Where Ghost Studio's playback through the audio engine stands, about 30 times a second while
+ *  a project is open for playing: playhead, per-track and master meters, deadline misses, the
+ *  device and what happened to it (lost, reopened).
+ */
+export type PlaybackChanged_Deserialize = {
+	/**  The project's folder. */
+	project: string,
+	/**  The engine's report. */
+	frame: PlaybackFrame_Deserialize,
+};
+
+/**
+ *  Where Ghost Studio's playback through the audio engine stands, about 30 times a second while
+ *  a project is open for playing: playhead, per-track and master meters, deadline misses, the
+ *  device and what happened to it (lost, reopened).
+ */
+export type PlaybackChanged_Serialize = {
+	/**  The project's folder. */
+	project: string,
+	/**  The engine's report. */
+	frame: PlaybackFrame_Serialize,
+};
+
+/**  What the screen hears about playback, about every [`FRAME_EVERY`]. */
+export type PlaybackFrame = PlaybackFrame_Serialize | PlaybackFrame_Deserialize;
+
+/**  What the screen hears about playback, about every [`FRAME_EVERY`]. */
+export type PlaybackFrame_Deserialize = {
+	/**  The playhead on the timeline, seconds. */
+	seconds: number | null,
+	/**  Whether the transport is playing. */
+	playing: boolean,
+	/**  Whether playback reached the session's end (not looping). */
+	finished: boolean,
+	/**  The loop region being played, seconds, if any. */
+	looping?: [number | null, number | null] | null,
+	/**  The master's peaks since the last frame (left, right), linear. */
+	master: [number | null, number | null],
+	/**  Each track's meter, in session order. */
+	tracks: TrackLevel[],
+	/**
+	 *  Callbacks that took longer than the audio they produced lasts (each one an underrun
+	 *  on a real device).
+	 */
+	deadline_misses: number,
+	/**  The largest share of its time budget one callback used (1 = all of it). */
+	worst_load: number | null,
+	/**  The device playing, or none while it is being opened again. */
+	device?: string | null,
+	/**  Errors the stream reported so far. */
+	stream_errors: number,
+	/**  What happened to the stream since the last frame (device lost, reopened, …). */
+	events: EngineEvent[],
+};
+
+/**  What the screen hears about playback, about every [`FRAME_EVERY`]. */
+export type PlaybackFrame_Serialize = {
+	/**  The playhead on the timeline, seconds. */
+	seconds: number | null,
+	/**  Whether the transport is playing. */
+	playing: boolean,
+	/**  Whether playback reached the session's end (not looping). */
+	finished: boolean,
+	/**  The loop region being played, seconds, if any. */
+	looping: [number | null, number | null] | null,
+	/**  The master's peaks since the last frame (left, right), linear. */
+	master: [number | null, number | null],
+	/**  Each track's meter, in session order. */
+	tracks: TrackLevel[],
+	/**
+	 *  Callbacks that took longer than the audio they produced lasts (each one an underrun
+	 *  on a real device).
+	 */
+	deadline_misses: number,
+	/**  The largest share of its time budget one callback used (1 = all of it). */
+	worst_load: number | null,
+	/**  The device playing, or none while it is being opened again. */
+	device: string | null,
+	/**  Errors the stream reported so far. */
+	stream_errors: number,
+	/**  What happened to the stream since the last frame (device lost, reopened, …). */
+	events: EngineEvent[],
+};
+
 /**  A pool item. */
 export type PoolItem = PoolItem_Serialize | PoolItem_Deserialize;
 
@@ -1836,6 +1972,14 @@ track: string | null;
 index: number; 
 /**  The effect. */
 fx: FxSpec_Serialize };
+
+/**  One track's meter. */
+export type TrackLevel = {
+	/**  The track. */
+	track: string,
+	/**  Peak after gain and pan since the last frame, linear. */
+	peak: number | null,
+};
 
 /**  One track of the session. */
 export type TrackView = TrackView_Serialize | TrackView_Deserialize;

@@ -1,215 +1,147 @@
-// Live multitrack playback through Web Audio: one AudioBufferSourceNode per track (its stem,
-// rendered by the studio with the track's clips and effects), then per-track left/right gains
-// (gain, pan, mute and solo apply instantly, without a render) and an AnalyserNode per track for
-// its level meter. All sources start at the same context time, so the tracks stay sample-aligned;
-// a loop region loops every source over the same span.
-import { trackGains, type MixTrack } from "./ghost";
-import type { DecodedAudio } from "./wav";
+// Ghost Studio's transport: the project plays through the studio's native audio engine (the same
+// graph the render and export run, the knobs' master chain included), not through Web Audio. The
+// page sends play/stop/seek/loop and live previews of moving controls; the engine answers about
+// 30 times a second with a PlaybackChanged event (playhead, per-track and master meters, deadline
+// misses, the device and what happened to it), which this class keeps for the screen to draw.
+import { call, commands, events, onEvent, StudioError } from "./api";
+import type { EngineEvent, Knobs, PlaybackFrame, TrackEdit } from "./bindings";
 
-interface Strip {
-  name: string;
-  buffer: AudioBuffer | null;
-  source: AudioBufferSourceNode | null;
-  left: GainNode;
-  right: GainNode;
-  merger: ChannelMergerNode;
-  splitter: ChannelSplitterNode;
-  analyser: AnalyserNode;
-}
+/** Peaks fall this much per frame, so meters hold briefly instead of flickering. */
+const FALL = 0.8;
 
-export class MultiPlayer {
-  /** Whether the tracks are sounding. */
+export class EnginePlayer {
+  /** Whether the engine is playing the project. */
   playing = $state(false);
-  private ctx: AudioContext | null = null;
-  private strips = new Map<string, Strip>();
-  private buffers = new Map<string, AudioBuffer>();
-  private startedAt = 0;
-  private from = 0;
+  /** The device playing, once the engine opened one. */
+  device = $state<string | null>(null);
+  /** Set when playback cannot start because there is no audio output device (its message). */
+  noDevice = $state<string | null>(null);
+  /** Callbacks that missed their deadline (underruns) since playback opened. */
+  deadlineMisses = $state(0);
+  /** The project's folder the transport belongs to. */
+  private folder: string | null = null;
   private loop: { start: number; end: number } | null = null;
-  private scratch = new Float32Array(2048);
-  private length = 0;
+  /** The last frame's playhead and when it came, to move the playhead smoothly between frames. */
+  private seconds = 0;
+  private at = 0;
+  private peaks = new Map<string, number>();
+  private master: [number, number] = [0, 0];
+  private stopListening: () => void;
+  /** When play or stop was last asked: frames older than the engine's answer do not undo it. */
+  private askedAt = 0;
+  /** Told of what happened to the device (lost, reopened). */
+  onDevice: (e: EngineEvent) => void = () => {};
 
-  private context(): AudioContext {
-    this.ctx ??= new AudioContext();
-    return this.ctx;
+  constructor() {
+    this.stopListening = onEvent(events.playbackChanged, (e) => {
+      if (e.project === this.folder) this.take(e.frame);
+    });
   }
 
-  private strip(name: string): Strip {
-    let s = this.strips.get(name);
-    if (!s) {
-      const ctx = this.context();
-      const splitter = ctx.createChannelSplitter(2);
-      const left = ctx.createGain();
-      const right = ctx.createGain();
-      const merger = ctx.createChannelMerger(2);
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 2048;
-      splitter.connect(left, 0);
-      splitter.connect(right, 1);
-      left.connect(merger, 0, 0);
-      right.connect(merger, 0, 1);
-      merger.connect(analyser);
-      analyser.connect(ctx.destination);
-      s = { name, buffer: null, source: null, left, right, merger, splitter, analyser };
-      this.strips.set(name, s);
-    }
-    return s;
+  private take(f: PlaybackFrame) {
+    this.seconds = f.seconds ?? 0;
+    this.at = performance.now();
+    const settling = performance.now() - this.askedAt < 250 && !f.finished;
+    if (!settling) this.playing = f.playing;
+    this.device = f.device;
+    this.deadlineMisses = f.deadline_misses;
+    for (const tr of f.tracks) this.peaks.set(tr.track, Math.max(tr.peak ?? 0, (this.peaks.get(tr.track) ?? 0) * FALL));
+    this.master = [Math.max(f.master[0] ?? 0, this.master[0] * FALL), Math.max(f.master[1] ?? 0, this.master[1] * FALL)];
+    for (const ev of f.events) this.onDevice(ev);
   }
 
-  /**
-   * Sets the tracks and their stems (`file` null for an empty track); stems are decoded once per
-   * file (their names change when their content does). Tracks no longer present are dropped.
-   */
-  async load(tracks: { track: string; file: string | null }[], decode: (file: string) => Promise<DecodedAudio>): Promise<void> {
-    const ctx = this.context();
-    const names = new Set(tracks.map((t) => t.track));
-    for (const [name, s] of this.strips) {
-      if (!names.has(name)) {
-        this.stopSource(s);
-        s.analyser.disconnect();
-        this.strips.delete(name);
-      }
+  /** The project the transport plays (another one stops the first). */
+  setProject(folder: string | null): void {
+    if (this.folder && this.folder !== folder && this.playing) void this.stop();
+    if (this.folder !== folder) {
+      this.seconds = 0;
+      this.peaks.clear();
     }
-    const used = new Set<string>();
-    let changed = false;
-    for (const t of tracks) {
-      const s = this.strip(t.track);
-      let b: AudioBuffer | null = null;
-      if (t.file) {
-        used.add(t.file);
-        b = this.buffers.get(t.file) ?? null;
-        if (!b) {
-          const audio = await decode(t.file);
-          const frames = Math.max(1, audio.channels[0]?.length ?? 0);
-          b = ctx.createBuffer(2, frames, audio.sampleRate);
-          b.getChannelData(0).set(audio.channels[0] ?? new Float32Array(frames));
-          b.getChannelData(1).set(audio.channels[1] ?? audio.channels[0] ?? new Float32Array(frames));
-          this.buffers.set(t.file, b);
-        }
-      }
-      if (s.buffer !== b) {
-        s.buffer = b;
-        changed = true;
-      }
-    }
-    for (const f of [...this.buffers.keys()]) if (!used.has(f)) this.buffers.delete(f);
-    this.length = Math.max(0, ...[...this.strips.values()].map((s) => s.buffer?.duration ?? 0));
-    // A stem that changed while playing restarts every source at the same position.
-    if (changed && this.playing) this.start(this.position());
+    this.folder = folder;
   }
 
-  /** Applies gain, pan, mute and solo at once (no render needed). */
-  mix(tracks: MixTrack[]): void {
-    const anySolo = tracks.some((t) => t.solo);
-    const now = this.ctx?.currentTime ?? 0;
-    for (const t of tracks) {
-      const s = this.strips.get(t.name);
-      if (!s) continue;
-      const [l, r] = trackGains(t, anySolo);
-      // A 10 ms ramp avoids clicks.
-      s.left.gain.setTargetAtTime(l, now, 0.01);
-      s.right.gain.setTargetAtTime(r, now, 0.01);
+  /** Plays from `from` seconds (inside the loop region when one is set). */
+  async play(from: number): Promise<void> {
+    const folder = this.folder;
+    if (!folder) return;
+    const region = this.region();
+    this.askedAt = performance.now();
+    try {
+      const f = await call(() => commands.projectPlay(folder, from, region));
+      this.noDevice = null;
+      this.askedAt = 0;
+      this.take(f);
+      this.askedAt = performance.now();
+      this.playing = true;
+    } catch (e) {
+      if (e instanceof StudioError && e.detail.code === "audio-device") this.noDevice = e.detail.message;
+      throw e;
     }
+  }
+
+  /** Stops, keeping the position. */
+  async stop(): Promise<void> {
+    const folder = this.folder;
+    this.playing = false;
+    this.askedAt = performance.now();
+    if (!folder) return;
+    const f = await call(() => commands.projectStop(folder));
+    if (f) {
+      this.seconds = f.seconds ?? this.seconds;
+      this.at = performance.now();
+    }
+    this.playing = false;
+  }
+
+  /** Moves the playhead. */
+  seek(t: number): void {
+    this.seconds = Math.max(0, t);
+    this.at = performance.now();
+    if (this.folder) void call(() => commands.projectSeek(this.folder!, this.seconds, this.region())).catch(() => {});
+  }
+
+  private region(): [number, number] | null {
+    return this.loop ? [this.loop.start, this.loop.end] : null;
   }
 
   /** The loop region (null: play to the end). */
   setLoop(loop: { start: number; end: number } | null): void {
     this.loop = loop;
-    for (const s of this.strips.values()) this.applyLoop(s.source);
+    if (this.folder) void call(() => commands.projectSeek(this.folder!, null, this.region())).catch(() => {});
   }
 
-  private applyLoop(src: AudioBufferSourceNode | null) {
-    if (!src) return;
-    src.loop = !!this.loop;
-    if (this.loop) {
-      src.loopStart = this.loop.start;
-      src.loopEnd = this.loop.end;
-    }
+  /** Sounds a moving gain or pan (or a mute/solo) at once; the saved edit follows. */
+  preview(edit: TrackEdit): void {
+    if (this.folder && this.playing) void call(() => commands.projectPreview(this.folder!, edit, null)).catch(() => {});
   }
 
-  /** Seconds since the start of the session (wrapping inside the loop). */
+  /** Sounds turning knobs at once; the saved knobs follow. */
+  previewKnobs(knobs: Knobs): void {
+    if (this.folder && this.playing) void call(() => commands.projectPreview(this.folder!, null, knobs)).catch(() => {});
+  }
+
+  /** The playhead, seconds: the engine's, moved on by the time since its last frame. */
   position(): number {
-    if (!this.ctx || !this.playing) return this.from;
-    const t = this.from + this.ctx.currentTime - this.startedAt;
-    if (this.loop && t >= this.loop.end) {
-      const len = this.loop.end - this.loop.start;
-      return this.loop.start + ((t - this.loop.start) % len);
-    }
+    if (!this.playing) return this.seconds;
+    const t = this.seconds + (performance.now() - this.at) / 1000;
+    const l = this.loop;
+    if (l && t >= l.end) return l.start + ((t - l.start) % Math.max(1e-3, l.end - l.start));
     return t;
   }
 
-  /** The longest stem, seconds. */
-  duration(): number {
-    return this.length;
-  }
-
-  async play(from: number): Promise<void> {
-    await this.context().resume();
-    this.start(from);
-  }
-
-  private start(from: number) {
-    const ctx = this.context();
-    for (const s of this.strips.values()) this.stopSource(s);
-    const at = ctx.currentTime + 0.03;
-    const begin = this.loop && (from < this.loop.start || from >= this.loop.end) ? this.loop.start : from;
-    for (const s of this.strips.values()) {
-      if (!s.buffer) continue;
-      const src = ctx.createBufferSource();
-      src.buffer = s.buffer;
-      this.applyLoop(src);
-      src.connect(s.splitter);
-      if (begin < s.buffer.duration || this.loop) src.start(at, Math.min(begin, s.buffer.duration));
-      s.source = src;
-    }
-    this.startedAt = at;
-    this.from = begin;
-    this.playing = true;
-  }
-
-  private stopSource(s: Strip) {
-    if (!s.source) return;
-    try {
-      s.source.stop();
-    } catch {
-      /* never started */
-    }
-    s.source.disconnect();
-    s.source = null;
-  }
-
-  /** Stops, keeping the position. */
-  stop(): void {
-    const at = this.position();
-    for (const s of this.strips.values()) this.stopSource(s);
-    this.playing = false;
-    this.from = at;
-  }
-
-  /** Moves the playhead (restarting the sources when playing). */
-  seek(t: number): void {
-    if (this.playing) this.start(Math.max(0, t));
-    else this.from = Math.max(0, t);
-  }
-
-  /** Peak level (linear) of each track over the analyser's last window, post-fader. */
+  /** Each track's peak (linear, after gain and pan) as the engine measured it. */
   levels(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [name, s] of this.strips) {
-      s.analyser.getFloatTimeDomainData(this.scratch);
-      let p = 0;
-      for (let i = 0; i < this.scratch.length; i++) p = Math.max(p, Math.abs(this.scratch[i]));
-      out.set(name, this.playing ? p : 0);
-    }
-    return out;
+    if (!this.playing) return new Map();
+    return this.peaks;
+  }
+
+  /** The master's peaks (left, right), linear. */
+  masterLevels(): [number, number] {
+    return this.playing ? this.master : [0, 0];
   }
 
   close(): void {
-    for (const s of this.strips.values()) this.stopSource(s);
-    this.strips.clear();
-    this.buffers.clear();
-    this.playing = false;
-    void this.ctx?.close();
-    this.ctx = null;
+    if (this.playing) void this.stop().catch(() => {});
+    this.stopListening();
   }
 }

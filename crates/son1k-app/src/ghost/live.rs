@@ -87,13 +87,13 @@ pub struct PlaybackFrame {
     pub tracks: Vec<TrackLevel>,
     /// Callbacks that took longer than the audio they produced lasts (each one an underrun
     /// on a real device).
-    pub deadline_misses: u64,
+    pub deadline_misses: u32,
     /// The largest share of its time budget one callback used (1 = all of it).
     pub worst_load: f32,
     /// The device playing, or none while it is being opened again.
     pub device: Option<String>,
     /// Errors the stream reported so far.
-    pub stream_errors: u64,
+    pub stream_errors: u32,
     /// What happened to the stream since the last frame (device lost, reopened, …).
     pub events: Vec<EngineEvent>,
 }
@@ -338,10 +338,10 @@ impl LivePlayer {
             looping: self.looping(),
             master: (0.0, 0.0),
             tracks: Vec::new(),
-            deadline_misses: st.deadline_misses,
+            deadline_misses: count(st.deadline_misses),
             worst_load: st.worst_load,
             device: st.device,
-            stream_errors: st.stream_errors,
+            stream_errors: count(st.stream_errors),
             events: Vec::new(),
         }
     }
@@ -383,10 +383,10 @@ fn report(
                     peak: p,
                 })
                 .collect(),
-            deadline_misses: st.deadline_misses,
+            deadline_misses: count(st.deadline_misses),
             worst_load: st.worst_load,
             device: st.device,
-            stream_errors: st.stream_errors,
+            stream_errors: count(st.stream_errors),
             events: meters.take_events(),
         });
     }
@@ -394,4 +394,9 @@ fn report(
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A counter as the UI takes it (32 bits are years of callbacks).
+fn count(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

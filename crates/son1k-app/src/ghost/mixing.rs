@@ -199,11 +199,68 @@ impl Mixing {
         let Some(p) = self.live.as_mut() else {
             return Ok(());
         };
-        let mut next = self.editor.session().clone();
+        let mut next = p.session().clone();
         next.master = son1k_ghost::knobs::chain(&knobs, son1k_ghost::editor::KNOB_SEED);
         next.master.extend(self.editor.master_fx().iter().cloned());
         p.update(&next)?;
         Ok(())
+    }
+
+    /// Sounds a gain, pan, mute or solo change on the playing session at once without making
+    /// an edit (while a slider moves; [`Mixing::apply`] then keeps the value). Other edits, an
+    /// unknown track, or nothing playing: nothing happens.
+    pub fn preview(&mut self, edit: &TrackEdit) -> Result<(), AppError> {
+        let Some(p) = self.live.as_mut() else {
+            return Ok(());
+        };
+        let mut next = p.session().clone();
+        let name = match edit {
+            TrackEdit::Gain { track, .. }
+            | TrackEdit::Pan { track, .. }
+            | TrackEdit::Mute { track, .. }
+            | TrackEdit::Solo { track, .. } => track,
+            _ => return Ok(()),
+        };
+        let Some(t) = next.tracks.iter_mut().find(|t| &t.name == name) else {
+            return Ok(());
+        };
+        match edit {
+            TrackEdit::Gain { db, .. } => t.gain_db = db.clamp(-60.0, 12.0),
+            TrackEdit::Pan { pan, .. } => t.pan = pan.clamp(-1.0, 1.0),
+            TrackEdit::Mute { on, .. } => t.mute = *on,
+            TrackEdit::Solo { on, .. } => t.solo = *on,
+            _ => {}
+        }
+        p.update(&next)?;
+        Ok(())
+    }
+
+    /// [`Mixing::preview`] of `edit` and [`Mixing::preview_knobs`] of `knobs`, each when given.
+    pub fn preview_change(
+        &mut self,
+        edit: Option<&TrackEdit>,
+        knobs: Option<Knobs>,
+    ) -> Result<(), AppError> {
+        if let Some(e) = edit {
+            self.preview(e)?;
+        }
+        if let Some(k) = knobs {
+            self.preview_knobs(k)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the playhead (when `seconds` is given) and sets the loop region (`None`: no loop).
+    pub fn seek_and_loop(
+        &mut self,
+        seconds: Option<f64>,
+        region: Option<(f64, f64)>,
+    ) -> Result<(), AppError> {
+        self.set_loop(region)?;
+        match seconds {
+            Some(s) => self.seek(s),
+            None => Ok(()),
+        }
     }
 
     /// Where playback stands (`Err` names why when the session has not been played).

@@ -1,10 +1,11 @@
 // Ghost Studio's shared state and the actions more than one of its panels takes: the open
-// project and every change to it (show), the busy flag, the waveforms, the stems the tracks
-// play, and the two players. The screen makes one GhostSession and hands it to its panels.
+// project and every change to it (show), the busy flag, the waveforms, the transport (the
+// project playing through the native engine) and the A/B preview player. The screen makes one
+// GhostSession and hands it to its panels.
 import type { DemoAnalysis, Entry, Knobs, ProjectView, Quality, SpectrumView, TrackEdit } from "../../lib/bindings";
 import { call, commands, get, StudioError, type PresetInfo } from "../../lib/api";
 import { projectUrl, type GhostAb } from "../../lib/ghost";
-import { MultiPlayer } from "../../lib/multitrack.svelte";
+import { EnginePlayer } from "../../lib/multitrack.svelte";
 import { Player } from "../../lib/player.svelte";
 import { errorText, t, toast, toastError } from "../../lib/state.svelte";
 
@@ -64,22 +65,23 @@ export class GhostSession {
   busy = $state<string | null>(null);
   /** Per clip file: its waveform peaks and length, or an error. */
   waves = $state<Record<string, Wave>>({});
-  preparing = $state(false);
   selected = $state<{ track: string; clip: number } | null>(null);
-  /** The demo and the rendered mix (A/B). */
+  /** The demo and the rendered mix (A/B previews). */
   readonly player = new Player();
-  /** The tracks, live: one source per track, instant gain/pan/mute/solo, a meter each. */
-  readonly tracks = new MultiPlayer();
+  /** The transport: the project through the native engine, the knobs' master chain included. */
+  readonly tracks = new EnginePlayer();
   /** Frame durations (ms) while the tracks play: the smoothness measurement reads them. */
   readonly frameTimes: number[] = [];
-  /** Settles when the latest stems are loaded (play waits for it, so it never starts empty). */
-  stemsReady: Promise<void> = Promise.resolve();
-  private stemSeq = 0;
 
   constructor() {
     void this.loadProjects();
     get(() => commands.presets()).then((p) => (this.presets = p)).catch(() => {});
     (globalThis as unknown as { __son1kGhostFrames: number[] }).__son1kGhostFrames = this.frameTimes;
+    this.tracks.onDevice = (e) => {
+      if (e.kind === "device_lost") toast(`${t("ghost.deviceLost")}: ${e.device} (${e.message})`, "error");
+      else if (e.kind === "restarted") toast(`${t("ghost.deviceBack")}: ${e.device}`);
+      else if (e.kind === "restart_failed") playStage(`device: ${e.message}`);
+    };
   }
 
   close() {
@@ -123,13 +125,10 @@ export class GhostSession {
       this.loop = null;
       this.player.stop();
       if (this.tracks.playing) playStage(`stopped: another project (${view.folder})`);
-      this.tracks.stop();
-      this.tracks.seek(0);
-      this.tracks.setLoop(null);
+      this.tracks.setProject(view.folder);
     }
     const selected = this.selected;
     if (selected && !view.tracks.find((tr) => tr.name === selected.track)?.clips[selected.clip]) this.selected = null;
-    void this.syncTracks(view);
     if (view.damaged) toast(`${t("ghost.damaged")}: ${view.damaged}`, "error");
   };
 
@@ -193,22 +192,7 @@ export class GhostSession {
   edit = async (e: TrackEdit) => {
     if (!this.project) return;
     const folder = this.project.folder;
-    // Gain, pan, mute and solo sound at once; the saved edit follows.
-    if (e.kind === "gain" || e.kind === "pan" || e.kind === "mute" || e.kind === "solo") {
-      this.tracks.mix(
-        this.project.tracks.map((tr) =>
-          tr.name !== e.track
-            ? tr
-            : {
-                ...tr,
-                gain_db: e.kind === "gain" ? (e.db ?? tr.gain_db) : tr.gain_db,
-                pan: e.kind === "pan" ? (e.pan ?? tr.pan) : tr.pan,
-                mute: e.kind === "mute" ? e.on : tr.mute,
-                solo: e.kind === "solo" ? e.on : tr.solo,
-              },
-        ),
-      );
-    }
+    // The engine hears the edit as the studio applies it (live while playing).
     try {
       this.show(await call(() => commands.projectEdit(folder, e)));
     } catch (err) {
@@ -249,33 +233,4 @@ export class GhostSession {
       toast(`${t("ghost.waveError")} (${file}): ${errorText(e)}`, "error");
     }
   };
-
-  syncTracks = (view: ProjectView): Promise<void> => {
-    // One load at a time: overlapping loads interleave in the player (an older, shorter list
-    // finishing last could leave it without the newest stems). An outdated load returns at once.
-    const seq = ++this.stemSeq;
-    this.stemsReady = this.stemsReady.then(() => this.loadStems(view, seq));
-    return this.stemsReady;
-  };
-
-  private async loadStems(view: ProjectView, mine: number) {
-    if (mine !== this.stemSeq) return;
-    this.tracks.mix(view.tracks);
-    const folder = view.folder;
-    if (!view.tracks.length) {
-      await this.tracks.load([], this.decode);
-      return;
-    }
-    this.preparing = true;
-    try {
-      const list = await call(() => commands.projectTrackAudio(folder));
-      if (mine !== this.stemSeq || this.project?.folder !== folder) return;
-      await this.tracks.load(list, this.decode);
-      if (this.project) this.tracks.mix(this.project.tracks);
-    } catch (e) {
-      if (!(e instanceof StudioError && e.detail.code === "no-desktop")) toast(`${t("ghost.waveError")}: ${errorText(e)}`, "error");
-    } finally {
-      if (mine === this.stemSeq) this.preparing = false;
-    }
-  }
 }
