@@ -230,7 +230,7 @@ fn turning_trash_or_muting_while_playing_is_heard_within_100_ms() {
 }
 
 #[test]
-fn an_edit_of_the_clips_while_playing_reloads_the_session_where_it_was() {
+fn an_edit_of_the_clips_while_playing_reloads_the_session_where_it_was_and_play_moves_it() {
     let dir = home("reload");
     let (studio, project) = project_with(&dir, &[(220.0, 0.3, 4.0), (330.0, 0.3, 4.0)]);
     let mut m = Mixing::open(&studio, &project).unwrap();
@@ -253,5 +253,22 @@ fn an_edit_of_the_clips_while_playing_reloads_the_session_where_it_was() {
         f.seconds
     );
     assert_eq!(m.player().unwrap().session().tracks.len(), 1);
+    // Stopped, then played again from elsewhere without the loop: the same stream moves there.
+    let stopped = m.stop().unwrap().unwrap();
+    assert!(!m.player().unwrap().is_playing());
+    let (sink, _) = frames_sink();
+    let device = VirtualOutput::new("unused", 256);
+    m.play(LiveOutput::Virtual(device), 0.25, None, sink)
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let f = m.playback_frame().unwrap();
+    assert!(f.playing && f.looping.is_none(), "{f:?}");
+    assert!(
+        (0.25..0.9).contains(&f.seconds),
+        "from 0.25 s, not from where it stopped ({:.2} s): {:.2} s",
+        stopped.seconds,
+        f.seconds
+    );
+    assert_eq!(f.device.as_deref(), Some("test output"), "the same stream");
     let _ = std::fs::remove_dir_all(&dir);
 }

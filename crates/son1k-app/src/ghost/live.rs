@@ -251,6 +251,14 @@ impl LivePlayer {
         Ok(())
     }
 
+    /// Plays from `seconds` (effect tails ring on from where it was).
+    pub fn play_from(&mut self, seconds: f64) -> Result<(), AppError> {
+        self.seek(seconds)?;
+        self.playback.handle.send(Command::Play)?;
+        self.playing = true;
+        Ok(())
+    }
+
     /// Stops at the current position (effect tails are cleared).
     pub fn stop(&mut self) -> Result<(), AppError> {
         self.playback.handle.send(Command::Stop)?;
@@ -328,12 +336,13 @@ impl LivePlayer {
         Ok(Update::Applied)
     }
 
-    /// A frame now (without taking the meters' peaks or the events the reporter sends).
+    /// A frame now (without taking the meters' peaks or the events the reporter sends). It
+    /// says playing as soon as play was asked, before the device's next callback starts it.
     pub fn frame(&self) -> PlaybackFrame {
         let st = self.playback.handle.status();
         PlaybackFrame {
             seconds: st.position as f64 / f64::from(self.playback.sample_rate),
-            playing: st.playing,
+            playing: self.playing && !st.finished,
             finished: st.finished,
             looping: self.looping(),
             master: (0.0, 0.0),
@@ -356,7 +365,8 @@ impl Drop for LivePlayer {
     }
 }
 
-/// The reporter thread: a frame about every [`FRAME_EVERY`] until `stop`.
+/// The reporter thread: a frame about every [`FRAME_EVERY`] until `stop` — while stopped, only
+/// when something changed (position, device, an event).
 fn report(
     meters: &Meters,
     names: &[String],
@@ -365,9 +375,16 @@ fn report(
     stop: &AtomicBool,
     sink: &FrameSink,
 ) {
+    let mut last: Option<(u64, Option<String>)> = None;
     while !stop.load(Ordering::Relaxed) {
         std::thread::sleep(FRAME_EVERY);
         let st = meters.status();
+        let events = meters.take_events();
+        let now = (st.position, st.device.clone());
+        if !st.playing && events.is_empty() && last.as_ref() == Some(&now) {
+            continue;
+        }
+        last = if st.playing { None } else { Some(now) };
         let peaks = meters.take_track_peaks();
         sink(PlaybackFrame {
             seconds: st.position as f64 / f64::from(rate),
@@ -387,7 +404,7 @@ fn report(
             worst_load: st.worst_load,
             device: st.device,
             stream_errors: count(st.stream_errors),
-            events: meters.take_events(),
+            events,
         });
     }
 }

@@ -11,6 +11,7 @@ use son1k_ghost::editor::{Edit, Editor};
 use son1k_ghost::Session;
 
 use super::live::{FrameSink, LiveOutput, LivePlayer, PlaybackFrame, Update};
+use super::metronome::{Metronome, METRONOME_TRACK};
 use super::views::{view_of, ProjectView, TrackAudio, TrackEdit};
 use super::{edit_error, export, ghost_err, open, Backing, OpenProject};
 use crate::project;
@@ -31,6 +32,8 @@ pub struct Mixing {
     lengths: HashMap<PathBuf, f64>,
     /// The session playing through the engine, when it has been played.
     live: Option<LivePlayer>,
+    /// The metronome, when it is on (not saved with the project).
+    metronome: Option<Metronome>,
 }
 
 impl Mixing {
@@ -43,6 +46,7 @@ impl Mixing {
             editor,
             lengths: HashMap::new(),
             live: None,
+            metronome: None,
         })
     }
 
@@ -96,10 +100,14 @@ impl Mixing {
     /// Brings the playing session (if any) to the session as it stands: live where the engine
     /// can take the change, else loaded again at the same position, playing as it was.
     fn sync_live(&mut self) -> Result<(), AppError> {
+        if self.live.is_none() {
+            return Ok(());
+        }
+        let session = self.live_session()?;
         let Some(p) = self.live.as_mut() else {
             return Ok(());
         };
-        if p.update(self.editor.session())? == Update::Applied {
+        if p.update(&session)? == Update::Applied {
             return Ok(());
         }
         let (output, sink, looping) = (p.output().clone(), p.sink(), p.looping());
@@ -107,7 +115,7 @@ impl Mixing {
         // The old stream goes first: a virtual device's monitor takes one stream at a time.
         self.live = None;
         self.live = Some(LivePlayer::start(
-            self.editor.session(),
+            &session,
             &self.project.folder,
             output,
             at,
@@ -137,23 +145,23 @@ impl Mixing {
         if !reuse {
             self.live = None;
         }
+        let session = self.live_session()?;
         if let Some(p) = self.live.as_mut() {
-            if p.update(self.editor.session())? == Update::Reload {
+            if p.update(&session)? == Update::Reload {
                 self.live = None;
             }
         }
         match self.live.as_mut() {
             Some(p) => {
                 p.set_loop(looping)?;
-                p.seek(match looping {
+                p.play_from(match looping {
                     Some((a, b)) if from < a.min(b) || from >= a.max(b) => a.min(b),
                     _ => from,
                 })?;
-                p.play()?;
             }
             None => {
                 self.live = Some(LivePlayer::start(
-                    self.editor.session(),
+                    &session,
                     &self.project.folder,
                     output,
                     from,
@@ -460,9 +468,89 @@ impl Mixing {
         }
     }
 
-    /// Renders the mix as it stands (its master chain included) to `out`.
-    pub fn render(&self, out: &Path, bits: SampleFormat) -> Result<PathBuf, AppError> {
-        export::render(self.folder(), self.session(), out, bits)
+    /// Turns the metronome on (or off with `None`): heard at once when playing, in renders and
+    /// exports only when its `in_export` says so.
+    pub fn set_metronome(&mut self, metronome: Option<Metronome>) -> Result<(), AppError> {
+        self.metronome = metronome;
+        self.sync_live()
+    }
+
+    /// The metronome, when it is on.
+    pub fn metronome(&self) -> Option<Metronome> {
+        self.metronome
+    }
+
+    /// Seconds until the last clip ends.
+    fn session_seconds(&mut self) -> Result<f64, AppError> {
+        let mut end: f64 = 0.0;
+        let clips: Vec<(String, usize, son1k_audio::mixdown::Clip)> = self
+            .editor
+            .session()
+            .tracks
+            .iter()
+            .flat_map(|t| {
+                t.clips
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (t.name.clone(), i, c.clone()))
+            })
+            .collect();
+        for (track, i, c) in clips {
+            let file = self.clip_file_seconds(&track, i)?;
+            let plays = c
+                .length
+                .unwrap_or(file - c.trim_start)
+                .min(file - c.trim_start);
+            end = end.max(c.offset + plays.max(0.0));
+        }
+        Ok(end)
+    }
+
+    /// The session the engine plays: the project's, with the metronome's click track when on
+    /// (written once per setting and length under `renders/metronome/`).
+    fn live_session(&mut self) -> Result<son1k_ghost::Session, AppError> {
+        let mut session = self.editor.session().clone();
+        let Some(m) = self.metronome else {
+            return Ok(session);
+        };
+        let seconds = self.session_seconds()? + m.bar_seconds();
+        let dir = self.project.folder.join("renders").join("metronome");
+        let name = format!(
+            "{:.3}-{}-{:.1}-{:.0}.wav",
+            m.bpm, m.beats_per_bar, m.level_db, seconds
+        );
+        let file = dir.join(&name);
+        if !file.is_file() {
+            std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+                action: "could not create",
+                path: dir.clone(),
+                source,
+            })?;
+            let clicks = m.clicks(seconds.ceil(), session.sample_rate);
+            son1k_audio::write_file(&file, &clicks, SampleFormat::F32)?;
+        }
+        let rel = PathBuf::from("renders").join("metronome").join(name);
+        session.tracks.push(son1k_audio::mixdown::Track::new(
+            METRONOME_TRACK,
+            vec![Clip::whole(rel, 0.0)],
+        ));
+        Ok(session)
+    }
+
+    /// The session renders and exports use: the project's, with the metronome when it is on
+    /// and asked for in the export.
+    fn export_session(&mut self) -> Result<son1k_ghost::Session, AppError> {
+        match self.metronome {
+            Some(m) if m.in_export => self.live_session(),
+            _ => Ok(self.editor.session().clone()),
+        }
+    }
+
+    /// Renders the mix as it stands (its master chain included; the metronome when it is on
+    /// for the export) to `out`.
+    pub fn render(&mut self, out: &Path, bits: SampleFormat) -> Result<PathBuf, AppError> {
+        let session = self.export_session()?;
+        export::render(self.folder(), &session, out, bits)
     }
 
     /// Renders the mix as it stands to [`export::MIX`] (see [`super::render_mix`]).
@@ -470,14 +558,16 @@ impl Mixing {
         export::render_mix(self.folder(), self.session())
     }
 
-    /// Exports the mix as it stands, its stems and the backing's MIDI (see [`super::export`]).
+    /// Exports the mix as it stands, its stems and the backing's MIDI (see [`super::export`];
+    /// the metronome too when it is on for the export).
     pub fn export(
-        &self,
+        &mut self,
         dir: &Path,
         quality: Quality,
         normalize: bool,
     ) -> Result<Vec<PathBuf>, AppError> {
-        export::export(self.folder(), self.session(), dir, quality, normalize)
+        let session = self.export_session()?;
+        export::export(self.folder(), &session, dir, quality, normalize)
     }
 
     /// Renders every track alone for live playback (see [`super::render_tracks`]).

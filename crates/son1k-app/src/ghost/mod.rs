@@ -23,6 +23,7 @@ use crate::{AppError, Studio};
 
 mod export;
 mod live;
+mod metronome;
 mod mixing;
 mod recorder;
 mod views;
@@ -32,6 +33,7 @@ pub use live::{
     FrameSink, LiveOutput, LivePlayer, Monitor, PlaybackFrame, TrackLevel, Update, VirtualOutput,
     FRAME_EVERY, OUTPUT_ENV,
 };
+pub use metronome::{Metronome, METRONOME_TRACK};
 pub use mixing::Mixing;
 pub use recorder::{InputLevel, TakeRecorder, LEVEL_EVERY};
 pub use views::{

@@ -288,6 +288,10 @@ pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
     // Every queued message may be an effect swap: the return ring can always take them all.
     let (gtx, grx) = rtrb::RingBuffer::new(QUEUE);
     let meters = Arc::new(Meters::with_tracks(renderer.track_count()));
+    // Where the renderer stands before the first callback (a session opened mid-way).
+    meters
+        .position
+        .store(renderer.position() as u64, Ordering::Relaxed);
     let rate = renderer.sample_rate();
     let frame_secs = 1.0 / f64::from(rate);
     let mut layout: Vec<Vec<usize>> = (0..renderer.track_count())
