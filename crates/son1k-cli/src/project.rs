@@ -206,12 +206,18 @@ fn play(
         None => None,
     };
     let mut mixing = Mixing::open(studio, name)?;
-    // The loudest master peak since the last line, and the newest frame.
-    let latest: Arc<Mutex<(f32, Option<PlaybackFrame>)>> = Arc::new(Mutex::new((0.0, None)));
+    // The loudest master peak since the last look, the newest frame, and every event.
+    type Seen = (
+        f32,
+        Option<PlaybackFrame>,
+        Vec<son1k_app::ghost::EngineEvent>,
+    );
+    let latest: Arc<Mutex<Seen>> = Arc::new(Mutex::new((0.0, None, Vec::new())));
     let l = latest.clone();
     let sink: ghost::FrameSink = Arc::new(move |f: PlaybackFrame| {
         let mut g = l.lock().unwrap_or_else(|p| p.into_inner());
         g.0 = g.0.max(f.master.0).max(f.master.1);
+        g.2.extend(f.events.iter().cloned());
         g.1 = Some(f);
     });
     let first = mixing.play(LiveOutput::from_env(), from, region, sink)?;
@@ -230,13 +236,11 @@ fn play(
         std::thread::sleep(std::time::Duration::from_millis(50));
         let (peak, frame) = {
             let mut g = latest.lock().unwrap_or_else(|p| p.into_inner());
+            events.append(&mut g.2);
             (std::mem::take(&mut g.0), g.1.take())
         };
         loudest = loudest.max(peak);
         line_peak = line_peak.max(peak);
-        if let Some(f) = &frame {
-            events.extend(f.events.iter().cloned());
-        }
         let done = frame.as_ref().is_some_and(|f| f.finished)
             || stop.load(std::sync::atomic::Ordering::Relaxed)
             || seconds.is_some_and(|s| started.elapsed().as_secs_f64() >= s);

@@ -39,6 +39,10 @@ export class EnginePlayer {
   }
 
   private take(f: PlaybackFrame) {
+    // For the desktop tests' diagnostics: the engine's frames reach the page.
+    const g = globalThis as unknown as { __son1kEngineFrames?: number; __son1kEngineLast?: PlaybackFrame };
+    g.__son1kEngineFrames = (g.__son1kEngineFrames ?? 0) + 1;
+    g.__son1kEngineLast = f;
     this.seconds = f.seconds ?? 0;
     this.at = performance.now();
     const settling = performance.now() - this.askedAt < 250 && !f.finished;

@@ -19,12 +19,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 use son1k_audio::engine::{
-    play_on, Command, CpalBackend, EngineEvent, FxTarget, Meters, Playback, SupervisorOptions,
+    play_on, Command, CpalBackend, FxTarget, Meters, Playback, SupervisorOptions,
 };
 use son1k_audio::mixdown::Renderer;
 use son1k_ghost::Session;
 
-pub use son1k_audio::engine::{Monitor, VirtualOutput};
+pub use son1k_audio::engine::{EngineEvent, Monitor, VirtualOutput};
 
 use crate::AppError;
 
@@ -37,6 +37,16 @@ pub const OUTPUT_ENV: &str = "SON1K_AUDIO_OUTPUT";
 
 /// Frames per callback asked of the device (about 5 ms at 48 kHz).
 const BUFFER: u32 = 256;
+
+/// The buffer asked of a real device: [`BUFFER`], another size from `SON1K_AUDIO_BUFFER`, or
+/// the host's own choice with `SON1K_AUDIO_BUFFER=default`.
+fn device_buffer() -> Option<u32> {
+    match std::env::var("SON1K_AUDIO_BUFFER") {
+        Ok(v) if v == "default" => None,
+        Ok(v) => v.parse().ok().or(Some(BUFFER)),
+        Err(_) => Some(BUFFER),
+    }
+}
 
 /// Where live playback goes.
 #[derive(Debug, Clone)]
@@ -160,7 +170,7 @@ impl LivePlayer {
         renderer.seek(frames(start, rate));
         let options = SupervisorOptions::default();
         let mut playback = match &output {
-            LiveOutput::Default => play_on(CpalBackend, renderer, Some(BUFFER), options)?,
+            LiveOutput::Default => play_on(CpalBackend, renderer, device_buffer(), options)?,
             LiveOutput::Virtual(v) => play_on(v.clone(), renderer, Some(BUFFER), options)?,
         };
         if let Some(region) = looping {

@@ -30,8 +30,8 @@ mod views;
 
 pub use export::{render_tracks, MIX, TRACK_RENDERS};
 pub use live::{
-    FrameSink, LiveOutput, LivePlayer, Monitor, PlaybackFrame, TrackLevel, Update, VirtualOutput,
-    FRAME_EVERY, OUTPUT_ENV,
+    EngineEvent, FrameSink, LiveOutput, LivePlayer, Monitor, PlaybackFrame, TrackLevel, Update,
+    VirtualOutput, FRAME_EVERY, OUTPUT_ENV,
 };
 pub use metronome::{Metronome, METRONOME_TRACK};
 pub use mixing::Mixing;
