@@ -38,6 +38,7 @@ macro_rules! for_each_command {
             ghost::project_stop,
             ghost::project_seek,
             ghost::project_preview,
+            ghost::project_metronome,
             library::library_entries,
             library::jobs_list,
             library::job_cancel,

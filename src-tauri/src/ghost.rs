@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use son1k_app::ghost::{
-    self, DemoAnalysis, FrameSink, LiveOutput, Mixing, PlaybackFrame, ProjectView, SpectrumView,
-    TakeRecorder, TrackAudio, TrackEdit,
+    self, DemoAnalysis, FrameSink, LiveOutput, Metronome, Mixing, PlaybackFrame, ProjectView,
+    SpectrumView, TakeRecorder, TrackAudio, TrackEdit,
 };
 use son1k_app::{AppError, Studio};
 use son1k_core::{Knobs, Quality};
@@ -506,6 +506,23 @@ pub async fn project_preview(
         mixer.with(&studio, &project, false, |m| {
             m.preview_change(edit.as_ref(), knobs)
         })
+    })
+    .await
+}
+
+/// Turns the metronome on with `metronome`'s settings (or off with null): heard at once while
+/// the project plays, in renders and exports only when its `in_export` says so.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_metronome(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    metronome: Option<Metronome>,
+) -> Result<(), UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("the metronome", move || {
+        mixer.with(&studio, &project, false, |m| m.set_metronome(metronome))
     })
     .await
 }

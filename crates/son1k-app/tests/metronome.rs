@@ -46,6 +46,16 @@ fn a_count_in_is_0_1_or_2_bars_and_settings_out_of_range_are_refused() {
     assert!(Metronome::new(10.0, 4, -6.0, false).is_err());
     assert!(Metronome::new(120.0, 0, -6.0, false).is_err());
     assert!(Metronome::new(120.0, 4, 3.0, false).is_err());
+    // JSON (the screen's) is checked the same way.
+    let ok: Metronome =
+        serde_json::from_str(r#"{"bpm":97,"beats_per_bar":3,"level_db":-9,"in_export":true}"#)
+            .unwrap();
+    assert_eq!(ok, Metronome::new(97.0, 3, -9.0, true).unwrap());
+    let e = serde_json::from_str::<Metronome>(
+        r#"{"bpm":500,"beats_per_bar":4,"level_db":-6,"in_export":false}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("20–300"), "{e}");
 }
 
 #[test]

@@ -92,6 +92,11 @@ export const commands = {
 	 *  once, without an edit (while a control moves; the edit follows when it is let go).
 	 */
 	projectPreview: (project: string, edit: TrackEdit_Deserialize | null, knobs: Knobs_Deserialize | null) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("project_preview", { project, edit, knobs })),
+	/**
+	 *  Turns the metronome on with `metronome`'s settings (or off with null): heard at once while
+	 *  the project plays, in renders and exports only when its `in_export` says so.
+	 */
+	projectMetronome: (project: string, metronome: Metronome | null) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("project_metronome", { project, metronome })),
 	/**  Songs and projects, newest first. */
 	libraryEntries: () => typedError<Entry[], UiError_Serialize>(__TAURI_INVOKE("library_entries")),
 	/**  The newest jobs (at most 50), newest first. */
@@ -1108,6 +1113,24 @@ export type LyricsText = {
 	text: string,
 	/**  Whether this is a retry notice rather than lyrics. */
 	retry: boolean,
+};
+
+/**
+ *  A metronome's settings, checked when made (by [`Metronome::new`], or when JSON is read:
+ *  the same check).
+ */
+export type Metronome = {
+	/**  Beats per minute (20–300). */
+	bpm: number | null,
+	/**  Beats in a bar (1–16); the first is accented. */
+	beats_per_bar: number,
+	/**
+	 *  The accent's level, dBFS (−60–0) as rendered (its centred track is 3 dB lower on each
+	 *  side, the pan law); the other beats are 6 dB below it.
+	 */
+	level_db: number | null,
+	/**  Whether the export includes the clicks. */
+	in_export: boolean,
 };
 
 /**  An installed model, as `/api/tags` lists it. */

@@ -18,8 +18,9 @@ const CLICK_SECONDS: f32 = 0.03;
 /// The name of the track the metronome plays on.
 pub const METRONOME_TRACK: &str = "metronome";
 
-/// A metronome's settings, checked when made.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A metronome's settings, checked when made (by [`Metronome::new`], or when JSON is read:
+/// the same check).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Metronome {
     /// Beats per minute (20–300).
@@ -31,6 +32,22 @@ pub struct Metronome {
     pub level_db: f32,
     /// Whether the export includes the clicks.
     pub in_export: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Metronome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The values as written, checked by [`Metronome::new`].
+        #[derive(serde::Deserialize)]
+        struct Written {
+            bpm: f64,
+            beats_per_bar: u32,
+            level_db: f32,
+            in_export: bool,
+        }
+        let w = Written::deserialize(d)?;
+        Metronome::new(w.bpm, w.beats_per_bar, w.level_db, w.in_export)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 fn invalid(field: &str, value: String, why: &str) -> AppError {

@@ -66,6 +66,8 @@ export class GhostSession {
   /** Per clip file: its waveform peaks and length, or an error. */
   waves = $state<Record<string, Wave>>({});
   selected = $state<{ track: string; clip: number } | null>(null);
+  /** The metronome: on or off, in the export or not (at the demo's tempo and meter). */
+  click = $state({ on: false, inExport: false });
   /** The demo and the rendered mix (A/B previews). */
   readonly player = new Player();
   /** The transport: the project through the native engine, the knobs' master chain included. */
@@ -126,6 +128,7 @@ export class GhostSession {
       this.player.stop();
       if (this.tracks.playing) playStage(`stopped: another project (${view.folder})`);
       this.tracks.setProject(view.folder);
+      this.click = { on: false, inExport: false };
     }
     const selected = this.selected;
     if (selected && !view.tracks.find((tr) => tr.name === selected.track)?.clips[selected.clip]) this.selected = null;
@@ -183,6 +186,21 @@ export class GhostSession {
     try {
       const s = await call(() => commands.projectSpectrum(folder, 96));
       if (this.project?.folder === folder) this.spectrum = s;
+    } catch (e) {
+      toastError(e);
+    }
+  };
+
+  /** Sends the metronome's state to the studio (heard at once while playing). */
+  setClick = async () => {
+    if (!this.project) return;
+    const folder = this.project.folder;
+    const a = this.analysis;
+    const bpm = a && a.bpm >= 20 && a.bpm <= 300 ? a.bpm : 120;
+    const beats = a && a.meter >= 1 && a.meter <= 16 ? a.meter : 4;
+    const m = this.click.on ? { bpm, beats_per_bar: beats, level_db: -12, in_export: this.click.inExport } : null;
+    try {
+      await call(() => commands.projectMetronome(folder, m));
     } catch (e) {
       toastError(e);
     }
