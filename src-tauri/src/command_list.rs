@@ -17,6 +17,8 @@ macro_rules! for_each_command {
             commands::cancel_task,
             commands::list_songs,
             commands::reveal_song,
+            songs::take_rename,
+            songs::take_delete,
             ghost::project_create,
             ghost::project_open,
             ghost::project_import,

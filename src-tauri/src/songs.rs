@@ -31,3 +31,30 @@ pub fn serve(root: &Path, request_path: &str) -> Response<Vec<u8>> {
     );
     response
 }
+
+/// Renames the take `name` (its folder name) to `title`; the take as listed afterwards.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_rename(
+    studio: tauri::State<'_, son1k_app::Studio>,
+    name: String,
+    title: String,
+) -> Result<son1k_app::SongSummary, crate::commands::UiError> {
+    crate::tasks::off_thread(studio, "renaming the take", move |studio| {
+        Ok(studio.rename_take(&name, &title)?)
+    })
+    .await
+}
+
+/// Deletes the take `name` (its folder name) and nothing else.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_delete(
+    studio: tauri::State<'_, son1k_app::Studio>,
+    name: String,
+) -> Result<(), crate::commands::UiError> {
+    crate::tasks::off_thread(studio, "deleting the take", move |studio| {
+        Ok(studio.delete_take(&name)?)
+    })
+    .await
+}

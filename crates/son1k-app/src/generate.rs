@@ -131,6 +131,13 @@ pub struct GenerateReport {
     pub render_seconds: f64,
     /// Seconds of audio per second of rendering.
     pub realtime_factor: f64,
+    /// Where the song differs from what was asked (length, tempo, key, genre, instruments),
+    /// as `song.json` states it.
+    #[serde(default)]
+    pub overrides: Vec<son1k_compose::overrides::Override>,
+    /// The take's number in the songs folder (generations into the songs folder only).
+    #[serde(default)]
+    pub number: Option<u32>,
 }
 
 fn check_out_dir(dir: &Path) -> Result<(), AppError> {
@@ -188,6 +195,8 @@ fn report_of(
         } else {
             0.0
         },
+        overrides: m.overrides.clone(),
+        number: None,
     }
 }
 

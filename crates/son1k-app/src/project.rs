@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use son1k_core::Knobs;
-use son1k_ghost::editor::State;
+use son1k_ghost::editor::{Edit, Editor, History, State};
 use son1k_ghost::Session;
 
 use crate::{AppError, Studio};
@@ -51,6 +51,24 @@ pub struct ProjectDoc {
     /// Milliseconds since the Unix epoch of the last save.
     #[serde(default)]
     pub saved_ms: i64,
+    /// Ghost Studio's undo and redo steps, so reopening the project can still undo (at most
+    /// [`SAVED_HISTORY`] of each). A damaged history is dropped, never the project.
+    #[serde(
+        default,
+        skip_serializing_if = "History::is_empty",
+        deserialize_with = "history_or_empty"
+    )]
+    pub history: History,
+}
+
+/// How many undo (and redo) steps a project file keeps.
+pub const SAVED_HISTORY: usize = 100;
+
+/// A history that cannot be read (hand-edited, from a newer format) is an empty one: the
+/// project itself still opens.
+fn history_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<History, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
 impl ProjectDoc {
@@ -65,7 +83,19 @@ impl ProjectDoc {
             session: empty_session(),
             master_fx: Vec::new(),
             saved_ms: 0,
+            history: History::default(),
         }
+    }
+
+    /// An editor on the document's state with the undo history saved with it.
+    pub fn editor(&self) -> Editor {
+        Editor::with_history(self.state(), self.history.clone())
+    }
+
+    /// Takes the editor's state and its undo history (the newest [`SAVED_HISTORY`] steps).
+    pub fn set_editor(&mut self, editor: &Editor) {
+        self.set_state(editor.state());
+        self.history = editor.history(SAVED_HISTORY);
     }
 
     /// What Ghost Studio edits: the session, the knobs and the user's master effects.
@@ -242,6 +272,77 @@ pub fn create(studio: &Studio, name: &str) -> Result<(PathBuf, ProjectDoc), AppE
     studio
         .library()?
         .create_project(name, &folder.to_string_lossy())?;
+    Ok((folder, doc))
+}
+
+/// Creates a project from the Generator's take `take` (its folder name in the songs folder),
+/// named `name`: each stem is copied into the project's `audio/` folder and put on its own
+/// track, every one starting at zero so they play in time as the take did (the mix alone when
+/// the take has no stems). The take's prompt and lyrics become the project's notes and lyrics.
+pub fn from_take(
+    studio: &Studio,
+    take: &str,
+    name: &str,
+) -> Result<(PathBuf, ProjectDoc), AppError> {
+    let summary = studio
+        .songs()?
+        .into_iter()
+        .find(|s| s.name == take)
+        .ok_or_else(|| crate::songs::TakeError::NoSuchTake(take.to_string()))?;
+    let mut files: Vec<(String, PathBuf)> = summary
+        .stems
+        .iter()
+        .map(|s| {
+            (
+                s.clone(),
+                summary.dir.join("stems").join(format!("{s}.wav")),
+            )
+        })
+        .filter(|(_, p)| p.is_file())
+        .collect();
+    if files.is_empty() {
+        files.push(("mix".into(), summary.mix.clone()));
+    }
+    let (folder, mut doc) = create(studio, name)?;
+    let song: serde_json::Value = fs::read(summary.dir.join("song.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    doc.notes = summary.prompt.clone();
+    doc.lyrics = song["request"]["lyrics"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut editor = Editor::with_state(doc.state());
+    for (track, src) in &files {
+        let safe: String = track
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let dest = folder.join("audio").join(format!("{safe}.wav"));
+        fs::copy(src, &dest).map_err(io("could not copy into the project", &dest))?;
+        editor
+            .apply(Edit::AddTrack {
+                name: track.clone(),
+                clips: vec![son1k_audio::mixdown::Clip::whole(
+                    PathBuf::from("audio").join(format!("{safe}.wav")),
+                    0.0,
+                )],
+            })
+            .map_err(|e| AppError::JobFailed {
+                kind: "project".into(),
+                message: e.to_string(),
+            })?;
+    }
+    // The project starts with the stems in place: nothing to undo back to an empty session.
+    doc.set_state(editor.state());
+    let doc = save(&folder, &doc)?;
     Ok((folder, doc))
 }
 
