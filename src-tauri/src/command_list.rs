@@ -19,6 +19,7 @@ macro_rules! for_each_command {
             commands::reveal_song,
             songs::take_rename,
             songs::take_delete,
+            songs::take_to_project,
             ghost::project_create,
             ghost::project_open,
             ghost::project_import,

@@ -58,3 +58,19 @@ pub async fn take_delete(
     })
     .await
 }
+
+/// Makes a Ghost Studio project named `project` from the take `name`: its stems on tracks
+/// aligned at zero. Returns the project's folder (to open in Ghost Studio).
+#[tauri::command]
+#[specta::specta]
+pub async fn take_to_project(
+    studio: tauri::State<'_, son1k_app::Studio>,
+    name: String,
+    project: String,
+) -> Result<String, crate::commands::UiError> {
+    crate::tasks::off_thread(studio, "opening the take in Ghost Studio", move |studio| {
+        let (folder, _) = studio.project_from_take(&name, &project)?;
+        Ok(folder.to_string_lossy().into_owned())
+    })
+    .await
+}

@@ -73,10 +73,17 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     // The waveform is drawn from mix.wav, fetched through the shell's son1k-song:// scheme.
     await waitFor("the take's waveform", () => wd.find('[data-testid="take"] canvas'), 30000);
 
-    // "Open in Ghost Studio" hands the take's mix to that screen.
+    // The take is named by its number, and the Generator says nothing was overridden.
+    assert.equal(await wd.text(await wd.find('[data-testid="take"] [data-testid="take-name"]')), "Toma 1");
+    // "Open in Ghost Studio" makes a project of the take: its stems on tracks, all at zero.
     await wd.click(await wd.find('[data-testid="take"] [data-testid="open-ghost"]'));
-    const ghost = await waitFor("Ghost Studio with the take", async () => wd.text(await wd.find('[data-testid="ghost-file"]')));
-    assert.match(ghost, /songs[\\/]take-\d+[\\/]mix\.wav$/, ghost);
+    await waitFor("Ghost Studio with the take", async () => (await wd.text(await wd.find('[data-testid="ghost-project"]'))) === "Toma 1", 30000);
+    const stems = await waitFor("the take's stems on tracks", async () => {
+      const got = await wd.exec(`return [...document.querySelectorAll('[data-track] .clip')].map((c) => Number(c.dataset.offset));`);
+      if (got.length < 3) throw new Error(`${got.length} clips`);
+      return got;
+    }, 30000);
+    assert.ok(stems.every((o) => o === 0), `stem offsets ${JSON.stringify(stems)}`);
     await wd.click(await wd.find('[data-nav="generator"]'));
     // Coming back keeps the form and the takes.
     await waitFor("the take after coming back", () => wd.find('[data-testid="take"]'), 10000);
@@ -106,6 +113,13 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     assert.ok(said.includes("Generación cancelada."), `toasts: ${JSON.stringify(said)}`);
     const rows = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: '[data-testid="take"]' });
     assert.equal(rows.length, 1, "a cancelled generation must not add a take");
+    // The take renamed: a name another take could not also have, shown at once.
+    await wd.click(await wd.find('[data-testid="take"] [data-testid="take-rename"]'));
+    const nameInput = await wd.find('[data-testid="take-rename-input"]');
+    await wd.clear(nameInput);
+    await wd.type(nameInput, "Primera idea");
+    await wd.click(await wd.find('[data-testid="take-rename-save"]'));
+    await waitFor("the renamed take", async () => (await wd.text(await wd.find('[data-testid="take"] [data-testid="take-name"]'))) === "Primera idea", 10000);
 
     // Ghost Studio: a new project, a demo imported, its tempo and key read, Garage turned (the
     // prompt beside the knobs follows), a backing produced, the mix rendered, A/B, and exported.
