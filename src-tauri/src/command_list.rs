@@ -64,6 +64,8 @@ macro_rules! for_each_command {
             voice::voice_convert,
             voice::voice_record_start,
             voice::voice_record_stop,
+            voice::voice_results,
+            voice::voice_export,
         ]
     };
 }

@@ -157,6 +157,13 @@ export const commands = {
 	voiceRecordStart: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_record_start")),
 	/**  Stops the Voice screen's take; returns its name in the voice folder. */
 	voiceRecordStop: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_record_stop")),
+	/**
+	 *  The Voice screen's results (transforms and conversions) still in the voice folder, newest
+	 *  first.
+	 */
+	voiceResults: () => typedError<VoiceResult_Serialize[], UiError_Serialize>(__TAURI_INVOKE("voice_results")),
+	/**  Copies the voice-folder file `file` into the folder `to` (never overwriting); the copy's path. */
+	voiceExport: (file: string, to: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_export", { file, to })),
 };
 
 /** Events */
@@ -1457,6 +1464,13 @@ export type Reaction_Serialize = {
 	counted: boolean,
 };
 
+/**  How a Voice result was made. */
+export type ResultKind = 
+/**  Pitch, formant, stretch and correction ([`transform_in_folder`]). */
+"transform" | 
+/**  Converted to a voice profile ([`convert_in_folder`]). */
+"convert";
+
 /**  A rewritten line and how its count compares with the original's. */
 export type Rewrite = {
 	/**  The new line (the closest one when no attempt matched). */
@@ -2158,6 +2172,45 @@ export type VoiceProfile = {
 	width: number,
 	/**  The encoder model that made the features (features of different models do not mix). */
 	model: string,
+};
+
+/**  One result of the Voice screen, as its list shows it (newest first). */
+export type VoiceResult = VoiceResult_Serialize | VoiceResult_Deserialize;
+
+/**  One result of the Voice screen, as its list shows it (newest first). */
+export type VoiceResult_Deserialize = {
+	/**  The file in the voice folder. */
+	file: string,
+	/**  The recording it was made from (a file of the voice folder). */
+	source: string,
+	/**  How it was made. */
+	kind: ResultKind,
+	/**  The voice profile, for a conversion. */
+	profile?: string | null,
+	/**  The controls, for a transform. */
+	params?: TransformParams_Deserialize | null,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  When it was made, in milliseconds since 1970. */
+	created_ms: number | null,
+};
+
+/**  One result of the Voice screen, as its list shows it (newest first). */
+export type VoiceResult_Serialize = {
+	/**  The file in the voice folder. */
+	file: string,
+	/**  The recording it was made from (a file of the voice folder). */
+	source: string,
+	/**  How it was made. */
+	kind: ResultKind,
+	/**  The voice profile, for a conversion. */
+	profile: string | null,
+	/**  The controls, for a transform. */
+	params: TransformParams_Serialize | null,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  When it was made, in milliseconds since 1970. */
+	created_ms: number | null,
 };
 
 /**  What to write. */
