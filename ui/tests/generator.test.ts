@@ -9,6 +9,7 @@ import {
   counter,
   overrideKey,
   overrideText,
+  quotaApplies,
   seekFraction,
   songUrl,
   takeName,
@@ -153,5 +154,18 @@ describe("takes: names, overrides, seeking", () => {
     expect(seekFraction(-5, 200)).toBe(0);
     expect(seekFraction(500, 200)).toBe(1);
     expect(seekFraction(10, 0)).toBe(0);
+  });
+});
+
+describe("the offline quota", () => {
+  it("caps only when signed in or when a plan is saved on the device, as the studio does", () => {
+    expect(quotaApplies({ signed_in: false, lease: null })).toBe(false);
+    expect(quotaApplies({ signed_in: true, lease: null })).toBe(true);
+    expect(quotaApplies({ signed_in: false, lease: { expires_at: 1 } })).toBe(true);
+  });
+
+  it("is explained in the same words on the Account screen and the Generator, in both languages", () => {
+    expect(translate("es", "quota.explain")).toMatch(/sin iniciar sesión, generar no tiene límite/);
+    expect(translate("en", "quota.explain")).toMatch(/signed out, generating is not capped/);
   });
 });

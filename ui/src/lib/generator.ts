@@ -182,3 +182,12 @@ export function seekFraction(x: number, width: number): number {
   if (!(width > 0) || !Number.isFinite(x)) return 0;
   return Math.min(1, Math.max(0, x / width));
 }
+
+/**
+ * Whether generations are counted against a plan on this device: signed in, or a plan's lease
+ * saved (the rule `Studio::quota_applies` applies before each take). Signed out, the studio is
+ * not capped — there is no account to count against — and the device only keeps a tally.
+ */
+export function quotaApplies(status: { signed_in: boolean; lease: unknown | null }): boolean {
+  return status.signed_in || status.lease !== null;
+}

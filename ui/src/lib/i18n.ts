@@ -97,6 +97,9 @@ const en = {
   "gen.reveal": "Show folder",
   "gen.openGhost": "Open in Ghost Studio",
   "gen.take": "Take",
+  "quota.explain":
+    "How takes count: signed out, generating is not capped — the studio runs on this computer and there is no account to count against (this device only keeps a tally). Signed in, or with a plan saved on this device, each finished take counts toward your plan's limit; cancelled or failed takes do not count.",
+  "acct.uncapped": "today on this device · not capped while signed out",
   "gen.rename": "Rename",
   "gen.renameSave": "Save",
   "gen.renameLabel": "Name of the take",
@@ -485,6 +488,9 @@ const es: Record<MessageKey, string> = {
   "gen.reveal": "Mostrar carpeta",
   "gen.openGhost": "Abrir en Ghost Studio",
   "gen.take": "Toma",
+  "quota.explain":
+    "Cómo cuentan las tomas: sin iniciar sesión, generar no tiene límite — el estudio funciona en este ordenador y no hay cuenta contra la que contar (este equipo solo lleva la cuenta). Con la sesión iniciada, o con un plan guardado en este equipo, cada toma terminada cuenta para el límite de tu plan; las canceladas o fallidas no cuentan.",
+  "acct.uncapped": "hoy en este equipo · sin límite mientras no inicies sesión",
   "gen.rename": "Renombrar",
   "gen.renameSave": "Guardar",
   "gen.renameLabel": "Nombre de la toma",
