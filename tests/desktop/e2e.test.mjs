@@ -286,7 +286,12 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
       const label = await wd.text(await wd.find('[data-testid="voice-correct-key"] option[value="auto"]'));
       return /\((?:[A-G][#b]? (?:major|minor)|(?:Do|Re|Mi|Fa|Sol|La|Si)[#b]? (?:mayor|menor))\)/.test(label) ? label : null;
     }, 60000, 100);
-    await waitFor("the corrected file", async () => statSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")).mtimeMs > untuned, 60000, 100);
+    // The corrected take is a new result beside the first, which is kept as it was.
+    await waitFor("the corrected file", async () => /^voz\.transformed-2\.wav/.test(await wd.text(await wd.find('[data-testid="voice-result"]'))), 60000, 100);
+    assert.ok(existsSync(join(home, "son1k", "data", "voice", "voz.transformed-2.wav")), "the corrected file");
+    assert.equal(statSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")).mtimeMs, untuned, "the first result is not overwritten");
+    const listed = await wd.exec(`return [...document.querySelectorAll('[data-testid="voice-result-row"]')].map((r) => r.dataset.file);`);
+    assert.deepEqual(listed, ["voz.transformed-2.wav", "voz.transformed.wav"]);
     console.log(`pitch correction to the recording's key: ${heard}`);
 
     if (process.env.SON1K_SCREENSHOT) {
