@@ -53,6 +53,16 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
       /^Eufórico/.test(await wd.text(await wd.find('[data-knob-description="expressivity"]'))),
     );
     assert.match(await promptText(), /^A euphoric song\./);
+    // Each screen keeps its own scroll: the Generator scrolled down, a visit to the Dashboard
+    // (which opens at its own top), and back where it was.
+    const mainTop = () => wd.exec(`return Math.round(document.querySelector("main").scrollTop);`);
+    const wanted = await wd.exec(`const m = document.querySelector("main"); m.scrollTop = Math.min(240, m.scrollHeight - m.clientHeight); return Math.round(m.scrollTop);`);
+    assert.ok(wanted > 0, "the Generator page scrolls");
+    await sleep(150);
+    await wd.click(await wd.find('[data-nav="dashboard"]'));
+    await waitFor("the Dashboard at its top", async () => (await mainTop()) === 0, 5000, 50);
+    await wd.click(await wd.find('[data-nav="generator"]'));
+    await waitFor("the Generator where it was left", async () => Math.abs((await mainTop()) - wanted) <= 2, 5000, 50);
 
     // Generate a 6-second song with a fixed seed; its take appears with the asked BPM and key.
     await wd.type(await wd.find('[data-testid="gen-prompt"]'), "deep house 124 bpm in F# minor");
