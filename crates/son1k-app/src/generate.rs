@@ -13,7 +13,10 @@ use son1k_core::{GenerationRequest, Progress};
 
 use crate::jobs;
 use crate::scheduler::JobFailure;
+
 use crate::{AppError, Studio};
+/// What the engine did differently from a request (stated in `song.json` and on each take).
+pub use son1k_compose::overrides::{Override, OverrideKind, OverrideReason};
 
 /// Which instruments render the song.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

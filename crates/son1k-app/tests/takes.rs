@@ -270,3 +270,35 @@ fn takes_get_distinct_folders_and_list_newest_first() {
     assert_eq!((songs[0].number, songs[1].number), (2, 1));
     assert!(songs::list(&root).expect("missing folder").is_empty());
 }
+
+#[test]
+fn a_genre_the_engine_has_no_style_for_is_stated_not_silently_played_as_another() {
+    use son1k_compose::{ProceduralEngine, SongEngine};
+    let mut req = GenerationRequest::new("un tango triste con bandoneón, 6 segundos");
+    req.seed = 2;
+    let song = ProceduralEngine::default()
+        .generate(&req, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    let o = &song.meta.overrides;
+    let tango = o
+        .iter()
+        .find(|x| x.kind == OverrideKind::Genre && x.asked == "tango")
+        .unwrap_or_else(|| panic!("tango not stated in {o:?}"));
+    assert_eq!(tango.reason, OverrideReason::UnknownGenre);
+    assert_eq!(tango.got, song.meta.genre);
+    // A genre the engine plays is not reported, nor a word that merely contains a genre's name.
+    let mut req = GenerationRequest::new("a bachata about the ska-free summer, 6 seconds");
+    req.seed = 2;
+    let song = ProceduralEngine::default()
+        .generate(&req, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    assert!(
+        !song
+            .meta
+            .overrides
+            .iter()
+            .any(|x| x.kind == OverrideKind::Genre),
+        "{:?}",
+        song.meta.overrides
+    );
+}

@@ -40,7 +40,13 @@ fn takes_are_listed_with_their_overrides_renamed_and_deleted() {
         ];
         args.extend_from_slice(extra);
         args.extend_from_slice(&["-o", out.to_str().unwrap()]);
-        ok(&son1k(&home, &args));
+        let said = ok(&son1k(&home, &args));
+        // `son1k generate` itself says what it overrode.
+        assert_eq!(
+            said.contains("note: the engine has no genre \"zydeco-polka\""),
+            name == "take-1",
+            "{said}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let text = ok(&son1k(&home, &["takes", "list"]));

@@ -61,6 +61,69 @@ pub struct Override {
     pub detail: String,
 }
 
+/// Genre words a prompt may hold that no style of the engine plays (checked against the prompt
+/// reader too: a word it learns to read is no longer reported).
+const UNSUPPORTED_GENRES: &[&str] = &[
+    "tango",
+    "flamenco",
+    "samba",
+    "bossa nova",
+    "vallenato",
+    "mariachi",
+    "ranchera",
+    "polka",
+    "k-pop",
+    "kpop",
+    "j-pop",
+    "gospel",
+    "punk",
+    "ska",
+    "disco",
+    "opera",
+    "ópera",
+    "dubstep",
+    "grunge",
+    "soul",
+    "afrobeat",
+    "afrobeats",
+    "zouk",
+    "kizomba",
+    "forró",
+    "forro",
+    "bhangra",
+    "celtic",
+    "celta",
+    "grime",
+    "drill",
+    "hardstyle",
+    "trance",
+    "garage rock",
+    "emo",
+    "swing",
+    "bluegrass",
+    "zydeco",
+];
+
+/// The prompt's words, lower case, punctuation as spaces, with a space at each end.
+fn words_of(text: &str) -> String {
+    let mut out = String::from(" ");
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+fn has_phrase(words: &str, phrase: &str) -> bool {
+    words.contains(&format!(" {phrase} "))
+}
+
 /// Lengths closer than this to the asked one are the asked length (bar rounding of the ring-out).
 const LENGTH_SLACK_SECONDS: f64 = 0.5;
 
@@ -171,6 +234,23 @@ pub fn find(
                         ),
                     });
                 }
+            }
+        }
+    }
+    // Genres people name that the engine has no style for: said, never silently played as pop.
+    if req.genre.as_deref().is_none_or(|g| g.trim().is_empty()) {
+        let words = words_of(&req.prompt);
+        for &name in UNSUPPORTED_GENRES {
+            if has_phrase(&words, name) && brief::genre_in(name).is_none() {
+                out.push(Override {
+                    kind: OverrideKind::Genre,
+                    reason: OverrideReason::UnknownGenre,
+                    asked: name.to_string(),
+                    got: got_genre.clone(),
+                    detail: format!(
+                        "the engine has no \"{name}\" style yet; the song is {got_genre}"
+                    ),
+                });
             }
         }
     }
