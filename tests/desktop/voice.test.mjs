@@ -144,6 +144,10 @@ test("Voice: a recorded take, and a real conversion cancelled then finished, in 
     await wd.click(await wd.find('[data-nav="voice"]'));
     assert.match(await wd.text(await wd.find('[data-testid="voice-result"]')), /^voz\.ana\.wav/);
     assert.ok(await wd.find('[data-testid="voice-result-row"][data-file="voz.ana.wav"]'));
+    // "Send to Ghost Studio" hands the result to that screen, which offers a project from it.
+    await wd.click(await wd.find('[data-testid="voice-result-row"][data-file="voz.ana.wav"] [data-testid="voice-result-ghost"]'));
+    const handed = await waitFor("Ghost Studio with the result", async () => wd.text(await wd.find('[data-testid="ghost-file"]')), 10000);
+    assert.match(handed, /voice[\\/]voz\.ana\.wav$/, handed);
     await sleep(100);
     await wd.quit();
   } catch (e) {

@@ -185,6 +185,7 @@ pub fn transform_in_folder(
             params: Some(*params),
             seconds: report.seconds_out,
             created_ms: crate::project::now_ms(),
+            path: PathBuf::new(),
         },
     )?;
     Ok(report)
@@ -233,6 +234,9 @@ pub struct VoiceResult {
     /// When it was made, in milliseconds since 1970.
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub created_ms: i64,
+    /// The file's full path (filled in when listed; e.g. to hand it to Ghost Studio).
+    #[serde(default, skip_deserializing)]
+    pub path: PathBuf,
 }
 
 /// The list of results in the voice folder.
@@ -263,6 +267,10 @@ pub fn results(studio: &Studio) -> Vec<VoiceResult> {
     let mut all: Vec<VoiceResult> = read_results(studio)
         .into_iter()
         .filter(|r| dir.join(&r.file).is_file())
+        .map(|mut r| {
+            r.path = dir.join(&r.file);
+            r
+        })
         .collect();
     all.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then(b.file.cmp(&a.file)));
     all
@@ -330,6 +338,7 @@ pub fn convert_in_folder(
             params: None,
             seconds: report.seconds,
             created_ms: crate::project::now_ms(),
+            path: PathBuf::new(),
         },
     )?;
     Ok(report)

@@ -322,6 +322,7 @@ fn voice_results_are_kept_as_a_list_nothing_overwritten_and_exported_as_copies()
     assert_eq!(list[1].params.unwrap().semitones, -5.0);
     assert_eq!(list[0].profile.as_deref(), Some("ana"));
     assert!(list.iter().all(|r| r.source == name));
+    assert!(list.iter().all(|r| r.path == dir.join(&r.file)));
     // Exported twice into one folder: two copies, the same bytes as the result.
     let out = home.0.join("exports");
     std::fs::create_dir_all(&out).unwrap();

@@ -2211,6 +2211,8 @@ export type VoiceResult_Serialize = {
 	seconds: number | null,
 	/**  When it was made, in milliseconds since 1970. */
 	created_ms: number | null,
+	/**  The file's full path (filled in when listed; e.g. to hand it to Ghost Studio). */
+	path: string,
 };
 
 /**  What to write. */
