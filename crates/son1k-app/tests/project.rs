@@ -310,9 +310,8 @@ fn a_take_opened_in_ghost_studio_brings_its_stems_on_tracks_at_zero() {
     let (dir, doc) = studio.project_from_take(&take, "Toma 1").unwrap();
     assert_eq!(doc.name, "Toma 1");
     assert_eq!(doc.notes, request.prompt);
-    let v = Mixing::open(&studio, &dir.to_string_lossy())
-        .unwrap()
-        .view();
+    let m = Mixing::open(&studio, &dir.to_string_lossy()).unwrap();
+    let v = m.view();
     let names: Vec<&str> = v.tracks.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
@@ -327,6 +326,20 @@ fn a_take_opened_in_ghost_studio_brings_its_stems_on_tracks_at_zero() {
         let stem = std::fs::read(report.dir.join("stems").join(format!("{}.wav", t.name))).unwrap();
         assert!(copy == stem, "{} is the take's stem", t.name);
     }
+    // The stems together play the take in time: as long as the take, and not silent.
+    let mix = son1k_audio::mixdown::render(m.session(), m.folder()).unwrap();
+    let secs = mix.duration_secs();
+    assert!(
+        (secs - report.seconds).abs() < 0.05,
+        "{secs} s against {} s",
+        report.seconds
+    );
+    let peak = mix
+        .channels
+        .iter()
+        .flatten()
+        .fold(0f32, |p, x| p.max(x.abs()));
+    assert!(peak > 0.05, "peak {peak}");
     // Nothing to undo back to an empty project; a take that is not there is a clear error.
     assert!(!v.can_undo);
     let e = studio.project_from_take("take-0", "x").unwrap_err();
