@@ -52,23 +52,47 @@ pub struct ProjectDoc {
     #[serde(default)]
     pub saved_ms: i64,
     /// Ghost Studio's undo and redo steps, so reopening the project can still undo (at most
-    /// [`SAVED_HISTORY`] of each). A damaged history is dropped, never the project.
-    #[serde(
-        default,
-        skip_serializing_if = "History::is_empty",
-        deserialize_with = "history_or_empty"
-    )]
+    /// [`SAVED_HISTORY`] of each). Kept beside the project file in [`HISTORY_FILE`], not in it:
+    /// every edit saves, and the project file (read back for its last good copy at each save)
+    /// stays small. A history that cannot be read is dropped, never the project.
+    #[serde(skip)]
     pub history: History,
 }
 
-/// How many undo (and redo) steps a project file keeps.
-pub const SAVED_HISTORY: usize = 100;
+/// How many undo (and redo) steps a project keeps when it is closed.
+pub const SAVED_HISTORY: usize = 50;
 
-/// A history that cannot be read (hand-edited, from a newer format) is an empty one: the
-/// project itself still opens.
-fn history_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<History, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(serde_json::from_value(value).unwrap_or_default())
+/// The undo history's file inside the project folder (compact JSON).
+pub const HISTORY_FILE: &str = "history.json";
+
+/// Writes the history beside the project file (temporary file and rename: a reader sees the
+/// old history or the new one; a lost history costs undo steps, never the project), or removes
+/// it when there is none.
+fn save_history(folder: &Path, history: &History) -> Result<(), AppError> {
+    let path = folder.join(HISTORY_FILE);
+    if history.is_empty() {
+        return match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(io("could not remove", &path)(e))
+            }
+            _ => Ok(()),
+        };
+    }
+    let bytes = serde_json::to_vec(history).map_err(|e| AppError::JobFailed {
+        kind: "save".into(),
+        message: e.to_string(),
+    })?;
+    let tmp = folder.join(format!(".{HISTORY_FILE}.tmp"));
+    fs::write(&tmp, bytes).map_err(io("could not write", &tmp))?;
+    fs::rename(&tmp, &path).map_err(io("could not write", &path))
+}
+
+/// The saved history, or an empty one when there is none or it cannot be read.
+fn load_history(folder: &Path) -> History {
+    fs::read(folder.join(HISTORY_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
 }
 
 impl ProjectDoc {
@@ -195,6 +219,7 @@ pub fn save(folder: &Path, doc: &ProjectDoc) -> Result<ProjectDoc, AppError> {
         message: e.to_string(),
     })?;
     write_atomic(&path, &bytes)?;
+    save_history(folder, &doc.history)?;
     Ok(doc)
 }
 
@@ -204,7 +229,7 @@ pub fn save(folder: &Path, doc: &ProjectDoc) -> Result<ProjectDoc, AppError> {
 pub fn load(folder: &Path) -> Result<Loaded, AppError> {
     let path = folder.join(FILE);
     let bytes = fs::read(&path).map_err(io("could not read", &path))?;
-    match parse(&bytes) {
+    let loaded = match parse(&bytes) {
         Ok(doc) => Ok(Loaded { doc, damaged: None }),
         Err(why) => {
             let aside = folder.join(format!("project.damaged-{}.json", now_ms()));
@@ -237,7 +262,14 @@ pub fn load(folder: &Path) -> Result<Loaded, AppError> {
                 ))),
             }
         }
+    };
+    // The undo history comes back with a sound project (a restored last good copy starts a
+    // fresh one: the saved steps led up to the damaged file, not to it).
+    let mut loaded = loaded?;
+    if loaded.damaged.is_none() {
+        loaded.doc.history = load_history(folder);
     }
+    Ok(loaded)
 }
 
 /// Creates a project: its folder under the data directory, its first save and its library row.
