@@ -17,6 +17,9 @@ macro_rules! for_each_command {
             commands::cancel_task,
             commands::list_songs,
             commands::reveal_song,
+            songs::take_rename,
+            songs::take_delete,
+            songs::take_to_project,
             ghost::project_create,
             ghost::project_open,
             ghost::project_import,
@@ -66,6 +69,8 @@ macro_rules! for_each_command {
             voice::voice_convert,
             voice::voice_record_start,
             voice::voice_record_stop,
+            voice::voice_results,
+            voice::voice_export,
         ]
     };
 }

@@ -31,3 +31,46 @@ pub fn serve(root: &Path, request_path: &str) -> Response<Vec<u8>> {
     );
     response
 }
+
+/// Renames the take `name` (its folder name) to `title`; the take as listed afterwards.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_rename(
+    studio: tauri::State<'_, son1k_app::Studio>,
+    name: String,
+    title: String,
+) -> Result<son1k_app::SongSummary, crate::commands::UiError> {
+    crate::tasks::off_thread(studio, "renaming the take", move |studio| {
+        Ok(studio.rename_take(&name, &title)?)
+    })
+    .await
+}
+
+/// Deletes the take `name` (its folder name) and nothing else.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_delete(
+    studio: tauri::State<'_, son1k_app::Studio>,
+    name: String,
+) -> Result<(), crate::commands::UiError> {
+    crate::tasks::off_thread(studio, "deleting the take", move |studio| {
+        Ok(studio.delete_take(&name)?)
+    })
+    .await
+}
+
+/// Makes a Ghost Studio project named `project` from the take `name`: its stems on tracks
+/// aligned at zero. Returns the project's folder (to open in Ghost Studio).
+#[tauri::command]
+#[specta::specta]
+pub async fn take_to_project(
+    studio: tauri::State<'_, son1k_app::Studio>,
+    name: String,
+    project: String,
+) -> Result<String, crate::commands::UiError> {
+    crate::tasks::off_thread(studio, "opening the take in Ghost Studio", move |studio| {
+        let (folder, _) = studio.project_from_take(&name, &project)?;
+        Ok(folder.to_string_lossy().into_owned())
+    })
+    .await
+}

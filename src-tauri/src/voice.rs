@@ -182,3 +182,28 @@ pub async fn voice_record_stop(takes: State<'_, Takes>) -> Result<String, UiErro
     })
     .await
 }
+
+/// The Voice screen's results (transforms and conversions) still in the voice folder, newest
+/// first.
+#[tauri::command]
+#[specta::specta]
+pub async fn voice_results(studio: State<'_, Studio>) -> Result<Vec<voice::VoiceResult>, UiError> {
+    off_thread(studio, "listing the results", move |studio| {
+        Ok(voice::results(&studio))
+    })
+    .await
+}
+
+/// Copies the voice-folder file `file` into the folder `to` (never overwriting); the copy's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn voice_export(
+    studio: State<'_, Studio>,
+    file: String,
+    to: PathBuf,
+) -> Result<PathBuf, UiError> {
+    off_thread(studio, "exporting the result", move |studio| {
+        Ok(voice::export(&studio, &file, &to)?)
+    })
+    .await
+}

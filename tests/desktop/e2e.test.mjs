@@ -53,6 +53,16 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
       /^Eufórico/.test(await wd.text(await wd.find('[data-knob-description="expressivity"]'))),
     );
     assert.match(await promptText(), /^A euphoric song\./);
+    // Each screen keeps its own scroll: the Generator scrolled down, a visit to the Dashboard
+    // (which opens at its own top), and back where it was.
+    const mainTop = () => wd.exec(`return Math.round(document.querySelector("main").scrollTop);`);
+    const wanted = await wd.exec(`const m = document.querySelector("main"); m.scrollTop = Math.min(240, m.scrollHeight - m.clientHeight); return Math.round(m.scrollTop);`);
+    assert.ok(wanted > 0, "the Generator page scrolls");
+    await sleep(150);
+    await wd.click(await wd.find('[data-nav="dashboard"]'));
+    await waitFor("the Dashboard at its top", async () => (await mainTop()) === 0, 5000, 50);
+    await wd.click(await wd.find('[data-nav="generator"]'));
+    await waitFor("the Generator where it was left", async () => Math.abs((await mainTop()) - wanted) <= 2, 5000, 50);
 
     // Generate a 6-second song with a fixed seed; its take appears with the asked BPM and key.
     await wd.type(await wd.find('[data-testid="gen-prompt"]'), "deep house 124 bpm in F# minor");
@@ -73,10 +83,17 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     // The waveform is drawn from mix.wav, fetched through the shell's son1k-song:// scheme.
     await waitFor("the take's waveform", () => wd.find('[data-testid="take"] canvas'), 30000);
 
-    // "Open in Ghost Studio" hands the take's mix to that screen.
+    // The take is named by its number, and the Generator says nothing was overridden.
+    assert.equal(await wd.text(await wd.find('[data-testid="take"] [data-testid="take-name"]')), "Toma 1");
+    // "Open in Ghost Studio" makes a project of the take: its stems on tracks, all at zero.
     await wd.click(await wd.find('[data-testid="take"] [data-testid="open-ghost"]'));
-    const ghost = await waitFor("Ghost Studio with the take", async () => wd.text(await wd.find('[data-testid="ghost-file"]')));
-    assert.match(ghost, /songs[\\/]take-\d+[\\/]mix\.wav$/, ghost);
+    await waitFor("Ghost Studio with the take", async () => (await wd.text(await wd.find('[data-testid="ghost-project"]'))) === "Toma 1", 30000);
+    const stems = await waitFor("the take's stems on tracks", async () => {
+      const got = await wd.exec(`return [...document.querySelectorAll('[data-track] .clip')].map((c) => Number(c.dataset.offset));`);
+      if (got.length < 3) throw new Error(`${got.length} clips`);
+      return got;
+    }, 30000);
+    assert.ok(stems.every((o) => o === 0), `stem offsets ${JSON.stringify(stems)}`);
     await wd.click(await wd.find('[data-nav="generator"]'));
     // Coming back keeps the form and the takes.
     await waitFor("the take after coming back", () => wd.find('[data-testid="take"]'), 10000);
@@ -106,6 +123,13 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     assert.ok(said.includes("Generación cancelada."), `toasts: ${JSON.stringify(said)}`);
     const rows = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: '[data-testid="take"]' });
     assert.equal(rows.length, 1, "a cancelled generation must not add a take");
+    // The take renamed: a name another take could not also have, shown at once.
+    await wd.click(await wd.find('[data-testid="take"] [data-testid="take-rename"]'));
+    const nameInput = await wd.find('[data-testid="take-rename-input"]');
+    await wd.clear(nameInput);
+    await wd.type(nameInput, "Primera idea");
+    await wd.click(await wd.find('[data-testid="take-rename-save"]'));
+    await waitFor("the renamed take", async () => (await wd.text(await wd.find('[data-testid="take"] [data-testid="take-name"]'))) === "Primera idea", 10000);
 
     // Ghost Studio: a new project, a demo imported, its tempo and key read, Garage turned (the
     // prompt beside the knobs follows), a backing produced, the mix rendered, A/B, and exported.
@@ -272,7 +296,12 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
       const label = await wd.text(await wd.find('[data-testid="voice-correct-key"] option[value="auto"]'));
       return /\((?:[A-G][#b]? (?:major|minor)|(?:Do|Re|Mi|Fa|Sol|La|Si)[#b]? (?:mayor|menor))\)/.test(label) ? label : null;
     }, 60000, 100);
-    await waitFor("the corrected file", async () => statSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")).mtimeMs > untuned, 60000, 100);
+    // The corrected take is a new result beside the first, which is kept as it was.
+    await waitFor("the corrected file", async () => /^voz\.transformed-2\.wav/.test(await wd.text(await wd.find('[data-testid="voice-result"]'))), 60000, 100);
+    assert.ok(existsSync(join(home, "son1k", "data", "voice", "voz.transformed-2.wav")), "the corrected file");
+    assert.equal(statSync(join(home, "son1k", "data", "voice", "voz.transformed.wav")).mtimeMs, untuned, "the first result is not overwritten");
+    const listed = await wd.exec(`return [...document.querySelectorAll('[data-testid="voice-result-row"]')].map((r) => r.dataset.file);`);
+    assert.deepEqual(listed, ["voz.transformed-2.wav", "voz.transformed.wav"]);
     console.log(`pitch correction to the recording's key: ${heard}`);
 
     if (process.env.SON1K_SCREENSHOT) {

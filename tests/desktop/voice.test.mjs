@@ -126,6 +126,8 @@ test("Voice: a recorded take, and a real conversion cancelled then finished, in 
     console.log(`tiny kNN-VC conversion of 2 s against a 120 s profile shown in ${((performance.now() - started) / 1000).toFixed(1)} s: ${result}`);
     assert.match(result, /^voz\.ana\.wav · 2\.0\d s/, result);
     assert.ok(existsSync(join(voiceDir, "voz.ana.wav")), "the conversion's file");
+    // It is kept in the list of results, each with its export.
+    await waitFor("the result in the list", () => wd.find('[data-testid="voice-result-row"][data-file="voz.ana.wav"] [data-testid="voice-result-export"]'), 10000);
 
     // Both conversions are library jobs, on the Dashboard: one cancelled, one done.
     await wd.click(await wd.find('[data-nav="dashboard"]'));
@@ -138,6 +140,14 @@ test("Voice: a recorded take, and a real conversion cancelled then finished, in 
     const statuses = rows.map(([status]) => status).sort();
     assert.deepEqual(statuses, ["cancelled", "done"], JSON.stringify(rows));
     console.log(`Dashboard jobs: ${rows.map(([s, text]) => `${s}: ${text.replace(/\s+/g, " ").trim()}`).join(" | ")}`);
+    // Back on Voice: the recording, the result and the list are still there.
+    await wd.click(await wd.find('[data-nav="voice"]'));
+    assert.match(await wd.text(await wd.find('[data-testid="voice-result"]')), /^voz\.ana\.wav/);
+    assert.ok(await wd.find('[data-testid="voice-result-row"][data-file="voz.ana.wav"]'));
+    // "Send to Ghost Studio" hands the result to that screen, which offers a project from it.
+    await wd.click(await wd.find('[data-testid="voice-result-row"][data-file="voz.ana.wav"] [data-testid="voice-result-ghost"]'));
+    const handed = await waitFor("Ghost Studio with the result", async () => wd.text(await wd.find('[data-testid="ghost-file"]')), 10000);
+    assert.match(handed, /voice[\\/]voz\.ana\.wav$/, handed);
     await sleep(100);
     await wd.quit();
   } catch (e) {

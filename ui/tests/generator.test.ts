@@ -7,10 +7,17 @@ import {
   abToggle,
   clock,
   counter,
+  overrideKey,
+  overrideText,
+  quotaApplies,
+  seekFraction,
   songUrl,
+  takeName,
   toRequest,
   type GenerateForm,
 } from "../src/lib/generator";
+import { translate, type MessageKey } from "../src/lib/i18n";
+import type { Override } from "../src/lib/bindings";
 
 const form = (patch: Partial<GenerateForm> = {}): GenerateForm => ({
   prompt: "deep house in F# minor",
@@ -108,5 +115,57 @@ describe("take URLs and lengths", () => {
     expect(clock(6)).toBe("0:06");
     expect(clock(125.4)).toBe("2:05");
     expect(clock(null)).toBe("0:00");
+  });
+});
+
+describe("takes: names, overrides, seeking", () => {
+  const es = (k: MessageKey) => translate("es", k);
+  const en = (k: MessageKey) => translate("en", k);
+
+  it("names a take by its number until it is renamed, in the display language", () => {
+    expect(takeName({ title: null, number: 3 }, es)).toBe("Toma 3");
+    expect(takeName({ title: null, number: 3 }, en)).toBe("Take 3");
+    expect(takeName({ title: "Idea", number: 3 }, es)).toBe("Idea");
+  });
+
+  it("says each override in the display language with what was asked and what came out", () => {
+    const o: Override = { kind: "genre", reason: "unknown-genre", asked: "zydeco", got: "pop", detail: "english" };
+    expect(overrideText(o, es)).toBe("Género: «zydeco» no es un género que el motor conozca; la canción es pop");
+    expect(overrideText({ ...o, kind: "length", reason: "lyrics-need-more", asked: "30", got: "45.0" }, en)).toBe(
+      "Length: 30 s asked for, the song is 45.0 s — the lyrics need more time",
+    );
+    // Every kind/reason pair the engine writes has a text in both languages.
+    const pairs: [Override["kind"], Override["reason"]][] = [
+      ["length", "lyrics-need-more"], ["length", "out-of-range"], ["bpm", "field-wins"], ["bpm", "out-of-range"],
+      ["key", "field-wins"], ["genre", "unknown-genre"], ["genre", "field-wins"], ["genre", "style-family"],
+      ["instrument", "not-played"],
+    ];
+    for (const [kind, reason] of pairs) {
+      const key = overrideKey({ kind, reason });
+      expect(key, `${kind}.${reason}`).toBeDefined();
+      for (const t of [es, en]) expect(overrideText({ kind, reason, asked: "A", got: "B", detail: "" }, t)).toContain("A");
+    }
+    // A pair this build has no text for falls back to the engine's own explanation.
+    expect(overrideText({ ...o, kind: "key", reason: "not-played" }, es)).toBe("english");
+  });
+
+  it("turns a click on the waveform into a fraction of its width", () => {
+    expect(seekFraction(50, 200)).toBe(0.25);
+    expect(seekFraction(-5, 200)).toBe(0);
+    expect(seekFraction(500, 200)).toBe(1);
+    expect(seekFraction(10, 0)).toBe(0);
+  });
+});
+
+describe("the offline quota", () => {
+  it("caps only when signed in or when a plan is saved on the device, as the studio does", () => {
+    expect(quotaApplies({ signed_in: false, lease: null })).toBe(false);
+    expect(quotaApplies({ signed_in: true, lease: null })).toBe(true);
+    expect(quotaApplies({ signed_in: false, lease: { expires_at: 1 } })).toBe(true);
+  });
+
+  it("is explained in the same words on the Account screen and the Generator, in both languages", () => {
+    expect(translate("es", "quota.explain")).toMatch(/sin iniciar sesión, generar no tiene límite/);
+    expect(translate("en", "quota.explain")).toMatch(/signed out, generating is not capped/);
   });
 });

@@ -13,7 +13,10 @@ use son1k_core::{GenerationRequest, Progress};
 
 use crate::jobs;
 use crate::scheduler::JobFailure;
+
 use crate::{AppError, Studio};
+/// What the engine did differently from a request (stated in `song.json` and on each take).
+pub use son1k_compose::overrides::{Override, OverrideKind, OverrideReason};
 
 /// Which instruments render the song.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -131,6 +134,13 @@ pub struct GenerateReport {
     pub render_seconds: f64,
     /// Seconds of audio per second of rendering.
     pub realtime_factor: f64,
+    /// Where the song differs from what was asked (length, tempo, key, genre, instruments),
+    /// as `song.json` states it.
+    #[serde(default)]
+    pub overrides: Vec<son1k_compose::overrides::Override>,
+    /// The take's number in the songs folder (generations into the songs folder only).
+    #[serde(default)]
+    pub number: Option<u32>,
 }
 
 fn check_out_dir(dir: &Path) -> Result<(), AppError> {
@@ -188,6 +198,8 @@ fn report_of(
         } else {
             0.0
         },
+        overrides: m.overrides.clone(),
+        number: None,
     }
 }
 

@@ -235,11 +235,38 @@ impl Studio {
             instruments,
         };
         let report = self.generate_take(&options, progress, cancel);
-        if report.is_err() {
-            // The take's folder is still empty (a failed job writes nothing there).
-            let _ = std::fs::remove_dir(&out_dir);
+        match report {
+            Ok(mut r) => {
+                r.number = songs::number_new(&songs, &out_dir).ok();
+                Ok(r)
+            }
+            Err(e) => {
+                // The take's folder is still empty (a failed job writes nothing there).
+                let _ = std::fs::remove_dir(&out_dir);
+                Err(e)
+            }
         }
-        report
+    }
+
+    /// Renames the take `name` (its folder name) to `title`: a clear error for an empty, too
+    /// long or duplicate name, or a take that is not there.
+    pub fn rename_take(&self, name: &str, title: &str) -> Result<SongSummary, AppError> {
+        Ok(songs::rename(&self.paths.songs_dir(), name, title)?)
+    }
+
+    /// A new Ghost Studio project named `project` from the take `name`: its stems on tracks
+    /// aligned at zero (see [`project::from_take`]); the project's folder and document.
+    pub fn project_from_take(
+        &self,
+        name: &str,
+        project: &str,
+    ) -> Result<(std::path::PathBuf, project::ProjectDoc), AppError> {
+        project::from_take(self, name, project)
+    }
+
+    /// Deletes the take `name` (its folder name) and nothing else.
+    pub fn delete_take(&self, name: &str) -> Result<(), AppError> {
+        Ok(songs::delete(&self.paths.songs_dir(), name)?)
     }
 
     /// The finished takes in the songs folder, newest first.

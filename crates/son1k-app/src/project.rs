@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use son1k_core::Knobs;
-use son1k_ghost::editor::State;
+use son1k_ghost::editor::{Edit, Editor, History, State};
 use son1k_ghost::Session;
 
 use crate::{AppError, Studio};
@@ -51,6 +51,48 @@ pub struct ProjectDoc {
     /// Milliseconds since the Unix epoch of the last save.
     #[serde(default)]
     pub saved_ms: i64,
+    /// Ghost Studio's undo and redo steps, so reopening the project can still undo (at most
+    /// [`SAVED_HISTORY`] of each). Kept beside the project file in [`HISTORY_FILE`], not in it:
+    /// every edit saves, and the project file (read back for its last good copy at each save)
+    /// stays small. A history that cannot be read is dropped, never the project.
+    #[serde(skip)]
+    pub history: History,
+}
+
+/// How many undo (and redo) steps a project keeps when it is closed.
+pub const SAVED_HISTORY: usize = 50;
+
+/// The undo history's file inside the project folder (compact JSON).
+pub const HISTORY_FILE: &str = "history.json";
+
+/// Writes the history beside the project file (temporary file and rename: a reader sees the
+/// old history or the new one; a lost history costs undo steps, never the project), or removes
+/// it when there is none.
+fn save_history(folder: &Path, history: &History) -> Result<(), AppError> {
+    let path = folder.join(HISTORY_FILE);
+    if history.is_empty() {
+        return match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(io("could not remove", &path)(e))
+            }
+            _ => Ok(()),
+        };
+    }
+    let bytes = serde_json::to_vec(history).map_err(|e| AppError::JobFailed {
+        kind: "save".into(),
+        message: e.to_string(),
+    })?;
+    let tmp = folder.join(format!(".{HISTORY_FILE}.tmp"));
+    fs::write(&tmp, bytes).map_err(io("could not write", &tmp))?;
+    fs::rename(&tmp, &path).map_err(io("could not write", &path))
+}
+
+/// The saved history, or an empty one when there is none or it cannot be read.
+fn load_history(folder: &Path) -> History {
+    fs::read(folder.join(HISTORY_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
 }
 
 impl ProjectDoc {
@@ -65,7 +107,19 @@ impl ProjectDoc {
             session: empty_session(),
             master_fx: Vec::new(),
             saved_ms: 0,
+            history: History::default(),
         }
+    }
+
+    /// An editor on the document's state with the undo history saved with it.
+    pub fn editor(&self) -> Editor {
+        Editor::with_history(self.state(), self.history.clone())
+    }
+
+    /// Takes the editor's state and its undo history (the newest [`SAVED_HISTORY`] steps).
+    pub fn set_editor(&mut self, editor: &Editor) {
+        self.set_state(editor.state());
+        self.history = editor.history(SAVED_HISTORY);
     }
 
     /// What Ghost Studio edits: the session, the knobs and the user's master effects.
@@ -165,6 +219,7 @@ pub fn save(folder: &Path, doc: &ProjectDoc) -> Result<ProjectDoc, AppError> {
         message: e.to_string(),
     })?;
     write_atomic(&path, &bytes)?;
+    save_history(folder, &doc.history)?;
     Ok(doc)
 }
 
@@ -174,7 +229,7 @@ pub fn save(folder: &Path, doc: &ProjectDoc) -> Result<ProjectDoc, AppError> {
 pub fn load(folder: &Path) -> Result<Loaded, AppError> {
     let path = folder.join(FILE);
     let bytes = fs::read(&path).map_err(io("could not read", &path))?;
-    match parse(&bytes) {
+    let loaded = match parse(&bytes) {
         Ok(doc) => Ok(Loaded { doc, damaged: None }),
         Err(why) => {
             let aside = folder.join(format!("project.damaged-{}.json", now_ms()));
@@ -207,7 +262,14 @@ pub fn load(folder: &Path) -> Result<Loaded, AppError> {
                 ))),
             }
         }
+    };
+    // The undo history comes back with a sound project (a restored last good copy starts a
+    // fresh one: the saved steps led up to the damaged file, not to it).
+    let mut loaded = loaded?;
+    if loaded.damaged.is_none() {
+        loaded.doc.history = load_history(folder);
     }
+    Ok(loaded)
 }
 
 /// Creates a project: its folder under the data directory, its first save and its library row.
@@ -242,6 +304,77 @@ pub fn create(studio: &Studio, name: &str) -> Result<(PathBuf, ProjectDoc), AppE
     studio
         .library()?
         .create_project(name, &folder.to_string_lossy())?;
+    Ok((folder, doc))
+}
+
+/// Creates a project from the Generator's take `take` (its folder name in the songs folder),
+/// named `name`: each stem is copied into the project's `audio/` folder and put on its own
+/// track, every one starting at zero so they play in time as the take did (the mix alone when
+/// the take has no stems). The take's prompt and lyrics become the project's notes and lyrics.
+pub fn from_take(
+    studio: &Studio,
+    take: &str,
+    name: &str,
+) -> Result<(PathBuf, ProjectDoc), AppError> {
+    let summary = studio
+        .songs()?
+        .into_iter()
+        .find(|s| s.name == take)
+        .ok_or_else(|| crate::songs::TakeError::NoSuchTake(take.to_string()))?;
+    let mut files: Vec<(String, PathBuf)> = summary
+        .stems
+        .iter()
+        .map(|s| {
+            (
+                s.clone(),
+                summary.dir.join("stems").join(format!("{s}.wav")),
+            )
+        })
+        .filter(|(_, p)| p.is_file())
+        .collect();
+    if files.is_empty() {
+        files.push(("mix".into(), summary.mix.clone()));
+    }
+    let (folder, mut doc) = create(studio, name)?;
+    let song: serde_json::Value = fs::read(summary.dir.join("song.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    doc.notes = summary.prompt.clone();
+    doc.lyrics = song["request"]["lyrics"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut editor = Editor::with_state(doc.state());
+    for (track, src) in &files {
+        let safe: String = track
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let dest = folder.join("audio").join(format!("{safe}.wav"));
+        fs::copy(src, &dest).map_err(io("could not copy into the project", &dest))?;
+        editor
+            .apply(Edit::AddTrack {
+                name: track.clone(),
+                clips: vec![son1k_audio::mixdown::Clip::whole(
+                    PathBuf::from("audio").join(format!("{safe}.wav")),
+                    0.0,
+                )],
+            })
+            .map_err(|e| AppError::JobFailed {
+                kind: "project".into(),
+                message: e.to_string(),
+            })?;
+    }
+    // The project starts with the stems in place: nothing to undo back to an empty session.
+    doc.set_state(editor.state());
+    let doc = save(&folder, &doc)?;
     Ok((folder, doc))
 }
 

@@ -155,27 +155,158 @@ pub fn import(studio: &Studio, file: &Path) -> Result<String, AppError> {
     Ok(name)
 }
 
-/// Transforms `input` (a file of the voice folder) into `<stem>.transformed.wav` beside it;
-/// the report names the output by its file name.
+/// Transforms `input` (a file of the voice folder) into `<stem>.transformed.wav` beside it
+/// (`<stem>.transformed-2.wav`, … when that exists: a result never overwrites another) and adds
+/// it to the screen's list of results; the report names the output by its file name.
 pub fn transform_in_folder(
     studio: &Studio,
     input: &str,
     params: &TransformParams,
 ) -> Result<TransformReport, AppError> {
     let source = voice_file(studio, input)?;
-    let name = format!("{}.transformed.wav", stem_of(&source));
+    let name = free_name(
+        &voice_dir(studio),
+        &format!("{}.transformed", stem_of(&source)),
+    );
     let mut report = transform_file(
         &source,
         &source.with_file_name(&name),
         params,
         SampleFormat::I24,
     )?;
-    report.output = PathBuf::from(name);
+    report.output = PathBuf::from(&name);
+    remember(
+        studio,
+        VoiceResult {
+            file: name,
+            source: input.to_string(),
+            kind: ResultKind::Transform,
+            profile: None,
+            params: Some(*params),
+            seconds: report.seconds_out,
+            created_ms: crate::project::now_ms(),
+            path: PathBuf::new(),
+        },
+    )?;
     Ok(report)
 }
 
+/// `<base>.wav`, or `<base>-2.wav`, `<base>-3.wav`, … — the first name not taken in `dir`.
+fn free_name(dir: &Path, base: &str) -> String {
+    let mut name = format!("{base}.wav");
+    let mut n = 2;
+    while dir.join(&name).exists() {
+        name = format!("{base}-{n}.wav");
+        n += 1;
+    }
+    name
+}
+
+/// How a Voice result was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "kebab-case")]
+pub enum ResultKind {
+    /// Pitch, formant, stretch and correction ([`transform_in_folder`]).
+    Transform,
+    /// Converted to a voice profile ([`convert_in_folder`]).
+    Convert,
+}
+
+/// One result of the Voice screen, as its list shows it (newest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VoiceResult {
+    /// The file in the voice folder.
+    pub file: String,
+    /// The recording it was made from (a file of the voice folder).
+    pub source: String,
+    /// How it was made.
+    pub kind: ResultKind,
+    /// The voice profile, for a conversion.
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// The controls, for a transform.
+    #[serde(default)]
+    pub params: Option<TransformParams>,
+    /// Length in seconds.
+    pub seconds: f64,
+    /// When it was made, in milliseconds since 1970.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub created_ms: i64,
+    /// The file's full path (filled in when listed; e.g. to hand it to Ghost Studio).
+    #[serde(default, skip_deserializing)]
+    pub path: PathBuf,
+}
+
+/// The list of results in the voice folder.
+const RESULTS_FILE: &str = "results.json";
+
+fn read_results(studio: &Studio) -> Vec<VoiceResult> {
+    std::fs::read(voice_dir(studio).join(RESULTS_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Adds `result` to the list (written atomically).
+fn remember(studio: &Studio, result: VoiceResult) -> Result<(), AppError> {
+    let mut all = read_results(studio);
+    all.retain(|r| r.file != result.file);
+    all.push(result);
+    let bytes = serde_json::to_vec_pretty(&all).map_err(|e| AppError::JobFailed {
+        kind: "voice".into(),
+        message: e.to_string(),
+    })?;
+    crate::project::write_atomic(&voice_dir(studio).join(RESULTS_FILE), &bytes)
+}
+
+/// Every result still in the voice folder, newest first.
+pub fn results(studio: &Studio) -> Vec<VoiceResult> {
+    let dir = voice_dir(studio);
+    let mut all: Vec<VoiceResult> = read_results(studio)
+        .into_iter()
+        .filter(|r| dir.join(&r.file).is_file())
+        .map(|mut r| {
+            r.path = dir.join(&r.file);
+            r
+        })
+        .collect();
+    all.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then(b.file.cmp(&a.file)));
+    all
+}
+
+/// Copies the voice-folder file `file` into the folder `to` under its own name (`-2`, `-3`, …
+/// when that name is taken there: nothing is overwritten); returns the copy's path.
+pub fn export(studio: &Studio, file: &str, to: &Path) -> Result<PathBuf, AppError> {
+    let src = voice_file(studio, file)?;
+    if !src.is_file() {
+        return Err(AppError::Invalid(son1k_core::ValidationError::new(
+            "file",
+            file,
+            "is not in the voice folder (it may have been removed)",
+        )));
+    }
+    if !to.is_dir() {
+        return Err(AppError::Invalid(son1k_core::ValidationError::new(
+            "folder",
+            to.display(),
+            "is not a folder; choose an existing folder to export into",
+        )));
+    }
+    let base = file.strip_suffix(".wav").unwrap_or(file);
+    let dest = to.join(free_name(to, base));
+    std::fs::copy(&src, &dest).map_err(|source| AppError::Io {
+        action: "could not copy to",
+        path: dest.clone(),
+        source,
+    })?;
+    Ok(dest)
+}
+
 /// Converts `input` (a file of the voice folder) to `profile`'s voice into
-/// `<stem>.<profile>.wav` beside it, as a library job; the report names the output by its file
+/// `<stem>.<profile>.wav` beside it (`-2`, `-3`, … when taken), as a library job, and adds it
+/// to the screen's list of results; the report names the output by its file
 /// name. Setting `cancel` stops it and leaves no file.
 pub fn convert_in_folder(
     studio: &Studio,
@@ -185,7 +316,10 @@ pub fn convert_in_folder(
     cancel: &AtomicBool,
 ) -> Result<ConvertReport, AppError> {
     let source = voice_file(studio, input)?;
-    let name = format!("{}.{profile}.wav", stem_of(&source));
+    let name = free_name(
+        &voice_dir(studio),
+        &format!("{}.{profile}", stem_of(&source)),
+    );
     let mut report = studio.convert_voice(
         &source,
         profile,
@@ -193,7 +327,20 @@ pub fn convert_in_folder(
         progress,
         cancel,
     )?;
-    report.output = PathBuf::from(name);
+    report.output = PathBuf::from(&name);
+    remember(
+        studio,
+        VoiceResult {
+            file: name,
+            source: input.to_string(),
+            kind: ResultKind::Convert,
+            profile: Some(profile.to_string()),
+            params: None,
+            seconds: report.seconds,
+            created_ms: crate::project::now_ms(),
+            path: PathBuf::new(),
+        },
+    )?;
     Ok(report)
 }
 

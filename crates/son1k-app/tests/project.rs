@@ -214,3 +214,141 @@ fn knobs_outside_their_range_make_the_file_damaged_as_any_bad_value_does() {
     assert!(e.contains("damaged") && e.contains("Rareza"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A sine at 220 Hz for `seconds`, written as a 16-bit WAV.
+fn tone(path: &std::path::Path, seconds: f32) {
+    let rate = 44_100;
+    let samples: Vec<f32> = (0..(seconds * rate as f32) as usize)
+        .map(|i| 0.4 * (2.0 * std::f32::consts::PI * 220.0 * i as f32 / rate as f32).sin())
+        .collect();
+    let buf = son1k_audio::AudioBuffer::from_interleaved(rate, 1, &samples).unwrap();
+    son1k_audio::write_file(path, &buf, son1k_audio::SampleFormat::I16).unwrap();
+}
+
+#[test]
+fn reopening_a_project_keeps_its_undo_history() {
+    use son1k_app::ghost::{Mixing, TrackEdit};
+    let root = folder("undo-history");
+    let studio = Studio::with_paths(Paths::under(&root));
+    let (dir, _) = studio.create_project("Historia").unwrap();
+    let project = dir.to_string_lossy().into_owned();
+    let demo = root.join("demo.wav");
+    tone(&demo, 1.0);
+    let track = {
+        let mut m = Mixing::open(&studio, &project).unwrap();
+        let track = m.import(&demo).unwrap();
+        m.apply(&TrackEdit::Gain {
+            track: track.clone(),
+            db: -9.0,
+        })
+        .unwrap();
+        m.apply(&TrackEdit::Mute {
+            track: track.clone(),
+            on: true,
+        })
+        .unwrap();
+        track
+    };
+    // Closed and opened again (a new Mixing reads project.json): the three steps are still there.
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    let v = m.view();
+    assert!(v.can_undo && !v.can_redo);
+    assert_eq!((v.tracks[0].gain_db, v.tracks[0].mute), (-9.0, true));
+    let v = m.undo().unwrap();
+    assert_eq!((v.tracks[0].gain_db, v.tracks[0].mute), (-9.0, false));
+    // The redo step is saved too: reopened again, redo brings the mute back.
+    drop(m);
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    assert!(m.view().can_redo);
+    let v = m.undo().unwrap();
+    assert_eq!(v.tracks[0].gain_db, 0.0);
+    let v = m.undo().unwrap();
+    assert!(
+        v.tracks.is_empty() && !v.can_undo,
+        "the import is undone too"
+    );
+    let v = m.redo().unwrap();
+    assert_eq!(v.tracks[0].name, track);
+    // The history lives beside the project file, which stays small; a history that cannot be
+    // read is dropped and the project still opens as it was saved.
+    let file = dir.join(project::FILE);
+    assert!(dir.join(project::HISTORY_FILE).is_file());
+    let project_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert!(project_json.get("history").is_none());
+    std::fs::write(
+        dir.join(project::HISTORY_FILE),
+        b"{\"undo\": \"not a list\"",
+    )
+    .unwrap();
+    let loaded = studio.load_project(&dir).unwrap();
+    assert!(loaded.damaged.is_none());
+    let v = Mixing::open(&studio, &project).unwrap().view();
+    assert!(!v.can_undo && v.tracks.len() == 1);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_take_opened_in_ghost_studio_brings_its_stems_on_tracks_at_zero() {
+    use son1k_app::ghost::Mixing;
+    use std::sync::atomic::AtomicBool;
+    let root = folder("from-take");
+    let studio = Studio::with_paths(Paths::under(&root));
+    let mut request = son1k_core::GenerationRequest::new("house at 124 bpm in F# minor");
+    request.duration_secs = Some(5.0);
+    request.lyrics = None;
+    request.seed = 8;
+    let report = studio
+        .generate_song(
+            request.clone(),
+            son1k_app::InstrumentChoice::BuiltIn,
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    let take = report
+        .dir
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let (dir, doc) = studio.project_from_take(&take, "Toma 1").unwrap();
+    assert_eq!(doc.name, "Toma 1");
+    assert_eq!(doc.notes, request.prompt);
+    let m = Mixing::open(&studio, &dir.to_string_lossy()).unwrap();
+    let v = m.view();
+    let names: Vec<&str> = v.tracks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        report.stems.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert!(report.stems.len() >= 3, "{:?}", report.stems);
+    for t in &v.tracks {
+        assert_eq!(t.clips.len(), 1);
+        assert_eq!(t.clips[0].offset, 0.0, "{} starts at zero", t.name);
+        // The project holds its own copy of the stem, bit for bit.
+        let copy = std::fs::read(dir.join(&t.clips[0].file)).unwrap();
+        let stem = std::fs::read(report.dir.join("stems").join(format!("{}.wav", t.name))).unwrap();
+        assert!(copy == stem, "{} is the take's stem", t.name);
+    }
+    // The stems together play the take in time: as long as the take, and not silent.
+    let mix = son1k_audio::mixdown::render(m.session(), m.folder()).unwrap();
+    let secs = mix.duration_secs();
+    assert!(
+        (secs - report.seconds).abs() < 0.05,
+        "{secs} s against {} s",
+        report.seconds
+    );
+    let peak = mix
+        .channels
+        .iter()
+        .flatten()
+        .fold(0f32, |p, x| p.max(x.abs()));
+    assert!(peak > 0.05, "peak {peak}");
+    // Nothing to undo back to an empty project; a take that is not there is a clear error.
+    assert!(!v.can_undo);
+    let e = studio.project_from_take("take-0", "x").unwrap_err();
+    assert_eq!(e.field(), Some("take"));
+    let _ = std::fs::remove_dir_all(&root);
+}

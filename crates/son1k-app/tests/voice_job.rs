@@ -276,3 +276,76 @@ fn unknown_profiles_and_missing_models_are_refused_before_a_job_is_queued() {
         other => panic!("expected a manifest error, got {other:?}"),
     }
 }
+
+#[test]
+fn voice_results_are_kept_as_a_list_nothing_overwritten_and_exported_as_copies() {
+    use son1k_app::voice::{self, ResultKind, TransformParams};
+    let (home, studio, input) = setup("results");
+    let name = voice::import(&studio, &input).unwrap();
+    let up = TransformParams {
+        semitones: 3.0,
+        ..TransformParams::default()
+    };
+    let down = TransformParams {
+        semitones: -5.0,
+        ..TransformParams::default()
+    };
+    let first = voice::transform_in_folder(&studio, &name, &up).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let second = voice::transform_in_folder(&studio, &name, &down).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let converted =
+        voice::convert_in_folder(&studio, &name, "ana", &mut |_| {}, &AtomicBool::new(false))
+            .unwrap();
+    // Three files, none written over another.
+    assert_eq!(first.output, PathBuf::from("take.transformed.wav"));
+    assert_eq!(second.output, PathBuf::from("take.transformed-2.wav"));
+    let dir = studio.paths().voice_dir();
+    let a = son1k_audio::decode_file(&dir.join(&first.output)).unwrap();
+    let b = son1k_audio::decode_file(&dir.join(&second.output)).unwrap();
+    assert_ne!(
+        a.channels, b.channels,
+        "the first result is still the +3 one"
+    );
+    // The list: newest first, each with how it was made.
+    let list = voice::results(&studio);
+    assert_eq!(
+        list.iter()
+            .map(|r| (r.file.as_str(), r.kind))
+            .collect::<Vec<_>>(),
+        [
+            (converted.output.to_str().unwrap(), ResultKind::Convert),
+            ("take.transformed-2.wav", ResultKind::Transform),
+            ("take.transformed.wav", ResultKind::Transform),
+        ]
+    );
+    assert_eq!(list[1].params.unwrap().semitones, -5.0);
+    assert_eq!(list[0].profile.as_deref(), Some("ana"));
+    assert!(list.iter().all(|r| r.source == name));
+    assert!(list.iter().all(|r| r.path == dir.join(&r.file)));
+    // Exported twice into one folder: two copies, the same bytes as the result.
+    let out = home.0.join("exports");
+    std::fs::create_dir_all(&out).unwrap();
+    let e1 = voice::export(&studio, "take.transformed.wav", &out).unwrap();
+    let e2 = voice::export(&studio, "take.transformed.wav", &out).unwrap();
+    assert_ne!(e1, e2);
+    assert_eq!(
+        std::fs::read(&e1).unwrap(),
+        std::fs::read(dir.join("take.transformed.wav")).unwrap()
+    );
+    assert!(e2.is_file());
+    // A result removed from the folder leaves the list; bad names and folders are clear errors.
+    std::fs::remove_file(dir.join("take.transformed.wav")).unwrap();
+    assert_eq!(voice::results(&studio).len(), 2);
+    let e = voice::export(&studio, "take.transformed.wav", &out).unwrap_err();
+    assert_eq!(e.field(), Some("file"));
+    let e = voice::export(&studio, "../x.wav", &out).unwrap_err();
+    assert_eq!(e.field(), Some("file"));
+    let e = voice::export(
+        &studio,
+        &converted.output.to_string_lossy(),
+        &out.join("nope"),
+    )
+    .unwrap_err();
+    assert_eq!(e.field(), Some("folder"));
+}

@@ -243,6 +243,14 @@ pub(crate) fn generate(
             report.render_seconds,
             report.realtime_factor
         )?;
+        // Every other override or fallback (length, tempo, key, genre), as song.json states it.
+        for o in report
+            .overrides
+            .iter()
+            .filter(|o| o.kind != son1k_app::generate::OverrideKind::Instrument)
+        {
+            writeln!(out, "  note: {}", o.detail)?;
+        }
         // Instruments the prompt asked for that the song does not play (song.json says why).
         let meta = std::fs::read(report.dir.join("song.json"))
             .ok()

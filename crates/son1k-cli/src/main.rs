@@ -12,6 +12,7 @@ mod info;
 mod library;
 mod lyrics;
 mod project;
+mod takes;
 mod voice;
 
 use std::process::ExitCode;
@@ -69,6 +70,11 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         action: library::JobsAction,
+    },
+    /// The Generator's takes (the songs folder): list with overrides, rename, delete.
+    Takes {
+        #[command(subcommand)]
+        action: takes::TakesAction,
     },
     /// Songs and projects in the local library.
     Library {
@@ -221,6 +227,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Loudness(args) => audio::loudness(studio, args, out),
         Command::Jobs { action } => library::jobs(studio, action, out),
         Command::Library { action } => library::library(studio, action, out),
+        Command::Takes { action } => takes::run(studio, action, out),
         Command::Lyrics { action } => lyrics::run(studio, action, out),
         Command::Account { action } => account::account(studio, action, out),
         Command::Upgrade { tier, print_url } => account::upgrade(studio, &tier, print_url, out),

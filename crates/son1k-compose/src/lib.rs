@@ -18,6 +18,7 @@ pub mod form;
 pub mod lyrics;
 pub mod midi;
 pub mod mix;
+pub mod overrides;
 pub mod rng;
 pub mod score;
 pub mod soundfont;
@@ -152,6 +153,9 @@ pub struct SongMeta {
     /// Instruments the prompt asked for that the song does not play, each with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unplayed: Vec<(String, String)>,
+    /// Every override or fallback: where the song differs from what was asked, and why.
+    #[serde(default)]
+    pub overrides: Vec<overrides::Override>,
 }
 
 /// A finished song in memory.
@@ -295,6 +299,7 @@ impl SongEngine for ProceduralEngine {
         let loudness_lufs = mix::loudness_lufs(&bus, sr)?;
         check_cancel(cancel)?;
         let spb = score.beat_seconds();
+        let unplayed = compose::unplayed(&brief, &score);
         let meta = SongMeta {
             engine: self.id().to_string(),
             engine_version: ENGINE_VERSION.to_string(),
@@ -357,7 +362,8 @@ impl SongEngine for ProceduralEngine {
                 None => "built-in".into(),
             },
             loudness_lufs,
-            unplayed: compose::unplayed(&brief, &score),
+            overrides: overrides::find(req, &brief, &score, &unplayed),
+            unplayed,
             brief,
         };
         let mix = mix::to_buffer(bus, sr)?;

@@ -27,7 +27,7 @@ pub const MAX_NAME: usize = 120;
 pub const MAX_FX: usize = 32;
 
 /// Everything one undo step restores.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct State {
     /// The multitrack session. Its master chain is the knob chain followed by `master_fx`
     /// (rebuilt whenever either changes).
@@ -111,6 +111,25 @@ pub enum Edit {
     },
 }
 
+/// An editor's undo and redo steps, to keep with the project so that reopening it can still
+/// undo ([`Editor::history`], [`Editor::with_history`]). Oldest step first in each list.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct History {
+    /// States undo goes back to, the last one first undone.
+    #[serde(default)]
+    pub undo: Vec<State>,
+    /// States redo goes forward to, the last one first redone.
+    #[serde(default)]
+    pub redo: Vec<State>,
+}
+
+impl History {
+    /// Nothing to undo or redo.
+    pub fn is_empty(&self) -> bool {
+        self.undo.is_empty() && self.redo.is_empty()
+    }
+}
+
 /// A session being edited.
 #[derive(Debug, Clone)]
 pub struct Editor {
@@ -146,6 +165,46 @@ impl Editor {
             undo: Vec::new(),
             redo: Vec::new(),
             dirty: false,
+        }
+    }
+
+    /// Starts editing `state` with the undo and redo steps of an earlier editing session (as
+    /// [`Editor::history`] gave them). Steps whose session is invalid (a damaged file) are
+    /// dropped, with every step older than them, so undo never lands on a broken state.
+    pub fn with_history(state: State, history: History) -> Self {
+        let keep_valid = |steps: Vec<State>| -> Vec<State> {
+            let bad = steps.iter().rposition(|s| s.session.validate().is_err());
+            match bad {
+                Some(i) => steps.into_iter().skip(i + 1).collect(),
+                None => steps,
+            }
+        };
+        let mut undo = keep_valid(history.undo);
+        if undo.len() > HISTORY {
+            undo.drain(..undo.len() - HISTORY);
+        }
+        // Redo runs from the last entry backwards; a broken step cuts off the ones after it.
+        let mut redo: Vec<State> = history
+            .redo
+            .into_iter()
+            .rev()
+            .take_while(|s| s.session.validate().is_ok())
+            .collect();
+        redo.reverse();
+        Editor {
+            state,
+            undo,
+            redo,
+            dirty: false,
+        }
+    }
+
+    /// The undo and redo steps, at most `max` of each (the newest undo steps and the nearest
+    /// redo steps), to save with the project.
+    pub fn history(&self, max: usize) -> History {
+        History {
+            undo: self.undo[self.undo.len().saturating_sub(max)..].to_vec(),
+            redo: self.redo[self.redo.len().saturating_sub(max)..].to_vec(),
         }
     }
 

@@ -31,9 +31,18 @@ export const commands = {
 	 */
 	cancelTask: (id: string) => __TAURI_INVOKE<boolean>("cancel_task", { id }),
 	/**  The generated takes in the songs folder, newest first. */
-	listSongs: () => typedError<SongSummary[], UiError_Serialize>(__TAURI_INVOKE("list_songs")),
+	listSongs: () => typedError<SongSummary_Serialize[], UiError_Serialize>(__TAURI_INVOKE("list_songs")),
 	/**  Shows `path` (a take's folder or file) in the system's file manager. */
 	revealSong: (path: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("reveal_song", { path })),
+	/**  Renames the take `name` (its folder name) to `title`; the take as listed afterwards. */
+	takeRename: (name: string, title: string) => typedError<SongSummary_Serialize, UiError_Serialize>(__TAURI_INVOKE("take_rename", { name, title })),
+	/**  Deletes the take `name` (its folder name) and nothing else. */
+	takeDelete: (name: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("take_delete", { name })),
+	/**
+	 *  Makes a Ghost Studio project named `project` from the take `name`: its stems on tracks
+	 *  aligned at zero. Returns the project's folder (to open in Ghost Studio).
+	 */
+	takeToProject: (name: string, project: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("take_to_project", { name, project })),
 	/**  Creates a project and opens it. */
 	projectCreate: (name: string) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_create", { name })),
 	/**  Opens a project (a folder from the library) for mixing. */
@@ -168,6 +177,13 @@ export const commands = {
 	voiceRecordStart: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_record_start")),
 	/**  Stops the Voice screen's take; returns its name in the voice folder. */
 	voiceRecordStop: () => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_record_stop")),
+	/**
+	 *  The Voice screen's results (transforms and conversions) still in the voice folder, newest
+	 *  first.
+	 */
+	voiceResults: () => typedError<VoiceResult_Serialize[], UiError_Serialize>(__TAURI_INVOKE("voice_results")),
+	/**  Copies the voice-folder file `file` into the folder `to` (never overwriting); the copy's path. */
+	voiceExport: (file: string, to: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("voice_export", { file, to })),
 };
 
 /** Events */
@@ -759,6 +775,13 @@ export type GenerateReport_Deserialize = {
 	render_seconds: number | null,
 	/**  Seconds of audio per second of rendering. */
 	realtime_factor: number | null,
+	/**
+	 *  Where the song differs from what was asked (length, tempo, key, genre, instruments),
+	 *  as `song.json` states it.
+	 */
+	overrides?: Override[],
+	/**  The take's number in the songs folder (generations into the songs folder only). */
+	number?: number | null,
 };
 
 /**  What a finished generation produced. */
@@ -789,6 +812,13 @@ export type GenerateReport_Serialize = {
 	render_seconds: number | null,
 	/**  Seconds of audio per second of rendering. */
 	realtime_factor: number | null,
+	/**
+	 *  Where the song differs from what was asked (length, tempo, key, genre, instruments),
+	 *  as `song.json` states it.
+	 */
+	overrides: Override[],
+	/**  The take's number in the songs folder (generations into the songs folder only). */
+	number: number | null,
 };
 
 /**
@@ -1195,6 +1225,51 @@ export type OllamaStatus_Serialize = {
 	message: string | null,
 };
 
+/**  One override or fallback: what was asked, what the song has, and why. */
+export type Override = {
+	/**  What was overridden. */
+	kind: OverrideKind,
+	/**  Why. */
+	reason: OverrideReason,
+	/**  What was asked for, as asked (`30`, `bachata`, `accordion`, `F# minor`). */
+	asked: string,
+	/**  What the song has instead (`46.2`, `pop`, `C major`; empty for an instrument not played). */
+	got: string,
+	/**  The engine's explanation in English (logs, `song.json` readers without a table). */
+	detail: string,
+};
+
+/**  Which part of the request was overridden. */
+export type OverrideKind = 
+/**  The song's length. */
+"length" | 
+/**  The tempo. */
+"bpm" | 
+/**  The key. */
+"key" | 
+/**  The genre or the style family that plays it. */
+"genre" | 
+/**  An instrument the prompt named. */
+"instrument";
+
+/**  Why the engine did something other than what was asked. */
+export type OverrideReason = 
+/**  The lyrics need more time than the length asked for, so the song is longer. */
+"lyrics-need-more" | 
+/**
+ *  The value in the prompt is outside the range the engine accepts (tempo 40–240 BPM,
+ *  length 5–600 s); the engine chose instead.
+ */
+"out-of-range" | 
+/**  The genre field names a genre the engine does not know; the prompt or the engine chose. */
+"unknown-genre" | 
+/**  The genre has no arrangement of its own; the named style family plays it. */
+"style-family" | 
+/**  The form's field and the prompt disagree; the field wins. */
+"field-wins" | 
+/**  No part of the arrangement plays this instrument. */
+"not-played";
+
 /**  The window over which a tier's generation limit is counted. */
 export type Period = 
 /**  A UTC calendar day. */
@@ -1548,6 +1623,13 @@ export type Reaction_Serialize = {
 	counted: boolean,
 };
 
+/**  How a Voice result was made. */
+export type ResultKind = 
+/**  Pitch, formant, stretch and correction ([`transform_in_folder`]). */
+"transform" | 
+/**  Converted to a voice profile ([`convert_in_folder`]). */
+"convert";
+
 /**  A rewritten line and how its count compares with the original's. */
 export type Rewrite = {
 	/**  The new line (the closest one when no attempt matched). */
@@ -1607,10 +1689,20 @@ export type SectionView = {
 	label: string,
 };
 
-/**  One generated take, as read from its `song.json`. */
-export type SongSummary = {
+/**  One generated take, as read from its `song.json` (and its `take.json`: number and name). */
+export type SongSummary = SongSummary_Serialize | SongSummary_Deserialize;
+
+/**  One generated take, as read from its `song.json` (and its `take.json`: number and name). */
+export type SongSummary_Deserialize = {
 	/**  The take's folder name (what `son1k-song://localhost/<name>/…` serves). */
 	name: string,
+	/**
+	 *  The take's number, distinct among the takes (1 for the first take ever made); its name
+	 *  is "Take <number>" until it is renamed.
+	 */
+	number: number,
+	/**  The name the person gave it ([`rename`]); distinct among the takes. */
+	title?: string | null,
 	/**  The take's folder. */
 	dir: string,
 	/**  Its `mix.wav`. */
@@ -1629,6 +1721,43 @@ export type SongSummary = {
 	seed: number,
 	/**  Stem names (`stems/<name>.wav`). */
 	stems: string[],
+	/**  Where the take differs from what was asked (length, tempo, key, genre, instruments). */
+	overrides: Override[],
+	/**  When the take was written, in milliseconds since 1970. */
+	created_ms: number | null,
+};
+
+/**  One generated take, as read from its `song.json` (and its `take.json`: number and name). */
+export type SongSummary_Serialize = {
+	/**  The take's folder name (what `son1k-song://localhost/<name>/…` serves). */
+	name: string,
+	/**
+	 *  The take's number, distinct among the takes (1 for the first take ever made); its name
+	 *  is "Take <number>" until it is renamed.
+	 */
+	number: number,
+	/**  The name the person gave it ([`rename`]); distinct among the takes. */
+	title: string | null,
+	/**  The take's folder. */
+	dir: string,
+	/**  Its `mix.wav`. */
+	mix: string,
+	/**  The prompt it was generated from. */
+	prompt: string,
+	/**  Genre id. */
+	genre: string,
+	/**  Tempo. */
+	bpm: number,
+	/**  Key, like `F# minor`. */
+	key: string,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  Seed. */
+	seed: number,
+	/**  Stem names (`stems/<name>.wav`). */
+	stems: string[],
+	/**  Where the take differs from what was asked (length, tempo, key, genre, instruments). */
+	overrides: Override[],
 	/**  When the take was written, in milliseconds since 1970. */
 	created_ms: number | null,
 };
@@ -2210,6 +2339,47 @@ export type VoiceProfile = {
 	width: number,
 	/**  The encoder model that made the features (features of different models do not mix). */
 	model: string,
+};
+
+/**  One result of the Voice screen, as its list shows it (newest first). */
+export type VoiceResult = VoiceResult_Serialize | VoiceResult_Deserialize;
+
+/**  One result of the Voice screen, as its list shows it (newest first). */
+export type VoiceResult_Deserialize = {
+	/**  The file in the voice folder. */
+	file: string,
+	/**  The recording it was made from (a file of the voice folder). */
+	source: string,
+	/**  How it was made. */
+	kind: ResultKind,
+	/**  The voice profile, for a conversion. */
+	profile?: string | null,
+	/**  The controls, for a transform. */
+	params?: TransformParams_Deserialize | null,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  When it was made, in milliseconds since 1970. */
+	created_ms: number | null,
+};
+
+/**  One result of the Voice screen, as its list shows it (newest first). */
+export type VoiceResult_Serialize = {
+	/**  The file in the voice folder. */
+	file: string,
+	/**  The recording it was made from (a file of the voice folder). */
+	source: string,
+	/**  How it was made. */
+	kind: ResultKind,
+	/**  The voice profile, for a conversion. */
+	profile: string | null,
+	/**  The controls, for a transform. */
+	params: TransformParams_Serialize | null,
+	/**  Length in seconds. */
+	seconds: number | null,
+	/**  When it was made, in milliseconds since 1970. */
+	created_ms: number | null,
+	/**  The file's full path (filled in when listed; e.g. to hand it to Ghost Studio). */
+	path: string,
 };
 
 /**  What to write. */

@@ -1,6 +1,7 @@
 // The Generator screen's logic, kept out of the component so it can be tested: the prompt
 // counter, turning the form into a GenerationRequest, A/B between two takes, and take URLs.
-import type { GenerationRequest_Deserialize, Knobs, Quality } from "./bindings";
+import type { GenerationRequest_Deserialize, Knobs, Override, Quality, SongSummary } from "./bindings";
+import type { MessageKey } from "./i18n";
 
 export const MAX_PROMPT_CHARS = 2000;
 
@@ -144,4 +145,49 @@ function isWindows(): boolean {
 export function clock(seconds: number | null | undefined): string {
   const s = Math.max(0, Math.round(seconds ?? 0));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** A take's name: the one the person gave it, or "Take N" in the display language. */
+export function takeName(s: Pick<SongSummary, "title" | "number">, t: (key: MessageKey) => string): string {
+  return s.title ?? `${t("gen.take")} ${s.number}`;
+}
+
+/** The i18n key for an override's kind and reason (undefined for a pair this build does not know). */
+export function overrideKey(o: Pick<Override, "kind" | "reason">): MessageKey | undefined {
+  const key = `gen.ovr.${o.kind}.${o.reason}`;
+  return OVERRIDE_KEYS.includes(key as MessageKey) ? (key as MessageKey) : undefined;
+}
+
+const OVERRIDE_KEYS: MessageKey[] = [
+  "gen.ovr.length.lyrics-need-more",
+  "gen.ovr.length.out-of-range",
+  "gen.ovr.bpm.field-wins",
+  "gen.ovr.bpm.out-of-range",
+  "gen.ovr.key.field-wins",
+  "gen.ovr.genre.unknown-genre",
+  "gen.ovr.genre.field-wins",
+  "gen.ovr.genre.style-family",
+  "gen.ovr.instrument.not-played",
+];
+
+/** What an override says to the person, in the display language ({asked}/{got} filled in). */
+export function overrideText(o: Override, t: (key: MessageKey) => string): string {
+  const key = overrideKey(o);
+  if (!key) return o.detail;
+  return t(key).replaceAll("{asked}", o.asked).replaceAll("{got}", o.got);
+}
+
+/** The fraction (0–1) of a click at `x` pixels into an element `width` pixels wide. */
+export function seekFraction(x: number, width: number): number {
+  if (!(width > 0) || !Number.isFinite(x)) return 0;
+  return Math.min(1, Math.max(0, x / width));
+}
+
+/**
+ * Whether generations are counted against a plan on this device: signed in, or a plan's lease
+ * saved (the rule `Studio::quota_applies` applies before each take). Signed out, the studio is
+ * not capped — there is no account to count against — and the device only keeps a tally.
+ */
+export function quotaApplies(status: { signed_in: boolean; lease: unknown | null }): boolean {
+  return status.signed_in || status.lease !== null;
 }

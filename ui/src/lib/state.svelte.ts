@@ -38,6 +38,31 @@ export const ui = $state({
   toasts: [] as { id: number; text: string; kind: "info" | "error"; next: NextStep[] }[],
 });
 
+/**
+ * Where each screen was scrolled to when it was left (pixels from the top of the page), so
+ * coming back lands where the person was; App.svelte records and restores it.
+ */
+export const scrollOf: Partial<Record<Screen, number>> = {};
+
+/** Shows `screen` from its top next time (e.g. when something new was opened there). */
+export function openAtTop(screen: Screen) {
+  scrollOf[screen] = 0;
+}
+
+/**
+ * Sets `el.scrollTop` to `target` once the page is tall enough (screens load their content after
+ * they appear), trying for up to `frames` animation frames; `done` runs when it is there or
+ * the tries are spent.
+ */
+export function restoreScroll(el: HTMLElement, target: number, done: () => void, frames = 60) {
+  const step = (left: number) => {
+    el.scrollTop = target;
+    if (Math.abs(el.scrollTop - target) < 2 || left <= 0) done();
+    else requestAnimationFrame(() => step(left - 1));
+  };
+  step(frames);
+}
+
 export function setLang(lang: Lang) {
   ui.lang = lang;
   try {

@@ -40,7 +40,8 @@ impl Mixing {
     /// Opens `project` (a name or a project folder) for editing.
     pub fn open(studio: &Studio, project: &str) -> Result<Self, AppError> {
         let project = open(studio, project)?;
-        let editor = Editor::with_state(project.doc.state());
+        // The undo history saved with the project comes back with it.
+        let editor = project.doc.editor();
         Ok(Mixing {
             project,
             editor,
@@ -90,7 +91,7 @@ impl Mixing {
     }
 
     fn save(&mut self) -> Result<ProjectView, AppError> {
-        self.project.doc.set_state(self.editor.state());
+        self.project.doc.set_editor(&self.editor);
         self.project.doc = project::save(&self.project.folder, &self.project.doc)?;
         self.editor.mark_saved();
         self.sync_live()?;
