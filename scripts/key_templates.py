@@ -1,10 +1,11 @@
-"""The key templates the librosa peers score a mean chroma against: the same Temperley profiles
-son1k-analysis uses, so a key comparison between son1k and librosa is about the signal path."""
+"""The key templates the librosa peers score a mean chroma against: the same profiles
+son1k-analysis uses (Temperley's probabilistic model, Kostka–Payne corpus), so a key comparison
+between son1k and librosa is about the signal path."""
 
 import numpy as np
 
-MAJOR = np.array([5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0])
-MINOR = np.array([5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 3.5, 2.5])
+MAJOR = np.array([0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400])
+MINOR = np.array([0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330])
 NAMES_MAJOR = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 NAMES_MINOR = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B"]
 

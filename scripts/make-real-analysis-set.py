@@ -161,21 +161,30 @@ def render(midi_path, wav_path, soundfont, until_s):
     tmap = tempo_map(mid)
     short = mido.MidiFile(type=mid.type, ticks_per_beat=mid.ticks_per_beat)
     for track in mid.tracks:
-        kept, tick, last = mido.MidiTrack(), 0, 0
+        kept, tick, last, channels = mido.MidiTrack(), 0, 0, set()
         for msg in track:
             tick += msg.time
             if tick_to_seconds(tmap, mid.ticks_per_beat, tick) > until_s:
                 break
             if msg.type == "end_of_track":
                 continue
+            if hasattr(msg, "channel"):
+                channels.add(msg.channel)
             kept.append(msg.copy(time=tick - last))
             last = tick
+        # At the cut every note and pedal the track holds is released (sustain off, all notes
+        # off, all sound off) and the track ends: fluidsynth stops once the last voice is silent,
+        # so a note left sounding at the cut would keep it rendering.
+        for ch in sorted(channels):
+            for control in (64, 123, 120):
+                kept.append(mido.Message("control_change", channel=ch, control=control, value=0, time=0))
+        kept.append(mido.MetaMessage("end_of_track", time=0))
         short.tracks.append(kept)
     cut_path = wav_path + ".cut.mid"
     short.save(cut_path)
     subprocess.run(
         ["fluidsynth", "-ni", "-q", "-g", "0.5", "-r", str(RATE), "-F", wav_path, soundfont, cut_path],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=150,
     )
 
 

