@@ -56,6 +56,11 @@ function isWindows(): boolean {
 export const VOICE_PRESETS = ["deeper", "brighter", "whisper", "robot", "choir-double"] as const;
 export type VoicePreset = (typeof VOICE_PRESETS)[number];
 
+/** The i18n key naming a voice preset. */
+export function voicePresetKey(p: VoicePreset): `vox.preset.${VoicePreset}` {
+  return `vox.preset.${p}`;
+}
+
 /** Transform controls clamped to the engine's ranges (semitones ±24, formant ±12, stretch 0.25–4). */
 /** Pitch correction on the Voice screen: the key's English name ("A minor"), strength 0–100 %,
  * retune speed in ms. */
