@@ -121,9 +121,13 @@ describe("Ghost Studio keeps each project's own state", () => {
     await first.create("a");
     first.form.producePrompt = "lo-fi";
     first.close();
+    first.loop = { start: 1, end: 3 };
     const again = new GhostSession();
     expect(again.project?.folder).toBe(A);
     expect(again.form.producePrompt).toBe("lo-fi");
+    // Its transport plays the open project, inside its loop region.
+    await again.tracks.play(0);
+    expect(calls("projectPlay").at(-1)).toEqual([A, 0, [1, 3]]);
   });
 
   it("gives a project created again in a folder used before fresh state", async () => {

@@ -93,6 +93,11 @@ export class GhostSession {
       else if (e.kind === "restarted") toast(`${t("ghost.deviceBack")}: ${e.device}`);
       else if (e.kind === "restart_failed") playStage(`device: ${e.message}`);
     };
+    // Back on the screen with a project open: the transport plays it, with its loop region.
+    if (kept.project) {
+      this.tracks.setProject(kept.project.folder);
+      if (this.loop) this.tracks.setLoop(this.loop);
+    }
   }
 
   close() {
