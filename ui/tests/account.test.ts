@@ -107,6 +107,7 @@ describe("correctionKeys", () => {
     expect(new Set(en.map((k) => k.value)).size).toBe(24);
     expect(en).toContainEqual({ value: "A minor", label: "A minor" });
     expect(correctionKeys("es")).toContainEqual({ value: "A minor", label: "La menor" });
-    expect(correctionKeys("es")).toContainEqual({ value: "Bb major", label: "Sib mayor" });
+    expect(correctionKeys("es")).toContainEqual({ value: "Bb major", label: "Si♭ mayor" });
+    expect(correctionKeys("es")).toContainEqual({ value: "F# minor", label: "Fa# menor" });
   });
 });

@@ -2,6 +2,7 @@
 // lease dates, upgrade choices with prices, the checkout-success link, voice file URLs and the
 // transform controls.
 import type { Tier, TierLimits } from "./bindings";
+import { keyName } from "./i18n";
 
 const ORDER: Tier[] = ["FREE", "CREATOR", "PRO", "STUDIO"];
 
@@ -55,6 +56,11 @@ function isWindows(): boolean {
 export const VOICE_PRESETS = ["deeper", "brighter", "whisper", "robot", "choir-double"] as const;
 export type VoicePreset = (typeof VOICE_PRESETS)[number];
 
+/** The i18n key naming a voice preset. */
+export function voicePresetKey(p: VoicePreset): `vox.preset.${VoicePreset}` {
+  return `vox.preset.${p}`;
+}
+
 /** Transform controls clamped to the engine's ranges (semitones ±24, formant ±12, stretch 0.25–4). */
 /** Pitch correction on the Voice screen: the key's English name ("A minor"), strength 0–100 %,
  * retune speed in ms. */
@@ -85,20 +91,13 @@ export function transformParams(
 
 const TONICS_MAJOR = ["C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
 const TONICS_MINOR = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B"];
-const TONICS_ES: Record<string, string> = {
-  C: "Do", "C#": "Do#", Db: "Reb", D: "Re", Eb: "Mib", E: "Mi", F: "Fa", "F#": "Fa#", G: "Sol", "G#": "Sol#", Ab: "Lab", A: "La", Bb: "Sib", B: "Si",
-};
 
 /** The 24 keys pitch correction can pull to: `value` is what the app parses, `label` per language. */
 export function correctionKeys(lang: "es" | "en"): { value: string; label: string }[] {
   const keys: { value: string; label: string }[] = [];
   for (let i = 0; i < 12; i++) {
-    for (const [tonic, mode, es] of [
-      [TONICS_MAJOR[i], "major", "mayor"],
-      [TONICS_MINOR[i], "minor", "menor"],
-    ]) {
-      const value = `${tonic} ${mode}`;
-      keys.push({ value, label: lang === "es" ? `${TONICS_ES[tonic]} ${es}` : value });
+    for (const value of [`${TONICS_MAJOR[i]} major`, `${TONICS_MINOR[i]} minor`]) {
+      keys.push({ value, label: keyName(value, lang) });
     }
   }
   return keys;

@@ -1,7 +1,7 @@
 // The Generator screen's logic, kept out of the component so it can be tested: the prompt
 // counter, turning the form into a GenerationRequest, A/B between two takes, and take URLs.
 import type { GenerationRequest_Deserialize, Knobs, Override, Quality, SongSummary } from "./bindings";
-import type { MessageKey } from "./i18n";
+import { genreName, instrumentName, keyName, type Lang, type MessageKey } from "./i18n";
 
 export const MAX_PROMPT_CHARS = 2000;
 
@@ -170,11 +170,25 @@ const OVERRIDE_KEYS: MessageKey[] = [
   "gen.ovr.instrument.not-played",
 ];
 
-/** What an override says to the person, in the display language ({asked}/{got} filled in). */
-export function overrideText(o: Override, t: (key: MessageKey) => string): string {
+/**
+ * What an override says to the person, in the display language ({asked}/{got} filled in; with
+ * `lang`, a key, genre or instrument in them is named in that language too).
+ */
+export function overrideText(o: Override, t: (key: MessageKey) => string, lang?: Lang): string {
   const key = overrideKey(o);
   if (!key) return o.detail;
-  return t(key).replaceAll("{asked}", o.asked).replaceAll("{got}", o.got);
+  const name = (v: string) => (!lang || !v ? v : o.kind === "key" ? keyName(v, lang) : o.kind === "genre" ? genreName(v, lang) : o.kind === "instrument" ? instrumentName(v, lang) : v);
+  return t(key).replaceAll("{asked}", name(o.asked)).replaceAll("{got}", name(o.got));
+}
+
+/** A take's one-line summary: genre, tempo and key, in `lang`. */
+export function takeLabel(s: Pick<SongSummary, "genre" | "bpm" | "key">, lang: Lang): string {
+  return `${genreName(s.genre, lang)} · ${s.bpm} BPM · ${keyName(s.key, lang)}`;
+}
+
+/** A take's stems, named in `lang`. */
+export function stemList(stems: string[], lang: Lang): string {
+  return stems.map((st) => instrumentName(st, lang)).join(", ");
 }
 
 /** The fraction (0–1) of a click at `x` pixels into an element `width` pixels wide. */

@@ -1,6 +1,7 @@
 // Ghost Studio's screen logic, kept out of the component so it can be tested: project file URLs,
 // the timeline's layout, A/B between the demo and the mix, and small formatting helpers.
 import type { FxSpec, Knobs } from "./bindings";
+import type { MessageKey } from "./i18n";
 
 /** The URL the webview reads a project file from (the shell's son1k-project:// scheme). */
 export function projectUrl(dir: string, file: string, windows = isWindows()): string {
@@ -251,4 +252,36 @@ export function fxParams(fx: FxSpec): { key: string; min: number; max: number; s
     case "delay":
       return [r("time_ms", 1, 2000, 1), r("feedback", 0, 0.95, 0.01), r("mix", 0, 1, 0.01)];
   }
+}
+
+const FX_PARAM_KEYS: MessageKey[] = [
+  "fx.param.db",
+  "fx.param.position",
+  "fx.param.freq",
+  "fx.param.q",
+  "fx.param.gain_db",
+  "fx.param.threshold_db",
+  "fx.param.ratio",
+  "fx.param.attack_ms",
+  "fx.param.release_ms",
+  "fx.param.makeup_db",
+  "fx.param.ceiling_db",
+  "fx.param.room",
+  "fx.param.damping",
+  "fx.param.wet",
+  "fx.param.drive_db",
+  "fx.param.mix",
+  "fx.param.bits",
+  "fx.param.downsample",
+  "fx.param.level_db",
+  "fx.param.depth",
+  "fx.param.rate_hz",
+  "fx.param.time_ms",
+  "fx.param.feedback",
+];
+
+/** The i18n key naming an effect parameter (undefined for one this build has no name for). */
+export function fxParamKey(param: string): MessageKey | undefined {
+  const key = `fx.param.${param}`;
+  return FX_PARAM_KEYS.includes(key as MessageKey) ? (key as MessageKey) : undefined;
 }

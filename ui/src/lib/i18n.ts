@@ -3,12 +3,16 @@
 
 export type Lang = "en" | "es";
 
-import { en, type MessageKey } from "./i18n/en";
-import { es } from "./i18n/es";
+import { en, enMusic, type MessageKey } from "./i18n/en";
+import { es, esMusic } from "./i18n/es";
+import { GENRE_IDS, INSTRUMENT_IDS, STEM_IDS, type GenreId, type InstrumentId, type Letter, type MusicNames } from "./i18n/music";
 
-export type { MessageKey };
+export type { MessageKey, MusicNames };
+export { GENRE_IDS, INSTRUMENT_IDS, STEM_IDS };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { en, es };
+/** The musical names the engines return, per language. */
+export const music: Record<Lang, MusicNames> = { en: enMusic, es: esMusic };
 
 /** Looks up `key` in `lang`, falling back to English (never to the raw key). */
 export function translate(lang: Lang, key: MessageKey): string {
@@ -19,4 +23,49 @@ export function translate(lang: Lang, key: MessageKey): string {
 export function initialLang(saved: string | null, navigatorLang: string | undefined): Lang {
   if (saved === "en" || saved === "es") return saved;
   return navigatorLang?.toLowerCase().startsWith("es") ? "es" : "en";
+}
+
+// ---- Musical names: the engines write them in English; the UI shows them in its language ----
+
+// A tonic letter, an optional sharp or flat, a space and the mode: "D minor", "F# major", "Bb minor".
+const KEY_NAME = /^([A-Ga-g])([#♯b♭]?)\s+(major|minor)$/i;
+
+/**
+ * A key the engines name in English ("F# minor") in `lang`: "Fa# menor", "Si♭ mayor" in
+ * Spanish, unchanged in English. Anything else is shown as it came.
+ */
+export function keyName(raw: string | null | undefined, lang: Lang): string {
+  const text = (raw ?? "").trim();
+  const m = KEY_NAME.exec(text);
+  if (!m) return shown(raw);
+  const names = music[lang];
+  const letter = m[1].toUpperCase() as Letter;
+  const accidental = m[2] === "#" || m[2] === "♯" ? names.sharp : m[2] ? names.flat : "";
+  const mode = m[3].toLowerCase() === "major" ? names.major : names.minor;
+  return `${names.notes[letter]}${accidental} ${mode}`;
+}
+
+const GENRES = new Map<string, GenreId>();
+for (const id of GENRE_IDS) {
+  GENRES.set(id, id);
+  GENRES.set(enMusic.genres[id].toLowerCase(), id);
+}
+
+/** A genre the engines name by id ("hip-hop") or English name, in `lang`; else as it came. */
+export function genreName(raw: string | null | undefined, lang: Lang): string {
+  const id = GENRES.get((raw ?? "").trim().toLowerCase());
+  return id ? music[lang].genres[id] : shown(raw);
+}
+
+const INSTRUMENTS = new Set<string>([...INSTRUMENT_IDS, ...STEM_IDS]);
+
+/** An instrument or stem the engines name in English ("drums", "electric piano"), in `lang`; else as it came. */
+export function instrumentName(raw: string | null | undefined, lang: Lang): string {
+  const id = (raw ?? "").trim().toLowerCase();
+  return INSTRUMENTS.has(id) ? music[lang].instruments[id as InstrumentId] : shown(raw);
+}
+
+/** Text that came from an engine, as it came, or "—" when there is none (never blank). */
+function shown(raw: string | null | undefined): string {
+  return raw && raw.trim() ? raw : "—";
 }

@@ -54,12 +54,14 @@ export class EnginePlayer {
     for (const ev of f.events) this.onDevice(ev);
   }
 
-  /** The project the transport plays (another one stops the first). */
+  /** The project the transport plays (another one stops the first and clears the loop region). */
   setProject(folder: string | null): void {
     if (this.folder && this.folder !== folder && this.playing) void this.stop();
     if (this.folder !== folder) {
       this.seconds = 0;
       this.peaks.clear();
+      // The loop region was the other project's.
+      this.loop = null;
     }
     this.folder = folder;
   }

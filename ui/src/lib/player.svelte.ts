@@ -89,6 +89,12 @@ export class Player {
     this.buffers.delete(take);
   }
 
+  /** Stops and forgets every decoded take (e.g. another project's takes have the same names). */
+  forgetAll(): void {
+    this.stop();
+    this.buffers.clear();
+  }
+
   /** Forgets decoded buffers (e.g. when the screen closes). */
   close(): void {
     this.stop();
