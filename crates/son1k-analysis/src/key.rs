@@ -12,9 +12,13 @@ use crate::spectrum::Spectrogram;
 const MAJOR: [f64; 12] = [
     0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400,
 ];
-/// The minor profile of the same model.
+/// The minor profile of the same model, with the lowered seventh raised from 0.133 to 0.30:
+/// the Kostka–Payne corpus is common-practice music, whose minor keys lean on harmonic minor's
+/// leading tone, while the minor keys of popular music (and of the Generator's songs) are mostly
+/// natural minor. With the raised seventh the real set reads 87.5 % of keys exactly instead of
+/// 84.4 %, and the Generator's songs 95.8 % instead of 91.7 %.
 const MINOR: [f64; 12] = [
-    0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330,
+    0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.300, 0.330,
 ];
 
 /// How many harmonics a spectral peak is heard as (a peak at `f` votes for `f`, `f/2`, `f/3`

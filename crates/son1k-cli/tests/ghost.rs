@@ -160,11 +160,15 @@ fn demo_to_produced_export_through_the_cli() {
             "{f} missing: {listing}"
         );
     }
-    let lufs = son1k_audio::measure(&son1k_audio::decode_file(&out.join("mix.wav")).unwrap())
-        .unwrap()
-        .integrated_lufs
-        .unwrap();
-    assert!((lufs + 14.0).abs() < 1.0, "{lufs}");
+    let exported =
+        son1k_audio::measure(&son1k_audio::decode_file(&out.join("mix.wav")).unwrap()).unwrap();
+    let lufs = exported.integrated_lufs.unwrap();
+    let peak = exported.true_peak_dbtp.unwrap();
+    // −14 LUFS, or as close as one gain gets without passing −1 dBTP (normalisation never
+    // clips: a mix whose kick and the demo's coincide can stop short of the target).
+    let at_target = (lufs + 14.0).abs() < 0.5;
+    let at_ceiling = lufs < -14.0 && (peak + 1.0).abs() < 0.3;
+    assert!(at_target || at_ceiling, "{lufs} LUFS, {peak} dBTP");
     let list = run(&["project", "list", "--json"]);
     assert!(list.contains(&name));
     let o = son1k_in("ghost-project", &["project", "produce", "no such project"]);
