@@ -119,6 +119,12 @@ pub fn analyze(audio: &AudioBuffer, file: &Path) -> Result<Analysis, AnalysisErr
     })
 }
 
+/// The least onset strength a third of a beat after the beats (against on them) that can be the
+/// long note of a swung or compound pair.
+const SWING_MIN: f64 = 0.5;
+/// How much stronger the third must be than the two-thirds point to move the beats.
+const SWING_CONTRAST: f64 = 2.0;
+
 /// The rhythm stage: spectrogram, onset envelopes, tempo and beats.
 struct Rhythm {
     spec: spectrum::Spectrogram,
@@ -164,6 +170,21 @@ fn rhythm(mono: &[f32], rate: u32) -> Rhythm {
         // beat is twice as fast.
         t.bpm *= 2.0;
         beats = tempo::track_beats(&onsets, fps, t.bpm);
+    }
+    // A swung or compound beat (long–short: onsets on the beat and two thirds of the way to
+    // the next) read a third of a beat early shows the opposite pattern: onsets a third after
+    // our beats, nothing at two thirds. Move the beats onto the long notes.
+    let (third, two_thirds) = (
+        tempo::phase_ratio(&onsets, &beats, fps, 1.0 / 3.0),
+        tempo::phase_ratio(&onsets, &beats, fps, 2.0 / 3.0),
+    );
+    if third > SWING_MIN && third > two_thirds * SWING_CONTRAST {
+        let shift = (20.0 * fps / t.bpm).round() as usize;
+        beats = beats
+            .iter()
+            .map(|b| b + shift)
+            .filter(|b| *b < onsets.len())
+            .collect();
     }
     Rhythm {
         spec,

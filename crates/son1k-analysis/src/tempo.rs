@@ -260,6 +260,12 @@ pub fn track_beats(onsets: &[f32], fps: f64, bpm: f64) -> Vec<usize> {
 /// Mean onset strength halfway between beats divided by the mean on the beats (each taken as
 /// the maximum within ±50 ms). Near 1 when the off-beats carry as much weight as the beats.
 pub fn offbeat_ratio(onsets: &[f32], beats: &[usize], fps: f64) -> f64 {
+    phase_ratio(onsets, beats, fps, 0.5)
+}
+
+/// Mean onset strength at the fraction `at` (0–1) of the way from each beat to the next,
+/// divided by the mean on the beats (each taken as the maximum within ±50 ms).
+pub fn phase_ratio(onsets: &[f32], beats: &[usize], fps: f64, at: f64) -> f64 {
     let reach = (fps * 0.05) as usize + 1;
     let peak = |f: usize| {
         let lo = f.saturating_sub(reach);
@@ -271,7 +277,7 @@ pub fn offbeat_ratio(onsets: &[f32], beats: &[usize], fps: f64) -> f64 {
     let (mut on, mut off, mut n) = (0.0, 0.0, 0usize);
     for w in beats.windows(2) {
         on += peak(w[0]);
-        off += peak((w[0] + w[1]) / 2);
+        off += peak(w[0] + ((w[1] - w[0]) as f64 * at) as usize);
         n += 1;
     }
     if n == 0 || on <= 0.0 {
