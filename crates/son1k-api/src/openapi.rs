@@ -80,7 +80,8 @@ impl Modify for RequestErrors {
 #[openapi(
     info(title = "Son1k Studio API", description = "Accounts, tiers, entitlement leases, Stripe and the community pool."),
     paths(
-        crate::pages::landing, crate::health, crate::pages::docs, spec,
+        crate::pages::landing, crate::health::health, crate::health::live, crate::health::ready,
+        crate::pages::docs, spec, crate::metrics::scrape,
         routes::auth::signup, routes::auth::login, routes::auth::refresh, routes::auth::logout,
         routes::auth::me, routes::auth::delete_account,
         device::page, device::start, device::approve, device::token,
