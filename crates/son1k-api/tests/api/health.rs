@@ -78,3 +78,34 @@ async fn the_probes_are_in_the_openapi_document() {
     }
     assert!(spec["paths"]["/health/ready"]["get"]["responses"]["503"].is_object());
 }
+
+#[tokio::test]
+async fn ready_gives_up_after_its_timeout_when_the_pool_is_exhausted() {
+    let home = Home::new().await;
+    let state = AppState::open(home.config()).await.unwrap();
+    let (addr, shutdown, server) = serve(state.clone()).await;
+    // Hold every connection the pool may open, so the probe's query waits for one.
+    let max = state.db.pool.options().get_max_connections();
+    let mut held = Vec::new();
+    for _ in 0..max {
+        held.push(state.db.pool.acquire().await.unwrap());
+    }
+    let start = std::time::Instant::now();
+    let ready = reqwest::get(format!("http://{addr}/health/ready"))
+        .await
+        .unwrap();
+    let took = start.elapsed();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(json(ready).await["error"]["code"], "database_unavailable");
+    assert!(
+        took >= son1k_api::health::READY_TIMEOUT && took < std::time::Duration::from_secs(8),
+        "{took:?}"
+    );
+    drop(held);
+    let ready = reqwest::get(format!("http://{addr}/health/ready"))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    shutdown.trigger();
+    server.await.unwrap().unwrap();
+}

@@ -16,6 +16,7 @@ mod metrics;
 mod pool;
 mod pool_selection;
 mod prom_text;
+mod shutdown;
 mod slowloris;
 mod small_hardening;
 mod stripe;
