@@ -7,6 +7,7 @@
 //! Start it with [`serve`] (or the `son1k-api serve` binary). SQLite under `SON1K_HOME` is the
 //! zero-config default; `DATABASE_URL=postgres://…` selects PostgreSQL.
 
+pub mod admin;
 pub mod analytics;
 pub mod auth;
 pub mod config;
@@ -17,9 +18,11 @@ pub mod error;
 pub mod health;
 pub mod idempotency;
 pub mod keys;
+pub mod lease_keys;
 pub mod leases;
 pub mod metrics;
 pub mod openapi;
+pub mod ops;
 pub mod pages;
 pub mod pool;
 pub mod routes;
@@ -64,18 +67,7 @@ impl AppState {
     /// Opens the database (creating `home` and the SQLite file when needed), runs migrations and
     /// loads the keys.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
-        private_dir(&config.home)?;
-        let url = match &config.database_url {
-            Some(url) => url.clone(),
-            None => {
-                let file = config.home.join(SQLITE_FILE);
-                private_file(&file)?;
-                format!("sqlite://{}?mode=rwc", file.display())
-            }
-        };
-        let db = db::connect(&url)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&url)))?;
+        let db = open_db(&config).await?;
         db.migrate()
             .await
             .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
@@ -96,6 +88,23 @@ impl AppState {
             http,
         })
     }
+}
+
+/// Opens the database `config` names (creating `home` and the SQLite file when needed) without
+/// migrating it.
+pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    private_dir(&config.home)?;
+    let url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => {
+            let file = config.home.join(SQLITE_FILE);
+            private_file(&file)?;
+            format!("sqlite://{}?mode=rwc", file.display())
+        }
+    };
+    db::connect(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&url)))
 }
 
 /// The SQLite database's file name under `home`.
@@ -182,6 +191,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/analytics", post(analytics::ingest))
         .route("/api/leases", post(leases::issue))
         .route("/api/leases/public-key", get(leases::public_key))
+        .route("/api/leases/public-keys", get(leases::public_keys))
         .route("/api/community/pool", get(pool::list))
         .route("/api/community/pool/claim", post(pool::claim))
         .route("/api/community/pool/policy", get(pool::policy))

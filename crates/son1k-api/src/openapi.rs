@@ -86,7 +86,7 @@ impl Modify for RequestErrors {
         routes::auth::me, routes::auth::delete_account,
         device::page, device::start, device::approve, device::token,
         tiers::table, tiers::limits, tiers::checkout, stripe::webhook,
-        usage::record, analytics::ingest, leases::issue, leases::public_key,
+        usage::record, analytics::ingest, leases::issue, leases::public_key, leases::public_keys,
         pool::list, pool::claim, pool::withdraw, pool::like, pool::play, pool::ranking,
         pool::policy, pool::selection,
     ),
