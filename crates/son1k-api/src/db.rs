@@ -363,6 +363,19 @@ CREATE TABLE lease_keys (
     created_at BIGINT NOT NULL
 )
 "#,
+    r#"
+CREATE TABLE checkout_sessions (
+    user_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, id)
+);
+CREATE INDEX users_created ON users (created_at);
+CREATE INDEX usage_records_created ON usage_records (created_at);
+CREATE INDEX analytics_events_received ON analytics_events (received_at);
+CREATE INDEX pool_claims_claimed ON pool_claims (claimed_at)
+"#,
 ];
 
 /// The schema version [`Db::migrate`] brings a database to.

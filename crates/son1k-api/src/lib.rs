@@ -8,6 +8,7 @@
 //! zero-config default; `DATABASE_URL=postgres://…` selects PostgreSQL.
 
 pub mod admin;
+pub mod admin_summary;
 pub mod analytics;
 pub mod auth;
 pub mod config;
@@ -171,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::scrape))
+        .route("/admin/summary", get(admin_summary::summary))
         .route("/docs", get(pages::docs))
         .route("/openapi.json", get(openapi::spec))
         .route("/api/auth/signup", post(routes::auth::signup))

@@ -88,11 +88,11 @@ impl Modify for RequestErrors {
         tiers::table, tiers::limits, tiers::checkout, stripe::webhook,
         usage::record, analytics::ingest, leases::issue, leases::public_key, leases::public_keys,
         pool::list, pool::claim, pool::withdraw, pool::like, pool::play, pool::ranking,
-        pool::policy, pool::selection,
+        pool::policy, pool::selection, crate::admin_summary::summary,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Bearer, &RequestErrors),
-    tags((name = "auth"), (name = "device"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "meta"))
+    tags((name = "auth"), (name = "device"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "admin"), (name = "meta"))
 )]
 pub struct ApiDoc;
 

@@ -104,7 +104,7 @@ async fn rows(db: &Db, sql: &'static str, user_id: &str, cols: &[Col]) -> anyhow
 }
 
 /// Everything stored about the account signed up with `email`, as one JSON document: the
-/// account, its roles, subscriptions, generations, pool contributions, claims, likes and plays,
+/// account, its roles, subscriptions, checkouts started, generations, pool contributions, claims, likes and plays,
 /// analytics events and device logins. Secrets are left out: the password hash, token and
 /// device-code hashes, sign-in throttle counters and stored idempotent answers.
 pub async fn export_user(state: &AppState, email: &str) -> anyhow::Result<Value> {
@@ -149,6 +149,10 @@ pub async fn export_user(state: &AppState, email: &str) -> anyhow::Result<Value>
              WHERE contributor_id = $1 ORDER BY created_at, id", uid,
             &[Text("id"), Text("title"), Text("genre"), Text("quality"), Int("points"),
               Int("withdrawn"), Int("created_at")]).await?,
+        "checkouts": rows(db,
+            "SELECT id, tier, created_at FROM checkout_sessions WHERE user_id = $1 \
+             ORDER BY created_at, id", uid,
+            &[Text("id"), Text("tier"), Int("created_at")]).await?,
         "pool_claims": rows(db,
             "SELECT item_id, day, claimed_at FROM pool_claims WHERE user_id = $1 \
              ORDER BY claimed_at, item_id", uid,

@@ -300,6 +300,7 @@ pub async fn delete_account(
         "DELETE FROM analytics_events WHERE user_id = $1",
         "DELETE FROM device_sessions WHERE user_id = $1",
         "DELETE FROM user_roles WHERE user_id = $1",
+        "DELETE FROM checkout_sessions WHERE user_id = $1",
         "DELETE FROM pool_items WHERE contributor_id = $1",
         "UPDATE subscriptions SET user_id = NULL, customer_id = NULL WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",

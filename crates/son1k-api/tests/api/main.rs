@@ -1,6 +1,7 @@
 //! Black-box tests of the hosted API over HTTP.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod admin;
 mod analytics;
 mod auth;
 mod basics;
