@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod admin;
+mod admin_scale;
 mod analytics;
 mod auth;
 mod basics;

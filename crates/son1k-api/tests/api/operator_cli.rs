@@ -78,3 +78,52 @@ async fn the_operator_commands_work_on_a_running_servers_database() {
         assert!(help.contains(sub), "{sub} missing from --help: {help}");
     }
 }
+
+/// With no subcommand the binary serves, on 127.0.0.1:8080: it either listens there or, when
+/// another program holds that port, says it cannot listen there.
+#[test]
+fn no_subcommand_means_serve_on_the_default_address() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::Duration;
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_son1k-api"))
+        .env_clear()
+        .env("SON1K_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for pipe in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let mut seen = None;
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+        if line.contains("listening") && line.contains("addr=127.0.0.1:8080") {
+            seen = Some("listening");
+            break;
+        }
+        if line.contains("cannot listen on 127.0.0.1:8080") {
+            seen = Some("port taken");
+            break;
+        }
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    assert!(
+        seen.is_some(),
+        "the binary did not try to serve on 127.0.0.1:8080"
+    );
+}
