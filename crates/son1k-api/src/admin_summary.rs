@@ -10,6 +10,11 @@
 //!   then also recorded a first generation, then also started a checkout, then also paid (a
 //!   subscription that is `active`, `past_due`, `unpaid` or `canceled`: it was billed). Each step
 //!   counts only accounts that passed the steps before it, so the numbers never grow.
+//! * **Subscriptions and churn**: subscriptions `active` or `trialing` now, those whose last
+//!   status change (the Stripe event's time) made them `canceled` in the last 30 days, and churn
+//!   = canceled / (active + canceled).
+//! * **Pool**: claims and contributions (items that entered the pool) in the last 30 days, and
+//!   the distinct accounts behind them.
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -68,6 +73,30 @@ pub struct Funnel {
     pub paid: i64,
 }
 
+/// Subscriptions now and cancellations in the last 30 days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Churn {
+    /// Subscriptions `active` or `trialing` now.
+    pub active: i64,
+    /// Subscriptions that became `canceled` in the last 30 days.
+    pub canceled_30d: i64,
+    /// `canceled_30d / (active + canceled_30d)`; 0 when both are 0.
+    pub churn_rate_30d: f64,
+}
+
+/// The community pool in the last 30 days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PoolActivity {
+    /// Claims made.
+    pub claims: i64,
+    /// Distinct accounts that claimed.
+    pub claimers: i64,
+    /// Items that entered the pool.
+    pub contributions: i64,
+    /// Distinct accounts whose generations entered it.
+    pub contributors: i64,
+}
+
 /// What `GET /admin/summary` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Summary {
@@ -79,6 +108,10 @@ pub struct Summary {
     pub generations_per_tier: Vec<TierGenerations>,
     /// Sign-up → first generation → checkout started → paid.
     pub funnel: Funnel,
+    /// Subscriptions and churn.
+    pub subscriptions: Churn,
+    /// Pool claims and contributions.
+    pub pool: PoolActivity,
 }
 
 /// The rank of each tier, as SQL: `CASE tier WHEN 'CREATOR' THEN 1 … ELSE 0 END`.
@@ -171,7 +204,51 @@ async fn funnel(state: &AppState, days: Option<i64>, now: i64) -> Result<Funnel,
     })
 }
 
-/// The operator's summary: active users, generations per tier, the conversion funnel. Admins
+async fn churn(state: &AppState, since: i64) -> Result<Churn, sqlx::Error> {
+    let (active, canceled_30d): (i64, i64) = sqlx::query_as(
+        "SELECT \
+           CAST(COALESCE(SUM(CASE WHEN status IN ('active', 'trialing') THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN status = 'canceled' AND state_at >= $1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM subscriptions",
+    )
+    .bind(since)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let total = active + canceled_30d;
+    Ok(Churn {
+        active,
+        canceled_30d,
+        churn_rate_30d: if total == 0 {
+            0.0
+        } else {
+            canceled_30d as f64 / total as f64
+        },
+    })
+}
+
+async fn pool_activity(state: &AppState, since: i64) -> Result<PoolActivity, sqlx::Error> {
+    let (claims, claimers): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM pool_claims WHERE claimed_at >= $1",
+    )
+    .bind(since)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let (contributions, contributors): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT contributor_id) FROM pool_items WHERE created_at >= $1",
+    )
+    .bind(since)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(PoolActivity {
+        claims,
+        claimers,
+        contributions,
+        contributors,
+    })
+}
+
+/// The operator's summary: active users, generations per tier, the conversion funnel, churn and
+/// the pool. Admins
 /// only: no token answers 401, a user without the admin role 403.
 #[utoipa::path(get, path = "/admin/summary", tag = "admin", security(("bearer" = [])),
     params(SummaryQuery),
@@ -196,5 +273,7 @@ pub async fn summary(
         },
         generations_per_tier: generations_per_tier(&state, now - 30 * DAY).await?,
         funnel: funnel(&state, q.days, now).await?,
+        subscriptions: churn(&state, now - 30 * DAY).await?,
+        pool: pool_activity(&state, now - 30 * DAY).await?,
     }))
 }

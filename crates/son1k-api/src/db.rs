@@ -374,7 +374,8 @@ CREATE TABLE checkout_sessions (
 CREATE INDEX users_created ON users (created_at);
 CREATE INDEX usage_records_created ON usage_records (created_at);
 CREATE INDEX analytics_events_received ON analytics_events (received_at);
-CREATE INDEX pool_claims_claimed ON pool_claims (claimed_at)
+CREATE INDEX pool_claims_claimed ON pool_claims (claimed_at);
+CREATE INDEX pool_items_created ON pool_items (created_at)
 "#,
 ];
 

@@ -40,8 +40,9 @@ pub enum LeaseError {
     /// The database failed.
     #[error("the database is unavailable; try again shortly")]
     Db(#[from] sqlx::Error),
-    /// The signing key could not be loaded ([`crate::lease_keys`]).
-    #[error("{0}")]
+    /// The signing key could not be loaded ([`crate::lease_keys`]); the reason is logged, not
+    /// sent.
+    #[error("lease signing is unavailable on this server; try again later")]
     Key(crate::lease_keys::KeyError),
 }
 

@@ -4,13 +4,11 @@ use son1k_api::{ops, AppState};
 
 const DAY: i64 = 86_400;
 
+/// Records a generation that the pool's rule leaves out (so only seeded items are in the pool).
 async fn generate(app: &TestApp, u: &User) {
+    let id = uuids_with_selection(app, u, false, 1).remove(0);
     let res = app
-        .post(
-            "/api/usage",
-            Some(&u.token),
-            json!({"id": uuid::Uuid::new_v4().to_string()}),
-        )
+        .post("/api/usage", Some(&u.token), json!({"id": id}))
         .await;
     assert_eq!(res.status(), 201);
 }
@@ -88,6 +86,42 @@ async fn the_summary_counts_seeded_data_and_only_admins_see_it() {
     )
     .await;
 
+    // Two cancellations (5 and 40 days ago), pool items (two recent, one old) and a claim.
+    for (sub, days) in [("sub_recent", 5), ("sub_old", 40)] {
+        sqlx::query(
+            "INSERT INTO subscriptions (id, user_id, tier, status, state_at) \
+             VALUES ($1, $2, 'CREATOR', 'canceled', $3)",
+        )
+        .bind(sub)
+        .bind(&quiet.id)
+        .bind(now - days * DAY)
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    }
+    for (item, who, days) in [
+        ("i1", &payer.id, 1),
+        ("i2", &payer.id, 2),
+        ("i3", &curious.id, 45),
+    ] {
+        sqlx::query(
+            "INSERT INTO pool_items (id, contributor_id, quality, points, created_at) \
+             VALUES ($1, $2, 'standard', 1, $3)",
+        )
+        .bind(item)
+        .bind(who)
+        .bind(now - days * DAY)
+        .execute(&state.db.pool)
+        .await
+        .unwrap();
+    }
+    exec(
+        &state,
+        "INSERT INTO pool_claims (user_id, item_id, day, claimed_at) VALUES ($1, 'i1', 'today', $2)",
+        (&free.id, now - 60),
+    )
+    .await;
+
     // Who may read it.
     assert_eq!(app.get("/admin/summary", None).await.status(), 401);
     let res = app.get("/admin/summary", Some(&payer.token)).await;
@@ -109,6 +143,15 @@ async fn the_summary_counts_seeded_data_and_only_admins_see_it() {
     assert_eq!(
         s["funnel"],
         json!({"days": null, "signed_up": 5, "first_generation": 4, "checkout_started": 2, "paid": 1})
+    );
+
+    assert_eq!(
+        s["subscriptions"],
+        json!({"active": 1, "canceled_30d": 1, "churn_rate_30d": 0.5})
+    );
+    assert_eq!(
+        s["pool"],
+        json!({"claims": 1, "claimers": 1, "contributions": 2, "contributors": 1})
     );
 
     // A cohort: `quiet` signed up 100 days ago and falls out of the last 30 days.
@@ -153,4 +196,9 @@ async fn an_empty_server_summarises_to_zeros() {
     for t in s["generations_per_tier"].as_array().unwrap() {
         assert_eq!(t["generations"], 0);
     }
+    assert_eq!(
+        s["subscriptions"],
+        json!({"active": 0, "canceled_30d": 0, "churn_rate_30d": 0.0})
+    );
+    assert_eq!(s["pool"]["claims"], 0);
 }
