@@ -43,6 +43,14 @@ async fn metrics_count_requests_by_route_template() {
     }
     assert_eq!(app.get(&limits, None).await.status(), 401);
     assert_eq!(app.get("/no/such/route", None).await.status(), 404);
+    let purge = reqwest::Method::from_bytes(b"PURGE").unwrap();
+    let res = app
+        .client
+        .request(purge, app.url("/api/tiers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
 
     let exp = scrape(&app).await;
     let route = "/api/tiers/limits/{user}";
@@ -50,6 +58,8 @@ async fn metrics_count_requests_by_route_template() {
     assert_eq!(requests(&exp, "GET", route, "401"), 1.0);
     assert_eq!(requests(&exp, "POST", "/api/auth/signup", "201"), 1.0);
     assert_eq!(requests(&exp, "GET", "unmatched", "404"), 1.0);
+    // A method outside the standard set is counted under one label, not by its name.
+    assert_eq!(requests(&exp, "OTHER", "/api/tiers", "405"), 1.0);
     // No series is named after a raw path: the user's id appears nowhere.
     for fam in exp.values() {
         for s in &fam.samples {
@@ -76,6 +86,18 @@ async fn metrics_count_requests_by_route_template() {
     .unwrap();
     assert!(sum > 0.0 && sum < 60.0, "{sum}");
     assert_eq!(exp[hist].kind, "histogram");
+    let bounds: Vec<String> = exp[hist]
+        .samples
+        .iter()
+        .filter(|s| s.name == "http_request_duration_seconds_bucket" && s.labels["route"] == route)
+        .map(|s| s.labels["le"].clone())
+        .collect();
+    let mut expected: Vec<String> = son1k_api::metrics::LATENCY_BUCKETS
+        .iter()
+        .map(|b| b.to_string())
+        .collect();
+    expected.push("+Inf".into());
+    assert_eq!(bounds, expected);
     // The scrape itself is the one request in flight.
     assert_eq!(
         value(

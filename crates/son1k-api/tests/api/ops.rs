@@ -90,6 +90,23 @@ async fn export_user_holds_the_accounts_data_and_no_secrets() {
         .await;
     assert_eq!(res.status(), 200);
     app.make_paid(&u, "PRO").await;
+    let started = json(
+        app.post(
+            "/api/device/start",
+            None,
+            json!({"device_name": "Studio laptop"}),
+        )
+        .await,
+    )
+    .await;
+    let res = app
+        .post(
+            "/api/device/approve",
+            Some(&u.token),
+            json!({"user_code": started["user_code"], "approve": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
 
     let state = AppState::open(app.home.config()).await.unwrap();
     ops::create_admin(&state, &u.email).await.unwrap();
@@ -112,7 +129,16 @@ async fn export_user_holds_the_accounts_data_and_no_secrets() {
     assert_eq!(subs[0]["tier"], "PRO");
     assert_eq!(subs[0]["status"], "active");
 
+    let devices = export["device_logins"].as_array().unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0]["device_name"], "Studio laptop");
+    assert_eq!(devices[0]["status"], "approved");
+
     let text = export.to_string();
+    assert!(
+        !text.contains(started["device_code"].as_str().unwrap()),
+        "the device code"
+    );
     assert!(
         !text.contains(&other.id) && !text.contains(&other_gen),
         "another user's data"
