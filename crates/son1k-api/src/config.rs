@@ -25,6 +25,9 @@ pub struct Config {
     pub pool_secret: Option<String>,
     /// `PUBLIC_URL`: where this server is reachable, shown on the landing page.
     pub public_url: Option<String>,
+    /// `SON1K_METRICS_TOKEN`: the bearer token `GET /metrics` asks for (at least 16 characters).
+    /// Unset: `/metrics` answers 404 and exposes nothing.
+    pub metrics_token: Option<String>,
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
     /// How long a client has to send a request's headers, counted from when the server starts
@@ -78,6 +81,7 @@ impl Config {
             lease_key: None,
             pool_secret: None,
             public_url: None,
+            metrics_token: None,
             request_timeout: Duration::from_secs(15),
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
@@ -119,6 +123,14 @@ impl Config {
         config.pool_secret = var("SON1K_POOL_SECRET");
         config.trust_forwarded_for = var("SON1K_TRUST_FORWARDED_FOR").is_some_and(|v| v == "1");
         config.public_url = var("PUBLIC_URL");
+        config.metrics_token = var("SON1K_METRICS_TOKEN").map(|t| t.trim().to_string());
+        if let Some(token) = &config.metrics_token {
+            if token.chars().count() < 16 {
+                anyhow::bail!(
+                    "SON1K_METRICS_TOKEN must be at least 16 characters (e.g. 32 random hex digits)"
+                );
+            }
+        }
         Ok(config)
     }
 }
@@ -135,6 +147,7 @@ impl std::fmt::Debug for Config {
             lease_key,
             pool_secret,
             public_url,
+            metrics_token,
             request_timeout,
             header_read_timeout,
             idle_timeout,
@@ -162,6 +175,7 @@ impl std::fmt::Debug for Config {
             .field("lease_key", &secret(lease_key))
             .field("pool_secret", &secret(pool_secret))
             .field("public_url", public_url)
+            .field("metrics_token", &secret(metrics_token))
             .field("request_timeout", request_timeout)
             .field("header_read_timeout", header_read_timeout)
             .field("idle_timeout", idle_timeout)

@@ -153,6 +153,29 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The version of the newest migration applied (0 for an empty database).
+    pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
+        let exists: Option<i64> = match self.backend {
+            Backend::Sqlite => sqlx::query_scalar(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            ),
+            Backend::Postgres => sqlx::query_scalar(
+                "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+            ),
+        }
+        .fetch_optional(&self.pool)
+        .await?;
+        if exists.is_none() {
+            return Ok(0);
+        }
+        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(v.unwrap_or(0))
+    }
+}
+
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now()
@@ -326,4 +349,35 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)
 "#,
+    r#"
+CREATE TABLE user_roles (
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    granted_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, role)
+);
+CREATE TABLE lease_keys (
+    id TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    wrapped TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+)
+"#,
+    r#"
+CREATE TABLE checkout_sessions (
+    user_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, id)
+);
+CREATE INDEX users_created ON users (created_at);
+CREATE INDEX usage_records_created ON usage_records (created_at);
+CREATE INDEX analytics_events_received ON analytics_events (received_at);
+CREATE INDEX pool_claims_claimed ON pool_claims (claimed_at);
+CREATE INDEX pool_items_created ON pool_items (created_at)
+"#,
 ];
+
+/// The schema version [`Db::migrate`] brings a database to.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

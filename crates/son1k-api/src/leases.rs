@@ -40,6 +40,19 @@ pub enum LeaseError {
     /// The database failed.
     #[error("the database is unavailable; try again shortly")]
     Db(#[from] sqlx::Error),
+    /// The signing key could not be loaded ([`crate::lease_keys`]); the reason is logged, not
+    /// sent.
+    #[error("lease signing is unavailable on this server; try again later")]
+    Key(crate::lease_keys::KeyError),
+}
+
+impl From<crate::lease_keys::KeyError> for LeaseError {
+    fn from(e: crate::lease_keys::KeyError) -> Self {
+        match e {
+            crate::lease_keys::KeyError::Db(e) => LeaseError::Db(e),
+            other => LeaseError::Key(other),
+        }
+    }
 }
 
 impl ApiError for LeaseError {
@@ -49,7 +62,7 @@ impl ApiError for LeaseError {
             LeaseError::Invalid(_) | LeaseError::BadSignature | LeaseError::Expired(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            LeaseError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
+            LeaseError::Db(_) | LeaseError::Key(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
     fn code(&self) -> &'static str {
@@ -59,6 +72,7 @@ impl ApiError for LeaseError {
             LeaseError::BadSignature => "bad_signature",
             LeaseError::Expired(_) => "lease_expired",
             LeaseError::Db(_) => "database_unavailable",
+            LeaseError::Key(_) => "lease_key_unavailable",
         }
     }
 }
@@ -86,6 +100,24 @@ pub fn verify_lease(
         return Err(LeaseError::Expired(payload.expires_at));
     }
     Ok(payload)
+}
+
+/// [`verify_lease`] against each of `keys` (the set `GET /api/leases/public-keys` lists, so a
+/// lease signed before a key rotation still verifies until it expires): the payload under the
+/// first key whose signature matches, or [`LeaseError::BadSignature`] when none does.
+pub fn verify_lease_with_any(
+    keys: &[VerifyingKey],
+    lease: &str,
+    signature: &str,
+    now: i64,
+) -> Result<LeasePayload, LeaseError> {
+    for key in keys {
+        match verify_lease(key, lease, signature, now) {
+            Err(LeaseError::BadSignature) => continue,
+            answer => return answer,
+        }
+    }
+    Err(LeaseError::BadSignature)
 }
 
 /// Issues a signed entitlement lease for the caller's device.
@@ -123,7 +155,8 @@ pub async fn issue(
     };
     let bytes = serde_json::to_vec(&payload)
         .map_err(|e| LeaseError::Invalid(format!("cannot encode the lease: {e}")))?;
-    let sig = state.keys.lease.sign(&bytes);
+    let (_, signer) = crate::lease_keys::signer(&state.db, &state.keys).await?;
+    let sig = signer.sign(&bytes);
     Ok((
         StatusCode::CREATED,
         axum::Json(Lease {
@@ -134,14 +167,31 @@ pub async fn issue(
     ))
 }
 
-/// The Ed25519 public key that verifies leases.
+/// The Ed25519 public key that signs new leases (after a key rotation, the newest key; leases
+/// signed before it verify with the keys at `/api/leases/public-keys`).
 #[utoipa::path(get, path = "/api/leases/public-key", tag = "leases",
-    responses((status = 200, body = PublicKey)))]
-pub async fn public_key(State(state): State<AppState>) -> axum::Json<PublicKey> {
-    let key = state.keys.lease.verifying_key().to_bytes();
-    axum::Json(PublicKey {
+    responses((status = 200, body = PublicKey), (status = 503, body = ErrorBody)))]
+pub async fn public_key(
+    State(state): State<AppState>,
+) -> Result<axum::Json<PublicKey>, LeaseError> {
+    let (_, signer) = crate::lease_keys::signer(&state.db, &state.keys).await?;
+    let key = signer.verifying_key().to_bytes();
+    Ok(axum::Json(PublicKey {
         algorithm: "ed25519".into(),
         public_key: B64.encode(key),
         public_key_hex: hex::encode(key),
-    })
+    }))
+}
+
+/// Every key that verifies a lease still valid: the signing key first, then keys replaced by a
+/// rotation less than a lease lifetime ago.
+#[utoipa::path(get, path = "/api/leases/public-keys", tag = "leases",
+    responses((status = 200, body = crate::lease_keys::PublicKeys), (status = 503, body = ErrorBody)))]
+pub async fn public_keys(
+    State(state): State<AppState>,
+) -> Result<axum::Json<crate::lease_keys::PublicKeys>, LeaseError> {
+    let ring = crate::lease_keys::ring(&state.db, &state.keys).await?;
+    Ok(axum::Json(crate::lease_keys::PublicKeys {
+        keys: crate::lease_keys::published(&ring, now()),
+    }))
 }

@@ -7,6 +7,8 @@
 //! Start it with [`serve`] (or the `son1k-api serve` binary). SQLite under `SON1K_HOME` is the
 //! zero-config default; `DATABASE_URL=postgres://…` selects PostgreSQL.
 
+pub mod admin;
+pub mod admin_summary;
 pub mod analytics;
 pub mod auth;
 pub mod config;
@@ -14,10 +16,14 @@ pub mod db;
 pub mod device;
 pub mod entitlement;
 pub mod error;
+pub mod health;
 pub mod idempotency;
 pub mod keys;
+pub mod lease_keys;
 pub mod leases;
+pub mod metrics;
 pub mod openapi;
+pub mod ops;
 pub mod pages;
 pub mod pool;
 pub mod routes;
@@ -28,7 +34,6 @@ pub mod tiers;
 pub mod usage;
 
 use axum::http::{HeaderName, StatusCode};
-use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -39,6 +44,7 @@ use tower_http::trace::TraceLayer;
 
 pub use config::Config;
 pub use db::Db;
+pub use health::{health, Health};
 pub use keys::Keys;
 
 /// Shared state of every handler.
@@ -54,24 +60,15 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// The per-instance limit on sign-in requests ([`throttle::Global`]).
     pub throttle: Arc<throttle::Global>,
+    /// This instance's Prometheus metrics ([`metrics`]).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
     /// Opens the database (creating `home` and the SQLite file when needed), runs migrations and
     /// loads the keys.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
-        private_dir(&config.home)?;
-        let url = match &config.database_url {
-            Some(url) => url.clone(),
-            None => {
-                let file = config.home.join(SQLITE_FILE);
-                private_file(&file)?;
-                format!("sqlite://{}?mode=rwc", file.display())
-            }
-        };
-        let db = db::connect(&url)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&url)))?;
+        let db = open_db(&config).await?;
         db.migrate()
             .await
             .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
@@ -85,12 +82,30 @@ impl AppState {
         let throttle = Arc::new(throttle::Global::new(config.global_auth_per_minute));
         Ok(AppState {
             throttle,
+            metrics: Arc::new(metrics::Metrics::new()),
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),
             http,
         })
     }
+}
+
+/// Opens the database `config` names (creating `home` and the SQLite file when needed) without
+/// migrating it.
+pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    private_dir(&config.home)?;
+    let url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => {
+            let file = config.home.join(SQLITE_FILE);
+            private_file(&file)?;
+            format!("sqlite://{}?mode=rwc", file.display())
+        }
+    };
+    db::connect(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&url)))
 }
 
 /// The SQLite database's file name under `home`.
@@ -153,7 +168,11 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     Router::new()
         .route("/", get(pages::landing))
-        .route("/health", get(health))
+        .route("/health", get(health::health))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::scrape))
+        .route("/admin/summary", get(admin_summary::summary))
         .route("/docs", get(pages::docs))
         .route("/openapi.json", get(openapi::spec))
         .route("/api/auth/signup", post(routes::auth::signup))
@@ -174,6 +193,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/analytics", post(analytics::ingest))
         .route("/api/leases", post(leases::issue))
         .route("/api/leases/public-key", get(leases::public_key))
+        .route("/api/leases/public-keys", get(leases::public_keys))
         .route("/api/community/pool", get(pool::list))
         .route("/api/community/pool/claim", post(pool::claim))
         .route("/api/community/pool/policy", get(pool::policy))
@@ -199,6 +219,10 @@ pub fn router(state: AppState) -> Router {
                 "internal error; it has been logged",
             )
         }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -234,42 +258,48 @@ async fn security_headers(mut res: axum::response::Response) -> axum::response::
     res
 }
 
-/// `/health`: 200 when the database answers.
-#[utoipa::path(get, path = "/health", tag = "meta",
-    responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> impl IntoResponse {
-    let ok = sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(&state.db.pool)
-        .await
-        .is_ok();
-    let body = Health {
-        status: if ok { "ok" } else { "degraded" }.into(),
-        database: match state.db.backend {
-            db::Backend::Sqlite => "sqlite",
-            db::Backend::Postgres => "postgres",
-        }
-        .into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    };
-    let code = if ok {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (code, axum::Json(body))
+/// Triggers a graceful shutdown of [`serve`]: clone it, pass [`Shutdown::wait`] to `serve`, and
+/// call [`Shutdown::trigger`] from anywhere (a signal handler, a test). The server then stops
+/// accepting connections and finishes the requests it has accepted.
+#[derive(Debug, Clone)]
+pub struct Shutdown {
+    tx: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
-/// Health report.
-#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Health {
-    /// `ok` or `degraded`.
-    pub status: String,
-    /// `sqlite` or `postgres`.
-    pub database: String,
-    /// Server version.
-    pub version: String,
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown::new()
+    }
+}
+
+impl Shutdown {
+    /// A trigger that has not fired.
+    pub fn new() -> Self {
+        Shutdown {
+            tx: Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+
+    /// Fires the trigger; every [`Shutdown::wait`] future, made before or after, resolves.
+    pub fn trigger(&self) {
+        self.tx.send_replace(true);
+    }
+
+    /// Whether [`Shutdown::trigger`] has been called.
+    pub fn is_triggered(&self) -> bool {
+        *self.tx.borrow()
+    }
+
+    /// Resolves once the trigger fires. If every handle is dropped without firing, it never
+    /// resolves (nothing can fire it any more).
+    pub fn wait(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.tx.subscribe();
+        async move {
+            if rx.wait_for(|fired| *fired).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
 }
 
 /// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests. The

@@ -80,18 +80,19 @@ impl Modify for RequestErrors {
 #[openapi(
     info(title = "Son1k Studio API", description = "Accounts, tiers, entitlement leases, Stripe and the community pool."),
     paths(
-        crate::pages::landing, crate::health, crate::pages::docs, spec,
+        crate::pages::landing, crate::health::health, crate::health::live, crate::health::ready,
+        crate::pages::docs, spec, crate::metrics::scrape,
         routes::auth::signup, routes::auth::login, routes::auth::refresh, routes::auth::logout,
         routes::auth::me, routes::auth::delete_account,
         device::page, device::start, device::approve, device::token,
         tiers::table, tiers::limits, tiers::checkout, stripe::webhook,
-        usage::record, analytics::ingest, leases::issue, leases::public_key,
+        usage::record, analytics::ingest, leases::issue, leases::public_key, leases::public_keys,
         pool::list, pool::claim, pool::withdraw, pool::like, pool::play, pool::ranking,
-        pool::policy, pool::selection,
+        pool::policy, pool::selection, crate::admin_summary::summary,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Bearer, &RequestErrors),
-    tags((name = "auth"), (name = "device"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "meta"))
+    tags((name = "auth"), (name = "device"), (name = "tiers"), (name = "usage"), (name = "leases"), (name = "community"), (name = "analytics"), (name = "admin"), (name = "meta"))
 )]
 pub struct ApiDoc;
 

@@ -151,6 +151,22 @@ pub async fn webhook(
     headers: HeaderMap,
     ApiBytes(body): ApiBytes,
 ) -> Result<axum::Json<WebhookAck>, WebhookError> {
+    let answer = handle_webhook(&state, &headers, &body).await;
+    state.metrics.webhook(match &answer {
+        Ok(ack) if ack.duplicate => "duplicate",
+        Ok(ack) if ack.ignored => "ignored",
+        Ok(_) => "processed",
+        Err(e) => e.code(),
+    });
+    answer
+}
+
+/// [`webhook`]'s work; the wrapper counts its outcome.
+async fn handle_webhook(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<axum::Json<WebhookAck>, WebhookError> {
     let secret = state
         .config
         .stripe_webhook_secret
@@ -160,9 +176,9 @@ pub async fn webhook(
         .get("stripe-signature")
         .and_then(|h| h.to_str().ok())
         .ok_or(WebhookError::MissingSignature)?;
-    verify(secret, header, &body, now())?;
+    verify(secret, header, body, now())?;
     let event: Value =
-        serde_json::from_slice(&body).map_err(|e| WebhookError::BadEvent(e.to_string()))?;
+        serde_json::from_slice(body).map_err(|e| WebhookError::BadEvent(e.to_string()))?;
     let id = str_at(&event, "/id").ok_or_else(|| WebhookError::BadEvent("no id".into()))?;
     let kind = str_at(&event, "/type").ok_or_else(|| WebhookError::BadEvent("no type".into()))?;
     let created = event

@@ -171,10 +171,35 @@ pub async fn checkout(
         json.get("id").and_then(|v| v.as_str()),
         json.get("url").and_then(|v| v.as_str()),
     ) {
-        (Some(id), Some(url)) => Ok(axum::Json(CheckoutSession {
-            id: id.to_string(),
-            url: url.to_string(),
-        })),
+        (Some(id), Some(url)) => {
+            record_checkout(&state, &caller.id, id, tier).await;
+            Ok(axum::Json(CheckoutSession {
+                id: id.to_string(),
+                url: url.to_string(),
+            }))
+        }
         _ => Err(TiersError::Stripe("the answer has no id or url".into())),
+    }
+}
+
+/// Notes that `user_id` started a checkout (the admin funnel's third step). A failure is logged
+/// and does not fail the checkout the user is waiting for.
+async fn record_checkout(state: &AppState, user_id: &str, session: &str, tier: Tier) {
+    let write = async {
+        let mut tx = state.db.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO checkout_sessions (user_id, id, tier, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(session)
+        .bind(tier.name())
+        .bind(crate::db::now())
+        .execute(&mut **tx)
+        .await?;
+        tx.commit().await
+    };
+    if let Err(e) = write.await {
+        tracing::warn!(error = %e, "could not record the checkout session");
     }
 }

@@ -36,6 +36,9 @@ pub enum AuthError {
     /// The user in the path is not the caller.
     #[error("you can only access your own account")]
     Forbidden,
+    /// The caller does not hold the admin role.
+    #[error("this route is for the server's administrators")]
+    NotAdmin,
     /// The database failed.
     #[error("the database is unavailable; try again shortly")]
     Db(#[from] sqlx::Error),
@@ -63,7 +66,7 @@ impl ApiError for AuthError {
             AuthError::EmailTaken => StatusCode::CONFLICT,
             AuthError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AuthError::RateLimited(_) | AuthError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-            AuthError::Forbidden => StatusCode::FORBIDDEN,
+            AuthError::Forbidden | AuthError::NotAdmin => StatusCode::FORBIDDEN,
             AuthError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
             AuthError::Hash => StatusCode::INTERNAL_SERVER_ERROR,
             AuthError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -80,7 +83,7 @@ impl ApiError for AuthError {
             AuthError::EmailTaken => "email_taken",
             AuthError::Invalid(_) => "invalid_input",
             AuthError::RateLimited(_) | AuthError::Throttled(_) => "rate_limited",
-            AuthError::Forbidden => "forbidden",
+            AuthError::Forbidden | AuthError::NotAdmin => "forbidden",
             AuthError::Db(_) => "database_unavailable",
             AuthError::Hash => "internal",
             AuthError::Busy(_) => "busy",

@@ -15,7 +15,7 @@ use crate::throttle::{self, ClientIp, Limit};
 use crate::AppState;
 
 /// Trims and lower-cases an e-mail address; refuses what does not look like one.
-fn normalise_email(email: &str) -> Result<String, AuthError> {
+pub(crate) fn normalise_email(email: &str) -> Result<String, AuthError> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
         && email
@@ -299,6 +299,8 @@ pub async fn delete_account(
         "DELETE FROM pool_plays WHERE user_id = $1",
         "DELETE FROM analytics_events WHERE user_id = $1",
         "DELETE FROM device_sessions WHERE user_id = $1",
+        "DELETE FROM user_roles WHERE user_id = $1",
+        "DELETE FROM checkout_sessions WHERE user_id = $1",
         "DELETE FROM pool_items WHERE contributor_id = $1",
         "UPDATE subscriptions SET user_id = NULL, customer_id = NULL WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",

@@ -1,6 +1,8 @@
 //! Black-box tests of the hosted API over HTTP.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod admin;
+mod admin_scale;
 mod analytics;
 mod auth;
 mod basics;
@@ -9,10 +11,17 @@ mod binary;
 mod browser;
 mod device;
 mod hardening;
+mod health;
 mod helpers;
+mod key_rotation;
 mod leases;
+mod metrics;
+mod operator_cli;
+mod ops;
 mod pool;
 mod pool_selection;
+mod prom_text;
+mod shutdown;
 mod slowloris;
 mod small_hardening;
 mod stripe;
