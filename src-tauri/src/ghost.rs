@@ -366,7 +366,9 @@ impl Takes {
 }
 
 /// Starts recording the default input into the project, emitting [`InputLevelChanged`] about
-/// every 50 ms; returns the input device's name.
+/// every 50 ms; returns the input device's name. With `count_in` bars (1 or 2) of `metronome`,
+/// the clicks play on the output first and the command returns once they have played (the take
+/// keeps what came after them); 0 starts at once.
 #[tauri::command]
 #[specta::specta]
 pub async fn record_start(
@@ -374,11 +376,26 @@ pub async fn record_start(
     studio: State<'_, Studio>,
     takes: State<'_, Takes>,
     project: String,
+    count_in: u32,
+    metronome: Option<Metronome>,
 ) -> Result<String, UiError> {
     let (studio, takes) = (studio.inner().clone(), takes.inner().clone());
     blocking("starting the recording", move || {
-        takes.begin(Some(project.clone()), || {
-            TakeRecorder::start(&studio, &project, level_events(app))
+        takes.begin(Some(project.clone()), || match (count_in, metronome) {
+            (0, _) => TakeRecorder::start(&studio, &project, level_events(app)),
+            (bars, Some(metronome)) => TakeRecorder::start_after_count_in(
+                &studio,
+                &project,
+                &metronome,
+                bars,
+                LiveOutput::from_env(),
+                level_events(app),
+            ),
+            (_, None) => Err(AppError::Invalid(son1k_core::ValidationError::new(
+                "metronome",
+                "none",
+                "a count-in needs the metronome's tempo and bar",
+            ))),
         })
     })
     .await

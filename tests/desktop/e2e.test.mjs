@@ -200,7 +200,8 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
     // A take recorded from the default input (scripts/virtual-audio.sh gives machines without a
     // sound card a PulseAudio null source) lands on a new track; with no input at all the screen
-    // must say why.
+    // must say why. The take starts after a one-bar count-in played through the engine.
+    await wd.exec(`const c = document.querySelector('[data-testid="ghost-count-in"]'); c.value = "1"; c.dispatchEvent(new Event("change"));`);
     await wd.click(await wd.find('[data-testid="ghost-record"]'));
     const recorder = await waitFor("the recorder", async () => {
       if (await wd.find('[data-testid="ghost-record-stop"]').catch(() => null)) return "recording";

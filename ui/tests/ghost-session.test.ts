@@ -223,13 +223,13 @@ describe("Ghost Studio keeps each project's own state", () => {
   it("keeps the metronome per project and tells the studio again on return", async () => {
     const s = new GhostSession();
     await s.create("a");
-    s.click = { on: true, inExport: true };
+    s.click = { on: true, inExport: true, countIn: 2 };
     await s.create("b");
-    expect(s.click).toEqual({ on: false, inExport: false });
+    expect(s.click).toEqual({ on: false, inExport: false, countIn: 0 });
     asked.length = 0;
     await s.openProject(A);
     await tick();
-    expect(s.click).toEqual({ on: true, inExport: true });
+    expect(s.click).toEqual({ on: true, inExport: true, countIn: 2 });
     expect(calls("projectMetronome")).toEqual([[A, { bpm: 120, beats_per_bar: 4, level_db: -12, in_export: true }]]);
   });
 

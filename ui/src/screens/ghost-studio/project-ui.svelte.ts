@@ -24,8 +24,8 @@ export interface ProjectUi {
   /** The files the last export wrote. */
   exported: string[];
   loop: { start: number; end: number } | null;
-  /** The metronome: on or off, in the export or not. */
-  click: { on: boolean; inExport: boolean };
+  /** The metronome: on or off, in the export or not, and the bars it counts in a take (0–2). */
+  click: { on: boolean; inExport: boolean; countIn: number };
   selected: { track: string; clip: number } | null;
   /** The id of the project's running production (its progress is in the task store). */
   job: string | null;
@@ -41,7 +41,7 @@ export function freshProjectUi(): ProjectUi {
     ab: { side: "a", gains: [1, 1] },
     exported: [],
     loop: null,
-    click: { on: false, inExport: false },
+    click: { on: false, inExport: false, countIn: 0 },
     selected: null,
     job: null,
     form: { importPath: "", producePrompt: "", seed: "1", quality: "standard", exportDir: "", normalize: false },

@@ -4,7 +4,7 @@
 // project (its analysis, mix, A/B side, produce words, export folder…) is kept per project
 // (project-ui.svelte.ts), and answers that come after a switch land in the project they were
 // asked for. The screen makes one GhostSession and hands it to its panels.
-import type { Entry, Knobs, ProjectView, TrackEdit } from "../../lib/bindings";
+import type { Entry, Knobs, Metronome, ProjectView, TrackEdit } from "../../lib/bindings";
 import { call, commands, get, StudioError, type PresetInfo } from "../../lib/api";
 import { abGain, projectUrl, taskId } from "../../lib/ghost";
 import { EnginePlayer } from "../../lib/multitrack.svelte";
@@ -299,14 +299,19 @@ export class GhostSession {
     }
   };
 
+  /** The metronome's settings: the demo's tempo and meter as analysed (120 BPM in 4 before). */
+  metronome(): Metronome {
+    const a = this.analysis;
+    const bpm = a && a.bpm !== null && a.bpm >= 20 && a.bpm <= 300 ? a.bpm : 120;
+    const beats = a && a.meter >= 1 && a.meter <= 16 ? a.meter : 4;
+    return { bpm, beats_per_bar: beats, level_db: -12, in_export: this.click.inExport };
+  }
+
   /** Sends the metronome's state to the studio (heard at once while playing). */
   setClick = async () => {
     if (!this.project) return;
     const folder = this.project.folder;
-    const a = this.analysis;
-    const bpm = a && a.bpm !== null && a.bpm >= 20 && a.bpm <= 300 ? a.bpm : 120;
-    const beats = a && a.meter >= 1 && a.meter <= 16 ? a.meter : 4;
-    const m = this.click.on ? { bpm, beats_per_bar: beats, level_db: -12, in_export: this.click.inExport } : null;
+    const m = this.click.on ? this.metronome() : null;
     try {
       await call(() => commands.projectMetronome(folder, m));
     } catch (e) {
