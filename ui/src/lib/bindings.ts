@@ -81,9 +81,11 @@ export const commands = {
 	projectSpectrum: (project: string, bands: number) => typedError<SpectrumView, UiError_Serialize>(__TAURI_INVOKE("project_spectrum", { project, bands })),
 	/**
 	 *  Starts recording the default input into the project, emitting [`InputLevelChanged`] about
-	 *  every 50 ms; returns the input device's name.
+	 *  every 50 ms; returns the input device's name. With `count_in` bars (1 or 2) of `metronome`,
+	 *  the clicks play on the output first and the command returns once they have played (the take
+	 *  keeps what came after them); 0 starts at once.
 	 */
-	recordStart: (project: string) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("record_start", { project })),
+	recordStart: (project: string, countIn: number, metronome: Metronome | null) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("record_start", { project, countIn, metronome })),
 	/**  Stops the take and puts it on a new track of the project it was recorded into (undoable). */
 	recordStop: () => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("record_stop")),
 	/**
