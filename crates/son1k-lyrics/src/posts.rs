@@ -25,6 +25,9 @@ pub struct SongFacts {
     pub genre: String,
     /// Mood words, if known.
     pub mood: Option<String>,
+    /// What the song is about (the prompt it was made from), if known.
+    #[serde(default)]
+    pub about: Option<String>,
     /// Tempo.
     pub bpm: Option<u32>,
     /// Key, like `A minor`.
@@ -135,6 +138,9 @@ fn ask(facts: &SongFacts, p: Platform, lang: Lang) -> String {
     ];
     if let Some(m) = &facts.mood {
         lines.push(format!("mood: {m}"));
+    }
+    if let Some(a) = &facts.about {
+        lines.push(format!("about: {a}"));
     }
     if let Some(b) = facts.bpm {
         lines.push(format!("bpm: {b}"));

@@ -30,6 +30,7 @@ fn facts() -> SongFacts {
         title: "Luna de Papel".into(),
         genre: "bolero".into(),
         mood: Some("melancholic".into()),
+        about: Some("a paper moon over Havana".into()),
         bpm: Some(92),
         key: Some("A minor".into()),
         hook: Some("Luna de papel, no te vayas".into()),
