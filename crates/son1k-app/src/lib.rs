@@ -547,6 +547,11 @@ impl Studio {
         release::export_ics(self, release_id, path)
     }
 
+    /// Nova Post Pilot: a release's calendar as iCalendar text (RFC 5545).
+    pub fn release_ics(&self, release_id: &str) -> Result<String, AppError> {
+        release::ics_text(self, release_id)
+    }
+
     /// Nova Post Pilot: reads an iCalendar file into a release's calendar.
     pub fn release_import_ics(
         &self,

@@ -482,14 +482,19 @@ pub fn reschedule(studio: &Studio, event_id: &str, date: Date) -> Result<EventVi
     Ok(e)
 }
 
-/// Writes a release's calendar to `path` as iCalendar; returns its text.
-pub fn export_ics(studio: &Studio, release_id: &str, path: &Path) -> Result<String, AppError> {
+/// A release's calendar as iCalendar text.
+pub fn ics_text(studio: &Studio, release_id: &str) -> Result<String, AppError> {
     let release = release_view(studio.library()?.release(release_id)?)?;
-    let text = ics::export(
+    Ok(ics::export(
         &release.title,
         &ics_events(&events(studio, release_id)?),
         now_seconds(),
-    );
+    ))
+}
+
+/// Writes a release's calendar to `path` as iCalendar; returns its text.
+pub fn export_ics(studio: &Studio, release_id: &str, path: &Path) -> Result<String, AppError> {
+    let text = ics_text(studio, release_id)?;
     write_atomic(path, text.as_bytes())?;
     Ok(text)
 }
