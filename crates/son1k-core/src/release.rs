@@ -18,8 +18,8 @@ use std::str::FromStr;
 
 use crate::{Lang, ValidationError};
 
-/// A calendar day (proleptic Gregorian), written `YYYY-MM-DD` (also in JSON; fields of this
-/// type are declared `specta(type = String)` for the UI).
+/// A calendar day (proleptic Gregorian), written `YYYY-MM-DD` (also in JSON and, as a string,
+/// in the UI's TypeScript types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     year: i32,
@@ -168,7 +168,14 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// A month, `YYYY-MM`, for listing a calendar.
+#[cfg(feature = "specta")]
+impl specta::Type for Date {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        <String as specta::Type>::definition(types)
+    }
+}
+
+/// A month, `YYYY-MM`, for listing a calendar (a string in JSON and in the UI's types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Month {
     /// Its year.
@@ -194,6 +201,32 @@ impl Month {
             month: self.month,
             day: days_in_month(self.year, self.month),
         }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "specta")]
+impl specta::Type for Month {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        <String as specta::Type>::definition(types)
     }
 }
 
@@ -447,6 +480,7 @@ mod tests {
     fn months_know_their_last_day() {
         let m: Month = "2028-02".parse().unwrap();
         assert_eq!(m.last().to_string(), "2028-02-29");
+        assert_eq!(m.to_string(), "2028-02");
         assert!("2028-2".parse::<Month>().is_err());
     }
 

@@ -42,7 +42,6 @@ pub struct ReleaseView {
     /// The title it is released under.
     pub title: String,
     /// Release day.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub date: Date,
     /// Its folder.
     pub folder: PathBuf,
@@ -63,7 +62,6 @@ pub struct EventView {
     /// What to do that day.
     pub description: String,
     /// Its day.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub date: Date,
 }
 
@@ -90,7 +88,8 @@ pub struct PostsFailure {
 }
 
 /// What to plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlanOptions {
     /// The song: a take's folder name or title, or a folder with `song.json`.
     pub song: String,
@@ -385,7 +384,6 @@ pub struct PostsRequest {
     /// The song: a take's folder name or title, or a folder with `song.json`.
     pub song: String,
     /// The release day the posts may name.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub date: Option<Date>,
     /// The platforms.
     pub platforms: Vec<Platform>,
