@@ -60,6 +60,7 @@ macro_rules! for_each_command {
             release::release_export_ics,
             release::release_import_ics,
             release::pick_ics,
+            release::open_upload_page,
             account::account_status,
             account::account_sign_in,
             account::account_logout,

@@ -199,3 +199,15 @@ pub async fn pick_ics(
     })
     .await
 }
+
+/// Opens the platform's upload page in the system browser (posting stays with the user).
+#[tauri::command]
+#[specta::specta]
+pub fn open_upload_page(platform: son1k_core::Platform) -> Result<(), UiError> {
+    tauri_plugin_opener::open_url(platform.upload_url(), None::<&str>).map_err(|e| {
+        UiError::new(
+            "open",
+            format!("could not open {} in the browser: {e}", platform.upload_url()),
+        )
+    })
+}

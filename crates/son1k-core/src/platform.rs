@@ -108,6 +108,18 @@ impl Platform {
         }
     }
 
+    /// The page where a person uploads or writes a post themselves (the studio never posts and
+    /// holds no platform tokens; this is what "open the upload page" opens in the browser).
+    pub fn upload_url(self) -> &'static str {
+        match self {
+            Platform::Instagram => "https://www.instagram.com/",
+            Platform::Tiktok => "https://www.tiktok.com/upload",
+            Platform::Youtube => "https://studio.youtube.com/",
+            Platform::X => "https://x.com/compose/post",
+            Platform::Facebook => "https://www.facebook.com/",
+        }
+    }
+
     /// The most hashtags a post keeps, if the platform has a (documented) limit.
     pub fn max_hashtags(self) -> Option<usize> {
         match self {
@@ -570,6 +582,17 @@ mod tests {
         assert!(check(&p).is_empty());
         assert!(!fit(&mut p));
         assert_eq!(p.full_text(), "Out now.\n\n#newmusic");
+    }
+
+    #[test]
+    fn every_upload_page_is_an_https_page_of_its_platform() {
+        for p in Platform::ALL {
+            let url = p.upload_url();
+            assert!(url.starts_with("https://"), "{url}");
+            let host = url.trim_start_matches("https://").split('/').next().unwrap();
+            let name = if p == Platform::Youtube { "youtube" } else { p.id() };
+            assert!(host.contains(name), "{p}: {url}");
+        }
     }
 
     #[test]

@@ -319,6 +319,7 @@ export const en = {
   "rel.tags": "Tags",
   "rel.copy": "Copy",
   "rel.copied": "Copied",
+  "rel.upload": "Open the upload page",
   "rel.regenerate": "Regenerate",
   "rel.clips": "Clips",
   "rel.bars": "bars",

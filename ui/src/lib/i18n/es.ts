@@ -319,6 +319,7 @@ export const es: Record<MessageKey, string> = {
   "rel.tags": "Etiquetas",
   "rel.copy": "Copiar",
   "rel.copied": "Copiado",
+  "rel.upload": "Abrir la página para subir",
   "rel.regenerate": "Regenerar",
   "rel.clips": "Clips",
   "rel.bars": "compases",
