@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byDay, monthGrid, monthOf, shiftMonth } from "../src/lib/release";
+import { addDays, byDay, monthGrid, monthOf, shiftMonth, weekOf } from "../src/lib/release";
 
 describe("release calendar helpers", () => {
   it("moves between months across years", () => {
@@ -17,6 +17,15 @@ describe("release calendar helpers", () => {
     expect(weeks.every((w) => w.length === 7)).toBe(true);
     // February of a leap year has 29 days.
     expect(monthGrid("2028-02").flat().filter(Boolean)).toHaveLength(29);
+  });
+
+  it("finds the Monday-first week of a day, across a year's end", () => {
+    // 15 January 2027 is a Friday.
+    expect(weekOf("2027-01-15")).toEqual(["2027-01-11", "2027-01-12", "2027-01-13", "2027-01-14", "2027-01-15", "2027-01-16", "2027-01-17"]);
+    expect(weekOf("2027-01-01")[0]).toBe("2026-12-28");
+    expect(weekOf("2027-01-11")[0]).toBe("2027-01-11");
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDays("2027-01-01", -7)).toBe("2026-12-25");
   });
 
   it("groups events by day", () => {

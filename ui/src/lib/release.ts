@@ -35,6 +35,20 @@ export function monthGrid(month: string): (string | null)[][] {
   return weeks;
 }
 
+/** The Monday-first week holding `date` (`YYYY-MM-DD`): its seven days. */
+export function weekOf(date: string): string[] {
+  const [y, m, d] = date.split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  const monday = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000);
+  return Array.from({ length: 7 }, (_, i) => new Date(monday.getTime() + i * 86_400_000).toISOString().slice(0, 10));
+}
+
+/** The day `n` days after `date` (`YYYY-MM-DD`; negative `n` goes back). */
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Events grouped by their day. */
 export function byDay<T extends { date: string }>(events: T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
