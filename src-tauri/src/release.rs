@@ -207,7 +207,10 @@ pub fn open_upload_page(platform: son1k_core::Platform) -> Result<(), UiError> {
     tauri_plugin_opener::open_url(platform.upload_url(), None::<&str>).map_err(|e| {
         UiError::new(
             "open",
-            format!("could not open {} in the browser: {e}", platform.upload_url()),
+            format!(
+                "could not open {} in the browser: {e}",
+                platform.upload_url()
+            ),
         )
     })
 }

@@ -589,8 +589,16 @@ mod tests {
         for p in Platform::ALL {
             let url = p.upload_url();
             assert!(url.starts_with("https://"), "{url}");
-            let host = url.trim_start_matches("https://").split('/').next().unwrap();
-            let name = if p == Platform::Youtube { "youtube" } else { p.id() };
+            let host = url
+                .trim_start_matches("https://")
+                .split('/')
+                .next()
+                .unwrap();
+            let name = if p == Platform::Youtube {
+                "youtube"
+            } else {
+                p.id()
+            };
             assert!(host.contains(name), "{p}: {url}");
         }
     }
