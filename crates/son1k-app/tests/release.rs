@@ -397,3 +397,56 @@ fn a_song_that_is_not_there_is_a_clear_error() {
     assert!(e.to_string().contains("son1k takes list"), "{e}");
     assert!(s.releases().unwrap().is_empty());
 }
+
+#[test]
+fn a_mix_without_song_json_is_cut_at_the_bars_analysis_hears_in_its_loudest_stretch() {
+    let root = tempfile::tempdir().unwrap();
+    let s = studio(root.path());
+    // 40 s at 120 BPM: a click on every beat from 0.25 s (the downbeats louder), a quiet 220 Hz
+    // bed, and a loud stretch from 20.25 s to 32.25 s (six bars).
+    let n = 40 * SR as usize;
+    let mut mono = vec![0.0f32; n];
+    for (i, x) in mono.iter_mut().enumerate() {
+        let t = i as f64 / f64::from(SR);
+        let loud = (20.25..32.25).contains(&t);
+        let a = if loud { 0.35 } else { 0.05 };
+        *x = (a * (2.0 * std::f64::consts::PI * 220.0 * t).sin()) as f32;
+        let since = (t - 0.25).rem_euclid(0.5);
+        if t >= 0.25 && since < 0.01 {
+            let downbeat = ((t - 0.25) / 0.5).round() as i64 % 4 == 0;
+            *x += if downbeat { 0.6 } else { 0.3 } * (1.0 - since as f32 / 0.01);
+        }
+    }
+    let file = root.path().join("my mix.wav");
+    let audio = son1k_audio::AudioBuffer::new(SR, vec![mono.clone(), mono]).unwrap();
+    son1k_audio::write_file(&file, &audio, son1k_audio::SampleFormat::F32).unwrap();
+    let never = AtomicBool::new(false);
+    let mut opts = options("2027-01-15", false);
+    opts.song = file.display().to_string();
+    opts.platforms = vec![Platform::Tiktok];
+    let report = s.release_plan(&opts, &mut |_| {}, &never).unwrap();
+    assert_eq!(report.release.title, "my mix");
+    let c = &report.clips[0];
+    assert_eq!(c.cut.anchor, son1k_app::release::Anchor::Loudest);
+    // Whole bars of the tempo heard, within 15 s, starting on a beat of the file.
+    let secs = c.cut.end - c.cut.start;
+    let bar = secs / f64::from(c.cut.bars);
+    assert!((bar - 2.0).abs() < 0.05, "a bar of {bar} s");
+    assert!(secs <= 15.0 && secs > 15.0 - bar, "{secs} s");
+    // (The analysis times a beat to within a few of its ~12 ms frames; here it is 25 ms early.)
+    let off = (c.cut.start - 0.25).rem_euclid(0.5);
+    assert!(
+        off.min(0.5 - off) < 0.04,
+        "starts {off} s off a beat: {:?}",
+        c.cut
+    );
+    // Mostly inside the loud stretch (which is shorter than the clip).
+    let inside = c.cut.end.min(32.25) - c.cut.start.max(20.25);
+    assert!(
+        inside >= 11.0,
+        "{inside} s of the loud stretch in {:?}",
+        c.cut
+    );
+    let wav = son1k_audio::decode_file(&c.path).unwrap();
+    assert!((wav.duration_secs() - secs).abs() < 1e-3);
+}

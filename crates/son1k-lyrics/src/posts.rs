@@ -132,10 +132,10 @@ fn limits_line(p: Platform, lang: Lang) -> String {
 }
 
 fn ask(facts: &SongFacts, p: Platform, lang: Lang) -> String {
-    let mut lines = vec![
-        format!("title: {}", facts.title),
-        format!("genre: {}", facts.genre),
-    ];
+    let mut lines = vec![format!("title: {}", facts.title)];
+    if !facts.genre.trim().is_empty() {
+        lines.push(format!("genre: {}", facts.genre));
+    }
     if let Some(m) = &facts.mood {
         lines.push(format!("mood: {m}"));
     }

@@ -67,7 +67,7 @@ fn not_a_song(song: &str) -> AppError {
     AppError::Invalid(son1k_core::ValidationError::new(
         "song",
         format!("{song:?}"),
-        "name a take (its folder name or title, as `son1k takes list` prints them) or a folder holding song.json and mix.wav",
+        "name a take (its folder name or title, as `son1k takes list` prints them), a folder holding song.json and mix.wav, or an audio file",
     ))
 }
 
@@ -92,6 +92,9 @@ pub fn resolve(studio: &Studio, song: &str) -> Result<ReleaseSong, AppError> {
         ),
         None => {
             let dir = PathBuf::from(wanted);
+            if !wanted.is_empty() && dir.is_file() {
+                return from_audio(&dir);
+            }
             if wanted.is_empty() || !dir.join("song.json").is_file() {
                 return Err(not_a_song(song));
             }
@@ -106,6 +109,83 @@ pub fn resolve(studio: &Studio, song: &str) -> Result<ReleaseSong, AppError> {
         }
     };
     read(&id, &dir, &title)
+}
+
+/// A finished mix without `song.json` (a Ghost Studio render, a file of the person's own): its
+/// tempo, meter, downbeats and key come from son1k-analysis, and its bar grid is the one that
+/// best fits the downbeats heard ([`fit_bars`]), from the earliest bar line at or after 0 s. Its
+/// sections have no kinds, so its clips take the loudest stretch.
+pub fn from_audio(path: &Path) -> Result<ReleaseSong, AppError> {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let a = son1k_analysis::analyze_file(&path)?;
+    if !(a.bpm.is_finite() && a.bpm > 0.0) {
+        return Err(AppError::Invalid(son1k_core::ValidationError::new(
+            "song",
+            path.display(),
+            "no tempo could be heard in it, so its bars are unknown",
+        )));
+    }
+    let beats_per_bar = if a.meter == 0 { BEATS_PER_BAR } else { a.meter };
+    let (first, bar) = fit_bars(&a.downbeats, 60.0 / a.bpm * f64::from(beats_per_bar));
+    let title = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Untitled".into());
+    Ok(ReleaseSong {
+        id: path.display().to_string(),
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        mix: path.clone(),
+        facts: SongFacts {
+            title,
+            genre: String::new(),
+            mood: None,
+            about: None,
+            bpm: Some(a.bpm.round() as u32),
+            key: (!a.key.is_empty()).then_some(a.key),
+            hook: None,
+            lyrics: Vec::new(),
+            release_date: None,
+        },
+        grid: BarGrid {
+            bpm: 60.0 * f64::from(beats_per_bar) / bar,
+            beats_per_bar,
+            first_downbeat: first - (first / bar).floor() * bar,
+        },
+        sections: Vec::new(),
+        seconds: a.seconds,
+    })
+}
+
+/// The bar grid that best fits `downbeats` (least squares of each downbeat's time on its bar
+/// number, numbered with the tempo's bar length `bar`), as (a bar line, bar length): a small
+/// tempo error would otherwise drift the cut points off the bars late in the song. Fewer than
+/// two downbeats keep the first one (or 0 s) and `bar`.
+fn fit_bars(downbeats: &[f64], bar: f64) -> (f64, f64) {
+    let Some(&t0) = downbeats.first() else {
+        return (0.0, bar);
+    };
+    if downbeats.len() < 2 || bar.is_nan() || bar <= 0.0 {
+        return (t0, bar);
+    }
+    let points: Vec<(f64, f64)> = downbeats
+        .iter()
+        .map(|t| (((t - t0) / bar).round(), *t))
+        .collect();
+    let n = points.len() as f64;
+    let (mx, my) = points
+        .iter()
+        .fold((0.0, 0.0), |(x, y), (i, t)| (x + i / n, y + t / n));
+    let sxx: f64 = points.iter().map(|(i, _)| (i - mx).powi(2)).sum();
+    if sxx <= 0.0 {
+        return (t0, bar);
+    }
+    let sxy: f64 = points.iter().map(|(i, t)| (i - mx) * (t - my)).sum();
+    let slope = sxy / sxx;
+    // A fit far from the heard tempo means the downbeats are not one steady bar apart.
+    if !(bar * 0.9..bar * 1.1).contains(&slope) {
+        return (t0, bar);
+    }
+    (my - slope * mx, slope)
 }
 
 /// Reads the song in `dir`.
