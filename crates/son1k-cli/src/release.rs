@@ -19,7 +19,8 @@ pub(crate) enum ReleaseAction {
     /// Plan a release: calendar (pre-save −21 days … follow-ups +3/+7/+14/+28), clips per
     /// platform around the chorus, and posts written with the local Ollama.
     Plan {
-        /// The song: a take's folder name or title (`son1k takes list`), or a folder with song.json.
+        /// The song: a take's folder name or title (`son1k takes list`), a folder with song.json,
+        /// or an audio file (its bars and loudest stretch from the analysis).
         song: String,
         /// Release day, YYYY-MM-DD.
         #[arg(long)]

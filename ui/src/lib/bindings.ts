@@ -1390,7 +1390,7 @@ export type PlanOptions = PlanOptions_Serialize | PlanOptions_Deserialize;
 
 /**  What to plan. */
 export type PlanOptions_Deserialize = {
-	/**  The song: a take's folder name or title, or a folder with `song.json`. */
+	/**  The song: a take's folder name or title, a folder with `song.json`, or an audio file. */
 	song: string,
 	/**  Release day. */
 	date: string,
@@ -1406,7 +1406,7 @@ export type PlanOptions_Deserialize = {
 
 /**  What to plan. */
 export type PlanOptions_Serialize = {
-	/**  The song: a take's folder name or title, or a folder with `song.json`. */
+	/**  The song: a take's folder name or title, a folder with `song.json`, or an audio file. */
 	song: string,
 	/**  Release day. */
 	date: string,

@@ -91,7 +91,7 @@ pub struct PostsFailure {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlanOptions {
-    /// The song: a take's folder name or title, or a folder with `song.json`.
+    /// The song: a take's folder name or title, a folder with `song.json`, or an audio file.
     pub song: String,
     /// Release day.
     pub date: Date,
