@@ -430,13 +430,22 @@ pub fn find(studio: &Studio, id_or_song: &str) -> Result<ReleaseView, AppError> 
     if let Some(r) = all.iter().find(|r| r.id == wanted) {
         return Ok(r.clone());
     }
+    // The song as stored (a take's name, a folder's or file's absolute path) or its title first:
+    // resolving a plain audio file would analyse it again.
+    let absolute = std::path::absolute(wanted)
+        .map(|p| p.display().to_string())
+        .ok();
+    let direct = |r: &&ReleaseView| {
+        r.song == wanted
+            || Some(&r.song) == absolute.as_ref()
+            || r.title.eq_ignore_ascii_case(wanted)
+    };
+    if let Some(r) = all.iter().find(direct) {
+        return Ok(r.clone());
+    }
     let song_id = song::resolve(studio, wanted).map(|s| s.id).ok();
     all.into_iter()
-        .find(|r| {
-            Some(&r.song) == song_id.as_ref()
-                || r.song == wanted
-                || r.title.eq_ignore_ascii_case(wanted)
-        })
+        .find(|r| Some(&r.song) == song_id.as_ref())
         .ok_or_else(|| {
             AppError::Invalid(ValidationError::new(
                 "release",
