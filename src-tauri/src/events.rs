@@ -53,3 +53,20 @@ pub struct PlaybackChanged {
     /// The engine's report.
     pub frame: son1k_app::ghost::PlaybackFrame,
 }
+
+/// A release post being written: a piece of the model's answer (`retry` false) or, when the
+/// answer broke a platform's limit or was unreadable and the model is asked again, the reason
+/// (`retry` true).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct PostText {
+    /// The id the UI gave the task.
+    pub id: String,
+    /// The platform being written.
+    pub platform: son1k_core::Platform,
+    /// Its language.
+    pub lang: son1k_core::Lang,
+    /// The text.
+    pub text: String,
+    /// Whether this is a retry notice rather than the post's text.
+    pub retry: bool,
+}

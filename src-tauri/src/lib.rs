@@ -16,6 +16,7 @@ pub mod events;
 pub mod ghost;
 pub mod library;
 pub mod lyrics;
+pub mod release;
 pub mod songs;
 pub mod tasks;
 pub mod voice;
@@ -32,6 +33,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             events::DeepLinkOpened,
             events::TaskProgress,
             events::LyricsText,
+            events::PostText,
             events::PlaybackChanged,
             events::InputLevelChanged
         ])

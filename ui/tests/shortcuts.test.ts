@@ -15,7 +15,9 @@ describe("shortcuts", () => {
   it("Ctrl or Cmd + digit opens a screen", () => {
     expect(actionFor(key({ key: "3", ctrlKey: true }))).toEqual({ kind: "screen", index: 2 });
     expect(actionFor(key({ key: "8", metaKey: true }))).toEqual({ kind: "screen", index: 7 });
-    expect(actionFor(key({ key: "9", ctrlKey: true }))).toBeNull();
+    // Nine screens since the Release screen: Ctrl+9 is the ninth, Ctrl+0 nothing.
+    expect(actionFor(key({ key: "9", ctrlKey: true }))).toEqual({ kind: "screen", index: 8 });
+    expect(actionFor(key({ key: "0", ctrlKey: true }))).toBeNull();
   });
 
   it("undo/redo, but text fields keep their own", () => {

@@ -20,6 +20,7 @@ pub mod ollama;
 pub mod paths;
 pub mod project;
 pub mod prompt;
+pub mod release;
 pub mod scheduler;
 pub mod songs;
 pub mod voice;
@@ -35,6 +36,10 @@ pub use info::{EngineInfo, StudioInfo};
 pub use ollama::OllamaStatus;
 pub use paths::Paths;
 pub use prompt::{BuiltPrompt, KnobReading, PresetInfo};
+pub use release::{
+    ClipFile, EventView, ImportReport, PlanOptions, PlanReport, PostView, Posts, PostsFailure,
+    PostsRequest, ReleaseView,
+};
 pub use songs::SongSummary;
 
 // The domain types the front ends name, re-exported so that the shell and the CLI depend on this
@@ -45,6 +50,7 @@ pub use son1k_store::{Job, JobStatus, Project};
 
 pub use son1k_core::Progress;
 use son1k_core::{Lang, PromptInput, TierLimits};
+pub use son1k_lyrics::posts::PostEvent;
 
 /// The application: one per process, cheap to share by reference.
 #[derive(Debug, Clone)]
@@ -471,6 +477,88 @@ impl Studio {
         fields: Option<&son1k_lyrics::PromptFields>,
     ) -> Result<son1k_core::GenerationRequest, AppError> {
         lyrics::to_request(prompt, lyrics, fields)
+    }
+
+    /// Nova Post Pilot: plans a release of a song on a day — its folder (`DATA/releases/…`),
+    /// calendar (library and `release.ics`), clips per platform and, with Ollama there, posts
+    /// (`posts.json`); without Ollama the report says how to start it and the rest is made.
+    pub fn release_plan(
+        &self,
+        options: &PlanOptions,
+        on_event: &mut (dyn FnMut(PostEvent) + Send),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<PlanReport, AppError> {
+        release::plan(self, options, on_event, cancel)
+    }
+
+    /// Nova Post Pilot: posts for a song (one platform and language to regenerate one).
+    pub fn release_posts(
+        &self,
+        request: &PostsRequest,
+        on_event: &mut (dyn FnMut(PostEvent) + Send),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<Posts, AppError> {
+        release::write_posts(self, request, on_event, cancel)
+    }
+
+    /// Nova Post Pilot: a post the user edited, trimmed at a word boundary if it breaks a limit.
+    pub fn release_edit_post(&self, post: son1k_core::Post) -> PostView {
+        release::posts::edited(post)
+    }
+
+    /// Nova Post Pilot: every planned release, newest first.
+    pub fn releases(&self) -> Result<Vec<ReleaseView>, AppError> {
+        release::releases(self)
+    }
+
+    /// Nova Post Pilot: a release by id, or the newest release of a song.
+    pub fn release_find(&self, id_or_song: &str) -> Result<ReleaseView, AppError> {
+        release::find(self, id_or_song)
+    }
+
+    /// Nova Post Pilot: a release's calendar, by day.
+    pub fn release_events(&self, release_id: &str) -> Result<Vec<EventView>, AppError> {
+        release::events(self, release_id)
+    }
+
+    /// Nova Post Pilot: every release's events in a month, by day.
+    pub fn release_month(
+        &self,
+        month: son1k_core::release::Month,
+    ) -> Result<Vec<EventView>, AppError> {
+        release::month(self, month)
+    }
+
+    /// Nova Post Pilot: moves an event to another day (and rewrites the release's `release.ics`).
+    pub fn release_reschedule(
+        &self,
+        event_id: &str,
+        date: son1k_core::Date,
+    ) -> Result<EventView, AppError> {
+        release::reschedule(self, event_id, date)
+    }
+
+    /// Nova Post Pilot: writes a release's calendar to `path` (RFC 5545); returns its text.
+    pub fn release_export_ics(
+        &self,
+        release_id: &str,
+        path: &std::path::Path,
+    ) -> Result<String, AppError> {
+        release::export_ics(self, release_id, path)
+    }
+
+    /// Nova Post Pilot: a release's calendar as iCalendar text (RFC 5545).
+    pub fn release_ics(&self, release_id: &str) -> Result<String, AppError> {
+        release::ics_text(self, release_id)
+    }
+
+    /// Nova Post Pilot: reads an iCalendar file into a release's calendar.
+    pub fn release_import_ics(
+        &self,
+        release_id: &str,
+        path: &std::path::Path,
+    ) -> Result<ImportReport, AppError> {
+        release::import_ics(self, release_id, path)
     }
 
     /// The known genres as (id, name in `lang`) pairs, in menu order.

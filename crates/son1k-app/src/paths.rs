@@ -43,6 +43,11 @@ impl Paths {
         self.data_dir.join("voices")
     }
 
+    /// Nova Post Pilot's releases, one folder each: posts, clips, calendar (`DATA/releases`).
+    pub fn releases_dir(&self) -> PathBuf {
+        self.data_dir.join("releases")
+    }
+
     /// Installed model weights and their manifests (`DATA/models`).
     pub fn models_dir(&self) -> PathBuf {
         self.data_dir.join("models")

@@ -12,6 +12,7 @@ mod info;
 mod library;
 mod lyrics;
 mod project;
+mod release;
 mod takes;
 mod voice;
 
@@ -85,6 +86,11 @@ enum Command {
     Lyrics {
         #[command(subcommand)]
         action: lyrics::LyricsAction,
+    },
+    /// Nova Post Pilot: plan a song's release (posts, clips, calendar), export or import its .ics.
+    Release {
+        #[command(subcommand)]
+        action: release::ReleaseAction,
     },
     /// Your Son1k account on the hosted API: sign up, log in or out, tier and usage.
     Account {
@@ -229,6 +235,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Library { action } => library::library(studio, action, out),
         Command::Takes { action } => takes::run(studio, action, out),
         Command::Lyrics { action } => lyrics::run(studio, action, out),
+        Command::Release { action } => release::run(studio, action, out),
         Command::Account { action } => account::account(studio, action, out),
         Command::Upgrade { tier, print_url } => account::upgrade(studio, &tier, print_url, out),
         Command::Pool { action } => account::pool(studio, action, out),

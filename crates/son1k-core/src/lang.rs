@@ -49,9 +49,40 @@ impl std::fmt::Display for Lang {
     }
 }
 
+/// Parses a list of languages: `es`, `en`, `es,en` or `both` (Spanish then English), without
+/// repeats; an empty list is an error.
+pub fn parse_list(s: &str) -> Result<Vec<Lang>, ValidationError> {
+    if s.trim().eq_ignore_ascii_case("both") {
+        return Ok(vec![Lang::Es, Lang::En]);
+    }
+    let mut out = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let l: Lang = part.parse()?;
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    if out.is_empty() {
+        return Err(ValidationError::new(
+            "lang",
+            format!("{s:?}"),
+            "name es, en, es,en or both",
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_of_languages_parse() {
+        assert_eq!(parse_list("both").unwrap(), vec![Lang::Es, Lang::En]);
+        assert_eq!(parse_list("en, es,en").unwrap(), vec![Lang::En, Lang::Es]);
+        assert!(parse_list("").is_err());
+        assert!(parse_list("es,fr").is_err());
+    }
 
     #[test]
     fn parses_codes_and_names() {

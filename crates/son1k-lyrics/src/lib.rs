@@ -9,6 +9,8 @@
 //! - [`es`], [`en`], [`check`]: per-line sung syllables (and the Spanish verse metre), rhyme
 //!   schemes and suggestions. No model needed. Language, section tags and syllables are the one
 //!   text model's ([`son1k_text`]), which the Generator sings with too.
+//! - [`posts`]: Nova Post Pilot's release posts per platform, held to each platform's limits
+//!   by code (asked again once, then trimmed).
 //! - [`song`]: the lyrics structure, its schema, validation and `[Verse]`/`[Chorus]` text.
 //!
 //! It is not for the screen (the UI), nor for resolving `OLLAMA_HOST` (the façade does that and
@@ -20,6 +22,7 @@ pub mod en;
 pub mod error;
 pub mod es;
 pub mod ollama;
+pub mod posts;
 pub mod song;
 pub mod stream;
 pub mod tools;
@@ -27,5 +30,6 @@ pub mod tools;
 pub use check::{check, detect_lang, rhymes, Check, LineCheck, Rhymes, SectionScheme};
 pub use error::LyricsError;
 pub use ollama::{Cancel, Client, ModelInfo, Timeouts};
+pub use posts::{PostEvent, PostsWritten, SongFacts, WrittenPost};
 pub use song::{Lyrics, Section, SectionKind};
 pub use tools::{Event, PromptFields, Rewrite, WriteRequest, Written};

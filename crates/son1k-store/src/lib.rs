@@ -1,6 +1,6 @@
 //! The local library: one SQLite database (bundled SQLite, WAL, foreign keys, busy timeout) with
 //! versioned migrations, holding projects, tracks, takes, generations, jobs, local analytics
-//! events, the sync outbox and settings.
+//! events, the sync outbox, settings and release plans.
 //!
 //! Writes are transactions; a job is claimed by one atomic statement so two workers can never
 //! run the same job; interrupted jobs are found on the next open. It is not for audio files (they
@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod migrations;
+pub mod releases;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,6 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 pub use migrations::SCHEMA_VERSION;
+pub use releases::{Release, ReleaseEvent};
 
 /// Library errors.
 #[derive(Debug, thiserror::Error)]

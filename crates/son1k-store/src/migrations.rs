@@ -42,6 +42,15 @@ const STEPS: &[&str] = &[
     "ALTER TABLE jobs ADD COLUMN not_before_ms INTEGER NOT NULL DEFAULT 0;",
     // 4: what a finished job produced (JSON), for callers that wait on it.
     "ALTER TABLE jobs ADD COLUMN result TEXT;",
+    // 5: Nova Post Pilot's release plans: a release of a song and its calendar events.
+    "CREATE TABLE releases (
+        id TEXT PRIMARY KEY, song TEXT NOT NULL, title TEXT NOT NULL,
+        release_date TEXT NOT NULL, folder TEXT NOT NULL, created_ms INTEGER NOT NULL);
+     CREATE TABLE release_events (
+        id TEXT PRIMARY KEY, release_id TEXT NOT NULL REFERENCES releases(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',
+        date TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+     CREATE INDEX release_events_date ON release_events (date);",
 ];
 
 /// The schema version this build writes.

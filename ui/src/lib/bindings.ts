@@ -127,6 +127,28 @@ export const commands = {
 	lyricsRewrite: (id: string, model: string | null, line: string, lang: Lang, context: string[]) => typedError<Rewrite, UiError_Serialize>(__TAURI_INVOKE("lyrics_rewrite", { id, model, line, lang, context })),
 	/**  The lyrics as text with `[Verse]`/`[Chorus]` tags, as the Generator reads them. */
 	lyricsTagged: (lyrics: Lyrics) => __TAURI_INVOKE<string>("lyrics_tagged", { lyrics }),
+	/**  Plans a release: folder, calendar, clips and (with Ollama) posts; cancellable with `id`. */
+	releasePlan: (id: string, options: PlanOptions_Deserialize) => typedError<PlanReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("release_plan", { id, options })),
+	/**  Writes posts for a song (one platform and language regenerates one); cancellable with `id`. */
+	releasePosts: (id: string, request: PostsRequest_Deserialize) => typedError<Posts_Serialize, UiError_Serialize>(__TAURI_INVOKE("release_posts", { id, request })),
+	/**  A post the user edited, trimmed at a word boundary when it breaks its platform's limits. */
+	releaseEditPost: (post: Post_Deserialize) => __TAURI_INVOKE<PostView_Serialize>("release_edit_post", { post }),
+	/**  Every planned release, newest first. */
+	releases: () => typedError<ReleaseView[], UiError_Serialize>(__TAURI_INVOKE("releases")),
+	/**  A release's calendar, by day. */
+	releaseEvents: (releaseId: string) => typedError<EventView[], UiError_Serialize>(__TAURI_INVOKE("release_events", { releaseId })),
+	/**  Every release's events in a month (`YYYY-MM`), by day. */
+	releaseMonth: (month: string) => typedError<EventView[], UiError_Serialize>(__TAURI_INVOKE("release_month", { month })),
+	/**  Moves an event to another day (the release's `release.ics` is rewritten). */
+	releaseReschedule: (eventId: string, date: string) => typedError<EventView, UiError_Serialize>(__TAURI_INVOKE("release_reschedule", { eventId, date })),
+	/**  Writes a release's calendar to `path` (RFC 5545). */
+	releaseExportIcs: (releaseId: string, path: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("release_export_ics", { releaseId, path })),
+	/**  Reads an `.ics` file into a release's calendar (events matched by UID). */
+	releaseImportIcs: (releaseId: string, path: string) => typedError<ImportReport, UiError_Serialize>(__TAURI_INVOKE("release_import_ics", { releaseId, path })),
+	/**  Asks the user where to save (`save`) or which `.ics` file to open; None when they cancel. */
+	pickIcs: (save: boolean, name: string) => typedError<string | null, UiError_Serialize>(__TAURI_INVOKE("pick_ics", { save, name })),
+	/**  Opens the platform's upload page in the system browser (posting stays with the user). */
+	openUploadPage: (platform: Platform) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("open_upload_page", { platform })),
 	/**  Tier, lease, usage and whether the API answered. */
 	accountStatus: () => typedError<AccountStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("account_status")),
 	/**  Creates an account (`signup`) or signs in, then fetches the lease. */
@@ -194,6 +216,7 @@ export const events = {
 	inputLevelChanged: makeEvent<InputLevelChanged, InputLevelChanged>("input-level-changed"),
 	lyricsText: makeEvent<LyricsText, LyricsText>("lyrics-text"),
 	playbackChanged: makeEvent<PlaybackChanged_Serialize, PlaybackChanged_Deserialize>("playback-changed"),
+	postText: makeEvent<PostText, PostText>("post-text"),
 	taskProgress: makeEvent<TaskProgress, TaskProgress>("task-progress"),
 };
 
@@ -248,6 +271,15 @@ export type AccountStatus_Serialize = {
 	/**  Something the person should know (offline, lease rejected or about to lapse). */
 	message: string | null,
 };
+
+/**  What a clip was cut around. */
+export type Anchor = 
+/**  The first chorus. */
+"chorus" | 
+/**  The loudest stretch (no chorus section). */
+"loudest" | 
+/**  The whole song (shorter than the clip). */
+"whole";
 
 /**  What the audio probe found. */
 export type AudioReport = AudioReport_Serialize | AudioReport_Deserialize;
@@ -338,6 +370,32 @@ export type Claimed_Serialize = {
 	claims_today: number,
 	/**  Claims left today; null for paid tiers (no daily limit). */
 	remaining_today: number | null,
+};
+
+/**  Where a clip is cut. */
+export type ClipCut = {
+	/**  The length asked for, seconds. */
+	asked_seconds: number,
+	/**  Its first bar. */
+	first_bar: number,
+	/**  How many bars it holds. */
+	bars: number,
+	/**  Start, seconds (a bar line). */
+	start: number | null,
+	/**  End, seconds (a bar line). */
+	end: number | null,
+	/**  What it is around. */
+	anchor: Anchor,
+};
+
+/**  A clip written for a platform. */
+export type ClipFile = {
+	/**  The platform it is for. */
+	platform: Platform,
+	/**  The file. */
+	path: string,
+	/**  Where it was cut. */
+	cut: ClipCut,
 };
 
 /**  One clip on a track. */
@@ -539,6 +597,37 @@ folder: string;
 created_ms: number; 
 /**  Whether the folder is still there. */
 present: boolean };
+
+/**  What an event of the plan is for. */
+export type EventKind = 
+/**  The pre-save link goes up; the release is announced. */
+"pre-save" | 
+/**  A first short clip. */
+"teaser" | 
+/**  The day before. */
+"countdown" | 
+/**  Release day. */
+"release" | 
+/**  A post after the release. */
+"follow-up" | 
+/**  Something the person added (or an imported event of unknown kind). */
+"custom";
+
+/**  One day of a release's calendar. */
+export type EventView = {
+	/**  Its id (the calendar file's UID without its domain). */
+	id: string,
+	/**  Its release. */
+	release_id: string,
+	/**  What it is for. */
+	kind: EventKind,
+	/**  Its title. */
+	title: string,
+	/**  What to do that day. */
+	description: string,
+	/**  Its day. */
+	date: string,
+};
 
 /**  Filter shapes of the parametric EQ. */
 export type FilterKind = 
@@ -895,6 +984,16 @@ export type GenreOption = {
 	name: string,
 };
 
+/**  What an import did. */
+export type ImportReport = {
+	/**  Events new to the release. */
+	added: number,
+	/**  Events of the release that the file moved or renamed. */
+	updated: number,
+	/**  Events the file holds that belong to another release (left alone). */
+	skipped: number,
+};
+
 /**  The input level while a take is recorded (about every 50 ms). */
 export type InputLevelChanged = {
 	/**  Peak since the last event, linear 0–1. */
@@ -1147,6 +1246,15 @@ export type LyricsText = {
 	retry: boolean,
 };
 
+/**  How a platform counts a text's length. */
+export type Measure = 
+/**  Unicode characters (scalar values). */
+"chars" | 
+/**  UTF-8 bytes. */
+"bytes" | 
+/**  X's weighting: see [`x_weight`]. */
+"x-weighted";
+
 /**
  *  A metronome's settings, checked when made (by [`Metronome::new`], or when JSON is read:
  *  the same check).
@@ -1278,6 +1386,93 @@ export type Period =
 "day" | 
 /**  A billing month. */
 "month";
+
+/**  What to plan. */
+export type PlanOptions = PlanOptions_Serialize | PlanOptions_Deserialize;
+
+/**  What to plan. */
+export type PlanOptions_Deserialize = {
+	/**  The song: a take's folder name or title, a folder with `song.json`, or an audio file. */
+	song: string,
+	/**  Release day. */
+	date: string,
+	/**  Platforms to write posts and clips for. */
+	platforms: Platform[],
+	/**  Languages of the posts (the first one also names the calendar's events). */
+	langs: Lang[],
+	/**  The Ollama model (the default when absent). */
+	model?: string | null,
+	/**  Whether to write posts (without them no model is asked). */
+	posts: boolean,
+};
+
+/**  What to plan. */
+export type PlanOptions_Serialize = {
+	/**  The song: a take's folder name or title, a folder with `song.json`, or an audio file. */
+	song: string,
+	/**  Release day. */
+	date: string,
+	/**  Platforms to write posts and clips for. */
+	platforms: Platform[],
+	/**  Languages of the posts (the first one also names the calendar's events). */
+	langs: Lang[],
+	/**  The Ollama model (the default when absent). */
+	model: string | null,
+	/**  Whether to write posts (without them no model is asked). */
+	posts: boolean,
+};
+
+/**  A planned release: its folder, calendar, clips and posts. */
+export type PlanReport = PlanReport_Serialize | PlanReport_Deserialize;
+
+/**  A planned release: its folder, calendar, clips and posts. */
+export type PlanReport_Deserialize = {
+	/**  The release. */
+	release: ReleaseView,
+	/**  Its calendar, by day. */
+	events: EventView[],
+	/**  `release.ics`. */
+	ics: string,
+	/**  The clips, one per platform. */
+	clips: ClipFile[],
+	/**  The posts (`posts.json`), when they were written. */
+	posts?: Posts_Deserialize | null,
+	/**  `posts.json`, when written. */
+	posts_file?: string | null,
+	/**  Why the posts were not written (Ollama absent, …), if they were asked for. */
+	posts_failure?: PostsFailure | null,
+};
+
+/**  A planned release: its folder, calendar, clips and posts. */
+export type PlanReport_Serialize = {
+	/**  The release. */
+	release: ReleaseView,
+	/**  Its calendar, by day. */
+	events: EventView[],
+	/**  `release.ics`. */
+	ics: string,
+	/**  The clips, one per platform. */
+	clips: ClipFile[],
+	/**  The posts (`posts.json`), when they were written. */
+	posts: Posts_Serialize | null,
+	/**  `posts.json`, when written. */
+	posts_file: string | null,
+	/**  Why the posts were not written (Ollama absent, …), if they were asked for. */
+	posts_failure: PostsFailure | null,
+};
+
+/**  A platform a release is posted on. */
+export type Platform = 
+/**  Instagram (a Reel with a caption). */
+"instagram" | 
+/**  TikTok (a video with a caption). */
+"tiktok" | 
+/**  YouTube (a Short or video: title, description, tags). */
+"youtube" | 
+/**  X (a post). */
+"x" | 
+/**  Facebook (a post). */
+"facebook";
 
 /**
  *  Where Ghost Studio's playback through the audio engine stands, about 30 times a second while
@@ -1443,6 +1638,161 @@ export type PoolPage_Serialize = {
 	per_page: number,
 	/**  Items matching the filter, all pages. */
 	total: number,
+};
+
+/**  One post for one platform, in one language, as the user copies it. */
+export type Post = Post_Serialize | Post_Deserialize;
+
+/**
+ *  A release post being written: a piece of the model's answer (`retry` false) or, when the
+ *  answer broke a platform's limit or was unreadable and the model is asked again, the reason
+ *  (`retry` true).
+ */
+export type PostText = {
+	/**  The id the UI gave the task. */
+	id: string,
+	/**  The platform being written. */
+	platform: Platform,
+	/**  Its language. */
+	lang: Lang,
+	/**  The text. */
+	text: string,
+	/**  Whether this is a retry notice rather than the post's text. */
+	retry: boolean,
+};
+
+/**  A post as the user sees it: the parts, what to paste, and how it measures on its platform. */
+export type PostView = PostView_Serialize | PostView_Deserialize;
+
+/**  A post as the user sees it: the parts, what to paste, and how it measures on its platform. */
+export type PostView_Deserialize = {
+	/**  What to paste: the text and its hashtags (YouTube: the description). */
+	full_text: string,
+	/**  Its length in the platform's measure. */
+	length: number,
+	/**  The platform's limit in that measure. */
+	limit: number,
+	/**  `characters`, `bytes` or `weighted characters` (X). */
+	measure: Measure,
+	/**  Whether the model was asked a second time because the first answer broke a limit. */
+	regenerated: boolean,
+	/**  Whether code trimmed it because the second answer still did. */
+	trimmed: boolean,
+} & Post_Deserialize;
+
+/**  A post as the user sees it: the parts, what to paste, and how it measures on its platform. */
+export type PostView_Serialize = {
+	/**  What to paste: the text and its hashtags (YouTube: the description). */
+	full_text: string,
+	/**  Its length in the platform's measure. */
+	length: number,
+	/**  The platform's limit in that measure. */
+	limit: number,
+	/**  `characters`, `bytes` or `weighted characters` (X). */
+	measure: Measure,
+	/**  Whether the model was asked a second time because the first answer broke a limit. */
+	regenerated: boolean,
+	/**  Whether code trimmed it because the second answer still did. */
+	trimmed: boolean,
+} & Post_Serialize;
+
+/**  One post for one platform, in one language, as the user copies it. */
+export type Post_Deserialize = {
+	/**  Where it goes. */
+	platform: Platform,
+	/**  Its language. */
+	lang: Lang,
+	/**  YouTube's title (empty elsewhere). */
+	title?: string,
+	/**  The words: caption, post text, or YouTube's description, without the hashtags. */
+	text: string,
+	/**  Hashtags without `#`, appended to the text on a line of their own. */
+	hashtags?: string[],
+	/**  YouTube's tags (empty elsewhere). */
+	tags?: string[],
+};
+
+/**  One post for one platform, in one language, as the user copies it. */
+export type Post_Serialize = {
+	/**  Where it goes. */
+	platform: Platform,
+	/**  Its language. */
+	lang: Lang,
+	/**  YouTube's title (empty elsewhere). */
+	title: string,
+	/**  The words: caption, post text, or YouTube's description, without the hashtags. */
+	text: string,
+	/**  Hashtags without `#`, appended to the text on a line of their own. */
+	hashtags: string[],
+	/**  YouTube's tags (empty elsewhere). */
+	tags: string[],
+};
+
+/**  The posts of a release and the model that wrote them (`posts.json`). */
+export type Posts = Posts_Serialize | Posts_Deserialize;
+
+/**  Why the posts were not written, and what to do (start Ollama, pull a model). */
+export type PostsFailure = {
+	/**  What happened, with the next step in words. */
+	message: string,
+	/**  The next steps as actions. */
+	next_steps: NextStep[],
+};
+
+/**
+ *  What to write posts for, without planning a release (the screen's "regenerate one" asks for
+ *  one platform in one language).
+ */
+export type PostsRequest = PostsRequest_Serialize | PostsRequest_Deserialize;
+
+/**
+ *  What to write posts for, without planning a release (the screen's "regenerate one" asks for
+ *  one platform in one language).
+ */
+export type PostsRequest_Deserialize = {
+	/**  The song: a take's folder name or title, or a folder with `song.json`. */
+	song: string,
+	/**  The release day the posts may name. */
+	date?: string | null,
+	/**  The platforms. */
+	platforms: Platform[],
+	/**  The languages. */
+	langs: Lang[],
+	/**  The Ollama model (the default when absent). */
+	model?: string | null,
+};
+
+/**
+ *  What to write posts for, without planning a release (the screen's "regenerate one" asks for
+ *  one platform in one language).
+ */
+export type PostsRequest_Serialize = {
+	/**  The song: a take's folder name or title, or a folder with `song.json`. */
+	song: string,
+	/**  The release day the posts may name. */
+	date: string | null,
+	/**  The platforms. */
+	platforms: Platform[],
+	/**  The languages. */
+	langs: Lang[],
+	/**  The Ollama model (the default when absent). */
+	model: string | null,
+};
+
+/**  The posts of a release and the model that wrote them (`posts.json`). */
+export type Posts_Deserialize = {
+	/**  The model used. */
+	model: string,
+	/**  Platform by platform, in each language asked for. */
+	posts: PostView_Deserialize[],
+};
+
+/**  The posts of a release and the model that wrote them (`posts.json`). */
+export type Posts_Serialize = {
+	/**  The model used. */
+	model: string,
+	/**  Platform by platform, in each language asked for. */
+	posts: PostView_Serialize[],
 };
 
 /**  A named preset carried over from the original studio. */
@@ -1623,6 +1973,20 @@ export type Reaction_Serialize = {
 	item: PoolItem_Serialize,
 	/**  False when this user had already liked/played it (nothing changed). */
 	counted: boolean,
+};
+
+/**  A release as the front ends show it. */
+export type ReleaseView = {
+	/**  Its id. */
+	id: string,
+	/**  The song (a take's folder name, or a folder's path). */
+	song: string,
+	/**  The title it is released under. */
+	title: string,
+	/**  Release day. */
+	date: string,
+	/**  Its folder. */
+	folder: string,
 };
 
 /**  How a Voice result was made. */

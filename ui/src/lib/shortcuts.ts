@@ -20,7 +20,7 @@ export interface KeyLike {
 
 export function actionFor(e: KeyLike): Action | null {
   const mod = e.ctrlKey || e.metaKey;
-  if (mod && !e.altKey && /^[1-8]$/.test(e.key)) return { kind: "screen", index: Number(e.key) - 1 };
+  if (mod && !e.altKey && /^[1-9]$/.test(e.key)) return { kind: "screen", index: Number(e.key) - 1 };
   // Text fields keep their own undo.
   if (mod && !e.inTextField && e.key.toLowerCase() === "z") return e.shiftKey ? { kind: "redo" } : { kind: "undo" };
   if (mod && !e.inTextField && e.key.toLowerCase() === "y") return { kind: "redo" };

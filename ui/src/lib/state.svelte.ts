@@ -9,6 +9,7 @@ export const SCREENS = [
   "generator",
   "lyrics",
   "voice",
+  "release",
   "pool",
   "account",
   "settings",
