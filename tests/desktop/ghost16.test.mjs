@@ -115,7 +115,12 @@ test("Ghost Studio plays 16 tracks and reports its frame times", { timeout: 6000
     const monitor = recordMonitor();
     if (!monitor) console.log("no PulseAudio server here: the Trash measurement on the monitor is skipped (run scripts/virtual-audio.sh)");
     else {
-      await sleep(1500);
+      // The monitor can take a while to deliver on a loaded sound server: turn the knob once it
+      // has heard a second of the tracks (not after a fixed time).
+      await waitFor("the monitor to hear the tracks", async () => {
+        const now = performance.now();
+        return monitor.windows().filter((x) => x.at > now - 1000 && x.level > -80).length >= 10 ? true : null;
+      }, 15000, 100);
       const turned = performance.now();
       await wd.exec(`const k = document.querySelector("#knob-trash"); k.value = "100"; k.dispatchEvent(new Event("input", { bubbles: true }));`);
       await sleep(1500);

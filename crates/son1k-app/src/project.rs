@@ -171,6 +171,19 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
     }
 }
 
+/// `s` with every character but letters, digits, `-` and `_` replaced by `-` (for file names).
+pub(crate) fn file_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// Milliseconds since the Unix epoch.
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -347,16 +360,7 @@ pub fn from_take(
         .to_string();
     let mut editor = Editor::with_state(doc.state());
     for (track, src) in &files {
-        let safe: String = track
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let safe = file_safe(track);
         let dest = folder.join("audio").join(format!("{safe}.wav"));
         fs::copy(src, &dest).map_err(io("could not copy into the project", &dest))?;
         editor

@@ -173,16 +173,7 @@ fn now_seconds() -> i64 {
 
 /// A file-name-safe form of `s`: letters, digits, `-` and `_`, others as `-`.
 fn slug(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let s = crate::project::file_safe(s);
     let s = s.trim_matches('-').to_string();
     if s.is_empty() {
         "song".into()
