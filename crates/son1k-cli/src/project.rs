@@ -1,5 +1,5 @@
 //! `son1k project`: Ghost Studio projects from the command line — a demo, a produced backing,
-//! knobs, playback through the native engine, render and export.
+//! knobs, playback through the native engine, recording a take, render and export.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -57,6 +57,24 @@ pub(crate) enum ProjectAction {
         /// Stop after this many seconds (default: at the end, or on Ctrl+C when looping).
         #[arg(long)]
         seconds: Option<f64>,
+    },
+    /// Record a take from the default input onto a new track ("take", "take 2", …), after a
+    /// count-in of 0, 1 or 2 bars of the metronome played on the output.
+    Record {
+        /// The project's name.
+        name: String,
+        /// How long to record after the count-in, in seconds.
+        #[arg(long)]
+        seconds: f64,
+        /// Bars of count-in: 0, 1 or 2.
+        #[arg(long, default_value_t = 0)]
+        count_in: u32,
+        /// The count-in's tempo.
+        #[arg(long, default_value_t = 120.0)]
+        bpm: f64,
+        /// Beats in the count-in's bar.
+        #[arg(long, default_value_t = 4)]
+        beats: u32,
     },
     /// Render the project's mix.
     Render {
@@ -150,6 +168,13 @@ pub(crate) fn run(
             from,
             seconds,
         } => play(studio, &name, looping, from, seconds, out)?,
+        ProjectAction::Record {
+            name,
+            seconds,
+            count_in,
+            bpm,
+            beats,
+        } => record(studio, &name, seconds, count_in, bpm, beats, out)?,
         ProjectAction::Render { name, output, bits } => {
             let bits = SampleFormat::parse(&bits).map_err(AppError::from)?;
             let path = ghost::render(studio, &name, &output, bits)?;
@@ -273,6 +298,52 @@ fn play(
         end.worst_load * 100.0,
         end.stream_errors
     )?;
+    Ok(())
+}
+
+/// `son1k project record`: the count-in (when asked), then `seconds` of the default input onto
+/// a new track of the project.
+fn record(
+    studio: &Studio,
+    name: &str,
+    seconds: f64,
+    count_in: u32,
+    bpm: f64,
+    beats: u32,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    use son1k_app::ghost::{LiveOutput, Metronome, Mixing, TakeRecorder};
+    if !(seconds.is_finite() && (0.1..=3600.0).contains(&seconds)) {
+        return Err(Failure {
+            code: 2,
+            message: format!("--seconds must be 0.1–3600, not {seconds}"),
+        });
+    }
+    let rec = if count_in == 0 {
+        TakeRecorder::start(studio, name, |_| {})?
+    } else {
+        let metronome = Metronome::new(bpm, beats, -12.0, false)?;
+        writeln!(out, "counting in {count_in} bar(s) at {bpm} BPM in {beats}")?;
+        TakeRecorder::start_after_count_in(
+            studio,
+            name,
+            &metronome,
+            count_in,
+            LiveOutput::from_env(),
+            |_| {},
+        )?
+    };
+    writeln!(out, "recording from {} for {seconds} s", rec.device())?;
+    let stop = interrupted();
+    let started = std::time::Instant::now();
+    while started.elapsed().as_secs_f64() < seconds
+        && !stop.load(std::sync::atomic::Ordering::Relaxed)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let file = rec.stop()?;
+    let track = Mixing::open(studio, name)?.add_take(&file, "take")?;
+    writeln!(out, "take on track \"{track}\": {}", file.display())?;
     Ok(())
 }
 

@@ -244,3 +244,68 @@ fn a_project_plays_through_the_engine_on_the_virtual_device_looping_a_region() {
     assert!(err.contains("--loop needs two times"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_take_recorded_after_a_count_in_lands_on_a_new_track() {
+    // Needs an input device (scripts/virtual-audio.sh gives machines without one a PulseAudio
+    // null source); the count-in's clicks play on the default output.
+    let name = format!("Toma {}", std::process::id());
+    let o = son1k_in("ghost-record", &["project", "new", &name]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = son1k_in(
+        "ghost-record",
+        &[
+            "project",
+            "record",
+            &name,
+            "--seconds",
+            "1",
+            "--count-in",
+            "1",
+            "--bpm",
+            "240",
+        ],
+    );
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        text.contains("counting in 1 bar(s) at 240 BPM in 4"),
+        "{text}"
+    );
+    let file = text
+        .lines()
+        .find_map(|l| l.strip_prefix("take on track \"take\": "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let take = son1k_audio::decode_file(std::path::Path::new(file)).unwrap();
+    let secs = take.frames() as f64 / f64::from(take.sample_rate);
+    // What came after the one-second count-in only: about the second asked for.
+    assert!((0.8..1.5).contains(&secs), "the take lasts {secs:.3} s");
+    // Bad input is refused with a clear line, and nothing is recorded.
+    let o = son1k_in(
+        "ghost-record",
+        &[
+            "project",
+            "record",
+            &name,
+            "--seconds",
+            "1",
+            "--count-in",
+            "3",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("0, 1 or 2"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = son1k_in(
+        "ghost-record",
+        &["project", "record", &name, "--seconds", "0"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
