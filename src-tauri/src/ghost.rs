@@ -284,12 +284,19 @@ pub async fn pick_path(app: AppHandle, folder: bool) -> Result<Option<PathBuf>, 
                 )
                 .blocking_pick_file()
         };
-        picked
-            .map(|p| p.into_path())
-            .transpose()
-            .map_err(|e| UiError::new("dialog", format!("the chosen path cannot be used: {e}")))
+        chosen_path(picked)
     })
     .await
+}
+
+/// What a file dialog returned, as a path (None when the user cancelled).
+pub(crate) fn chosen_path(
+    picked: Option<tauri_plugin_dialog::FilePath>,
+) -> Result<Option<PathBuf>, UiError> {
+    picked
+        .map(|p| p.into_path())
+        .transpose()
+        .map_err(|e| UiError::new("dialog", format!("the chosen path cannot be used: {e}")))
 }
 
 /// Every track rendered alone (clips and effects; gain, pan, mute and solo are left to the

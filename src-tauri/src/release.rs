@@ -192,10 +192,7 @@ pub async fn pick_ics(
         } else {
             dialog.blocking_pick_file()
         };
-        picked
-            .map(|p| p.into_path())
-            .transpose()
-            .map_err(|e| UiError::new("dialog", format!("the chosen path cannot be used: {e}")))
+        crate::ghost::chosen_path(picked)
     })
     .await
 }

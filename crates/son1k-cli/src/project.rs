@@ -319,20 +319,19 @@ fn record(
             message: format!("--seconds must be 0.1–3600, not {seconds}"),
         });
     }
-    let rec = if count_in == 0 {
-        TakeRecorder::start(studio, name, |_| {})?
-    } else {
-        let metronome = Metronome::new(bpm, beats, -12.0, false)?;
+    // With 0 bars the recording starts at once (nothing plays).
+    let metronome = Metronome::new(bpm, beats, -12.0, false)?;
+    if count_in > 0 {
         writeln!(out, "counting in {count_in} bar(s) at {bpm} BPM in {beats}")?;
-        TakeRecorder::start_after_count_in(
-            studio,
-            name,
-            &metronome,
-            count_in,
-            LiveOutput::from_env(),
-            |_| {},
-        )?
-    };
+    }
+    let rec = TakeRecorder::start_after_count_in(
+        studio,
+        name,
+        &metronome,
+        count_in,
+        LiveOutput::from_env(),
+        |_| {},
+    )?;
     writeln!(out, "recording from {} for {seconds} s", rec.device())?;
     let stop = interrupted();
     let started = std::time::Instant::now();
