@@ -67,6 +67,10 @@ pub struct Config {
     /// The least time between two polls of `POST /api/device/token`; polling faster answers
     /// `slow_down` and adds 5 s to that session's interval.
     pub device_poll_interval: Duration,
+    /// The most database connections this instance holds (`SON1K_DB_POOL_SIZE`). `None`: 8 on
+    /// SQLite, and on PostgreSQL twice the cores plus one (at least 4), the size past which more
+    /// connections only queue inside the database (see `scripts/api-load-bench.sh`).
+    pub db_pool_size: Option<u32>,
 }
 
 impl Config {
@@ -98,12 +102,20 @@ impl Config {
             trust_forwarded_for: false,
             device_code_ttl: Duration::from_secs(600),
             device_poll_interval: Duration::from_secs(5),
+            db_pool_size: None,
         }
     }
 
-    /// Reads the environment variables named on each field.
+    /// Reads the environment variables named on each field and in [`LIMIT_VARS`].
     pub fn from_env() -> anyhow::Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env`] with the variables read through `lookup` (tests pass a map). A
+    /// variable that is set but empty counts as unset; a limit that does not parse is refused
+    /// with its name, the value and what it must be.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let home = match var("SON1K_HOME") {
             Some(h) => PathBuf::from(h),
             None => directories::ProjectDirs::from("studio", "Son1k", "Son1k Studio")
@@ -129,6 +141,11 @@ impl Config {
                 anyhow::bail!(
                     "SON1K_METRICS_TOKEN must be at least 16 characters (e.g. 32 random hex digits)"
                 );
+            }
+        }
+        for (name, limit) in LIMIT_VARS {
+            if let Some(value) = var(name) {
+                limit.set(&mut config, name, value.trim())?;
             }
         }
         Ok(config)
@@ -164,6 +181,7 @@ impl std::fmt::Debug for Config {
             trust_forwarded_for,
             device_code_ttl,
             device_poll_interval,
+            db_pool_size,
         } = self;
         let secret = |s: &Option<String>| s.as_ref().map(|_| "<redacted>");
         f.debug_struct("Config")
@@ -192,6 +210,60 @@ impl std::fmt::Debug for Config {
             .field("trust_forwarded_for", trust_forwarded_for)
             .field("device_code_ttl", device_code_ttl)
             .field("device_poll_interval", device_poll_interval)
+            .field("db_pool_size", db_pool_size)
             .finish()
     }
 }
+
+/// A limit an operator can set from the environment: which field, and how its text reads.
+#[derive(Clone, Copy)]
+pub enum Limit {
+    /// A whole number of seconds, at least 1.
+    Seconds(fn(&mut Config) -> &mut Duration),
+    /// A count, at least 1.
+    Count(fn(&mut Config) -> &mut u32),
+    /// A count of connections, at least 1.
+    Size(fn(&mut Config) -> &mut usize),
+}
+
+impl Limit {
+    fn set(self, config: &mut Config, name: &str, value: &str) -> anyhow::Result<()> {
+        let number = value.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            let unit = match self {
+                Limit::Seconds(_) => "a whole number of seconds",
+                Limit::Count(_) | Limit::Size(_) => "a whole number",
+            };
+            anyhow::anyhow!("{name} must be {unit}, 1 or more; got {value:?}")
+        })?;
+        let too_big = || anyhow::anyhow!("{name} is too large: {value}");
+        match self {
+            Limit::Seconds(field) => *field(config) = Duration::from_secs(number),
+            Limit::Count(field) => *field(config) = u32::try_from(number).map_err(|_| too_big())?,
+            Limit::Size(field) => {
+                *field(config) = usize::try_from(number).map_err(|_| too_big())?
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The limits read from the environment, by variable name (the README's operator table lists
+/// them with their defaults).
+pub const LIMIT_VARS: &[(&str, Limit)] = &[
+    ("SON1K_REQUEST_TIMEOUT_SECS", Limit::Seconds(|c| &mut c.request_timeout)),
+    ("SON1K_HEADER_READ_TIMEOUT_SECS", Limit::Seconds(|c| &mut c.header_read_timeout)),
+    ("SON1K_IDLE_TIMEOUT_SECS", Limit::Seconds(|c| &mut c.idle_timeout)),
+    ("SON1K_MAX_CONNECTIONS", Limit::Size(|c| &mut c.max_connections)),
+    ("SON1K_MAX_CONNECTIONS_PER_IP", Limit::Size(|c| &mut c.max_connections_per_ip)),
+    ("SON1K_LOGIN_ATTEMPTS", Limit::Count(|c| &mut c.login_attempts)),
+    ("SON1K_ACCOUNT_LOGIN_ATTEMPTS", Limit::Count(|c| &mut c.account_login_attempts)),
+    ("SON1K_IP_LOGIN_ATTEMPTS", Limit::Count(|c| &mut c.ip_login_attempts)),
+    ("SON1K_LOGIN_WINDOW_SECS", Limit::Seconds(|c| &mut c.login_window)),
+    ("SON1K_SIGNUPS_PER_IP", Limit::Count(|c| &mut c.signups_per_ip)),
+    ("SON1K_SIGNUP_WINDOW_SECS", Limit::Seconds(|c| &mut c.signup_window)),
+    ("SON1K_DEVICE_STARTS_PER_IP", Limit::Count(|c| &mut c.device_starts_per_ip)),
+    ("SON1K_GLOBAL_AUTH_PER_MINUTE", Limit::Count(|c| &mut c.global_auth_per_minute)),
+    ("SON1K_DEVICE_CODE_TTL_SECS", Limit::Seconds(|c| &mut c.device_code_ttl)),
+    ("SON1K_DEVICE_POLL_INTERVAL_SECS", Limit::Seconds(|c| &mut c.device_poll_interval)),
+    ("SON1K_DB_POOL_SIZE", Limit::Count(|c| c.db_pool_size.get_or_insert(8))),
+];

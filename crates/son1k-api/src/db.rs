@@ -64,8 +64,9 @@ impl WriteTx {
     }
 }
 
-/// Connects to `url` (`sqlite://…` or `postgres://…`), tuning SQLite for concurrent readers.
-pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+/// Connects to `url` (`sqlite://…` or `postgres://…`), tuning SQLite for concurrent readers,
+/// with at most `pool_size` connections ([`default_pool_size`] when `None`).
+pub async fn connect(url: &str, pool_size: Option<u32>) -> Result<Db, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let backend = if url.starts_with("postgres") {
         Backend::Postgres
@@ -73,7 +74,7 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         Backend::Sqlite
     };
     let mut opts = AnyPoolOptions::new()
-        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        .max_connections(pool_size.unwrap_or_else(|| default_pool_size(backend)))
         .acquire_timeout(Duration::from_secs(10));
     if backend == Backend::Sqlite {
         opts = opts.after_connect(|conn, _meta| {
@@ -93,6 +94,20 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         backend,
         writer: Arc::new(Mutex::new(())),
     })
+}
+
+/// The pool size when none is configured: 8 on SQLite (one writer at a time; readers in WAL), and
+/// on PostgreSQL twice the cores plus one, at least 4. More connections than the cores can serve
+/// do not add throughput: queries then wait inside the database, on its locks and for the CPU,
+/// instead of in the pool's queue, and the slowest answers get slower.
+pub fn default_pool_size(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => 8,
+        Backend::Postgres => {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+            (cores * 2 + 1).max(4)
+        }
+    }
 }
 
 impl Db {

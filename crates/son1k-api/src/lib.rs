@@ -103,7 +103,7 @@ pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
             format!("sqlite://{}?mode=rwc", file.display())
         }
     };
-    db::connect(&url)
+    db::connect(&url, config.db_pool_size)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&url)))
 }

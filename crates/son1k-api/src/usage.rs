@@ -78,6 +78,22 @@ fn clean(s: Option<String>, max: usize, what: &str) -> Result<Option<String>, Us
     }
 }
 
+/// The refusal once `ent`'s period has no generation left.
+fn limit_reached(ent: &entitlement::Entitlement) -> UsageError {
+    let limits = ent.tier.limits();
+    UsageError::LimitReached {
+        tier: ent.tier.name(),
+        limit: limits.generations,
+        period: tiers::period_name(limits.period),
+        reset: ent.period_end,
+        free_hint: if ent.tier.is_paid() {
+            ""
+        } else {
+            " or claim a song from the community pool (POST /api/community/pool/claim)"
+        },
+    }
+}
+
 /// Records a generation against the caller's limit. 201 when counted, 200 for a replay of an id
 /// already recorded, 429 when the period's limit is used up.
 #[utoipa::path(post, path = "/api/usage", tag = "usage", security(("bearer" = [])),
@@ -110,6 +126,23 @@ pub async fn record(
         .check_quality(quality)
         .map_err(|e| UsageError::QualityNotAllowed(e.to_string()))?;
     let selected = ent.tier.is_paid() && pool::selected(&state.keys.pool, &caller.id, &id);
+
+    // Once the period's generations are spent, refuse without queueing for the user's lock: the
+    // records in a period only grow, so a count at the limit now is at the limit at any later
+    // commit. A retry of a recorded id is not refused here (it is answered below as a duplicate).
+    let (spent, known): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM usage_records WHERE user_id = $1 AND created_at >= $2 AND created_at < $3), \
+                (SELECT COUNT(*) FROM usage_records WHERE user_id = $1 AND id = $4)",
+    )
+    .bind(&caller.id)
+    .bind(ent.period_start)
+    .bind(ent.period_end)
+    .bind(&id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if known == 0 && spent >= limit {
+        return Err(limit_reached(&ent));
+    }
 
     let mut tx = state.db.begin_write().await?;
     // One writer per user from here to the commit: SQLite has a single writer already
@@ -161,17 +194,7 @@ pub async fn record(
     let used = entitlement::used_in_period(&mut **tx, &caller.id, &ent).await?;
     if used > limit {
         tx.rollback().await?;
-        return Err(UsageError::LimitReached {
-            tier: ent.tier.name(),
-            limit: limits.generations,
-            period: tiers::period_name(limits.period),
-            reset: ent.period_end,
-            free_hint: if ent.tier.is_paid() {
-                ""
-            } else {
-                " or claim a song from the community pool (POST /api/community/pool/claim)"
-            },
-        });
+        return Err(limit_reached(&ent));
     }
     sqlx::query("UPDATE usage_records SET used_after = $3 WHERE user_id = $1 AND id = $2")
         .bind(&caller.id)

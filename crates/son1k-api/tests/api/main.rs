@@ -7,6 +7,7 @@ mod analytics;
 mod auth;
 mod basics;
 mod billing;
+mod config_env;
 mod binary;
 mod browser;
 mod device;

@@ -107,3 +107,32 @@ async fn quality_is_gated_by_tier() {
     .await;
     assert_eq!(v["used"], 0);
 }
+
+#[tokio::test]
+async fn a_retry_at_the_limit_is_answered_as_a_duplicate() {
+    // The refusal that skips the user's lock once the period is spent must not refuse the retry
+    // of a generation that was counted (its answer was lost): that one is a 200 duplicate.
+    let app = TestApp::spawn().await;
+    let u = app.signup().await;
+    let ids: Vec<String> = (0..3).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    for id in &ids {
+        let res = app
+            .post("/api/usage", Some(&u.token), json!({"id": id}))
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let res = app
+        .post(
+            "/api/usage",
+            Some(&u.token),
+            json!({"id": uuid::Uuid::new_v4().to_string()}),
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    let again = app
+        .post("/api/usage", Some(&u.token), json!({"id": ids[1]}))
+        .await;
+    assert_eq!(again.status(), 200);
+    let v = json(again).await;
+    assert_eq!((v["duplicate"].clone(), v["used"].clone()), (json!(true), json!(2)));
+}
