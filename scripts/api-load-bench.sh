@@ -12,7 +12,9 @@
 # postgresql is installed (or BENCH_POSTGRES=1), on PostgreSQL. Every run is bounded in time and
 # stops by itself. Server, database and wrk share the machine's cores, so other work running at the
 # same time shows in the figures (the load average is printed). Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
-# BENCH_POSTGRES (auto|0|1), CARGO, CARGO_TARGET_DIR.
+# BENCH_POSTGRES (auto|0|1), BENCH_POOL_SIZE (the server's SON1K_DB_POOL_SIZE; unset: its default),
+# CARGO, CARGO_TARGET_DIR. After each backend it prints the database pool the server ran with (read
+# from its /metrics) and, on PostgreSQL, the plans of the statements the three endpoints run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +45,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+METRICS_TOKEN="bench-metrics-token-$$-0123456789"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -109,6 +113,7 @@ run_backend() {
   mkdir -p "$home"
   SON1K_HOME="$home" DATABASE_URL="$database_url" STRIPE_WEBHOOK_SECRET=whsec_bench \
     SON1K_LEASE_KEY="$(printf '11%.0s' $(seq 32))" RUST_LOG=warn \
+    SON1K_METRICS_TOKEN="$METRICS_TOKEN" SON1K_DB_POOL_SIZE="${BENCH_POOL_SIZE:-}" \
     "$bin" serve --addr "127.0.0.1:$port" >"$work/server-$backend.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
@@ -126,7 +131,31 @@ run_backend() {
     wrk -t "$THREADS" -c "$CONNS" -d 2s -s "$work/$name.lua" "$base" >/dev/null 2>&1 || true
     drive "$name" "$work/$name.lua" "$base" "$backend"
   done
+  curl -fs -H "Authorization: Bearer $METRICS_TOKEN" "$base/metrics" | awk -v b="$backend" '
+    /^db_pool_max_connections / {max = $2}
+    /^db_pool_connections\{state="idle"\}/ {idle = $2}
+    END {printf "%-10s pool    %s connections at most, %s open and idle after the run\n", b, max, idle}'
+  if [ "$backend" = postgres ]; then pg_plans; fi
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+}
+
+# The plans (with timings) of the statements behind limits, usage and claim, for the FREE user.
+pg_plans() {
+  local now day
+  now="$(date +%s)"
+  day="$(date -u +%Y-%m-%d)"
+  echo "postgres   plans (EXPLAIN ANALYZE on the benchmark's database, after the run):"
+  pg_as_postgres psql -X -q -p "$PG_PORT" -d "$db" -v ON_ERROR_STOP=1 <<SQL | sed 's/^/  /'
+\\echo limits/usage: generations in the period (index on user_id, created_at)
+EXPLAIN (ANALYZE, COSTS OFF) SELECT COUNT(*) FROM usage_records
+  WHERE user_id = '$FREE_ID' AND created_at >= $((now - 86400)) AND created_at < $((now + 86400));
+\\echo usage: is this generation already recorded (primary key)
+EXPLAIN (ANALYZE, COSTS OFF) SELECT COUNT(*) FROM usage_records WHERE user_id = '$FREE_ID' AND id = 'x';
+\\echo claim: claims of the day (primary key of claim_counters)
+EXPLAIN (ANALYZE, COSTS OFF) SELECT used FROM claim_counters WHERE user_id = '$FREE_ID' AND day = '$day';
+\\echo rows: usage_records, pool_items, claim_counters
+SELECT (SELECT COUNT(*) FROM usage_records), (SELECT COUNT(*) FROM pool_items), (SELECT COUNT(*) FROM claim_counters);
+SQL
 }
 
 echo "son1k-api load benchmark: wrk -t$THREADS -c$CONNS, ${SECONDS_EACH}s per endpoint after a 2 s warm-up, release build, $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

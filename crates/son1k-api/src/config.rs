@@ -228,13 +228,17 @@ pub enum Limit {
 
 impl Limit {
     fn set(self, config: &mut Config, name: &str, value: &str) -> anyhow::Result<()> {
-        let number = value.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-            let unit = match self {
-                Limit::Seconds(_) => "a whole number of seconds",
-                Limit::Count(_) | Limit::Size(_) => "a whole number",
-            };
-            anyhow::anyhow!("{name} must be {unit}, 1 or more; got {value:?}")
-        })?;
+        let number = value
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| {
+                let unit = match self {
+                    Limit::Seconds(_) => "a whole number of seconds",
+                    Limit::Count(_) | Limit::Size(_) => "a whole number",
+                };
+                anyhow::anyhow!("{name} must be {unit}, 1 or more; got {value:?}")
+            })?;
         let too_big = || anyhow::anyhow!("{name} is too large: {value}");
         match self {
             Limit::Seconds(field) => *field(config) = Duration::from_secs(number),
@@ -250,20 +254,68 @@ impl Limit {
 /// The limits read from the environment, by variable name (the README's operator table lists
 /// them with their defaults).
 pub const LIMIT_VARS: &[(&str, Limit)] = &[
-    ("SON1K_REQUEST_TIMEOUT_SECS", Limit::Seconds(|c| &mut c.request_timeout)),
-    ("SON1K_HEADER_READ_TIMEOUT_SECS", Limit::Seconds(|c| &mut c.header_read_timeout)),
-    ("SON1K_IDLE_TIMEOUT_SECS", Limit::Seconds(|c| &mut c.idle_timeout)),
-    ("SON1K_MAX_CONNECTIONS", Limit::Size(|c| &mut c.max_connections)),
-    ("SON1K_MAX_CONNECTIONS_PER_IP", Limit::Size(|c| &mut c.max_connections_per_ip)),
-    ("SON1K_LOGIN_ATTEMPTS", Limit::Count(|c| &mut c.login_attempts)),
-    ("SON1K_ACCOUNT_LOGIN_ATTEMPTS", Limit::Count(|c| &mut c.account_login_attempts)),
-    ("SON1K_IP_LOGIN_ATTEMPTS", Limit::Count(|c| &mut c.ip_login_attempts)),
-    ("SON1K_LOGIN_WINDOW_SECS", Limit::Seconds(|c| &mut c.login_window)),
-    ("SON1K_SIGNUPS_PER_IP", Limit::Count(|c| &mut c.signups_per_ip)),
-    ("SON1K_SIGNUP_WINDOW_SECS", Limit::Seconds(|c| &mut c.signup_window)),
-    ("SON1K_DEVICE_STARTS_PER_IP", Limit::Count(|c| &mut c.device_starts_per_ip)),
-    ("SON1K_GLOBAL_AUTH_PER_MINUTE", Limit::Count(|c| &mut c.global_auth_per_minute)),
-    ("SON1K_DEVICE_CODE_TTL_SECS", Limit::Seconds(|c| &mut c.device_code_ttl)),
-    ("SON1K_DEVICE_POLL_INTERVAL_SECS", Limit::Seconds(|c| &mut c.device_poll_interval)),
-    ("SON1K_DB_POOL_SIZE", Limit::Count(|c| c.db_pool_size.get_or_insert(8))),
+    (
+        "SON1K_REQUEST_TIMEOUT_SECS",
+        Limit::Seconds(|c| &mut c.request_timeout),
+    ),
+    (
+        "SON1K_HEADER_READ_TIMEOUT_SECS",
+        Limit::Seconds(|c| &mut c.header_read_timeout),
+    ),
+    (
+        "SON1K_IDLE_TIMEOUT_SECS",
+        Limit::Seconds(|c| &mut c.idle_timeout),
+    ),
+    (
+        "SON1K_MAX_CONNECTIONS",
+        Limit::Size(|c| &mut c.max_connections),
+    ),
+    (
+        "SON1K_MAX_CONNECTIONS_PER_IP",
+        Limit::Size(|c| &mut c.max_connections_per_ip),
+    ),
+    (
+        "SON1K_LOGIN_ATTEMPTS",
+        Limit::Count(|c| &mut c.login_attempts),
+    ),
+    (
+        "SON1K_ACCOUNT_LOGIN_ATTEMPTS",
+        Limit::Count(|c| &mut c.account_login_attempts),
+    ),
+    (
+        "SON1K_IP_LOGIN_ATTEMPTS",
+        Limit::Count(|c| &mut c.ip_login_attempts),
+    ),
+    (
+        "SON1K_LOGIN_WINDOW_SECS",
+        Limit::Seconds(|c| &mut c.login_window),
+    ),
+    (
+        "SON1K_SIGNUPS_PER_IP",
+        Limit::Count(|c| &mut c.signups_per_ip),
+    ),
+    (
+        "SON1K_SIGNUP_WINDOW_SECS",
+        Limit::Seconds(|c| &mut c.signup_window),
+    ),
+    (
+        "SON1K_DEVICE_STARTS_PER_IP",
+        Limit::Count(|c| &mut c.device_starts_per_ip),
+    ),
+    (
+        "SON1K_GLOBAL_AUTH_PER_MINUTE",
+        Limit::Count(|c| &mut c.global_auth_per_minute),
+    ),
+    (
+        "SON1K_DEVICE_CODE_TTL_SECS",
+        Limit::Seconds(|c| &mut c.device_code_ttl),
+    ),
+    (
+        "SON1K_DEVICE_POLL_INTERVAL_SECS",
+        Limit::Seconds(|c| &mut c.device_poll_interval),
+    ),
+    (
+        "SON1K_DB_POOL_SIZE",
+        Limit::Count(|c| c.db_pool_size.get_or_insert(8)),
+    ),
 ];

@@ -75,6 +75,9 @@ pub enum AppError {
     /// Neural models, the model manager or voice profiles failed.
     #[error(transparent)]
     Ml(#[from] son1k_ml::MlError),
+    /// Nexus Visual: no ffmpeg, the encoder failed, a bad size or span, cancelled.
+    #[error(transparent)]
+    Visual(#[from] son1k_visual::VisualError),
     /// A job ended without success.
     #[error("{message}")]
     JobFailed {
@@ -139,6 +142,11 @@ impl AppError {
             AppError::Store(_) => "library",
             AppError::Lyrics(l) => l.code(),
             AppError::JobFailed { .. } => "job-failed",
+            AppError::Visual(son1k_visual::VisualError::EncoderMissing { .. }) => "encoder-missing",
+            AppError::Visual(son1k_visual::VisualError::Encoder(_)) => "encoder",
+            AppError::Visual(son1k_visual::VisualError::Cancelled) => "cancelled",
+            AppError::Visual(son1k_visual::VisualError::Invalid(_)) => "invalid-input",
+            AppError::Visual(son1k_visual::VisualError::Io { .. }) => "io",
             AppError::Voice(_) => "invalid-input",
             AppError::Ml(son1k_ml::MlError::NotInstalled { .. }) => "model-missing",
             AppError::Ml(son1k_ml::MlError::UnknownProfile { .. }) => "unknown-profile",
@@ -234,6 +242,7 @@ impl AppError {
             AppError::Analysis(_) => true,
             AppError::Lyrics(l) => l.is_user_error(),
             AppError::Voice(_) => true,
+            AppError::Visual(v) => matches!(v, son1k_visual::VisualError::Invalid(_)),
             AppError::Ml(m) => m.is_user_error(),
             // Jobs fail on their input (a damaged file); engine and I/O trouble are retried first.
             AppError::JobFailed { .. } => true,

@@ -23,6 +23,7 @@ pub mod prompt;
 pub mod release;
 pub mod scheduler;
 pub mod songs;
+pub mod visual;
 pub mod voice;
 pub mod webview;
 
@@ -41,6 +42,7 @@ pub use release::{
     PostsRequest, ReleaseView,
 };
 pub use songs::SongSummary;
+pub use visual::{SceneKind, VisualOptions, VisualReport};
 
 // The domain types the front ends name, re-exported so that the shell and the CLI depend on this
 // crate (and son1k-core) only.
@@ -285,13 +287,14 @@ impl Studio {
         })
     }
 
-    /// The work behind each job kind this build runs (`analyze`, `generate`, `voice-convert`).
+    /// The work behind each job kind this build runs (`analyze`, `generate`, `voice-convert`, `visual-render`).
     pub fn job_works(&self) -> std::collections::HashMap<String, jobs::Work> {
         let db = self.paths.library_db();
         std::collections::HashMap::from([
             ("analyze".to_string(), analysis_work()),
             ("generate".to_string(), generate::work(&db)),
             (voice::CONVERT_JOB.to_string(), voice::convert_work(self)),
+            (visual::RENDER_JOB.to_string(), visual::render_work(self)),
         ])
     }
 

@@ -14,6 +14,7 @@ mod lyrics;
 mod project;
 mod release;
 mod takes;
+mod visual;
 mod voice;
 
 use std::process::ExitCode;
@@ -91,6 +92,11 @@ enum Command {
     Release {
         #[command(subcommand)]
         action: release::ReleaseAction,
+    },
+    /// Nexus Visual: a song's music video with audio-reactive scenes, and a cover image.
+    Visual {
+        #[command(subcommand)]
+        action: visual::VisualAction,
     },
     /// Your Son1k account on the hosted API: sign up, log in or out, tier and usage.
     Account {
@@ -236,6 +242,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Takes { action } => takes::run(studio, action, out),
         Command::Lyrics { action } => lyrics::run(studio, action, out),
         Command::Release { action } => release::run(studio, action, out),
+        Command::Visual { action } => visual::run(studio, action, out),
         Command::Account { action } => account::account(studio, action, out),
         Command::Upgrade { tier, print_url } => account::upgrade(studio, &tier, print_url, out),
         Command::Pool { action } => account::pool(studio, action, out),

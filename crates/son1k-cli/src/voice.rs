@@ -134,7 +134,8 @@ pub enum ModelsAction {
     },
 }
 
-fn progress_bar() -> indicatif::ProgressBar {
+/// A progress bar for a long task: its stage and percentage.
+pub(crate) fn progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(1000);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg:8} [{bar:40}] {percent}%")

@@ -10,7 +10,10 @@ fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
     let map: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .chain([("SON1K_HOME".to_string(), "/tmp/son1k-config-test".to_string())])
+        .chain([(
+            "SON1K_HOME".to_string(),
+            "/tmp/son1k-config-test".to_string(),
+        )])
         .collect();
     Config::from_lookup(|name| map.get(name).cloned())
 }
@@ -48,14 +51,19 @@ fn every_limit_variable_changes_its_own_field() {
     for (name, _) in LIMIT_VARS {
         let changed = format!("{:?}", config(&[(name, "7")]).unwrap());
         assert_ne!(changed, defaults, "{name} changed nothing");
-        assert!(seen.insert(changed), "{name} sets the same field as another variable");
+        assert!(
+            seen.insert(changed),
+            "{name} sets the same field as another variable"
+        );
     }
 }
 
 #[test]
 fn a_bad_limit_is_refused_with_its_name() {
     for bad in ["0", "-3", "ten", "1.5", "99999999999999999999"] {
-        let err = config(&[("SON1K_LOGIN_ATTEMPTS", bad)]).unwrap_err().to_string();
+        let err = config(&[("SON1K_LOGIN_ATTEMPTS", bad)])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("SON1K_LOGIN_ATTEMPTS"), "{bad}: {err}");
     }
     let err = config(&[("SON1K_IDLE_TIMEOUT_SECS", "soon")])

@@ -134,5 +134,8 @@ async fn a_retry_at_the_limit_is_answered_as_a_duplicate() {
         .await;
     assert_eq!(again.status(), 200);
     let v = json(again).await;
-    assert_eq!((v["duplicate"].clone(), v["used"].clone()), (json!(true), json!(2)));
+    assert_eq!(
+        (v["duplicate"].clone(), v["used"].clone()),
+        (json!(true), json!(2))
+    );
 }

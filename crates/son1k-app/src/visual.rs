@@ -1,0 +1,274 @@
+//! Nexus Visual from the façade: a music video of a song (a take, a folder with `song.json`, or
+//! an audio file), rendered offscreen by son1k-visual's scenes as a `visual-render` library job
+//! (progress, cancel, recovery like every job) and encoded by the system's ffmpeg, with an
+//! optional 3000×3000 cover image drawn from the video's loudest frame.
+//!
+//! The scenes hear the song's mix; its beats come from the bar grid (the Generator's tempo, or the
+//! analysis of a plain audio file) and its scene changes from `song.json`'s sections.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use son1k_core::{Progress, ValidationError};
+pub use son1k_visual::video::{Container, Video};
+pub use son1k_visual::SceneKind;
+use son1k_visual::{features, video, Look, Timeline};
+
+use crate::jobs;
+use crate::release::song::{self, ReleaseSong};
+use crate::scheduler::{JobContext, JobFailure};
+use crate::{AppError, Studio};
+
+/// The job kind of a video render.
+pub const RENDER_JOB: &str = "visual-render";
+/// The side of a cover image, pixels (what streaming services ask for).
+pub const COVER_SIDE: usize = 3000;
+
+/// A video to make.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisualOptions {
+    /// The song: a take's folder name or title, a folder with `song.json`, or an audio file.
+    pub song: String,
+    /// The scene ([`SceneKind::Auto`]: a new one at each section).
+    pub scene: String,
+    /// The video file (`.mp4` or `.webm`).
+    pub output: PathBuf,
+    /// 1080×1920 for shorts instead of 1920×1080.
+    pub vertical: bool,
+    /// Only this stretch of the song, seconds (start, end).
+    pub span: Option<(f64, f64)>,
+    /// Decides everything left to chance in the scenes.
+    pub seed: u64,
+    /// Also write a 3000×3000 PNG cover here, from the video's loudest frame.
+    pub cover: Option<PathBuf>,
+}
+
+/// A video that was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisualReport {
+    /// The song, as named.
+    pub song: String,
+    /// The scene it was drawn with.
+    pub scene: String,
+    /// The video file.
+    pub path: PathBuf,
+    /// Picture width and height, pixels.
+    pub width: usize,
+    /// Picture height, pixels.
+    pub height: usize,
+    /// Frames per second.
+    pub fps: u32,
+    /// Frames written.
+    pub frames: usize,
+    /// Where in the song the video starts, seconds.
+    pub start: f64,
+    /// Its length, seconds.
+    pub seconds: f64,
+    /// Beats the scenes pulsed on.
+    pub beats: usize,
+    /// Sections the scenes changed on.
+    pub sections: usize,
+    /// The cover image, when one was asked for.
+    pub cover: Option<PathBuf>,
+    /// Seconds the render and encoding took.
+    pub elapsed: f64,
+}
+
+fn invalid(field: &str, value: impl std::fmt::Display, rule: &str) -> AppError {
+    AppError::Invalid(ValidationError::new(field, value, rule))
+}
+
+/// The scene named `name`, or a clear refusal listing the scenes.
+pub fn scene(name: &str) -> Result<SceneKind, AppError> {
+    SceneKind::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = SceneKind::ALL.iter().map(|s| s.name()).collect();
+        invalid("scene", name, &format!("one of {}", names.join(", ")))
+    })
+}
+
+/// Parses `A-B` (seconds, e.g. `30-45.5`) into a span.
+pub fn parse_span(text: &str) -> Result<(f64, f64), AppError> {
+    let bad = || {
+        invalid(
+            "seconds",
+            text,
+            "a span A-B in seconds with A < B, e.g. 30-45",
+        )
+    };
+    let (a, b) = text.split_once('-').ok_or_else(bad)?;
+    let a: f64 = a.trim().parse().map_err(|_| bad())?;
+    let b: f64 = b.trim().parse().map_err(|_| bad())?;
+    if !(a.is_finite() && b.is_finite() && a >= 0.0 && a < b) {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+impl Studio {
+    /// Renders a music video of `opts.song` (see the module's documentation) as a library job.
+    pub fn visual_render(
+        &self,
+        opts: &VisualOptions,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<VisualReport, AppError> {
+        // Everything that can be refused is refused before a job is queued.
+        scene(&opts.scene)?;
+        video::Container::for_path(&opts.output)?;
+        video::find_ffmpeg()?;
+        if let Some((a, b)) = opts.span {
+            parse_span(&format!("{a}-{b}"))?;
+        }
+        song::resolve(self, &opts.song)?;
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut job = opts.clone();
+        job.output = abs(&opts.output);
+        job.cover = opts.cover.as_deref().map(abs);
+        let payload = serde_json::to_value(&job).map_err(|e| AppError::JobFailed {
+            kind: RENDER_JOB.into(),
+            message: e.to_string(),
+        })?;
+        let mut results = jobs::run(
+            self,
+            RENDER_JOB,
+            vec![payload],
+            render_work(self),
+            &mut |p| progress(p.progress()),
+            cancel,
+        )?;
+        let value = match results.pop() {
+            Some(Ok(v)) => v,
+            Some(Err(_)) if cancel.load(std::sync::atomic::Ordering::Relaxed) => {
+                return Err(son1k_visual::VisualError::Cancelled.into())
+            }
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Err(AppError::JobFailed {
+                    kind: RENDER_JOB.into(),
+                    message: "the job disappeared".into(),
+                })
+            }
+        };
+        serde_json::from_value(value).map_err(|e| AppError::JobFailed {
+            kind: RENDER_JOB.into(),
+            message: format!("the job's report could not be read: {e}"),
+        })
+    }
+}
+
+/// The work of a `visual-render` job.
+pub fn render_work(studio: &Studio) -> jobs::Work {
+    let studio = studio.clone();
+    Arc::new(move |job, ctx| {
+        let opts: VisualOptions = serde_json::from_value(job.payload.clone())
+            .map_err(|e| JobFailure::Fatal(format!("the job's request could not be read: {e}")))?;
+        match render(&studio, &opts, ctx) {
+            Ok(report) => {
+                serde_json::to_value(report).map_err(|e| JobFailure::Fatal(e.to_string()))
+            }
+            Err(AppError::Visual(son1k_visual::VisualError::Cancelled)) => {
+                Err(JobFailure::Cancelled)
+            }
+            Err(e) => Err(JobFailure::Fatal(e.to_string())),
+        }
+    })
+}
+
+/// The beat times of `s` from `from` to `to`, seconds from `from`.
+fn beats(s: &ReleaseSong, from: f64, to: f64) -> Vec<f64> {
+    let beat = 60.0 / s.grid.bpm;
+    if !(beat.is_finite() && beat > 0.0) {
+        return Vec::new();
+    }
+    let first = s.grid.first_downbeat - (s.grid.first_downbeat / beat).floor() * beat;
+    let skip = ((from - first) / beat).ceil().max(0.0);
+    (0..)
+        .map(|k| first + (skip + f64::from(k)) * beat)
+        .take_while(|t| *t < to)
+        .map(|t| t - from)
+        .collect()
+}
+
+fn render(
+    studio: &Studio,
+    opts: &VisualOptions,
+    ctx: &JobContext,
+) -> Result<VisualReport, AppError> {
+    let started = std::time::Instant::now();
+    let kind = scene(&opts.scene)?;
+    let ffmpeg = video::find_ffmpeg()?;
+    ctx.progress_stage(0.0, Some("listening"));
+    let s = song::resolve(studio, &opts.song)?;
+    let audio = son1k_audio::decode_file(&s.mix)?;
+    let rate = audio.sample_rate;
+    let length = audio.channels.first().map_or(0, Vec::len);
+    let song_seconds = length as f64 / f64::from(rate.max(1));
+    let (start, end) = opts.span.unwrap_or((0.0, song_seconds));
+    if start >= song_seconds || end > song_seconds + 0.01 {
+        return Err(invalid(
+            "seconds",
+            format!("{start}-{end}"),
+            &format!("a span inside the song, which lasts {song_seconds:.2} s"),
+        ));
+    }
+    let end = end.min(song_seconds);
+    let from = (start * f64::from(rate)) as usize;
+    let to = ((end * f64::from(rate)) as usize).min(length);
+    let channels = audio.channels.len().max(1) as f32;
+    let mono: Vec<f32> = (from..to)
+        .map(|i| audio.channels.iter().map(|c| c[i]).sum::<f32>() / channels)
+        .collect();
+    let look = Look::hd(kind, opts.seed, opts.vertical);
+    let seconds = end - start;
+    let frames = (seconds * f64::from(look.fps)).ceil() as usize;
+    let timeline = Timeline {
+        beats: beats(&s, start, end),
+        sections: s
+            .sections
+            .iter()
+            .filter(|x| x.start > start && x.start < end)
+            .map(|x| x.start - start)
+            .collect(),
+    };
+    let track = features::analyse(&mono, rate, look.fps, frames, &timeline);
+    let job = video::Job {
+        audio: s.mix.clone(),
+        start,
+        seconds,
+        output: opts.output.clone(),
+    };
+    let share = if opts.cover.is_some() { 0.95 } else { 1.0 };
+    let video = video::encode(
+        &ffmpeg,
+        &job,
+        &track,
+        &look,
+        &mut |done, total| {
+            ctx.progress_stage(share * done as f64 / total.max(1) as f64, Some("rendering"));
+        },
+        ctx.cancel_flag(),
+    )?;
+    if let Some(cover) = &opts.cover {
+        ctx.progress_stage(share, Some("cover"));
+        let at = son1k_visual::loudest_frame(&track);
+        let picture = son1k_visual::cover(&track, &look, at, COVER_SIDE, COVER_SIDE);
+        son1k_visual::write_png(&picture, cover)?;
+    }
+    Ok(VisualReport {
+        song: s.id,
+        scene: kind.name().into(),
+        path: video.path,
+        width: video.width,
+        height: video.height,
+        fps: video.fps,
+        frames: video.frames,
+        start,
+        seconds,
+        beats: timeline.beats.len(),
+        sections: timeline.sections.len(),
+        cover: opts.cover.clone(),
+        elapsed: started.elapsed().as_secs_f64(),
+    })
+}
