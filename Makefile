@@ -108,6 +108,7 @@ bench: deps
 	$(CARGO) run --release -p son1k-bench -- analysis
 	$(CARGO) run --release -p son1k-bench -- generate
 	$(CARGO) run --release -p son1k-bench -- voice
+	$(CARGO) run --release -p son1k-bench -- visual
 
 ## Fuzz the decoder for FUZZ_SECONDS (default 60) with cargo-fuzz (stable toolchain + RUSTC_BOOTSTRAP).
 FUZZ_SECONDS ?= 60

@@ -61,6 +61,8 @@ macro_rules! for_each_command {
             release::release_import_ics,
             release::pick_ics,
             release::open_upload_page,
+            visual::visual_scenes,
+            visual::visual_render,
             account::account_status,
             account::account_sign_in,
             account::account_logout,

@@ -19,6 +19,7 @@ pub mod lyrics;
 pub mod release;
 pub mod songs;
 pub mod tasks;
+pub mod visual;
 pub mod voice;
 
 use son1k_app::{Paths, Studio};
@@ -111,7 +112,11 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol(voice::SCHEME, |ctx, request, responder| {
             serve_folder(ctx.app_handle(), Paths::voice_dir, request, responder)
         })
+        .register_asynchronous_uri_scheme_protocol(visual::SCHEME, |ctx, request, responder| {
+            visual::serve(ctx.app_handle(), request, responder)
+        })
         .manage(studio)
+        .manage(son1k_app::visual::Previews::default())
         .manage(tasks::Running::default())
         .manage(ghost::Mixer::default())
         .manage(ghost::Takes::default())

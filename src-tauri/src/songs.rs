@@ -15,7 +15,12 @@ pub const SCHEME: &str = "son1k-song";
 /// Answers one request for a file under `root`: the file's bytes, 404 when it does not exist,
 /// 400 for a path outside the folder.
 pub fn serve(root: &Path, request_path: &str) -> Response<Vec<u8>> {
-    let (status, mime, body) = match webview::serve(root, request_path) {
+    answer(webview::serve(root, request_path))
+}
+
+/// The HTTP answer for what the façade served.
+pub fn answer(served: Served) -> Response<Vec<u8>> {
+    let (status, mime, body) = match served {
         Served::File { bytes, mime } => (StatusCode::OK, mime, bytes),
         Served::BadPath => (StatusCode::BAD_REQUEST, "text/plain", b"bad path".to_vec()),
         Served::Missing(why) => (StatusCode::NOT_FOUND, "text/plain", why.into_bytes()),

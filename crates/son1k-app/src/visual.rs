@@ -28,12 +28,14 @@ pub const COVER_SIDE: usize = 3000;
 
 /// A video to make.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VisualOptions {
     /// The song: a take's folder name or title, a folder with `song.json`, or an audio file.
     pub song: String,
     /// The scene ([`SceneKind::Auto`]: a new one at each section).
     pub scene: String,
-    /// The video file (`.mp4` or `.webm`).
+    /// The video file (`.mp4` or `.webm`); empty: `video/<scene>-<seed>.mp4` (`…-vertical.mp4`)
+    /// in the song's folder.
     pub output: PathBuf,
     /// 1080×1920 for shorts instead of 1920×1080.
     pub vertical: bool,
@@ -47,6 +49,7 @@ pub struct VisualOptions {
 
 /// A video that was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VisualReport {
     /// The song, as named.
     pub song: String,
@@ -78,6 +81,28 @@ pub struct VisualReport {
 
 fn invalid(field: &str, value: impl std::fmt::Display, rule: &str) -> AppError {
     AppError::Invalid(ValidationError::new(field, value, rule))
+}
+
+/// A built-in scene, as the Visual screen lists it (its name in the UI's language comes from
+/// the UI's tables, by id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SceneInfo {
+    /// Its id (`auto`, `spectrum`, `particles`, `rain`).
+    pub id: String,
+    /// What it shows, in English (the CLI's text).
+    pub about: String,
+}
+
+/// The built-in scenes, `auto` first.
+pub fn scenes() -> Vec<SceneInfo> {
+    SceneKind::ALL
+        .iter()
+        .map(|s| SceneInfo {
+            id: s.name().into(),
+            about: s.about().into(),
+        })
+        .collect()
 }
 
 /// The scene named `name`, or a clear refusal listing the scenes.
@@ -116,15 +141,28 @@ impl Studio {
     ) -> Result<VisualReport, AppError> {
         // Everything that can be refused is refused before a job is queued.
         scene(&opts.scene)?;
-        video::Container::for_path(&opts.output)?;
+        if !opts.output.as_os_str().is_empty() {
+            video::Container::for_path(&opts.output)?;
+        }
         video::find_ffmpeg()?;
         if let Some((a, b)) = opts.span {
             parse_span(&format!("{a}-{b}"))?;
         }
-        song::resolve(self, &opts.song)?;
+        let s = song::resolve(self, &opts.song)?;
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         let mut job = opts.clone();
-        job.output = abs(&opts.output);
+        job.output = if opts.output.as_os_str().is_empty() {
+            let dir = s.dir.join("video");
+            std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+                action: "could not create",
+                path: dir.clone(),
+                source,
+            })?;
+            let vertical = if opts.vertical { "-vertical" } else { "" };
+            dir.join(format!("{}-{}{vertical}.mp4", opts.scene.trim(), opts.seed))
+        } else {
+            abs(&opts.output)
+        };
         job.cover = opts.cover.as_deref().map(abs);
         let payload = serde_json::to_value(&job).map_err(|e| AppError::JobFailed {
             kind: RENDER_JOB.into(),
@@ -191,21 +229,28 @@ fn beats(s: &ReleaseSong, from: f64, to: f64) -> Vec<f64> {
         .collect()
 }
 
-fn render(
+/// A song's sound as the scenes read it: where it is, the stretch rendered and its features.
+struct Heard {
+    song: ReleaseSong,
+    start: f64,
+    seconds: f64,
+    timeline: Timeline,
+    track: features::SoundTrack,
+}
+
+/// Decodes `song`'s mix and computes its features at `fps` over `span` (default: all of it).
+fn listen(
     studio: &Studio,
-    opts: &VisualOptions,
-    ctx: &JobContext,
-) -> Result<VisualReport, AppError> {
-    let started = std::time::Instant::now();
-    let kind = scene(&opts.scene)?;
-    let ffmpeg = video::find_ffmpeg()?;
-    ctx.progress_stage(0.0, Some("listening"));
-    let s = song::resolve(studio, &opts.song)?;
+    name: &str,
+    span: Option<(f64, f64)>,
+    fps: u32,
+) -> Result<Heard, AppError> {
+    let s = song::resolve(studio, name)?;
     let audio = son1k_audio::decode_file(&s.mix)?;
     let rate = audio.sample_rate;
     let length = audio.channels.first().map_or(0, Vec::len);
     let song_seconds = length as f64 / f64::from(rate.max(1));
-    let (start, end) = opts.span.unwrap_or((0.0, song_seconds));
+    let (start, end) = span.unwrap_or((0.0, song_seconds));
     if start >= song_seconds || end > song_seconds + 0.01 {
         return Err(invalid(
             "seconds",
@@ -220,9 +265,8 @@ fn render(
     let mono: Vec<f32> = (from..to)
         .map(|i| audio.channels.iter().map(|c| c[i]).sum::<f32>() / channels)
         .collect();
-    let look = Look::hd(kind, opts.seed, opts.vertical);
     let seconds = end - start;
-    let frames = (seconds * f64::from(look.fps)).ceil() as usize;
+    let frames = (seconds * f64::from(fps)).ceil() as usize;
     let timeline = Timeline {
         beats: beats(&s, start, end),
         sections: s
@@ -232,7 +276,33 @@ fn render(
             .map(|x| x.start - start)
             .collect(),
     };
-    let track = features::analyse(&mono, rate, look.fps, frames, &timeline);
+    let track = features::analyse(&mono, rate, fps, frames, &timeline);
+    Ok(Heard {
+        song: s,
+        start,
+        seconds,
+        timeline,
+        track,
+    })
+}
+
+fn render(
+    studio: &Studio,
+    opts: &VisualOptions,
+    ctx: &JobContext,
+) -> Result<VisualReport, AppError> {
+    let started = std::time::Instant::now();
+    let kind = scene(&opts.scene)?;
+    let ffmpeg = video::find_ffmpeg()?;
+    ctx.progress_stage(0.0, Some("listening"));
+    let look = Look::hd(kind, opts.seed, opts.vertical);
+    let Heard {
+        song: s,
+        start,
+        seconds,
+        timeline,
+        track,
+    } = listen(studio, &opts.song, opts.span, look.fps)?;
     let job = video::Job {
         audio: s.mix.clone(),
         start,
@@ -271,4 +341,118 @@ fn render(
         cover: opts.cover.clone(),
         elapsed: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The Visual screen's live pictures: the frame of a take at the playhead, drawn by the same
+/// scenes as the exported video (so what is seen is what is exported), for the webview's
+/// `son1k-visual://` scheme. The last song's features and scene are kept, so following the
+/// playhead only steps the scene forward; a jump back replays it from the start (stepping
+/// without drawing is cheap).
+#[derive(Clone, Default)]
+pub struct Previews(Arc<std::sync::Mutex<Option<Preview>>>);
+
+struct Preview {
+    key: (String, SceneKind, u64),
+    track: features::SoundTrack,
+    scene: son1k_visual::Scene,
+    at: Option<usize>,
+}
+
+/// The largest preview side, pixels.
+pub const PREVIEW_MAX: usize = 1920;
+
+impl Previews {
+    /// The frame of the take `song` at `seconds`, drawn `width` × `height` (even, 2–1920), as
+    /// RGBA bytes row after row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn frame(
+        &self,
+        studio: &Studio,
+        song: &str,
+        scene_name: &str,
+        seed: u64,
+        seconds: f64,
+        width: usize,
+        height: usize,
+    ) -> Result<Vec<u8>, AppError> {
+        let kind = scene(scene_name)?;
+        for (name, v) in [("width", width), ("height", height)] {
+            if !(2..=PREVIEW_MAX).contains(&v) {
+                return Err(invalid(name, v, "2 to 1920 pixels"));
+            }
+        }
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(invalid("seconds", seconds, "0 or more"));
+        }
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = (song.to_string(), kind, seed);
+        if guard.as_ref().is_none_or(|p| p.key != key) {
+            let heard = listen(studio, song, None, 30)?;
+            *guard = Some(Preview {
+                key,
+                track: heard.track,
+                scene: son1k_visual::Scene::new(kind, seed),
+                at: None,
+            });
+        }
+        let Some(p) = guard.as_mut() else {
+            return Err(invalid("song", song, "a take that can be heard"));
+        };
+        let fps = f64::from(p.track.fps);
+        let last = p.track.frames.len().saturating_sub(1);
+        let k = ((seconds * fps) as usize).min(last);
+        let dt = 1.0 / fps as f32;
+        let from = match p.at {
+            Some(at) if at <= k => at + 1,
+            _ => {
+                p.scene = son1k_visual::Scene::new(kind, seed);
+                0
+            }
+        };
+        for f in p.track.frames.get(from..=k).unwrap_or(&[]) {
+            p.scene.step(f, dt);
+        }
+        p.at = Some(k);
+        let mut canvas = son1k_visual::Canvas::new(width, height);
+        let silent = son1k_visual::Features::silent(0.0);
+        p.scene
+            .draw(p.track.frames.get(k).unwrap_or(&silent), &mut canvas);
+        let mut rgba = Vec::with_capacity(width * height * 4);
+        for px in canvas.pixels().chunks_exact(3) {
+            rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+        }
+        Ok(rgba)
+    }
+
+    /// Answers a `son1k-visual://` request path, `/<take>/<scene>/<seed>/<width>x<height>/<ms>`
+    /// (segments percent-encoded): the frame's RGBA bytes, or why not.
+    pub fn serve(&self, studio: &Studio, request_path: &str) -> crate::webview::Served {
+        use crate::webview::{percent_decode, Served};
+        let parts: Option<Vec<String>> = request_path
+            .trim_start_matches('/')
+            .split('/')
+            .map(percent_decode)
+            .collect();
+        let Some([song, scene_name, seed, size, ms]) = parts.as_deref() else {
+            return Served::BadPath;
+        };
+        let (Ok(seed), Some((Ok(w), Ok(h))), Ok(ms)) = (
+            seed.parse::<u64>(),
+            size.split_once('x')
+                .map(|(w, h)| (w.parse::<usize>(), h.parse::<usize>())),
+            ms.parse::<u64>(),
+        ) else {
+            return Served::BadPath;
+        };
+        match self.frame(studio, song, scene_name, seed, ms as f64 / 1000.0, w, h) {
+            Ok(bytes) => Served::File {
+                bytes,
+                mime: "application/octet-stream",
+            },
+            Err(e) => Served::Missing(e.to_string()),
+        }
+    }
 }

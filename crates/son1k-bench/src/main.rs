@@ -8,6 +8,7 @@ mod bench;
 mod bench_analysis;
 mod bench_engine;
 mod bench_generate;
+mod bench_visual;
 mod bench_voice;
 mod metrics;
 
@@ -34,6 +35,9 @@ enum What {
     /// 128/256-frame buffers, offline and on the paced device (seconds = per buffer size, default
     /// 30); sox as the throughput peer.
     Engine,
+    /// Nexus Visual's video export (180 s song, 1080p30 H.264/AAC) against ffmpeg's
+    /// showspectrum + avectorscope graph (rounds = --tracks, default 2).
+    Visual,
 }
 
 /// Benchmarks against peer tools, printed as ratios.
@@ -78,6 +82,10 @@ fn run(args: Args) -> Result<(), String> {
             tracks: args.tracks.unwrap_or(32).clamp(1, 256),
             device_seconds: args.seconds.unwrap_or(30).min(600),
             hog: args.hog,
+        }),
+        What::Visual => bench_visual::visual(&bench_visual::VisualBenchOptions {
+            seconds: f64::from(args.seconds.unwrap_or(180).clamp(5, 600)),
+            rounds: args.tracks.unwrap_or(2).clamp(1, 9),
         }),
         What::Voice => bench_voice::voice(&bench_voice::VoiceBenchOptions {
             dsp_seconds: 30.0,

@@ -44,7 +44,7 @@ pub struct Features {
     pub beat: f32,
     /// Beats heard so far (the index of the latest beat plus one).
     pub beats: u32,
-    /// The section the frame is in (0 before the first section boundary).
+    /// The section the frame is in: section changes passed so far.
     pub section: usize,
 }
 
@@ -124,6 +124,13 @@ pub fn analyse(
     let mut beat_index = 0usize;
     let mut section = 0usize;
     let mut last_beat: Option<(f64, f32)> = None;
+    // A section starting at 0 s is the first one, not a change.
+    let boundaries: Vec<f64> = timeline
+        .sections
+        .iter()
+        .copied()
+        .filter(|s| *s > 0.0)
+        .collect();
     for k in 0..frames {
         let t = k as f64 / f64::from(fps);
         let centre = (t * rate_f) as i64;
@@ -180,7 +187,7 @@ pub fn analyse(
             last_beat = Some((timeline.beats[beat_index], level));
             beat_index += 1;
         }
-        while section < timeline.sections.len() && timeline.sections[section] <= t + 1e-9 {
+        while section < boundaries.len() && boundaries[section] <= t + 1e-9 {
             section += 1;
         }
         let beat = match last_beat {
@@ -196,7 +203,7 @@ pub fn analyse(
             onset: 0.0,
             beat: beat.clamp(0.0, 1.0),
             beats: beat_index as u32,
-            section: section.saturating_sub(1),
+            section,
         });
     }
     let strongest = flux.iter().copied().fold(0.0f32, f32::max);
@@ -259,7 +266,7 @@ mod tests {
         assert_eq!(Some(strongest), band);
         // The tone's entry is the song's strongest onset.
         let first_loud = track.frames.iter().position(|f| f.onset == 1.0);
-        assert!(matches!(first_loud, Some(29 | 30 | 31)), "{first_loud:?}");
+        assert!(matches!(first_loud, Some(29..=31)), "{first_loud:?}");
     }
 
     #[test]

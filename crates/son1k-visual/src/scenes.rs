@@ -153,7 +153,7 @@ impl Scene {
     /// A scene of `kind`; `seed` decides everything left to chance (the same seed and sound give
     /// the same pictures).
     pub fn new(kind: SceneKind, seed: u64) -> Self {
-        let mut rng = Rng(seed ^ 0x5EED_0F_5011);
+        let mut rng = Rng(seed ^ 0x005E_ED0F_5011);
         let columns = (0..RAIN_COLUMNS)
             .map(|_| Column {
                 head: rng.unit() * 1.4 - 0.2,

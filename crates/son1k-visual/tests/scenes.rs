@@ -93,12 +93,11 @@ fn silence_holds_every_scene_still_and_loudness_moves_it() {
         levels.sort_by(f32::total_cmp);
         let (low, high) = (levels[36], levels[84]);
         let (mut loud, mut quiet) = (Vec::new(), Vec::new());
-        for k in 0..120 {
-            let level = track.frames[k].level;
-            if level >= high {
-                loud.push(mean(&f[k]));
-            } else if level <= low {
-                quiet.push(mean(&f[k]));
+        for (frame, picture) in track.frames.iter().zip(&f).take(120) {
+            if frame.level >= high {
+                loud.push(mean(picture));
+            } else if frame.level <= low {
+                quiet.push(mean(picture));
             }
         }
         let avg = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
