@@ -117,6 +117,7 @@ pub fn run() {
         })
         .manage(studio)
         .manage(son1k_app::visual::Previews::default())
+        .manage(son1k_app::visual::Stage::default())
         .manage(tasks::Running::default())
         .manage(ghost::Mixer::default())
         .manage(ghost::Takes::default())

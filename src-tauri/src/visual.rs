@@ -2,12 +2,12 @@
 //! (progress, `cancel_task`), and the `son1k-visual://` scheme through which the page reads the
 //! frame at the playhead. Each is one call into `son1k-app`.
 
-use son1k_app::visual::{Previews, SceneInfo};
+use son1k_app::visual::{Previews, SceneInfo, Stage, StageStatus};
 use son1k_app::{Studio, VisualOptions, VisualReport};
 use tauri::{AppHandle, Manager, State};
 
 use crate::commands::UiError;
-use crate::tasks::{run_task, Running};
+use crate::tasks::{off_thread, run_task, Running};
 
 /// The URI scheme of the live frames
 /// (`son1k-visual://localhost/<take>/<scene>/<seed>/<w>x<h>/<ms>`).
@@ -53,4 +53,34 @@ pub async fn visual_render(
         move |task, cancel| Ok(studio.visual_render(&options, &mut |p| task.report(p), cancel)?),
     )
     .await
+}
+
+/// Plays a take through the audio engine from `from` seconds (the Visual screen's stage).
+#[tauri::command]
+#[specta::specta]
+pub async fn visual_play(
+    studio: State<'_, Studio>,
+    stage: State<'_, Stage>,
+    song: String,
+    from: f64,
+) -> Result<StageStatus, UiError> {
+    let stage = stage.inner().clone();
+    off_thread(studio, "starting playback", move |studio| {
+        Ok(stage.play(&studio, &song, from)?)
+    })
+    .await
+}
+
+/// Stops the Visual screen's playback.
+#[tauri::command]
+#[specta::specta]
+pub fn visual_stop(stage: State<'_, Stage>) -> StageStatus {
+    stage.stop()
+}
+
+/// Where the Visual screen's playback stands (its position drives the frames).
+#[tauri::command]
+#[specta::specta]
+pub fn visual_status(stage: State<'_, Stage>) -> StageStatus {
+    stage.status()
 }

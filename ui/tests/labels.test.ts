@@ -62,7 +62,7 @@ function literalText(component: string): string[] {
 }
 
 /** Written as they are in every language: names, units, key combinations, examples. */
-const SAME_IN_EVERY_LANGUAGE = new Set(["ms", "dB", "Hz", "BPM", "LUFS", "Son1k", "Studio", "Son1k Studio", "English", "Español", "Ctrl+Z", "Ctrl+Shift+Z", "Ctrl/⌘ 1–9", "Ctrl/⌘ Z", "Ctrl/⌘ Shift Z", "F# minor / La menor", "/home/…/voice.wav"]);
+const SAME_IN_EVERY_LANGUAGE = new Set(["ms", "dB", "Hz", "BPM", "LUFS", "Son1k", "Studio", "Son1k Studio", "English", "Español", "Ctrl+Z", "Ctrl+Shift+Z", "Ctrl/⌘ 0–9", "Ctrl/⌘ Z", "Ctrl/⌘ Shift Z", "F# minor / La menor", "/home/…/voice.wav"]);
 
 function components(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -15,9 +15,16 @@ describe("shortcuts", () => {
   it("Ctrl or Cmd + digit opens a screen", () => {
     expect(actionFor(key({ key: "3", ctrlKey: true }))).toEqual({ kind: "screen", index: 2 });
     expect(actionFor(key({ key: "8", metaKey: true }))).toEqual({ kind: "screen", index: 7 });
-    // Nine screens since the Release screen: Ctrl+9 is the ninth, Ctrl+0 nothing.
+    // Ten screens since the Visual screen: Ctrl+9 is the ninth, Ctrl+0 the tenth.
     expect(actionFor(key({ key: "9", ctrlKey: true }))).toEqual({ kind: "screen", index: 8 });
-    expect(actionFor(key({ key: "0", ctrlKey: true }))).toBeNull();
+    expect(actionFor(key({ key: "0", ctrlKey: true }))).toEqual({ kind: "screen", index: 9 });
+  });
+
+  it("F toggles full screen, except while typing or with a modifier", () => {
+    expect(actionFor(key({ key: "f" }))).toEqual({ kind: "fullscreen" });
+    expect(actionFor(key({ key: "F", shiftKey: true }))).toEqual({ kind: "fullscreen" });
+    expect(actionFor(key({ key: "f", inTextField: true }))).toBeNull();
+    expect(actionFor(key({ key: "f", ctrlKey: true }))).toBeNull();
   });
 
   it("undo/redo, but text fields keep their own", () => {

@@ -152,6 +152,15 @@ impl PlaybackHandle {
         self.0.handle.meters().position() as f64 / f64::from(self.0.sample_rate.max(1))
     }
 
+    /// Moves the playhead to `seconds` (from the file's start).
+    pub fn seek(&mut self, seconds: f64) -> Result<(), AppError> {
+        let frame = (seconds.max(0.0) * f64::from(self.0.sample_rate)) as usize;
+        Ok(self
+            .0
+            .handle
+            .send(son1k_audio::engine::Command::Seek(frame))?)
+    }
+
     /// Device callbacks that missed their deadline (heard as clicks).
     pub fn deadline_misses(&self) -> u64 {
         self.0.handle.meters().deadline_misses()

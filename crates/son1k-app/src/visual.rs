@@ -43,7 +43,8 @@ pub struct VisualOptions {
     pub span: Option<(f64, f64)>,
     /// Decides everything left to chance in the scenes.
     pub seed: u64,
-    /// Also write a 3000×3000 PNG cover here, from the video's loudest frame.
+    /// Also write a 3000×3000 PNG cover here, from the video's loudest frame (an empty path:
+    /// beside the video, with its name and `.png`).
     pub cover: Option<PathBuf>,
 }
 
@@ -163,7 +164,13 @@ impl Studio {
         } else {
             abs(&opts.output)
         };
-        job.cover = opts.cover.as_deref().map(abs);
+        job.cover = opts.cover.as_deref().map(|c| {
+            if c.as_os_str().is_empty() {
+                job.output.with_extension("png")
+            } else {
+                abs(c)
+            }
+        });
         let payload = serde_json::to_value(&job).map_err(|e| AppError::JobFailed {
             kind: RENDER_JOB.into(),
             message: e.to_string(),
@@ -454,5 +461,93 @@ impl Previews {
             },
             Err(e) => Served::Missing(e.to_string()),
         }
+    }
+}
+
+/// The Visual screen's playback: a take played through the native engine on the default output
+/// device; the screen draws the frame at [`Stage::status`]'s position, so the pictures follow what
+/// the device plays.
+#[derive(Clone, Default)]
+pub struct Stage(Arc<std::sync::Mutex<Option<Playing>>>);
+
+struct Playing {
+    song: String,
+    handle: crate::audio::PlaybackHandle,
+}
+
+/// Where the Visual screen's playback stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StageStatus {
+    /// The take playing (or last played), if any.
+    pub song: Option<String>,
+    /// Seconds into it.
+    pub seconds: f64,
+    /// Whether it is still sounding.
+    pub playing: bool,
+    /// The output device.
+    pub device: String,
+}
+
+impl Stage {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Playing>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Plays the take `song` from `from` seconds on the default output device (stopping what
+    /// played before).
+    pub fn play(
+        &self,
+        studio: &Studio,
+        song_name: &str,
+        from: f64,
+    ) -> Result<StageStatus, AppError> {
+        let s = song::resolve(studio, song_name)?;
+        let mut guard = self.lock();
+        *guard = None;
+        let mut handle = crate::audio::play_file(&s.mix, None)?;
+        if from > 0.0 && from.is_finite() {
+            handle.seek(from)?;
+        }
+        *guard = Some(Playing {
+            song: song_name.to_string(),
+            handle,
+        });
+        Ok(status_of(guard.as_ref()))
+    }
+
+    /// Stops the sound (the position is kept for the status).
+    pub fn stop(&self) -> StageStatus {
+        let mut guard = self.lock();
+        let status = StageStatus {
+            playing: false,
+            ..status_of(guard.as_ref())
+        };
+        *guard = None;
+        status
+    }
+
+    /// Where the playback stands.
+    pub fn status(&self) -> StageStatus {
+        status_of(self.lock().as_ref())
+    }
+}
+
+fn status_of(p: Option<&Playing>) -> StageStatus {
+    match p {
+        Some(p) => StageStatus {
+            song: Some(p.song.clone()),
+            seconds: p.handle.seconds(),
+            playing: !p.handle.finished(),
+            device: p.handle.device().to_string(),
+        },
+        None => StageStatus {
+            song: None,
+            seconds: 0.0,
+            playing: false,
+            device: String::new(),
+        },
     }
 }

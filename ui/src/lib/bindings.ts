@@ -149,6 +149,16 @@ export const commands = {
 	pickIcs: (save: boolean, name: string) => typedError<string | null, UiError_Serialize>(__TAURI_INVOKE("pick_ics", { save, name })),
 	/**  Opens the platform's upload page in the system browser (posting stays with the user). */
 	openUploadPage: (platform: Platform) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("open_upload_page", { platform })),
+	/**  The built-in scenes. */
+	visualScenes: () => __TAURI_INVOKE<SceneInfo[]>("visual_scenes"),
+	/**  Renders a music video of a take; cancellable with `id`. */
+	visualRender: (id: string, options: VisualOptions_Deserialize) => typedError<VisualReport_Serialize, UiError_Serialize>(__TAURI_INVOKE("visual_render", { id, options })),
+	/**  Plays a take through the audio engine from `from` seconds (the Visual screen's stage). */
+	visualPlay: (song: string, from: number | null) => typedError<StageStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("visual_play", { song, from })),
+	/**  Stops the Visual screen's playback. */
+	visualStop: () => __TAURI_INVOKE<StageStatus_Serialize>("visual_stop"),
+	/**  Where the Visual screen's playback stands (its position drives the frames). */
+	visualStatus: () => __TAURI_INVOKE<StageStatus_Serialize>("visual_status"),
 	/**  Tier, lease, usage and whether the API answered. */
 	accountStatus: () => typedError<AccountStatus_Serialize, UiError_Serialize>(__TAURI_INVOKE("account_status")),
 	/**  Creates an account (`signup`) or signs in, then fetches the lease. */
@@ -2012,6 +2022,17 @@ export type Rewrite = {
 	model: string,
 };
 
+/**
+ *  A built-in scene, as the Visual screen lists it (its name in the UI's language comes from
+ *  the UI's tables, by id).
+ */
+export type SceneInfo = {
+	/**  Its id (`auto`, `spectrum`, `particles`, `rain`). */
+	id: string,
+	/**  What it shows, in English (the CLI's text). */
+	about: string,
+};
+
 /**  One section: its kind and its lines. */
 export type Section = {
 	/**  intro, verse, pre-chorus, chorus, bridge or outro. */
@@ -2134,6 +2155,33 @@ export type SpectrumView = {
 	hz: (number | null)[],
 	/**  Band levels, dB relative to a full-scale sine. */
 	db: (number | null)[],
+};
+
+/**  Where the Visual screen's playback stands. */
+export type StageStatus = StageStatus_Serialize | StageStatus_Deserialize;
+
+/**  Where the Visual screen's playback stands. */
+export type StageStatus_Deserialize = {
+	/**  The take playing (or last played), if any. */
+	song?: string | null,
+	/**  Seconds into it. */
+	seconds: number | null,
+	/**  Whether it is still sounding. */
+	playing: boolean,
+	/**  The output device. */
+	device: string,
+};
+
+/**  Where the Visual screen's playback stands. */
+export type StageStatus_Serialize = {
+	/**  The take playing (or last played), if any. */
+	song: string | null,
+	/**  Seconds into it. */
+	seconds: number | null,
+	/**  Whether it is still sounding. */
+	playing: boolean,
+	/**  The output device. */
+	device: string,
 };
 
 /**  Everything `son1k info` reports. */
@@ -2656,6 +2704,120 @@ export type Usage = {
 	period: string,
 	/**  When the count resets (Unix seconds). */
 	resets_at: number,
+};
+
+/**  A video to make. */
+export type VisualOptions = VisualOptions_Serialize | VisualOptions_Deserialize;
+
+/**  A video to make. */
+export type VisualOptions_Deserialize = {
+	/**  The song: a take's folder name or title, a folder with `song.json`, or an audio file. */
+	song: string,
+	/**  The scene ([`SceneKind::Auto`]: a new one at each section). */
+	scene: string,
+	/**
+	 *  The video file (`.mp4` or `.webm`); empty: `video/<scene>-<seed>.mp4` (`…-vertical.mp4`)
+	 *  in the song's folder.
+	 */
+	output: string,
+	/**  1080×1920 for shorts instead of 1920×1080. */
+	vertical: boolean,
+	/**  Only this stretch of the song, seconds (start, end). */
+	span?: [number | null, number | null] | null,
+	/**  Decides everything left to chance in the scenes. */
+	seed: number,
+	/**
+	 *  Also write a 3000×3000 PNG cover here, from the video's loudest frame (an empty path:
+	 *  beside the video, with its name and `.png`).
+	 */
+	cover?: string | null,
+};
+
+/**  A video to make. */
+export type VisualOptions_Serialize = {
+	/**  The song: a take's folder name or title, a folder with `song.json`, or an audio file. */
+	song: string,
+	/**  The scene ([`SceneKind::Auto`]: a new one at each section). */
+	scene: string,
+	/**
+	 *  The video file (`.mp4` or `.webm`); empty: `video/<scene>-<seed>.mp4` (`…-vertical.mp4`)
+	 *  in the song's folder.
+	 */
+	output: string,
+	/**  1080×1920 for shorts instead of 1920×1080. */
+	vertical: boolean,
+	/**  Only this stretch of the song, seconds (start, end). */
+	span: [number | null, number | null] | null,
+	/**  Decides everything left to chance in the scenes. */
+	seed: number,
+	/**
+	 *  Also write a 3000×3000 PNG cover here, from the video's loudest frame (an empty path:
+	 *  beside the video, with its name and `.png`).
+	 */
+	cover: string | null,
+};
+
+/**  A video that was made. */
+export type VisualReport = VisualReport_Serialize | VisualReport_Deserialize;
+
+/**  A video that was made. */
+export type VisualReport_Deserialize = {
+	/**  The song, as named. */
+	song: string,
+	/**  The scene it was drawn with. */
+	scene: string,
+	/**  The video file. */
+	path: string,
+	/**  Picture width and height, pixels. */
+	width: number,
+	/**  Picture height, pixels. */
+	height: number,
+	/**  Frames per second. */
+	fps: number,
+	/**  Frames written. */
+	frames: number,
+	/**  Where in the song the video starts, seconds. */
+	start: number | null,
+	/**  Its length, seconds. */
+	seconds: number | null,
+	/**  Beats the scenes pulsed on. */
+	beats: number,
+	/**  Sections the scenes changed on. */
+	sections: number,
+	/**  The cover image, when one was asked for. */
+	cover?: string | null,
+	/**  Seconds the render and encoding took. */
+	elapsed: number | null,
+};
+
+/**  A video that was made. */
+export type VisualReport_Serialize = {
+	/**  The song, as named. */
+	song: string,
+	/**  The scene it was drawn with. */
+	scene: string,
+	/**  The video file. */
+	path: string,
+	/**  Picture width and height, pixels. */
+	width: number,
+	/**  Picture height, pixels. */
+	height: number,
+	/**  Frames per second. */
+	fps: number,
+	/**  Frames written. */
+	frames: number,
+	/**  Where in the song the video starts, seconds. */
+	start: number | null,
+	/**  Its length, seconds. */
+	seconds: number | null,
+	/**  Beats the scenes pulsed on. */
+	beats: number,
+	/**  Sections the scenes changed on. */
+	sections: number,
+	/**  The cover image, when one was asked for. */
+	cover: string | null,
+	/**  Seconds the render and encoding took. */
+	elapsed: number | null,
 };
 
 /**  What a conversion did. */

@@ -6,7 +6,8 @@ export type Action =
   | { kind: "redo" }
   | { kind: "help" }
   | { kind: "escape" }
-  | { kind: "play" };
+  | { kind: "play" }
+  | { kind: "fullscreen" };
 
 export interface KeyLike {
   key: string;
@@ -20,7 +21,8 @@ export interface KeyLike {
 
 export function actionFor(e: KeyLike): Action | null {
   const mod = e.ctrlKey || e.metaKey;
-  if (mod && !e.altKey && /^[1-9]$/.test(e.key)) return { kind: "screen", index: Number(e.key) - 1 };
+  // Ctrl+1…9 open the first nine screens, Ctrl+0 the tenth.
+  if (mod && !e.altKey && /^[0-9]$/.test(e.key)) return { kind: "screen", index: e.key === "0" ? 9 : Number(e.key) - 1 };
   // Text fields keep their own undo.
   if (mod && !e.inTextField && e.key.toLowerCase() === "z") return e.shiftKey ? { kind: "redo" } : { kind: "undo" };
   if (mod && !e.inTextField && e.key.toLowerCase() === "y") return { kind: "redo" };
@@ -28,5 +30,7 @@ export function actionFor(e: KeyLike): Action | null {
   if (!mod && !e.inTextField && e.key === "?") return { kind: "help" };
   // Space plays/stops, except in text fields (and on buttons, whose space is a click).
   if (!mod && !e.inTextField && e.key === " ") return { kind: "play" };
+  // F toggles the Visual screen's full screen (screens that do not listen ignore it).
+  if (!mod && !e.altKey && !e.inTextField && (e.key === "f" || e.key === "F")) return { kind: "fullscreen" };
   return null;
 }

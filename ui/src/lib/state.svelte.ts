@@ -10,6 +10,7 @@ export const SCREENS = [
   "lyrics",
   "voice",
   "release",
+  "visual",
   "pool",
   "account",
   "settings",
