@@ -131,32 +131,34 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     await wd.click(await wd.find('[data-testid="take-rename-save"]'));
     await waitFor("the renamed take", async () => (await wd.text(await wd.find('[data-testid="take"] [data-testid="take-name"]'))) === "Primera idea", 10000);
 
-    // Nexus Visual: the take plays through the engine and its scene moves with it (frames drawn
-    // by the Rust scenes at the engine's position); stopped, the picture holds; a video is made.
-    await wd.click(await wd.find('[data-nav="visual"]'));
-    const stageOf = () => wd.exec(`const c = document.querySelector('[data-testid="vis-canvas"]'); return { frames: Number(c.dataset.frames), light: c.dataset.light, seconds: Number(c.dataset.seconds) };`);
-    await waitFor("the first frame", async () => (await stageOf()).frames >= 1, 30000, 100);
-    await wd.click(await wd.find('[data-testid="vis-play"]'));
-    const seen = [];
-    for (let i = 0; i < 25; i++) {
-      await sleep(100);
-      seen.push(await stageOf());
+    {
+      // Nexus Visual: the take plays through the engine and its scene moves with it (frames drawn
+      // by the Rust scenes at the engine's position); stopped, the picture holds; a video is made.
+      await wd.click(await wd.find('[data-nav="visual"]'));
+      const stageOf = () => wd.exec(`const c = document.querySelector('[data-testid="vis-canvas"]'); return { frames: Number(c.dataset.frames), light: c.dataset.light, seconds: Number(c.dataset.seconds) };`);
+      await waitFor("the first frame", async () => (await stageOf()).frames >= 1, 30000, 100);
+      await wd.click(await wd.find('[data-testid="vis-play"]'));
+      const samples = [];
+      for (let i = 0; i < 25; i++) {
+        await sleep(100);
+        samples.push(await stageOf());
+      }
+      const lights = new Set(samples.map((x) => x.light));
+      const moved = samples[samples.length - 1].seconds - samples[0].seconds;
+      console.log(`visual: ${samples[samples.length - 1].frames - samples[0].frames} frames in 2.5 s, ${lights.size} brightness values, playhead moved ${moved.toFixed(2)} s`);
+      assert.ok(moved > 1, `the engine's playhead moved ${moved} s in 2.5 s`);
+      assert.ok(lights.size >= 5, `the scene's brightness took ${lights.size} values while playing`);
+      await wd.click(await wd.find('[data-testid="vis-play"]'));
+      await sleep(400);
+      const held = await stageOf();
+      await sleep(800);
+      assert.deepEqual(await stageOf(), held, "the picture holds while stopped");
+      await wd.click(await wd.find('[data-testid="vis-render"]'));
+      const made = await waitFor("the music video", async () => wd.text(await wd.find('[data-testid="vis-last"]')), 180000, 250);
+      assert.match(made, /1920×1080/, made);
+      const videoPath = made.split(" · ")[0];
+      assert.ok(existsSync(videoPath) && statSync(videoPath).size > 20000, `${videoPath} was written`);
     }
-    const lights = new Set(seen.map((x) => x.light));
-    const moved = seen[seen.length - 1].seconds - seen[0].seconds;
-    console.log(`visual: ${seen[seen.length - 1].frames - seen[0].frames} frames in 2.5 s, ${lights.size} brightness values, playhead moved ${moved.toFixed(2)} s`);
-    assert.ok(moved > 1, `the engine's playhead moved ${moved} s in 2.5 s`);
-    assert.ok(lights.size >= 5, `the scene's brightness took ${lights.size} values while playing`);
-    await wd.click(await wd.find('[data-testid="vis-play"]'));
-    await sleep(400);
-    const held = await stageOf();
-    await sleep(800);
-    assert.deepEqual(await stageOf(), held, "the picture holds while stopped");
-    await wd.click(await wd.find('[data-testid="vis-render"]'));
-    const made = await waitFor("the music video", async () => wd.text(await wd.find('[data-testid="vis-last"]')), 180000, 250);
-    assert.match(made, /1920×1080/, made);
-    const videoPath = made.split(" · ")[0];
-    assert.ok(existsSync(videoPath) && statSync(videoPath).size > 20000, `${videoPath} was written`);
 
     // Ghost Studio: a new project, a demo imported, its tempo and key read, Garage turned (the
     // prompt beside the knobs follows), a backing produced, the mix rendered, A/B, and exported.
