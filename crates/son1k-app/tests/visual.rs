@@ -70,10 +70,16 @@ fn the_stage_plays_a_take_through_the_engine() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(st.song.as_deref(), Some(take.as_str()));
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    let now = stage.status();
+    // The position moves on from where it was asked to start (a loaded machine's device may be
+    // slow to start: up to 10 s is allowed for it).
+    let started = std::time::Instant::now();
+    let mut now = stage.status();
+    while now.seconds < 1.2 && started.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        now = stage.status();
+    }
     assert!(now.playing, "{now:?}");
-    assert!(now.seconds > 1.3 && now.seconds < 3.5, "{now:?}");
+    assert!(now.seconds >= 1.2 && now.seconds < 6.5, "{now:?}");
     let stopped = stage.stop();
     assert!(!stopped.playing);
     assert!(!stage.status().playing);
