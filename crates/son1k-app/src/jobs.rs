@@ -113,6 +113,40 @@ pub fn drain(
     Ok(done)
 }
 
+/// Runs one `kind` job for `request` (see [`run`]) and reads its stored result as `T`; a job
+/// that ended because `cancel` was set answers `cancelled()`.
+pub fn run_one<T: serde::de::DeserializeOwned>(
+    studio: &Studio,
+    kind: &str,
+    request: &impl serde::Serialize,
+    work: Work,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    cancelled: impl FnOnce() -> AppError,
+) -> Result<T, AppError> {
+    let failed = |message: String| AppError::JobFailed {
+        kind: kind.into(),
+        message,
+    };
+    let payload = serde_json::to_value(request).map_err(|e| failed(e.to_string()))?;
+    let mut results = run(
+        studio,
+        kind,
+        vec![payload],
+        work,
+        &mut |p| progress(p.progress()),
+        cancel,
+    )?;
+    let value = match results.pop() {
+        Some(Ok(v)) => v,
+        Some(Err(_)) if cancel.load(Ordering::Relaxed) => return Err(cancelled()),
+        Some(Err(e)) => return Err(e),
+        None => return Err(failed("the job disappeared".into())),
+    };
+    serde_json::from_value(value)
+        .map_err(|e| failed(format!("the job's report could not be read: {e}")))
+}
+
 /// Enqueues one `kind` job per payload, runs them and returns each job's result in order.
 /// Setting `cancel` cancels every job of the batch that has not finished (a running handler is
 /// told to stop; queued ones never start).

@@ -171,35 +171,15 @@ impl Studio {
                 abs(c)
             }
         });
-        let payload = serde_json::to_value(&job).map_err(|e| AppError::JobFailed {
-            kind: RENDER_JOB.into(),
-            message: e.to_string(),
-        })?;
-        let mut results = jobs::run(
+        jobs::run_one(
             self,
             RENDER_JOB,
-            vec![payload],
+            &job,
             render_work(self),
-            &mut |p| progress(p.progress()),
+            progress,
             cancel,
-        )?;
-        let value = match results.pop() {
-            Some(Ok(v)) => v,
-            Some(Err(_)) if cancel.load(std::sync::atomic::Ordering::Relaxed) => {
-                return Err(son1k_visual::VisualError::Cancelled.into())
-            }
-            Some(Err(e)) => return Err(e),
-            None => {
-                return Err(AppError::JobFailed {
-                    kind: RENDER_JOB.into(),
-                    message: "the job disappeared".into(),
-                })
-            }
-        };
-        serde_json::from_value(value).map_err(|e| AppError::JobFailed {
-            kind: RENDER_JOB.into(),
-            message: format!("the job's report could not be read: {e}"),
-        })
+            || son1k_visual::VisualError::Cancelled.into(),
+        )
     }
 }
 

@@ -569,35 +569,15 @@ impl Studio {
             profile: profile.into(),
             output: abs(output),
         };
-        let payload = serde_json::to_value(&job).map_err(|e| AppError::JobFailed {
-            kind: CONVERT_JOB.into(),
-            message: e.to_string(),
-        })?;
-        let mut results = jobs::run(
+        jobs::run_one(
             self,
             CONVERT_JOB,
-            vec![payload],
+            &job,
             convert_work(self),
-            &mut |p| progress(p.progress()),
+            progress,
             cancel,
-        )?;
-        let value = match results.pop() {
-            Some(Ok(v)) => v,
-            Some(Err(_)) if cancel.load(std::sync::atomic::Ordering::Relaxed) => {
-                return Err(MlError::Cancelled.into())
-            }
-            Some(Err(e)) => return Err(e),
-            None => {
-                return Err(AppError::JobFailed {
-                    kind: CONVERT_JOB.into(),
-                    message: "the job disappeared".into(),
-                })
-            }
-        };
-        serde_json::from_value(value).map_err(|e| AppError::JobFailed {
-            kind: CONVERT_JOB.into(),
-            message: format!("the job's report could not be read: {e}"),
-        })
+            || MlError::Cancelled.into(),
+        )
     }
 }
 

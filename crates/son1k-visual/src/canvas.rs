@@ -87,32 +87,28 @@ impl Canvas {
 
     /// Paints the rectangle from (`x`, `y`), `w` × `h` pixels, `c` (clipped).
     pub fn rect(&mut self, x: i64, y: i64, w: i64, h: i64, c: Rgb) {
-        let Some((x0, x1, y0, y1)) = self.clip(x, y, w, h) else {
-            return;
-        };
-        for row in y0..y1 {
-            let start = (row * self.width + x0) * 3;
-            let end = (row * self.width + x1) * 3;
-            for px in self.pixels[start..end].chunks_exact_mut(3) {
-                px.copy_from_slice(&[c.0, c.1, c.2]);
-            }
-        }
+        self.each(x, y, w, h, |px| px.copy_from_slice(&[c.0, c.1, c.2]));
     }
 
     /// Adds `c` to the rectangle from (`x`, `y`), `w` × `h` pixels (saturating, clipped): light
     /// that adds up where shapes cross.
     pub fn add_rect(&mut self, x: i64, y: i64, w: i64, h: i64, c: Rgb) {
+        self.each(x, y, w, h, |px| {
+            px[0] = px[0].saturating_add(c.0);
+            px[1] = px[1].saturating_add(c.1);
+            px[2] = px[2].saturating_add(c.2);
+        });
+    }
+
+    /// Runs `f` on each pixel (its 3 bytes) of the clipped rectangle.
+    fn each(&mut self, x: i64, y: i64, w: i64, h: i64, f: impl Fn(&mut [u8])) {
         let Some((x0, x1, y0, y1)) = self.clip(x, y, w, h) else {
             return;
         };
         for row in y0..y1 {
             let start = (row * self.width + x0) * 3;
             let end = (row * self.width + x1) * 3;
-            for px in self.pixels[start..end].chunks_exact_mut(3) {
-                px[0] = px[0].saturating_add(c.0);
-                px[1] = px[1].saturating_add(c.1);
-                px[2] = px[2].saturating_add(c.2);
-            }
+            self.pixels[start..end].chunks_exact_mut(3).for_each(&f);
         }
     }
 
