@@ -224,6 +224,8 @@ pub enum Limit {
     Count(fn(&mut Config) -> &mut u32),
     /// A count of connections, at least 1.
     Size(fn(&mut Config) -> &mut usize),
+    /// A count, at least 1, for a field whose default is chosen later (`None`).
+    Chosen(fn(&mut Config) -> &mut Option<u32>),
 }
 
 impl Limit {
@@ -235,7 +237,7 @@ impl Limit {
             .ok_or_else(|| {
                 let unit = match self {
                     Limit::Seconds(_) => "a whole number of seconds",
-                    Limit::Count(_) | Limit::Size(_) => "a whole number",
+                    Limit::Count(_) | Limit::Size(_) | Limit::Chosen(_) => "a whole number",
                 };
                 anyhow::anyhow!("{name} must be {unit}, 1 or more; got {value:?}")
             })?;
@@ -245,6 +247,9 @@ impl Limit {
             Limit::Count(field) => *field(config) = u32::try_from(number).map_err(|_| too_big())?,
             Limit::Size(field) => {
                 *field(config) = usize::try_from(number).map_err(|_| too_big())?
+            }
+            Limit::Chosen(field) => {
+                *field(config) = Some(u32::try_from(number).map_err(|_| too_big())?)
             }
         }
         Ok(())
@@ -314,8 +319,5 @@ pub const LIMIT_VARS: &[(&str, Limit)] = &[
         "SON1K_DEVICE_POLL_INTERVAL_SECS",
         Limit::Seconds(|c| &mut c.device_poll_interval),
     ),
-    (
-        "SON1K_DB_POOL_SIZE",
-        Limit::Count(|c| c.db_pool_size.get_or_insert(8)),
-    ),
+    ("SON1K_DB_POOL_SIZE", Limit::Chosen(|c| &mut c.db_pool_size)),
 ];

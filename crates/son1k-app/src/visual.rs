@@ -126,8 +126,17 @@ pub fn parse_span(text: &str) -> Result<(f64, f64), AppError> {
     let (a, b) = text.split_once('-').ok_or_else(bad)?;
     let a: f64 = a.trim().parse().map_err(|_| bad())?;
     let b: f64 = b.trim().parse().map_err(|_| bad())?;
+    check_span(a, b)
+}
+
+/// `(a, b)` when it is a span of seconds (finite, 0 ≤ a < b), else a clear refusal.
+fn check_span(a: f64, b: f64) -> Result<(f64, f64), AppError> {
     if !(a.is_finite() && b.is_finite() && a >= 0.0 && a < b) {
-        return Err(bad());
+        return Err(invalid(
+            "seconds",
+            format!("{a}-{b}"),
+            "a span A-B in seconds with A < B, e.g. 30-45",
+        ));
     }
     Ok((a, b))
 }
@@ -147,7 +156,7 @@ impl Studio {
         }
         video::find_ffmpeg()?;
         if let Some((a, b)) = opts.span {
-            parse_span(&format!("{a}-{b}"))?;
+            check_span(a, b)?;
         }
         let s = song::resolve(self, &opts.song)?;
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());

@@ -196,10 +196,18 @@ impl Scene {
     /// Advances the scene to frame `f`, `dt` seconds after the last one.
     pub fn step(&mut self, f: &Features, dt: f32) {
         let step = dt * pace(f);
-        // Every scene keeps listening, so a section change under Auto lands on a living scene.
-        self.step_terrain(f, step);
-        self.step_particles(f, step);
-        self.step_rain(f, step);
+        // Under Auto every scene keeps listening, so a section change lands on a living scene;
+        // a fixed scene steps only itself (the others are never drawn).
+        let all = self.kind == SceneKind::Auto;
+        if all || self.kind == SceneKind::Spectrum {
+            self.step_terrain(f, step);
+        }
+        if all || self.kind == SceneKind::Particles {
+            self.step_particles(f, step);
+        }
+        if all || self.kind == SceneKind::Rain {
+            self.step_rain(f, step);
+        }
     }
 
     fn step_terrain(&mut self, f: &Features, step: f32) {
