@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod buffer;
+pub mod clock;
 pub mod decode;
 pub mod devices;
 pub mod engine;

@@ -54,6 +54,10 @@ pub struct Track {
     /// The clips.
     #[serde(default)]
     pub clips: Vec<Clip>,
+    /// Takes kept beside the clips and not played: each pass of a loop recording, oldest
+    /// first, for comping (a region of one is copied into `clips`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub takes: Vec<Clip>,
 }
 
 /// A region of an audio file placed on the timeline.
@@ -107,6 +111,7 @@ impl Track {
             solo: false,
             fx: Vec::new(),
             clips,
+            takes: Vec::new(),
         }
     }
 }
@@ -147,7 +152,7 @@ impl Session {
             if !(-1.0..=1.0).contains(&t.pan) || !(-120.0..=24.0).contains(&t.gain_db) {
                 return bad(format!("{name}: pan must be −1–1 and gain −120–24 dB"));
             }
-            for c in &t.clips {
+            for c in t.clips.iter().chain(&t.takes) {
                 let times = [
                     c.offset,
                     c.trim_start,

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{Direction, StreamClock};
 use crate::AudioError;
 
 /// Bytes of the WAV header this recorder writes: RIFF, an 18-byte `fmt ` chunk for IEEE float,
@@ -210,6 +211,10 @@ pub struct Recording {
     frames: Arc<AtomicU64>,
     /// Bits of the largest absolute sample since the last [`Recording::take_peak`].
     peak: Arc<AtomicU32>,
+    /// When the take's frames were captured (see [`crate::clock`]).
+    clock: Arc<StreamClock>,
+    /// Errors the input stream reported.
+    errors: Arc<AtomicU64>,
 }
 
 impl Recording {
@@ -221,6 +226,17 @@ impl Recording {
     /// Seconds captured so far.
     pub fn seconds(&self) -> f64 {
         self.frames.load(Ordering::Relaxed) as f64 / f64::from(self.format.sample_rate)
+    }
+
+    /// When the take's frames were captured, up to the input's constant latency (shared: it
+    /// stays readable after the recording stops).
+    pub fn clock(&self) -> Arc<StreamClock> {
+        self.clock.clone()
+    }
+
+    /// Errors the input stream reported (a device unplugged mid-take, an overrun the host saw).
+    pub fn stream_errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
     }
 
     /// Samples the writer could not keep up with (should stay 0).
@@ -268,12 +284,18 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
     let overflows = Arc::new(AtomicU64::new(0));
     let frames = Arc::new(AtomicU64::new(0));
     let peak = Arc::new(AtomicU32::new(0));
-    let (cb_over, cb_frames, cb_peak, ch) = (
+    let clock = Arc::new(StreamClock::new(Direction::Input, format.sample_rate));
+    let errors = Arc::new(AtomicU64::new(0));
+    let (cb_over, cb_frames, cb_peak, cb_clock, cb_errors, ch) = (
         overflows.clone(),
         frames.clone(),
         peak.clone(),
+        clock.clone(),
+        errors.clone(),
         u64::from(format.channels),
     );
+    // Frames the device delivered (the take's frame numbers, unless the writer overflowed).
+    let mut delivered = 0u64;
     let stream_config = cpal::StreamConfig {
         channels: format.channels,
         sample_rate: cpal::SampleRate(format.sample_rate),
@@ -283,6 +305,10 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
         .build_input_stream(
             &stream_config,
             move |data: &[f32], _| {
+                let at = crate::clock::now_ns();
+                let first = delivered;
+                delivered += data.len() as u64 / ch.max(1);
+                cb_clock.note(first, delivered, at);
                 let n = tx.slots().min(data.len());
                 if let Ok(chunk) = tx.write_chunk_uninit(n) {
                     chunk.fill_from_iter(data.iter().copied());
@@ -297,7 +323,9 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
                     cb_peak.fetch_max(p.to_bits(), Ordering::Relaxed);
                 }
             },
-            |_err| {},
+            move |_err| {
+                cb_errors.fetch_add(1, Ordering::Relaxed);
+            },
             None,
         )
         .map_err(|e| AudioError::Device(format!("could not open {name} for recording: {e}")))?;
@@ -338,5 +366,7 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
         format,
         frames,
         peak,
+        clock,
+        errors,
     })
 }

@@ -77,6 +77,18 @@ pub enum TrackEdit {
         /// Fade-out, seconds.
         fade_out: f64,
     },
+    /// Plays take `take` of `track` (a pass of a loop recording, numbered from 0, oldest
+    /// first) between `from` and `to` seconds instead of what the track played there: comping.
+    UseTake {
+        /// Track name.
+        track: String,
+        /// Take number.
+        take: u32,
+        /// Start on the timeline, seconds.
+        from: f64,
+        /// End on the timeline, seconds.
+        to: f64,
+    },
     /// Removes a clip.
     DeleteClip {
         /// Track name.

@@ -84,6 +84,23 @@ pub enum Edit {
         /// The clip.
         clip: Clip,
     },
+    /// Comps a take: `track` plays its take `take` between `from` and `to` (seconds on the
+    /// timeline, inside the take) instead of what it played there, crossfaded at both edges
+    /// ([`crate::takes::replace_region`]).
+    Comp {
+        /// Track name.
+        track: String,
+        /// Take number, oldest first.
+        take: usize,
+        /// Start, seconds.
+        from: f64,
+        /// End, seconds.
+        to: f64,
+        /// Where each of the track's clips ends on the timeline (their files measured).
+        ends: Vec<f64>,
+        /// The length of the take's file, seconds.
+        take_file_seconds: f64,
+    },
     /// Replaces a track's effects.
     TrackFx {
         /// Track name.
@@ -275,6 +292,51 @@ impl Editor {
                 Self::track_mut(s, &track)?.clips.push(clip);
                 Ok(())
             }),
+            Edit::Comp {
+                track,
+                take,
+                from,
+                to,
+                ends,
+                take_file_seconds,
+            } => self.edit(|s| {
+                let t = Self::track_mut(s, &track)?;
+                let Some(tk) = t.takes.get(take) else {
+                    return err(format!(
+                        "{track:?} has {} takes; there is no take {}",
+                        t.takes.len(),
+                        take + 1
+                    ));
+                };
+                let span = (tk.offset, crate::takes::clip_end(tk, take_file_seconds));
+                if !(from.is_finite() && to.is_finite() && from < to)
+                    || from < span.0 - 1e-9
+                    || to > span.1 + 1e-9
+                {
+                    return err(format!(
+                        "a comp of take {} must lie inside it ({:.3}–{:.3} s), not {from:.3}–{to:.3} s",
+                        take + 1,
+                        span.0,
+                        span.1
+                    ));
+                }
+                if ends.len() != t.clips.len() {
+                    return err(format!(
+                        "{} clip ends given for {} clips",
+                        ends.len(),
+                        t.clips.len()
+                    ));
+                }
+                let new = crate::takes::region_clip(
+                    &tk.file,
+                    tk.trim_start + (from - tk.offset),
+                    take_file_seconds,
+                    from,
+                    to,
+                );
+                t.clips = crate::takes::replace_region(&t.clips, &ends, from, to, new);
+                Ok(())
+            }),
             Edit::TrackFx { track, fx } => self.edit_track(&track, |t| t.fx = fx),
             Edit::Master { fx } => self.edit(|s| {
                 s.master = fx;
@@ -304,6 +366,9 @@ impl Editor {
             })
         };
         match edit {
+            TrackEdit::UseTake { .. } => {
+                err("comping needs the track's files measured: it arrives as Edit::Comp".into())
+            }
             TrackEdit::DeleteTrack { track } => self.edit(|s| {
                 let before = s.tracks.len();
                 s.tracks.retain(|t| t.name != track);

@@ -8,6 +8,7 @@
 //! - [`produce`]: the demo's measured tempo, key and length plus the knobs and a prompt become a
 //!   Generator request; the backing is stretched to the demo's exact tempo, aligned to its first
 //!   downbeat and laid on new tracks beside it.
+//! - [`takes`]: a recorded region put onto a track (punch-in, comping a take), crossfaded.
 //! - [`ab`]: loudness-matched A/B between two mixes.
 #![deny(missing_docs)]
 
@@ -16,6 +17,7 @@ pub mod edit;
 pub mod editor;
 pub mod knobs;
 pub mod produce;
+pub mod takes;
 
 pub use son1k_audio::mixdown::Session;
 

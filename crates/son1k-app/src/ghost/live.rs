@@ -245,6 +245,16 @@ impl LivePlayer {
         self.playback.handle.latency()
     }
 
+    /// The engine's published state (its clock places what it played in time).
+    pub fn shared_meters(&self) -> Arc<Meters> {
+        self.playback.handle.shared_meters()
+    }
+
+    /// The session's (and the stream's) sample rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.playback.sample_rate
+    }
+
     /// The playhead, seconds.
     pub fn seconds(&self) -> f64 {
         self.playback.handle.meters().position() as f64 / f64::from(self.playback.sample_rate)

@@ -26,14 +26,16 @@ use crate::{AppError, Studio};
 #[derive(Debug)]
 pub struct Mixing {
     /// The folder, the document as last saved and whether loading it found damage.
-    project: OpenProject,
-    editor: Editor,
+    pub(super) project: OpenProject,
+    pub(super) editor: Editor,
     /// Lengths in seconds of the clip files measured so far, by absolute path.
-    lengths: HashMap<PathBuf, f64>,
+    pub(super) lengths: HashMap<PathBuf, f64>,
     /// The session playing through the engine, when it has been played.
-    live: Option<LivePlayer>,
+    pub(super) live: Option<LivePlayer>,
     /// The metronome, when it is on (not saved with the project).
-    metronome: Option<Metronome>,
+    pub(super) metronome: Option<Metronome>,
+    /// The take being recorded, if any (its session is what `live` plays meanwhile).
+    pub(super) tracking: Option<super::tracking::Tracking>,
 }
 
 impl Mixing {
@@ -48,6 +50,7 @@ impl Mixing {
             lengths: HashMap::new(),
             live: None,
             metronome: None,
+            tracking: None,
         })
     }
 
@@ -90,7 +93,7 @@ impl Mixing {
         v
     }
 
-    fn save(&mut self) -> Result<ProjectView, AppError> {
+    pub(super) fn save(&mut self) -> Result<ProjectView, AppError> {
         self.project.doc.set_editor(&self.editor);
         self.project.doc = project::save(&self.project.folder, &self.project.doc)?;
         self.editor.mark_saved();
@@ -101,7 +104,9 @@ impl Mixing {
     /// Brings the playing session (if any) to the session as it stands: live where the engine
     /// can take the change, else loaded again at the same position, playing as it was.
     fn sync_live(&mut self) -> Result<(), AppError> {
-        if self.live.is_none() {
+        // While a take is recorded the transport plays the recording's own session; edits
+        // are heard once it stops.
+        if self.live.is_none() || self.tracking.is_some() {
             return Ok(());
         }
         let session = self.live_session()?;
@@ -138,6 +143,7 @@ impl Mixing {
         looping: Option<(f64, f64)>,
         sink: FrameSink,
     ) -> Result<PlaybackFrame, AppError> {
+        self.refuse_while_recording()?;
         let reuse = matches!(
             (self.live.as_ref().map(|p| p.output()), &output),
             (Some(LiveOutput::Default), LiveOutput::Default)
@@ -175,6 +181,15 @@ impl Mixing {
         self.playback_frame()
     }
 
+    fn refuse_while_recording(&self) -> Result<(), AppError> {
+        match self.tracking {
+            Some(_) => Err(edit_error(
+                "a take is being recorded: stop the recording first".into(),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Stops playback at the current position (nothing when nothing plays).
     pub fn stop(&mut self) -> Result<Option<PlaybackFrame>, AppError> {
         match self.live.as_mut() {
@@ -188,6 +203,7 @@ impl Mixing {
 
     /// Moves the playhead (nothing when the session has not been played).
     pub fn seek(&mut self, seconds: f64) -> Result<(), AppError> {
+        self.refuse_while_recording()?;
         match self.live.as_mut() {
             Some(p) => p.seek(seconds),
             None => Ok(()),
@@ -196,6 +212,7 @@ impl Mixing {
 
     /// Loops a region while playing, or stops looping.
     pub fn set_loop(&mut self, region: Option<(f64, f64)>) -> Result<(), AppError> {
+        self.refuse_while_recording()?;
         match self.live.as_mut() {
             Some(p) => p.set_loop(region),
             None => Ok(()),
@@ -312,20 +329,22 @@ impl Mixing {
             .map_err(ghost_err)?
             .file
             .clone();
-        let path = self.path_of(&file);
-        if let Some(s) = self.lengths.get(&path) {
-            return Ok(*s);
-        }
-        let audio = son1k_audio::decode_file(&path)?;
-        let secs = audio.frames() as f64 / f64::from(audio.sample_rate);
-        self.lengths.insert(path, secs);
-        Ok(secs)
+        self.file_seconds(&file)
     }
 
     /// The editor's edit for what the screen sent: a slider's gain and pan clamped to their
     /// ranges (the editor refuses values outside them), a new name trimmed, and the clip's file
     /// measured for trims and fades (the editor itself reads no files).
     fn edit_of(&mut self, edit: &TrackEdit) -> Result<Edit, AppError> {
+        if let TrackEdit::UseTake {
+            track,
+            take,
+            from,
+            to,
+        } = edit
+        {
+            return self.comp_of(track, *take as usize, *from, *to);
+        }
         let mut edit = edit.clone();
         let mut file_seconds = None;
         match &mut edit {
@@ -338,6 +357,66 @@ impl Mixing {
             _ => {}
         }
         Ok(Edit::Track { edit, file_seconds })
+    }
+
+    /// The editor's comp of take `take` of `track` between `from` and `to`, with the track's
+    /// clip files and the take's file measured.
+    fn comp_of(&mut self, track: &str, take: usize, from: f64, to: f64) -> Result<Edit, AppError> {
+        let ends = self.clip_ends(track)?;
+        let t = self.track(track)?;
+        let file = t
+            .takes
+            .get(take)
+            .ok_or_else(|| {
+                edit_error(format!(
+                    "{track:?} has {} takes; there is no take {}",
+                    t.takes.len(),
+                    take + 1
+                ))
+            })?
+            .file
+            .clone();
+        let take_file_seconds = self.file_seconds(&file)?;
+        Ok(Edit::Comp {
+            track: track.to_string(),
+            take,
+            from,
+            to,
+            ends,
+            take_file_seconds,
+        })
+    }
+
+    /// The track named `name`.
+    fn track(&self, name: &str) -> Result<&son1k_audio::mixdown::Track, AppError> {
+        self.editor
+            .session()
+            .tracks
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| edit_error(format!("no track named {name:?}")))
+    }
+
+    /// Where each clip of `track` ends on the timeline (its file measured).
+    pub(super) fn clip_ends(&mut self, track: &str) -> Result<Vec<f64>, AppError> {
+        let clips = self.track(track)?.clips.clone();
+        clips
+            .iter()
+            .map(|c| Ok(son1k_ghost::takes::clip_end(c, self.file_seconds(&c.file)?)))
+            .collect()
+    }
+
+    /// The length in seconds of a file of the session (relative to the project folder),
+    /// decoded once.
+    pub(super) fn file_seconds(&mut self, file: &Path) -> Result<f64, AppError> {
+        let path = self.path_of(file);
+        if let Some(s) = self.lengths.get(&path) {
+            return Ok(*s);
+        }
+        let audio = son1k_audio::decode_file(&path)?;
+        let secs = audio.frames() as f64 / f64::from(audio.sample_rate);
+        self.lengths.insert(path, secs);
+        Ok(secs)
     }
 
     /// Copies `file` into the project's `audio/` folder and adds it on a new track named after
@@ -386,7 +465,7 @@ impl Mixing {
     }
 
     /// `base`, or `base 2`, `base 3`, … — the first name no track has.
-    fn free_track_name(&self, base: &str) -> String {
+    pub(super) fn free_track_name(&self, base: &str) -> String {
         let taken = |n: &str| self.editor.session().tracks.iter().any(|t| t.name == n);
         let mut name = base.to_string();
         let mut n = 2;
@@ -482,7 +561,7 @@ impl Mixing {
     }
 
     /// Seconds until the last clip ends.
-    fn session_seconds(&mut self) -> Result<f64, AppError> {
+    pub(super) fn session_seconds(&mut self) -> Result<f64, AppError> {
         let mut end: f64 = 0.0;
         let clips: Vec<(String, usize, son1k_audio::mixdown::Clip)> = self
             .editor

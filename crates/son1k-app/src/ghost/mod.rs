@@ -6,8 +6,10 @@
 //! files: `views` (what the screen shows and sends: [`ProjectView`], [`TrackEdit`], …),
 //! `mixing` (a project open for editing, saved at each step), `export` (renders of the session
 //! as it stands: the mix, the export, tracks for playback), `live` (the session playing
-//! through the native engine, edits heard while it plays) and `recorder` (takes recorded from
-//! the default input, for Ghost Studio and the Voice screen).
+//! through the native engine, edits heard while it plays), `recorder` (takes recorded from
+//! the default input, for Ghost Studio and the Voice screen), `tracking` (recording onto armed
+//! tracks while the session plays: count-in, punch, loop takes) and `latency` (the measured
+//! round trip that puts a take on the beat).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -22,13 +24,16 @@ use crate::project::{self, ProjectDoc};
 use crate::{AppError, Studio};
 
 mod export;
+pub mod latency;
 mod live;
 mod metronome;
 mod mixing;
 mod recorder;
+mod tracking;
 mod views;
 
 pub use export::{render_tracks, MIX, TRACK_RENDERS};
+pub use latency::{Calibration, LatencySettings, Measured};
 pub use live::{
     EngineEvent, FrameSink, LiveOutput, LivePlayer, Monitor, PlaybackFrame, TrackLevel, Update,
     VirtualOutput, FRAME_EVERY, OUTPUT_ENV,
@@ -36,6 +41,7 @@ pub use live::{
 pub use metronome::{Metronome, METRONOME_TRACK};
 pub use mixing::Mixing;
 pub use recorder::{InputLevel, TakeRecorder, LEVEL_EVERY};
+pub use tracking::{Arm, Compensation, RecordPlan, RecordedTake, Tracking};
 pub use views::{
     ClipView, DemoAnalysis, GhostReport, ProduceReport, ProjectView, SectionView, SpectrumView,
     TrackAudio, TrackEdit, TrackView,

@@ -34,6 +34,10 @@ pub struct TakeRecorder {
     count_in: f64,
     /// Seconds the input has recorded so far (f64 bits, updated about every 5 ms).
     recorded: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// When the input captured the take's frames.
+    clock: std::sync::Arc<son1k_audio::clock::StreamClock>,
+    /// The take's rate and channels.
+    format: son1k_audio::record::TakeFormat,
     stop: Option<std::sync::mpsc::Sender<()>>,
     worker: Option<std::thread::JoinHandle<Result<PathBuf, AppError>>>,
 }
@@ -84,7 +88,7 @@ impl TakeRecorder {
             .spawn(move || {
                 let rec = match son1k_audio::record::record(&path) {
                     Ok(r) => {
-                        let _ = ready_tx.send(Ok(r.device.clone()));
+                        let _ = ready_tx.send(Ok((r.device.clone(), r.clock(), r.format)));
                         r
                     }
                     Err(e) => {
@@ -117,7 +121,7 @@ impl TakeRecorder {
                 kind: "record".into(),
                 message: format!("could not start the recording thread: {e}"),
             })?;
-        let device = match ready_rx.recv() {
+        let (device, clock, format) = match ready_rx.recv() {
             Ok(Ok(d)) => d,
             Ok(Err(e)) => {
                 let _ = worker.join();
@@ -135,6 +139,8 @@ impl TakeRecorder {
             device,
             count_in: 0.0,
             recorded,
+            clock,
+            format,
             stop: Some(stop_tx),
             worker: Some(worker),
         })
@@ -163,17 +169,7 @@ impl TakeRecorder {
         }
         // The count-in starts once the input is delivering audio (an input can take a moment to
         // start, longer on a loaded machine), so the first bar is always on the take.
-        let waited = std::time::Instant::now();
-        while rec.recorded.load(std::sync::atomic::Ordering::Relaxed) == 0 {
-            if waited.elapsed() > INPUT_START_TIMEOUT {
-                let _ = rec.stop();
-                return Err(AppError::Audio(son1k_audio::AudioError::Device(format!(
-                    "the input sent no audio within {} s of opening (is the microphone connected and allowed?)",
-                    INPUT_START_TIMEOUT.as_secs()
-                ))));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
+        rec = rec.wait_for_audio()?;
         let dir = p.folder.join("renders").join("metronome");
         std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
             action: "could not create",
@@ -216,6 +212,33 @@ impl TakeRecorder {
         drop(player);
         let _ = std::fs::remove_file(&file);
         Ok(rec)
+    }
+
+    /// Waits until the input delivers audio; after [`INPUT_START_TIMEOUT`] without any, the
+    /// take is dropped and the error says so.
+    pub fn wait_for_audio(self) -> Result<TakeRecorder, AppError> {
+        let waited = std::time::Instant::now();
+        while self.recorded.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            if waited.elapsed() > INPUT_START_TIMEOUT {
+                let _ = self.stop();
+                return Err(AppError::Audio(son1k_audio::AudioError::Device(format!(
+                    "the input sent no audio within {} s of opening (is the microphone connected and allowed?)",
+                    INPUT_START_TIMEOUT.as_secs()
+                ))));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        Ok(self)
+    }
+
+    /// When the input captured the take's frames (readable after the take stops).
+    pub fn clock(&self) -> std::sync::Arc<son1k_audio::clock::StreamClock> {
+        self.clock.clone()
+    }
+
+    /// The take's sample rate and channels.
+    pub fn format(&self) -> son1k_audio::record::TakeFormat {
+        self.format
     }
 
     /// Seconds of input recorded while the count-in played (cut from the take's start when it

@@ -106,6 +106,8 @@ pub struct EngineCore {
     right: Vec<f32>,
     /// Seconds per frame, for the deadline check.
     frame_secs: f64,
+    /// Frames served before the callback being processed (for the transport's origin).
+    served: u64,
 }
 
 /// The control side: send commands and effect changes, read meters, status and events.
@@ -293,6 +295,7 @@ pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
         .position
         .store(renderer.position() as u64, Ordering::Relaxed);
     let rate = renderer.sample_rate();
+    meters.clock.reset(rate);
     let frame_secs = 1.0 / f64::from(rate);
     let mut layout: Vec<Vec<usize>> = (0..renderer.track_count())
         .map(|i| {
@@ -313,6 +316,7 @@ pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
             left: vec![0.0; SCRATCH],
             right: vec![0.0; SCRATCH],
             frame_secs,
+            served: 0,
         },
         EngineHandle {
             commands: tx,
@@ -329,14 +333,23 @@ impl EngineCore {
         match m {
             Msg::Cmd(c) => match c {
                 Command::Play => {
+                    if !self.playing {
+                        self.set_origin();
+                    }
                     self.playing = true;
                     self.meters.finished.store(false, Ordering::Relaxed);
                 }
                 Command::Stop => {
                     self.playing = false;
+                    self.meters.origin.store(i64::MIN, Ordering::Relaxed);
                     self.renderer.reset();
                 }
-                Command::Seek(f) => self.renderer.seek(f),
+                Command::Seek(f) => {
+                    self.renderer.seek(f);
+                    if self.playing {
+                        self.set_origin();
+                    }
+                }
                 Command::Loop(r) => self.looping = r.filter(|(a, b)| b > a),
                 Command::Gain { track, db } => self.renderer.set_gain(track, db),
                 Command::Pan { track, position } => self.renderer.set_pan(track, position),
@@ -362,6 +375,12 @@ impl EngineCore {
                 self.give_back(Garbage::Chain(back));
             }
         }
+    }
+
+    /// The transport (re)starts at the renderer's position with the callback's first frame.
+    fn set_origin(&self) {
+        let origin = self.renderer.position() as i64 - self.served as i64;
+        self.meters.origin.store(origin, Ordering::Relaxed);
     }
 
     fn give_back(&mut self, g: Garbage) {
@@ -390,6 +409,8 @@ impl EngineCore {
     /// Fills `out` (interleaved, `channels` per frame) with the next audio. Real-time safe.
     pub fn process(&mut self, out: &mut [f32], channels: usize) {
         let started = Instant::now();
+        let at = crate::clock::now_ns();
+        self.served = self.meters.frames.load(Ordering::Relaxed);
         self.drain_commands();
         let channels = channels.max(1);
         let frames = out.len() / channels;
@@ -413,6 +434,7 @@ impl EngineCore {
                 if pos >= end {
                     self.playing = false;
                     self.meters.finished.store(true, Ordering::Relaxed);
+                    self.meters.origin.store(i64::MIN, Ordering::Relaxed);
                     continue;
                 }
                 n = n.min(end - pos);
@@ -446,6 +468,7 @@ impl EngineCore {
             let _ = p.fetch_max(self.renderer.track_peak(i).to_bits(), Ordering::Relaxed);
         }
         self.renderer.clear_track_peaks();
+        m.clock.note(self.served, self.served + frames as u64, at);
         m.callbacks.fetch_add(1, Ordering::Relaxed);
         m.frames.fetch_add(frames as u64, Ordering::Relaxed);
         if frames > 0 {

@@ -2,10 +2,12 @@
 //! the events and last error the stream supervisor (a control thread) adds for the UI.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
+
+use crate::clock::{Direction, StreamClock};
 
 /// Load histogram resolution: buckets of 0.5 % of the callback's time budget, 0 … 128 %.
 const BUCKETS: usize = 256;
@@ -98,6 +100,12 @@ pub struct Meters {
     pub(super) restarts: AtomicU64,
     /// Callbacks answered with silence because the core was being handed to a new stream.
     pub(super) skipped: AtomicU64,
+    /// When the frames handed to the device are heard (see [`crate::clock`]).
+    pub(super) clock: StreamClock,
+    /// The renderer's position minus the frames served when the transport last started or
+    /// jumped (loop wraps leave it alone: the timeline it maps is unrolled); `i64::MIN` while
+    /// stopped.
+    pub(super) origin: AtomicI64,
     last_error: Mutex<Option<String>>,
     device: Mutex<Option<(String, u32)>>,
     events: Mutex<VecDeque<EngineEvent>>,
@@ -120,6 +128,8 @@ impl Default for Meters {
             stream_errors: AtomicU64::new(0),
             restarts: AtomicU64::new(0),
             skipped: AtomicU64::new(0),
+            clock: StreamClock::new(Direction::Output, 48_000),
+            origin: AtomicI64::new(i64::MIN),
             last_error: Mutex::new(None),
             device: Mutex::new(None),
             events: Mutex::new(VecDeque::new()),
@@ -218,6 +228,19 @@ impl Meters {
     /// Callbacks answered with silence while the engine moved to a new stream.
     pub fn skipped_callbacks(&self) -> u64 {
         self.skipped.load(Ordering::Relaxed)
+    }
+    /// When the frames handed to the device are heard, up to the device's constant latency.
+    pub fn clock(&self) -> &StreamClock {
+        &self.clock
+    }
+    /// The served frame (counted as [`Meters::frames_served`] counts) at which the renderer's
+    /// frame `position` comes out, while the transport plays without jumping since it started
+    /// (a loop's later passes are `position` plus whole loop lengths); `None` while stopped.
+    pub fn served_frame_of(&self, position: u64) -> Option<i64> {
+        match self.origin.load(Ordering::Relaxed) {
+            i64::MIN => None,
+            o => Some(position as i64 - o),
+        }
     }
     /// The last stream error's text.
     pub fn last_error(&self) -> Option<String> {

@@ -1,0 +1,273 @@
+//! Tracking on a real device with a loopback: the default output reaches the default input
+//! (scripts/virtual-audio.sh gives a machine without sound hardware a PulseAudio null sink
+//! whose monitor is the default input — a true loopback through the sound server). The round
+//! trip is calibrated with chirps; a take recorded after a one-bar count-in with the metronome
+//! on then has the click of its first beat on its first sample (within 2 ms); a punch replaces
+//! only its region of an armed track; loop recording keeps a take per pass; undo removes a take.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use son1k_app::ghost::{self, latency, Arm, LiveOutput, Metronome, Mixing, RecordPlan};
+use son1k_app::{Paths, Studio};
+use son1k_audio::mixdown::Clip;
+use son1k_audio::AudioBuffer;
+
+fn studio(tag: &str) -> (std::path::PathBuf, Studio) {
+    let dir = std::env::temp_dir().join(format!("son1k-tracking-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    (dir.clone(), Studio::with_paths(Paths::under(&dir)))
+}
+
+/// The first sample at or after `from` (seconds) whose level passes half of `level`, seconds.
+fn onset(audio: &AudioBuffer, from: f64, level: f32) -> Option<f64> {
+    let rate = f64::from(audio.sample_rate);
+    let start = (from.max(0.0) * rate) as usize;
+    (start..audio.frames())
+        .find(|&i| audio.channels.iter().any(|c| c[i].abs() > level * 0.5))
+        .map(|i| i as f64 / rate)
+}
+
+fn plan(from: f64, count_in: u32, m: Option<Metronome>) -> RecordPlan {
+    RecordPlan {
+        from,
+        count_in,
+        metronome: m,
+        punch: None,
+        cycle: None,
+        arms: Vec::new(),
+    }
+}
+
+fn record(m: &mut Mixing, studio: &Studio, p: RecordPlan, secs: f64) -> ghost::RecordedTake {
+    m.record_start(studio, p, LiveOutput::Default, |_| {}, Arc::new(|_| {}))
+        .unwrap();
+    std::thread::sleep(Duration::from_secs_f64(secs));
+    m.record_stop().unwrap()
+}
+
+fn clip_audio(folder: &Path, c: &Clip) -> AudioBuffer {
+    son1k_audio::decode_file(&folder.join(&c.file)).unwrap()
+}
+
+#[test]
+fn a_calibrated_take_after_a_count_in_starts_on_the_bar() {
+    let (dir, studio) = studio("bar");
+    let (folder, _) = studio.create_project("Pista").unwrap();
+    let project = folder.to_string_lossy().into_owned();
+    // The round trip through the sound server, measured with chirps (PulseAudio now and then
+    // grows its buffer by a fragment mid-stream; the calibration refuses such a run, and the
+    // musician runs it again — so does the test, up to three times).
+    let cal = (0..3)
+        .find_map(|_| latency::calibrate(&studio, LiveOutput::Default, 48_000).ok())
+        .unwrap();
+    println!(
+        "calibration: round trip beyond the clocks {:.2} ms, chirps {:?} ms apart by {:.3} ms",
+        cal.measured.offset_ms, cal.readings_ms, cal.measured.spread_ms
+    );
+    assert!(cal.measured.spread_ms < 1.0, "{cal:?}");
+    assert_eq!(latency::settings(&studio).measured.len(), 1);
+
+    // 240 BPM in 4: a bar is one second, a beat a quarter. The metronome clicks through the
+    // take, so the loopback puts a click on every beat of it.
+    let metronome = Metronome::new(240.0, 4, -6.0, false).unwrap();
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    m.set_metronome(Some(metronome)).unwrap();
+    let mut errors = Vec::new();
+    for (from, count_in) in [(2.0, 1), (0.0, 1), (1.0, 0)] {
+        let took = record(&mut m, &studio, plan(from, count_in, Some(metronome)), 2.3);
+        assert_eq!(took.tracks.len(), 1);
+        assert!((took.start - from).abs() < 1e-9, "{took:?}");
+        let track = &took.project.tracks[0];
+        let clip = m.session().tracks[0].clips.last().cloned().unwrap();
+        assert_eq!(track.clips.len(), m.session().tracks[0].clips.len());
+        let audio = clip_audio(&folder, &clip);
+        // The clip plays the file from `trim_start`: the click of the take's first beat must be
+        // there (the clip is widened by half a crossfade where the file has audio before it).
+        let starts_at = clip.trim_start + (from - clip.offset);
+        let heard = onset(&audio, starts_at - 0.02, 0.25).unwrap();
+        let error_ms = (heard - starts_at) * 1000.0;
+        println!(
+            "take from {from} s after {count_in} bar(s) of count-in: the bar's click is {error_ms:+.2} ms from the take's start (compensation {:.2} ms from {:?})",
+            took.compensation_ms, took.compensation
+        );
+        if count_in > 0 {
+            // The input heard the count-in: the round trip was measured on the take itself.
+            assert_eq!(took.compensation, ghost::Compensation::CountIn);
+            errors.push(error_ms);
+        } else {
+            // Without a count-in the calibration's figure places the take. PulseAudio's round
+            // trip changes by a few milliseconds (and now and then by a 20 ms fragment) each
+            // time a stream opens, so this is looser: an inverted compensation is about 50 ms
+            // off here.
+            assert_eq!(took.compensation, ghost::Compensation::Calibration);
+            assert!(error_ms.abs() < 30.0, "{error_ms}");
+        }
+        m.undo().unwrap();
+        assert!(m.session().tracks.is_empty(), "undo removes the take");
+    }
+    for e in &errors {
+        assert!(
+            e.abs() < 2.0,
+            "the take starts {e:+.2} ms from the bar line: {errors:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_punch_replaces_only_its_region_and_loop_recording_keeps_each_pass() {
+    let (dir, studio) = studio("punch");
+    let (folder, _) = studio.create_project("Punch").unwrap();
+    let project = folder.to_string_lossy().into_owned();
+    // An armed track already holding a 5 s tone.
+    let tone: Vec<f32> = (0..5 * 48_000)
+        .map(|i| 0.2 * (i as f32 * 220.0 * std::f32::consts::TAU / 48_000.0).sin())
+        .collect();
+    let file = dir.join("tone.wav");
+    son1k_audio::write_file(
+        &file,
+        &AudioBuffer::new(48_000, vec![tone.clone(), tone]).unwrap(),
+        son1k_audio::SampleFormat::F32,
+    )
+    .unwrap();
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    let name = m.import(&file).unwrap();
+    let before = son1k_audio::mixdown::render(m.session(), &folder).unwrap();
+
+    let mut p = plan(1.0, 0, None);
+    p.punch = Some((1.5, 2.5));
+    p.arms = vec![Arm {
+        track: name.clone(),
+        channel: Some(1),
+    }];
+    let took = record(&mut m, &studio, p, 2.0);
+    assert_eq!(took.tracks, vec![name.clone()]);
+    assert!(
+        (took.start - 1.5).abs() < 1e-9 && (took.seconds - 1.0).abs() < 1e-9,
+        "{took:?}"
+    );
+    let after = son1k_audio::mixdown::render(m.session(), &folder).unwrap();
+    // Outside the region and its crossfades, the track plays exactly what it played before.
+    let rate = 48_000.0;
+    let (a, b) = (
+        ((1.5 - 0.005) * rate) as usize,
+        ((2.5 + 0.005) * rate) as usize,
+    );
+    for ch in 0..2 {
+        assert_eq!(before.channels[ch][..a], after.channels[ch][..a]);
+        let n = before.frames().min(after.frames());
+        assert_eq!(before.channels[ch][b..n], after.channels[ch][b..n]);
+    }
+    // Inside, the take plays (the loopback heard the tone and the punch's own audio: not the
+    // original samples).
+    let inside = (a + 2400..b - 2400).filter(|&i| before.channels[0][i] != after.channels[0][i]);
+    assert!(inside.count() > 40_000);
+    let clips = &m.session().tracks[0].clips;
+    assert_eq!(clips.len(), 3, "{clips:#?}");
+    m.undo().unwrap();
+    assert_eq!(m.session().tracks[0].clips.len(), 1);
+    assert_eq!(
+        son1k_audio::mixdown::render(m.session(), &folder)
+            .unwrap()
+            .channels,
+        before.channels
+    );
+
+    // Loop recording over 0.5–1.5 s for a bit more than two passes: two takes on the lane,
+    // the last one playing; comping the first one back in replaces only that region.
+    let mut p = plan(0.5, 0, None);
+    p.cycle = Some((0.5, 1.5));
+    p.arms = vec![Arm {
+        track: "voz".into(),
+        channel: None,
+    }];
+    let took = record(&mut m, &studio, p, 2.4);
+    assert_eq!(took.passes, 2, "{took:?}");
+    let voz = m
+        .session()
+        .tracks
+        .iter()
+        .find(|t| t.name == "voz")
+        .unwrap()
+        .clone();
+    assert_eq!(voz.takes.len(), 2);
+    assert!((voz.takes[1].trim_start - voz.takes[0].trim_start - 1.0).abs() < 0.003);
+    assert_eq!(voz.clips.len(), 1);
+    assert!((voz.clips[0].trim_start - (voz.takes[1].trim_start - 0.005)).abs() < 1e-9);
+    m.apply(&ghost::TrackEdit::UseTake {
+        track: "voz".into(),
+        take: 0,
+        from: 0.5,
+        to: 1.0,
+    })
+    .unwrap();
+    let voz = m.session().tracks.iter().find(|t| t.name == "voz").unwrap();
+    assert_eq!(voz.clips.len(), 2, "{:#?}", voz.clips);
+    let e = m
+        .apply(&ghost::TrackEdit::UseTake {
+            track: "voz".into(),
+            take: 0,
+            from: 0.2,
+            to: 1.0,
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("inside"), "{e}");
+    // While recording, the transport is the recording's: a seek is refused.
+    m.record_start(
+        &studio,
+        plan(0.0, 0, None),
+        LiveOutput::Default,
+        |_| {},
+        Arc::new(|_| {}),
+    )
+    .unwrap();
+    assert!(m.seek(3.0).is_err());
+    std::thread::sleep(Duration::from_millis(300));
+    m.record_stop().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_plans_are_refused_before_anything_opens() {
+    let (dir, studio) = studio("bad");
+    let (folder, _) = studio.create_project("Mal").unwrap();
+    let mut m = Mixing::open(&studio, &folder.to_string_lossy()).unwrap();
+    let mut start = |p: RecordPlan| {
+        m.record_start(&studio, p, LiveOutput::Default, |_| {}, Arc::new(|_| {}))
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(start(plan(0.0, 1, None)).contains("metronome"));
+    assert!(start(plan(-1.0, 0, None)).contains("0 s or later"));
+    let mut p = plan(0.0, 0, None);
+    p.punch = Some((2.0, 1.0));
+    assert!(start(p.clone()).contains("region"));
+    p.punch = Some((1.0, 2.0));
+    p.cycle = Some((1.0, 2.0));
+    assert!(start(p).contains("not both"));
+    let mut p = plan(0.0, 0, None);
+    p.arms = vec![
+        Arm {
+            track: "a".into(),
+            channel: None,
+        },
+        Arm {
+            track: "a".into(),
+            channel: Some(2),
+        },
+    ];
+    assert!(start(p).contains("armed once"));
+    let mut p = plan(0.0, 0, None);
+    p.arms = vec![Arm {
+        track: "a".into(),
+        channel: Some(9),
+    }];
+    assert!(start(p).contains("channels 1–"));
+    assert!(!m.is_recording());
+    let e = m.record_stop().unwrap_err();
+    assert!(e.to_string().contains("nothing is being recorded"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
