@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use son1k_app::ghost::{
-    self, DemoAnalysis, FrameSink, LiveOutput, Metronome, Mixing, PlaybackFrame, ProjectView,
-    SpectrumView, TakeRecorder, TrackAudio, TrackEdit,
+    self, latency, Calibration, DemoAnalysis, FrameSink, LatencySettings, LiveOutput, Metronome,
+    Mixing, PlaybackFrame, ProjectView, RecordPlan, RecordedTake, SpectrumView, TakeRecorder,
+    TrackAudio, TrackEdit,
 };
 use son1k_app::{AppError, Studio};
 use son1k_core::{Knobs, Quality};
@@ -360,6 +361,11 @@ impl Takes {
         Ok(device)
     }
 
+    /// Whether a take is being recorded.
+    pub(crate) fn busy(&self) -> bool {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
     /// Takes the take being recorded for a project (`for_project`) or for the Voice screen.
     pub(crate) fn end(&self, for_project: bool) -> Result<Take, UiError> {
         let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
@@ -372,63 +378,99 @@ impl Takes {
     }
 }
 
-/// Starts recording the default input into the project, emitting [`InputLevelChanged`] about
-/// every 50 ms; returns the input device's name. With `count_in` bars (1 or 2) of `metronome`,
-/// the clicks play on the output first and the command returns once they have played (the take
-/// keeps what came after them); 0 starts at once.
+/// Starts recording a take into the project as `plan` says — the count-in, then the session
+/// playing through the engine from the take's start (looping a loop recording's region) while
+/// the default input records — emitting [`InputLevelChanged`] about every 50 ms and the
+/// playback frames as [`PlaybackChanged`]; returns the input device's name.
 #[tauri::command]
 #[specta::specta]
 pub async fn record_start(
     app: AppHandle,
     studio: State<'_, Studio>,
-    takes: State<'_, Takes>,
-    project: String,
-    count_in: u32,
-    metronome: Option<Metronome>,
-) -> Result<String, UiError> {
-    let (studio, takes) = (studio.inner().clone(), takes.inner().clone());
-    blocking("starting the recording", move || {
-        takes.begin(Some(project.clone()), || match (count_in, metronome) {
-            (0, _) => TakeRecorder::start(&studio, &project, level_events(app)),
-            (bars, Some(metronome)) => TakeRecorder::start_after_count_in(
-                &studio,
-                &project,
-                &metronome,
-                bars,
-                LiveOutput::from_env(),
-                level_events(app),
-            ),
-            (_, None) => Err(AppError::Invalid(son1k_core::ValidationError::new(
-                "metronome",
-                "none",
-                "a count-in needs the metronome's tempo and bar",
-            ))),
-        })
-    })
-    .await
-}
-
-/// Stops the take and puts it on a new track of the project it was recorded into (undoable).
-#[tauri::command]
-#[specta::specta]
-pub async fn record_stop(
-    studio: State<'_, Studio>,
     mixer: State<'_, Mixer>,
     takes: State<'_, Takes>,
-) -> Result<ProjectView, UiError> {
+    project: String,
+    plan: RecordPlan,
+) -> Result<String, UiError> {
     let (studio, mixer, takes) = (
         studio.inner().clone(),
         mixer.inner().clone(),
         takes.inner().clone(),
     );
-    blocking("stopping the recording", move || {
-        let (project, rec) = takes.end(true)?;
-        let project = project.unwrap_or_default();
-        let file = rec.stop()?;
+    blocking("starting the recording", move || {
+        if takes.busy() {
+            return Err(UiError::new(
+                "busy",
+                "the Voice screen is recording: stop it first".into(),
+            ));
+        }
+        let sink = playback_events(app.clone(), project.clone());
         mixer.with(&studio, &project, false, |m| {
-            m.add_take(&file, "take")?;
-            Ok(m.view())
+            m.record_start(
+                &studio,
+                plan,
+                LiveOutput::from_env(),
+                level_events(app),
+                sink,
+            )
         })
+    })
+    .await
+}
+
+/// Stops the take and places it on its tracks (one undoable edit): the position from the
+/// clocks and the latency compensation, a punch only in its region, a loop's passes as takes.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_stop(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+) -> Result<RecordedTake, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("stopping the recording", move || {
+        mixer.with(&studio, &project, false, |m| m.record_stop())
+    })
+    .await
+}
+
+/// The latency compensation in force: the calibrations measured and the manual nudge.
+#[tauri::command]
+#[specta::specta]
+pub async fn latency_settings(studio: State<'_, Studio>) -> Result<LatencySettings, UiError> {
+    off_thread(studio, "reading the latency settings", move |studio| {
+        Ok(latency::settings(&studio))
+    })
+    .await
+}
+
+/// Measures the output-to-input round trip for sessions at `sample_rate` with chirps (the
+/// output must reach the input: a loopback cable or the interface's loopback).
+#[tauri::command]
+#[specta::specta]
+pub async fn latency_calibrate(
+    studio: State<'_, Studio>,
+    sample_rate: u32,
+) -> Result<Calibration, UiError> {
+    off_thread(studio, "calibrating the latency", move |studio| {
+        Ok(latency::calibrate(
+            &studio,
+            LiveOutput::Default,
+            sample_rate,
+        )?)
+    })
+    .await
+}
+
+/// Sets the manual latency nudge, milliseconds (−500 … 500).
+#[tauri::command]
+#[specta::specta]
+pub async fn latency_set_manual(
+    studio: State<'_, Studio>,
+    ms: f64,
+) -> Result<LatencySettings, UiError> {
+    off_thread(studio, "saving the latency nudge", move |studio| {
+        Ok(latency::set_manual_offset(&studio, ms)?)
     })
     .await
 }

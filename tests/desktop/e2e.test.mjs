@@ -227,22 +227,40 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     }, 20000, 100);
     console.log(`tracks playing: ${meterSeen}`);
     await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
-    // A take recorded from the default input (scripts/virtual-audio.sh gives machines without a
-    // sound card a PulseAudio null source) lands on a new track; with no input at all the screen
-    // must say why. The take starts after a one-bar count-in played through the engine.
+    // Tracking. The round trip is calibrated with the screen's button (the null sink's monitor
+    // is the default input here: a loopback), then a take recorded after a one-bar count-in
+    // while the project plays lands on a new track, placed by the latency compensation; undo
+    // takes it away again. With no input at all the screen must say why.
+    const toastTexts = async () => {
+      const toasts = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: ".toast span" });
+      return Promise.all(toasts.map((el) => wd.text(Object.values(el)[0])));
+    };
+    await wd.click(await wd.find('[data-testid="ghost-calibrate"]'));
+    const calibrated = await waitFor("the calibration", async () => {
+      const said = (await toastTexts()).find((x) => /Latency: -?[0-9.]+ ms|input heard|input device|not steady/.test(x));
+      return said ?? null;
+    }, 30000, 200);
+    console.log(`calibration: ${calibrated}`);
     await wd.exec(`const c = document.querySelector('[data-testid="ghost-count-in"]'); c.value = "1"; c.dispatchEvent(new Event("change"));`);
+    const tracksBefore = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: "[data-track]" });
     await wd.click(await wd.find('[data-testid="ghost-record"]'));
     const recorder = await waitFor("the recorder", async () => {
       if (await wd.find('[data-testid="ghost-record-stop"]').catch(() => null)) return "recording";
-      const toasts = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: ".toast span" });
-      const said = await Promise.all(toasts.map((el) => wd.text(Object.values(el)[0])));
-      return said.find((x) => /input device/.test(x)) ?? null;
+      return (await toastTexts()).find((x) => /input device/.test(x)) ?? null;
     }, 15000, 100);
     if (recorder === "recording") {
-      await sleep(2500);
+      await sleep(3000);
       await wd.click(await wd.find('[data-testid="ghost-record-stop"]'));
       await waitFor("the take's track", () => wd.find('[data-track="take"]'), 20000);
-      console.log("a take was recorded onto a new track");
+      const placed = await waitFor("the take's note", async () => (await toastTexts()).find((x) => /Take placed on take/.test(x)) ?? null, 10000);
+      console.log(`a take was recorded onto a new track: ${placed}`);
+      if (/Latency: -?[0-9.]+ ms/.test(calibrated)) assert.ok(!/not calibrated/.test(placed), placed);
+      await wd.click(await wd.find('[data-testid="ghost-undo"]'));
+      await waitFor("the take undone", async () => !(await wd.find('[data-track="take"]').catch(() => null)));
+      const tracksAfter = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: "[data-track]" });
+      assert.equal(tracksAfter.length, tracksBefore.length);
+      await wd.click(await wd.find('[data-testid="ghost-redo"]'));
+      await waitFor("the take back", () => wd.find('[data-track="take"]'), 10000);
     } else {
       console.log(`no input device here, and the screen said so: ${recorder}`);
     }

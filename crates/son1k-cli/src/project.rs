@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use son1k_app::ghost::{self, Arm, Compensation, Metronome, Mixing, RecordPlan};
 use son1k_app::{AppError, SampleFormat, Studio};
 
 use crate::generate::KnobArgs;
@@ -58,8 +59,10 @@ pub(crate) enum ProjectAction {
         #[arg(long)]
         seconds: Option<f64>,
     },
-    /// Record a take from the default input onto a new track ("take", "take 2", …), after a
-    /// count-in of 0, 1 or 2 bars of the metronome played on the output.
+    /// Record a take from the default input while the project plays — after a count-in of 0,
+    /// 1 or 2 bars of the metronome — onto armed tracks (`--track`; default a new track
+    /// "take", "take 2", …), placed on the beat by the engine's and the input's clocks and the
+    /// latency compensation (`son1k project calibrate`).
     Record {
         /// The project's name.
         name: String,
@@ -69,12 +72,35 @@ pub(crate) enum ProjectAction {
         /// Bars of count-in: 0, 1 or 2.
         #[arg(long, default_value_t = 0)]
         count_in: u32,
-        /// The count-in's tempo.
+        /// The count-in's (and the click's) tempo.
         #[arg(long, default_value_t = 120.0)]
         bpm: f64,
         /// Beats in the count-in's bar.
         #[arg(long, default_value_t = 4)]
         beats: u32,
+        /// Where the take starts on the timeline, seconds.
+        #[arg(long, default_value_t = 0.0)]
+        from: f64,
+        /// An armed track, `NAME` (stereo) or `NAME:CHANNEL` (one input channel, from 1);
+        /// repeat for several.
+        #[arg(long = "track")]
+        tracks: Vec<String>,
+        /// Punch in and out (seconds): only this region of the armed tracks is replaced.
+        #[arg(long, num_args = 2, value_names = ["IN", "OUT"])]
+        punch: Option<Vec<f64>>,
+        /// Loop this region (seconds) and keep every full pass as a take.
+        #[arg(long = "loop", num_args = 2, value_names = ["START", "END"])]
+        cycle: Option<Vec<f64>>,
+        /// Keep the metronome clicking while recording.
+        #[arg(long)]
+        click: bool,
+    },
+    /// Measure the output-to-input round trip with chirps (connect the output to the input:
+    /// a loopback cable or the interface's loopback) so takes land on the beat.
+    Calibrate {
+        /// The session sample rate to measure at.
+        #[arg(long, default_value_t = 48_000)]
+        rate: u32,
     },
     /// Render the project's mix.
     Render {
@@ -115,7 +141,6 @@ pub(crate) fn run(
     action: ProjectAction,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    use son1k_app::ghost;
     match action {
         ProjectAction::New { name } => {
             let (folder, _) = studio.create_project(&name)?;
@@ -174,7 +199,37 @@ pub(crate) fn run(
             count_in,
             bpm,
             beats,
-        } => record(studio, &name, seconds, count_in, bpm, beats, out)?,
+            from,
+            tracks,
+            punch,
+            cycle,
+            click,
+        } => {
+            let metronome = Metronome::new(bpm, beats, -12.0, false)?;
+            let arms = tracks.iter().map(|t| arm_of(t)).collect::<Result<_, _>>()?;
+            let pair = |v: Option<Vec<f64>>| v.and_then(|v| Some((*v.first()?, *v.get(1)?)));
+            let plan = RecordPlan {
+                from,
+                count_in,
+                metronome: Some(metronome),
+                punch: pair(punch),
+                cycle: pair(cycle),
+                arms,
+            };
+            record(studio, &name, plan, seconds, click, out)?
+        }
+        ProjectAction::Calibrate { rate } => {
+            writeln!(
+                out,
+                "playing chirps on the default output and listening on the default input…"
+            )?;
+            let c = ghost::latency::calibrate(studio, ghost::LiveOutput::Default, rate)?;
+            writeln!(
+                out,
+                "round trip beyond the clocks at {rate} Hz: {:.2} ms (the chirps agreed within {:.3} ms; {} → {})",
+                c.measured.offset_ms, c.measured.spread_ms, c.measured.output, c.measured.input
+            )?;
+        }
         ProjectAction::Render { name, output, bits } => {
             let bits = SampleFormat::parse(&bits).map_err(AppError::from)?;
             let path = ghost::render(studio, &name, &output, bits)?;
@@ -301,48 +356,92 @@ fn play(
     Ok(())
 }
 
-/// `son1k project record`: the count-in (when asked), then `seconds` of the default input onto
-/// a new track of the project.
+/// A `--track` argument: `NAME` or `NAME:CHANNEL`.
+fn arm_of(arg: &str) -> Result<Arm, Failure> {
+    match arg.rsplit_once(':') {
+        Some((name, ch)) if !name.is_empty() => match ch.parse::<u16>() {
+            Ok(c) if c >= 1 => Ok(Arm {
+                track: name.to_string(),
+                channel: Some(c),
+            }),
+            _ => Err(Failure {
+                code: 2,
+                message: format!("--track {arg}: the channel after ':' must be 1 or more"),
+            }),
+        },
+        _ => Ok(Arm {
+            track: arg.to_string(),
+            channel: None,
+        }),
+    }
+}
+
+/// `son1k project record`: the count-in (when asked), then `seconds` of the default input
+/// while the project plays, placed on its armed tracks.
 fn record(
     studio: &Studio,
     name: &str,
+    plan: RecordPlan,
     seconds: f64,
-    count_in: u32,
-    bpm: f64,
-    beats: u32,
+    click: bool,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    use son1k_app::ghost::{LiveOutput, Metronome, Mixing, TakeRecorder};
     if !(seconds.is_finite() && (0.1..=3600.0).contains(&seconds)) {
         return Err(Failure {
             code: 2,
             message: format!("--seconds must be 0.1–3600, not {seconds}"),
         });
     }
-    // With 0 bars the recording starts at once (nothing plays).
-    let metronome = Metronome::new(bpm, beats, -12.0, false)?;
-    if count_in > 0 {
-        writeln!(out, "counting in {count_in} bar(s) at {bpm} BPM in {beats}")?;
+    let mut m = Mixing::open(studio, name)?;
+    let metronome = plan.metronome;
+    if click {
+        m.set_metronome(metronome)?;
     }
-    let rec = TakeRecorder::start_after_count_in(
+    let pre = match (plan.count_in, metronome) {
+        (0, _) | (_, None) => 0.0,
+        (bars, Some(mt)) => {
+            writeln!(
+                out,
+                "counting in {bars} bar(s) at {} BPM in {}",
+                mt.bpm, mt.beats_per_bar
+            )?;
+            mt.bar_seconds() * f64::from(bars)
+        }
+    };
+    let device = m.record_start(
         studio,
-        name,
-        &metronome,
-        count_in,
-        LiveOutput::from_env(),
+        plan,
+        ghost::LiveOutput::from_env(),
         |_| {},
+        std::sync::Arc::new(|_| {}),
     )?;
-    writeln!(out, "recording from {} for {seconds} s", rec.device())?;
+    writeln!(out, "recording from {device} for {seconds} s")?;
     let stop = interrupted();
     let started = std::time::Instant::now();
-    while started.elapsed().as_secs_f64() < seconds
+    while started.elapsed().as_secs_f64() < pre + seconds
         && !stop.load(std::sync::atomic::Ordering::Relaxed)
     {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let file = rec.stop()?;
-    let track = Mixing::open(studio, name)?.add_take(&file, "take")?;
-    writeln!(out, "take on track \"{track}\": {}", file.display())?;
+    let took = m.record_stop()?;
+    let how = match took.compensation {
+        Compensation::CountIn => "measured on the count-in",
+        Compensation::Calibration => "from the calibration",
+        Compensation::None => "none measured: run son1k project calibrate",
+    };
+    for track in &took.tracks {
+        writeln!(
+            out,
+            "take on track \"{track}\": {} (from {:.3} s, {:.3} s placed; latency compensation {:.2} ms, {how})",
+            m.folder().join(&took.file).display(),
+            took.start,
+            took.seconds,
+            took.compensation_ms
+        )?;
+    }
+    if took.passes > 0 {
+        writeln!(out, "{} full passes kept as takes", took.passes)?;
+    }
     Ok(())
 }
 

@@ -276,14 +276,25 @@ fn a_take_recorded_after_a_count_in_lands_on_a_new_track() {
         text.contains("counting in 1 bar(s) at 240 BPM in 4"),
         "{text}"
     );
-    let file = text
+    let line = text
         .lines()
         .find_map(|l| l.strip_prefix("take on track \"take\": "))
         .unwrap_or_else(|| panic!("{text}"));
+    let (file, rest) = line
+        .split_once(" (from ")
+        .unwrap_or_else(|| panic!("{line}"));
     let take = son1k_audio::decode_file(std::path::Path::new(file)).unwrap();
-    let secs = take.frames() as f64 / f64::from(take.sample_rate);
-    // What came after the one-second count-in only: about the second asked for.
-    assert!((0.8..1.5).contains(&secs), "the take lasts {secs:.3} s");
+    let recorded = take.frames() as f64 / f64::from(take.sample_rate);
+    let placed: f64 = rest
+        .split_once(" s, ")
+        .and_then(|(_, p)| p.split_once(" s placed"))
+        .and_then(|(p, _)| p.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    // The file holds the count-in too; what is placed is what came after it: about the
+    // second asked for.
+    assert!(recorded > placed + 0.5, "{recorded} {placed}");
+    assert!((0.8..1.5).contains(&placed), "{placed:.3} s placed");
+    assert!(line.contains("latency compensation"), "{line}");
     // Bad input is refused with a clear line, and nothing is recorded.
     let o = son1k_in(
         "ghost-record",

@@ -80,14 +80,26 @@ export const commands = {
 	/**  The demo's spectrum on `bands` log-spaced bands. */
 	projectSpectrum: (project: string, bands: number) => typedError<SpectrumView, UiError_Serialize>(__TAURI_INVOKE("project_spectrum", { project, bands })),
 	/**
-	 *  Starts recording the default input into the project, emitting [`InputLevelChanged`] about
-	 *  every 50 ms; returns the input device's name. With `count_in` bars (1 or 2) of `metronome`,
-	 *  the clicks play on the output first and the command returns once they have played (the take
-	 *  keeps what came after them); 0 starts at once.
+	 *  Starts recording a take into the project as `plan` says — the count-in, then the session
+	 *  playing through the engine from the take's start (looping a loop recording's region) while
+	 *  the default input records — emitting [`InputLevelChanged`] about every 50 ms and the
+	 *  playback frames as [`PlaybackChanged`]; returns the input device's name.
 	 */
-	recordStart: (project: string, countIn: number, metronome: Metronome | null) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("record_start", { project, countIn, metronome })),
-	/**  Stops the take and puts it on a new track of the project it was recorded into (undoable). */
-	recordStop: () => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("record_stop")),
+	recordStart: (project: string, plan: RecordPlan_Deserialize) => typedError<string, UiError_Serialize>(__TAURI_INVOKE("record_start", { project, plan })),
+	/**
+	 *  Stops the take and places it on its tracks (one undoable edit): the position from the
+	 *  clocks and the latency compensation, a punch only in its region, a loop's passes as takes.
+	 */
+	recordStop: (project: string) => typedError<RecordedTake_Serialize, UiError_Serialize>(__TAURI_INVOKE("record_stop", { project })),
+	/**  The latency compensation in force: the calibrations measured and the manual nudge. */
+	latencySettings: () => typedError<LatencySettings_Serialize, UiError_Serialize>(__TAURI_INVOKE("latency_settings")),
+	/**
+	 *  Measures the output-to-input round trip for sessions at `sample_rate` with chirps (the
+	 *  output must reach the input: a loopback cable or the interface's loopback).
+	 */
+	latencyCalibrate: (sampleRate: number) => typedError<Calibration_Serialize, UiError_Serialize>(__TAURI_INVOKE("latency_calibrate", { sampleRate })),
+	/**  Sets the manual latency nudge, milliseconds (−500 … 500). */
+	latencySetManual: (ms: number | null) => typedError<LatencySettings_Serialize, UiError_Serialize>(__TAURI_INVOKE("latency_set_manual", { ms })),
 	/**
 	 *  Plays the project through the audio engine from `from` seconds (looping `region` when
 	 *  given), emitting [`PlaybackChanged`] about 30 times a second; edits made while it plays are
@@ -291,6 +303,31 @@ export type Anchor =
 /**  The whole song (shorter than the clip). */
 "whole";
 
+/**  A track armed for recording and the input channel it takes. */
+export type Arm = Arm_Serialize | Arm_Deserialize;
+
+/**  A track armed for recording and the input channel it takes. */
+export type Arm_Deserialize = {
+	/**  The track (made when the session has none by that name). */
+	track: string,
+	/**
+	 *  The input channel, from 1; `null`: the input's first two channels (stereo), or its only
+	 *  one.
+	 */
+	channel?: number | null,
+};
+
+/**  A track armed for recording and the input channel it takes. */
+export type Arm_Serialize = {
+	/**  The track (made when the session has none by that name). */
+	track: string,
+	/**
+	 *  The input channel, from 1; `null`: the input's first two channels (stereo), or its only
+	 *  one.
+	 */
+	channel: number | null,
+};
+
 /**  What the audio probe found. */
 export type AudioReport = AudioReport_Serialize | AudioReport_Deserialize;
 
@@ -334,6 +371,29 @@ export type BuiltPrompt = {
 	lang: Lang,
 	/**  Each knob with its range description, in the display language. */
 	knobs: KnobReading[],
+};
+
+/**  What a calibration found. */
+export type Calibration = Calibration_Serialize | Calibration_Deserialize;
+
+/**  What a calibration found. */
+export type Calibration_Deserialize = {
+	/**  The measurement, as saved. */
+	measured: Measured,
+	/**  Each chirp's reading, milliseconds. */
+	readings_ms: (number | null)[],
+	/**  The settings now in force. */
+	settings: LatencySettings_Deserialize,
+};
+
+/**  What a calibration found. */
+export type Calibration_Serialize = {
+	/**  The measurement, as saved. */
+	measured: Measured,
+	/**  Each chirp's reading, milliseconds. */
+	readings_ms: (number | null)[],
+	/**  The settings now in force. */
+	settings: LatencySettings_Serialize,
 };
 
 /**  The analysis `son1k lyrics check` prints. */
@@ -442,6 +502,18 @@ export type ClipView_Serialize = {
 	/**  Fade-out, seconds. */
 	fade_out: number | null,
 };
+
+/**  Where a take's latency compensation came from. */
+export type Compensation = 
+/**
+ *  The input heard the count-in (a loopback, or speakers the microphone hears): the round
+ *  trip was measured on this very take from its clicks (plus the manual nudge).
+ */
+"count_in" | 
+/**  The round trip saved by the last calibration (plus the nudge). */
+"calibration" | 
+/**  Nothing measured: the nudge alone. */
+"none";
 
 /**  One or more `son1k://` links reached the app (e.g. `son1k://checkout/success` after Stripe). */
 export type DeepLinkOpened = {
@@ -1154,6 +1226,25 @@ export type Lang =
 /**  English. */
 "en";
 
+/**  What compensates a recorded take's position. */
+export type LatencySettings = LatencySettings_Serialize | LatencySettings_Deserialize;
+
+/**  What compensates a recorded take's position. */
+export type LatencySettings_Deserialize = {
+	/**  Round trips measured by [`calibrate`], one per session rate (the newest kept). */
+	measured?: Measured[],
+	/**  The musician's own nudge, milliseconds (positive: the take moves earlier). */
+	manual_ms?: number | null,
+};
+
+/**  What compensates a recorded take's position. */
+export type LatencySettings_Serialize = {
+	/**  Round trips measured by [`calibrate`], one per session rate (the newest kept). */
+	measured: Measured[],
+	/**  The musician's own nudge, milliseconds (positive: the take moves earlier). */
+	manual_ms: number | null,
+};
+
 /**  The lease in force. */
 export type LeaseInfo = {
 	/**  When it was issued (Unix seconds). */
@@ -1264,6 +1355,22 @@ export type Measure =
 "bytes" | 
 /**  X's weighting: see [`x_weight`]. */
 "x-weighted";
+
+/**  A measured round trip, for one session sample rate. */
+export type Measured = {
+	/**  The session's rate when it was measured. */
+	sample_rate: number,
+	/**  The round trip the clocks do not see, milliseconds (added to every take's position). */
+	offset_ms: number | null,
+	/**  How far apart the chirps' readings were, milliseconds. */
+	spread_ms: number | null,
+	/**  The output and input devices measured. */
+	output: string,
+	/**  See `output`. */
+	input: string,
+	/**  When, milliseconds since 1970. */
+	at_ms: number,
+};
 
 /**
  *  A metronome's settings, checked when made (by [`Metronome::new`], or when JSON is read:
@@ -1985,6 +2092,84 @@ export type Reaction_Serialize = {
 	counted: boolean,
 };
 
+/**  How a take is recorded. */
+export type RecordPlan = RecordPlan_Serialize | RecordPlan_Deserialize;
+
+/**  How a take is recorded. */
+export type RecordPlan_Deserialize = {
+	/**  Where the take starts on the timeline, seconds (the playhead); with `cycle`, its start. */
+	from: number | null,
+	/**  Bars of count-in before `from` (0, 1 or 2), clicked by `metronome`. */
+	count_in: number,
+	/**  The count-in's tempo and bar (needed when `count_in` is above 0). */
+	metronome?: Metronome | null,
+	/**  Punch in at the first time and out at the second (seconds): only that region is kept. */
+	punch?: [number | null, number | null] | null,
+	/**  Loop this region (seconds) and keep every full pass as a take. */
+	cycle?: [number | null, number | null] | null,
+	/**  The armed tracks; none: one new stereo track. */
+	arms: Arm_Deserialize[],
+};
+
+/**  How a take is recorded. */
+export type RecordPlan_Serialize = {
+	/**  Where the take starts on the timeline, seconds (the playhead); with `cycle`, its start. */
+	from: number | null,
+	/**  Bars of count-in before `from` (0, 1 or 2), clicked by `metronome`. */
+	count_in: number,
+	/**  The count-in's tempo and bar (needed when `count_in` is above 0). */
+	metronome: Metronome | null,
+	/**  Punch in at the first time and out at the second (seconds): only that region is kept. */
+	punch: [number | null, number | null] | null,
+	/**  Loop this region (seconds) and keep every full pass as a take. */
+	cycle: [number | null, number | null] | null,
+	/**  The armed tracks; none: one new stereo track. */
+	arms: Arm_Serialize[],
+};
+
+/**  What recording a take did. */
+export type RecordedTake = RecordedTake_Serialize | RecordedTake_Deserialize;
+
+/**  What recording a take did. */
+export type RecordedTake_Deserialize = {
+	/**  The project now. */
+	project: ProjectView_Deserialize,
+	/**  The tracks that got the take. */
+	tracks: string[],
+	/**  Full passes kept as takes (loop recording; 0 otherwise). */
+	passes: number,
+	/**  Where the take's audio starts on the timeline, seconds. */
+	start: number | null,
+	/**  Seconds of it placed. */
+	seconds: number | null,
+	/**  The latency compensation applied, milliseconds. */
+	compensation_ms: number | null,
+	/**  Where it came from. */
+	compensation: Compensation,
+	/**  The recorded file, relative to the project folder. */
+	file: string,
+};
+
+/**  What recording a take did. */
+export type RecordedTake_Serialize = {
+	/**  The project now. */
+	project: ProjectView_Serialize,
+	/**  The tracks that got the take. */
+	tracks: string[],
+	/**  Full passes kept as takes (loop recording; 0 otherwise). */
+	passes: number,
+	/**  Where the take's audio starts on the timeline, seconds. */
+	start: number | null,
+	/**  Seconds of it placed. */
+	seconds: number | null,
+	/**  The latency compensation applied, milliseconds. */
+	compensation_ms: number | null,
+	/**  Where it came from. */
+	compensation: Compensation,
+	/**  The recorded file, relative to the project folder. */
+	file: string,
+};
+
 /**  A release as the front ends show it. */
 export type ReleaseView = {
 	/**  Its id. */
@@ -2379,6 +2564,19 @@ clip: number;
 fade_in: number | null; 
 /**  Fade-out, seconds. */
 fade_out: number | null } | 
+/**
+ *  Plays take `take` of `track` (a pass of a loop recording, numbered from 0, oldest
+ *  first) between `from` and `to` seconds instead of what the track played there: comping.
+ */
+{ kind: "use_take"; 
+/**  Track name. */
+track: string; 
+/**  Take number. */
+take: number; 
+/**  Start on the timeline, seconds. */
+from: number | null; 
+/**  End on the timeline, seconds. */
+to: number | null } | 
 /**  Removes a clip. */
 { kind: "delete_clip"; 
 /**  Track name. */
@@ -2492,6 +2690,19 @@ clip: number;
 fade_in: number | null; 
 /**  Fade-out, seconds. */
 fade_out: number | null } | 
+/**
+ *  Plays take `take` of `track` (a pass of a loop recording, numbered from 0, oldest
+ *  first) between `from` and `to` seconds instead of what the track played there: comping.
+ */
+{ kind: "use_take"; 
+/**  Track name. */
+track: string; 
+/**  Take number. */
+take: number; 
+/**  Start on the timeline, seconds. */
+from: number | null; 
+/**  End on the timeline, seconds. */
+to: number | null } | 
 /**  Removes a clip. */
 { kind: "delete_clip"; 
 /**  Track name. */
@@ -2566,6 +2777,11 @@ export type TrackView_Deserialize = {
 	fx: FxSpec_Deserialize[],
 	/**  Its clips. */
 	clips: ClipView_Deserialize[],
+	/**
+	 *  Its take lane: each full pass of a loop recording, oldest first (not played; comping
+	 *  plays a region of one).
+	 */
+	takes: ClipView_Deserialize[],
 };
 
 /**  One track of the session. */
@@ -2584,6 +2800,11 @@ export type TrackView_Serialize = {
 	fx: FxSpec_Serialize[],
 	/**  Its clips. */
 	clips: ClipView_Serialize[],
+	/**
+	 *  Its take lane: each full pass of a loop recording, oldest first (not played; comping
+	 *  plays a region of one).
+	 */
+	takes: ClipView_Serialize[],
 };
 
 /**  The controls of a transform. `Default` is the identity (no change). */

@@ -1,6 +1,6 @@
 // Ghost Studio's screen logic, kept out of the component so it can be tested: project file URLs,
 // the timeline's layout, A/B between the demo and the mix, and small formatting helpers.
-import type { FxSpec, Knobs } from "./bindings";
+import type { ClipView, FxSpec, Knobs, Metronome, RecordPlan } from "./bindings";
 import type { MessageKey } from "./i18n";
 
 /** The URL the webview reads a project file from (the shell's son1k-project:// scheme). */
@@ -284,4 +284,43 @@ const FX_PARAM_KEYS: MessageKey[] = [
 export function fxParamKey(param: string): MessageKey | undefined {
   const key = `fx.param.${param}`;
   return FX_PARAM_KEYS.includes(key as MessageKey) ? (key as MessageKey) : undefined;
+}
+
+// ---- Tracking: what a take records, and comping a take lane ----
+
+/** The record plan the screen sends: a new take from the playhead (`take`), a punch on the
+ * loop region, or loop recording over it; the armed tracks take one input channel each when
+ * there are several (1, 2, … in the order armed), the stereo pair when one; none armed: a new
+ * track. The count-in's tempo is the metronome's. */
+export function recordPlan(o: {
+  from: number;
+  countIn: number;
+  metronome: Metronome;
+  loop: { start: number; end: number } | null;
+  mode: "take" | "punch" | "loop";
+  armed: string[];
+}): RecordPlan {
+  const region: [number, number] | null = o.loop ? [o.loop.start, o.loop.end] : null;
+  const punch = o.mode === "punch" ? region : null;
+  const cycle = o.mode === "loop" ? region : null;
+  // A punch starts playing a bar before its region (pre-roll), a loop at its start.
+  const bar = (60 / o.metronome.bpm) * o.metronome.beats_per_bar;
+  const from = cycle ? cycle[0] : punch ? Math.max(0, Math.min(o.from, punch[0] - bar)) : Math.max(0, o.from);
+  return {
+    from,
+    count_in: o.countIn,
+    metronome: o.metronome,
+    punch,
+    cycle,
+    arms: o.armed.map((track, i) => ({ track, channel: o.armed.length > 1 ? i + 1 : null })),
+  };
+}
+
+/** The region to comp take `take` into: the loop region where it lies inside the take, else
+ * the whole take. */
+export function compRegion(take: ClipView, loop: { start: number; end: number } | null): [number, number] {
+  const start = take.offset;
+  const end = take.offset + (take.length ?? 0);
+  if (loop && loop.start >= start - 1e-6 && loop.end <= end + 1e-6 && loop.end > loop.start) return [loop.start, loop.end];
+  return [start, end];
 }

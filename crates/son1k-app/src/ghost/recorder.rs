@@ -1,6 +1,6 @@
 //! Recording a take from the default input with the crash-safe recorder, for Ghost Studio and
-//! the Voice screen alike, with the input level reported as it goes — in Ghost Studio after a
-//! count-in of 0, 1 or 2 bars of the metronome when asked.
+//! the Voice screen alike, with the input level reported as it goes and the input's clock
+//! (Ghost Studio's tracking lines the take up with the engine by it).
 
 use std::path::{Path, PathBuf};
 
@@ -30,8 +30,6 @@ pub const LEVEL_EVERY: std::time::Duration = std::time::Duration::from_millis(50
 pub struct TakeRecorder {
     file: PathBuf,
     device: String,
-    /// Seconds at the take's start that belong to the count-in (cut when it stops).
-    count_in: f64,
     /// Seconds the input has recorded so far (f64 bits, updated about every 5 ms).
     recorded: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// When the input captured the take's frames.
@@ -137,81 +135,12 @@ impl TakeRecorder {
         Ok(TakeRecorder {
             file,
             device,
-            count_in: 0.0,
             recorded,
             clock,
             format,
             stop: Some(stop_tx),
             worker: Some(worker),
         })
-    }
-
-    /// Starts recording into `project` after `bars` bars (0, 1 or 2) of `metronome`'s clicks
-    /// played on `output`: the input is opened first, the count-in plays through the engine
-    /// once the input delivers audio (an error after [`INPUT_START_TIMEOUT`] if it never does),
-    /// and the take keeps what comes after its last bar (what the input heard during the
-    /// count-in is cut when the take stops). Returns once the count-in has played. The cut is
-    /// placed where the input's own recording stood when the engine finished playing the
-    /// count-in (to about 5 ms); the round trip's latency is not compensated yet.
-    pub fn start_after_count_in(
-        studio: &Studio,
-        project: &str,
-        metronome: &super::Metronome,
-        bars: u32,
-        output: super::LiveOutput,
-        on_level: impl FnMut(InputLevel) + Send + 'static,
-    ) -> Result<TakeRecorder, AppError> {
-        let p = super::open(studio, project)?;
-        let clicks = metronome.count_in(bars, p.doc.session.sample_rate)?;
-        let mut rec = Self::start_in(&p.folder.join("audio"), on_level)?;
-        if bars == 0 {
-            return Ok(rec);
-        }
-        // The count-in starts once the input is delivering audio (an input can take a moment to
-        // start, longer on a loaded machine), so the first bar is always on the take.
-        rec = rec.wait_for_audio()?;
-        let dir = p.folder.join("renders").join("metronome");
-        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
-            action: "could not create",
-            path: dir.clone(),
-            source,
-        })?;
-        let file = dir.join(format!("count-in-{}.wav", project::now_ms()));
-        son1k_audio::write_file(&file, &clicks, son1k_audio::SampleFormat::F32)?;
-        let session = son1k_ghost::Session {
-            sample_rate: p.doc.session.sample_rate,
-            tracks: vec![son1k_audio::mixdown::Track::new(
-                super::METRONOME_TRACK,
-                vec![son1k_audio::mixdown::Clip::whole(file.clone(), 0.0)],
-            )],
-            master: Vec::new(),
-        };
-        let player = super::LivePlayer::start(
-            &session,
-            &p.folder,
-            output,
-            0.0,
-            None,
-            true,
-            std::sync::Arc::new(|_| {}),
-        )?;
-        let bar_time =
-            std::time::Duration::from_secs_f64(metronome.bar_seconds() * f64::from(bars));
-        let until = std::time::Instant::now() + bar_time + std::time::Duration::from_secs(5);
-        while !player.frame().finished {
-            if std::time::Instant::now() > until {
-                let _ = std::fs::remove_file(&file);
-                return Err(AppError::Audio(son1k_audio::AudioError::Device(
-                    "the count-in did not finish playing: the output device stopped taking audio"
-                        .into(),
-                )));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        rec.count_in = f64::from_bits(rec.recorded.load(std::sync::atomic::Ordering::Relaxed));
-        drop(player);
-        let _ = std::fs::remove_file(&file);
-        Ok(rec)
     }
 
     /// Waits until the input delivers audio; after [`INPUT_START_TIMEOUT`] without any, the
@@ -241,12 +170,6 @@ impl TakeRecorder {
         self.format
     }
 
-    /// Seconds of input recorded while the count-in played (cut from the take's start when it
-    /// stops).
-    pub fn count_in_seconds(&self) -> f64 {
-        self.count_in
-    }
-
     /// The input device being recorded.
     pub fn device(&self) -> &str {
         &self.device
@@ -270,22 +193,6 @@ impl TakeRecorder {
             }
         };
         match son1k_audio::decode_file(&path) {
-            Ok(mut a) if self.count_in > 0.0 => {
-                let cut = ((self.count_in * f64::from(a.sample_rate)) as usize).min(a.frames());
-                for c in &mut a.channels {
-                    c.drain(..cut);
-                }
-                if a.frames() == 0 {
-                    let _ = std::fs::remove_file(&path);
-                    return Err(AppError::Invalid(son1k_core::ValidationError::new(
-                        "take",
-                        path.display().to_string(),
-                        "the take stopped before the count-in ended: nothing after it was recorded",
-                    )));
-                }
-                son1k_audio::write_file(&path, &a, son1k_audio::SampleFormat::F32)?;
-                Ok(path)
-            }
             Ok(a) if a.frames() > 0 => Ok(path),
             _ => {
                 let _ = std::fs::remove_file(&path);

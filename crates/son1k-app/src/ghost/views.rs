@@ -78,6 +78,20 @@ pub struct TrackView {
     pub fx: Vec<FxSpec>,
     /// Its clips.
     pub clips: Vec<ClipView>,
+    /// Its take lane: each full pass of a loop recording, oldest first (not played; comping
+    /// plays a region of one).
+    pub takes: Vec<ClipView>,
+}
+
+fn clip_view(folder: &Path, c: &son1k_audio::mixdown::Clip) -> ClipView {
+    ClipView {
+        file: relative(folder, &c.file),
+        offset: c.offset,
+        trim_start: c.trim_start,
+        length: c.length,
+        fade_in: c.fade_in,
+        fade_out: c.fade_out,
+    }
 }
 
 /// One clip on a track.
@@ -194,18 +208,8 @@ pub(super) fn view_of(
                 mute: t.mute,
                 solo: t.solo,
                 fx: t.fx.clone(),
-                clips: t
-                    .clips
-                    .iter()
-                    .map(|c| ClipView {
-                        file: relative(folder, &c.file),
-                        offset: c.offset,
-                        trim_start: c.trim_start,
-                        length: c.length,
-                        fade_in: c.fade_in,
-                        fade_out: c.fade_out,
-                    })
-                    .collect(),
+                clips: t.clips.iter().map(|c| clip_view(folder, c)).collect(),
+                takes: t.takes.iter().map(|c| clip_view(folder, c)).collect(),
             })
             .collect(),
         master_fx: state.master_fx.clone(),

@@ -26,6 +26,10 @@ export interface ProjectUi {
   loop: { start: number; end: number } | null;
   /** The metronome: on or off, in the export or not, and the bars it counts in a take (0–2). */
   click: { on: boolean; inExport: boolean; countIn: number };
+  /** Tracking: the armed tracks (one input channel each when several; stereo when one) and
+   * what a take does — a new take from the playhead, a punch on the loop region, or loop
+   * recording into the take lane. */
+  tracking: { armed: string[]; mode: "take" | "punch" | "loop" };
   selected: { track: string; clip: number } | null;
   /** The id of the project's running production (its progress is in the task store). */
   job: string | null;
@@ -42,6 +46,7 @@ export function freshProjectUi(): ProjectUi {
     exported: [],
     loop: null,
     click: { on: false, inExport: false, countIn: 0 },
+    tracking: { armed: [], mode: "take" },
     selected: null,
     job: null,
     form: { importPath: "", producePrompt: "", seed: "1", quality: "standard", exportDir: "", normalize: false },

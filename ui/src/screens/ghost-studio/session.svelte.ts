@@ -67,6 +67,8 @@ export class GhostSession {
   set loop(v) { this.here.loop = v; }
   get click() { return this.here.click; }
   set click(v) { this.here.click = v; }
+  get tracking() { return this.here.tracking; }
+  set tracking(v) { this.here.tracking = v; }
   get selected() { return this.here.selected; }
   set selected(v) { this.here.selected = v; }
   get form() { return this.here.form; }
