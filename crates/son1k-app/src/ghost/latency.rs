@@ -32,8 +32,9 @@ const CHIRP_SECONDS: f64 = 0.01;
 /// How far before and after where the clocks place it a chirp is looked for, seconds (less
 /// than the gap in all: a round trip up to 600 ms is found, and never the next chirp).
 const SEARCH: (f64, f64) = (0.1, 0.6);
-/// The chirps must agree to within this, seconds.
-const MAX_SPREAD: f64 = 0.001;
+/// The chirps must agree to within this, seconds (a sound server mixing other streams moves
+/// them by a millisecond or so).
+const MAX_SPREAD: f64 = 0.002;
 
 /// A measured round trip, for one session sample rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -280,7 +281,7 @@ pub struct Calibration {
 
 /// Measures the round trip for sessions at `sample_rate`: plays [`CHIRPS`] chirps on
 /// `output` while recording the default input, finds each in the input, and saves the median
-/// when they agree to within a millisecond. Needs the output to reach the input (a loopback
+/// when they agree to within two milliseconds. Needs the output to reach the input (a loopback
 /// cable, or an interface's loopback); otherwise the error says what to connect.
 pub fn calibrate(
     studio: &Studio,
