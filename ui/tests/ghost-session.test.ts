@@ -233,6 +233,25 @@ describe("Ghost Studio keeps each project's own state", () => {
     expect(calls("projectMetronome")).toEqual([[A, { bpm: 120, beats_per_bar: 4, level_db: -12, in_export: true }]]);
   });
 
+  it("plays the metronome in the project's tempo when one is set, the analysis' otherwise", async () => {
+    const s = new GhostSession();
+    await s.create("a");
+    s.click = { on: true, inExport: false, countIn: 1 };
+    s.analysis = { file: "demo.wav", seconds: 10, bpm: 96, bpm_confidence: 1, meter: 3, key: "D minor", key_confidence: 1, sections: [] };
+    expect(s.metronome()).toMatchObject({ bpm: 96, beats_per_bar: 3 });
+    asked.length = 0;
+    s.setTempo({ bpm: 140, beats: 4 });
+    await tick();
+    expect(calls("projectMetronome")).toEqual([[A, { bpm: 140, beats_per_bar: 4, level_db: -12, in_export: false }]]);
+    // Another project keeps its own tempo; coming back finds this one's.
+    await s.create("b");
+    expect(s.tempo).toBeNull();
+    await s.openProject(A);
+    expect(s.projectTempo()).toEqual({ bpm: 140, beats: 4 });
+    s.setTempo(null);
+    expect(s.metronome()).toMatchObject({ bpm: 96, beats_per_bar: 3 });
+  });
+
   it("forgets the A/B player's decoded takes for another project", async () => {
     const s = new GhostSession();
     await s.create("a");

@@ -39,6 +39,13 @@ describe("shortcuts", () => {
     expect(actionFor(key({ key: "?", inTextField: true }))).toBeNull();
   });
 
+  it("M adds a marker, except while typing or with a modifier", () => {
+    expect(actionFor(key({ key: "m" }))).toEqual({ kind: "marker" });
+    expect(actionFor(key({ key: "M", shiftKey: true }))).toEqual({ kind: "marker" });
+    expect(actionFor(key({ key: "m", inTextField: true }))).toBeNull();
+    expect(actionFor(key({ key: "m", ctrlKey: true }))).toBeNull();
+  });
+
   it("space plays or stops, except while typing", () => {
     expect(actionFor(key({ key: " " }))).toEqual({ kind: "play" });
     expect(actionFor(key({ key: " ", inTextField: true }))).toBeNull();

@@ -32,12 +32,39 @@ export function sessionSeconds(clips: { clip: ClipSpan; fileSeconds?: number }[]
   return end;
 }
 
-/** Where a clip sits on the timeline, as percentages of the session's length. */
-export function clipBox(c: ClipSpan, fileSeconds: number | undefined, total: number): { left: number; width: number } {
-  const t = Math.max(total, 1e-9);
-  const left = Math.min(100, Math.max(0, (c.offset / t) * 100));
-  const width = Math.min(100 - left, (clipSeconds(c, fileSeconds) / t) * 100);
+/**
+ * Where a clip sits on the timeline shown (`seconds` long from `start`: the whole session when
+ * the timeline is not zoomed), as percentages of it; the parts outside it are cut off.
+ */
+export function clipBox(c: ClipSpan, fileSeconds: number | undefined, seconds: number, start = 0): { left: number; width: number } {
+  const t = Math.max(seconds, 1e-9);
+  const from = ((c.offset - start) / t) * 100;
+  const left = Math.min(100, Math.max(0, from));
+  const width = Math.min(100 - left, (clipSeconds(c, fileSeconds) / t) * 100 - (left - from));
   return { left, width: Math.max(0, width) };
+}
+
+/** The part of a clip the timeline shows, seconds from the clip's start (from = to: none of it). */
+export function visiblePart(c: ClipSpan, fileSeconds: number | undefined, view: TimelineView): { from: number; to: number } {
+  const plays = clipSeconds(c, fileSeconds);
+  const from = Math.min(plays, Math.max(0, view.start - c.offset));
+  const to = Math.max(from, Math.min(plays, view.start + view.seconds - c.offset));
+  return { from, to };
+}
+
+/** Whether the timeline shows any of a clip (one whose length is not known yet: where it starts). */
+export function clipInView(c: ClipSpan, fileSeconds: number | undefined, view: TimelineView): boolean {
+  const plays = clipSeconds(c, fileSeconds);
+  const end = view.start + view.seconds;
+  return plays > 0 ? c.offset < end && c.offset + plays > view.start : c.offset >= view.start && c.offset <= end;
+}
+
+/** Where a span of a clip (seconds from its start: a fade) lies in the part shown, as percentages of that part (null: not shown). */
+export function spanInPart(from: number, to: number, part: { from: number; to: number }): { left: number; width: number } | null {
+  const a = Math.max(from, part.from);
+  const b = Math.min(to, part.to);
+  const shown = part.to - part.from;
+  return b > a && shown > 0 ? { left: ((a - part.from) / shown) * 100, width: ((b - a) / shown) * 100 } : null;
 }
 
 /** A/B in Ghost Studio: the demo and the rendered mix, each at its loudness-matched gain. */
@@ -172,6 +199,147 @@ export function playheadAt(from: number, elapsed: number, loop: { start: number;
   if (!loop || t < loop.end) return t;
   const len = loop.end - loop.start;
   return loop.start + ((t - loop.start) % len);
+}
+
+// ---- The transport: the project's tempo, the ruler, the snap grid, zoom, markers ----
+
+/** A tempo and meter: beats per minute and beats per bar. */
+export interface Tempo {
+  bpm: number;
+  beats: number;
+}
+
+/** What the demo's analysis proposes: its tempo and meter when in the metronome's range, else 120 BPM in 4. */
+export function proposedTempo(analysis: { bpm: number | null; meter: number } | null): Tempo {
+  const a = analysis;
+  const bpm = a && a.bpm !== null && a.bpm >= 20 && a.bpm <= 300 ? a.bpm : 120;
+  const beats = a && a.meter >= 1 && a.meter <= 16 ? a.meter : 4;
+  return { bpm, beats };
+}
+
+/** A typed tempo within what the metronome plays: 20–300 BPM, 1–16 whole beats a bar. */
+export function clampTempo(t: Tempo): Tempo {
+  return { bpm: Math.min(300, Math.max(20, t.bpm)), beats: Math.min(16, Math.max(1, Math.round(t.beats))) };
+}
+
+export type SnapGrid = "off" | "bar" | "beat";
+
+/** The snap grid's step in seconds (0 when snapping is off). */
+export function gridSeconds(grid: SnapGrid, tempo: Tempo): number {
+  const beat = 60 / tempo.bpm;
+  return grid === "beat" ? beat : grid === "bar" ? beat * tempo.beats : 0;
+}
+
+/** An edge at `edge` seconds dragged by `dt`, as the drag that puts it on the grid (`dt` itself with no grid). */
+export function snapEdge(edge: number, dt: number, grid: number): number {
+  return grid > 0 ? snap(edge + dt, grid) - edge : dt;
+}
+
+/** The part of the timeline shown: from `start`, `seconds` long. */
+export interface TimelineView {
+  start: number;
+  seconds: number;
+}
+
+/** The shortest view zooming in reaches. */
+export const MIN_VIEW_SECONDS = 1;
+
+/**
+ * The view zoomed by `factor` (below 1 in, above 1 out) keeping the time `anchor` where it is
+ * on the screen, inside a session of `whole` seconds; zoomed out to the whole session or more,
+ * null (the whole session is shown, and grows with it).
+ */
+export function zoomedView(view: TimelineView, factor: number, anchor: number, whole: number): TimelineView | null {
+  const seconds = Math.max(MIN_VIEW_SECONDS, view.seconds * factor);
+  if (seconds >= whole) return null;
+  const at = Math.min(1, Math.max(0, (anchor - view.start) / view.seconds));
+  return { start: Math.max(0, Math.min(whole - seconds, anchor - at * seconds)), seconds };
+}
+
+/**
+ * The view that shows the playhead at `t`: the same view while it is inside, else the page
+ * (a whole view's length away, never before 0) it has moved into, as a DAW's follow does.
+ */
+export function followedView(view: TimelineView, t: number): TimelineView {
+  if (t >= view.start && t < view.start + view.seconds) return view;
+  const pages = Math.floor((t - view.start) / view.seconds);
+  return { start: Math.max(0, view.start + pages * view.seconds), seconds: view.seconds };
+}
+
+/** A tick on the ruler: its time, where it is (percent of the view), its label if it shows one. */
+export interface RulerTick {
+  seconds: number;
+  left: number;
+  label: string | null;
+  /** A bar (or a labelled second), drawn taller than a beat. */
+  major: boolean;
+}
+
+/** Ticks closer than this (px) are not drawn. */
+const MIN_TICK_PX = 6;
+
+/**
+ * The ruler's bars and beats for a view `widthPx` wide: bars numbered from 1 at 0 s, every
+ * bar labelled when labels stay `minLabelPx` apart, else every 2nd, 4th, 8th… bar; unlabelled
+ * bars and the beats between them as ticks where there is room.
+ */
+export function barTicks(view: TimelineView, tempo: Tempo, widthPx: number, minLabelPx = 40): RulerTick[] {
+  if (widthPx <= 0 || view.seconds <= 0) return [];
+  const pxPerSecond = widthPx / view.seconds;
+  const beat = 60 / tempo.bpm;
+  const bar = beat * tempo.beats;
+  let labelEvery = 1;
+  while (labelEvery * bar * pxPerSecond < minLabelPx) labelEvery *= 2;
+  const allBars = bar * pxPerSecond >= MIN_TICK_PX;
+  const beats = beat * pxPerSecond >= MIN_TICK_PX;
+  const step = allBars ? 1 : labelEvery;
+  const end = view.start + view.seconds;
+  const at = (t: number) => ((t - view.start) / view.seconds) * 100;
+  const ticks: RulerTick[] = [];
+  for (let n = Math.floor(Math.max(0, view.start) / bar / step) * step; n * bar <= end; n += step) {
+    const t = n * bar;
+    if (t >= view.start) ticks.push({ seconds: t, left: at(t), label: n % labelEvery === 0 ? String(n + 1) : null, major: true });
+    if (!beats) continue;
+    for (let b = 1; b < tempo.beats; b++) {
+      const tb = t + b * beat;
+      if (tb >= view.start && tb <= end) ticks.push({ seconds: tb, left: at(tb), label: null, major: false });
+    }
+  }
+  return ticks;
+}
+
+const SECOND_STEPS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
+
+/** The ruler in seconds: labelled ticks every 0.5, 1, 2, 5… s, the first step that keeps labels `minLabelPx` apart. */
+export function secondTicks(view: TimelineView, widthPx: number, minLabelPx = 40): RulerTick[] {
+  if (widthPx <= 0 || view.seconds <= 0) return [];
+  const pxPerSecond = widthPx / view.seconds;
+  const step = SECOND_STEPS.find((s) => s * pxPerSecond >= minLabelPx) ?? SECOND_STEPS[SECOND_STEPS.length - 1];
+  const ticks: RulerTick[] = [];
+  for (let n = Math.ceil(Math.max(0, view.start) / step); n * step <= view.start + view.seconds; n++) {
+    const t = n * step;
+    ticks.push({ seconds: t, left: ((t - view.start) / view.seconds) * 100, label: `${Number(t.toFixed(1))}s`, major: true });
+  }
+  return ticks;
+}
+
+/** A marker on the timeline. */
+export interface Marker {
+  name: string;
+  seconds: number;
+}
+
+/** A new marker's name: one past the highest number among the markers' names ("1" for the first). */
+export function nextMarkerName(markers: Marker[]): string {
+  const numbers = markers.map((m) => (/^[0-9]+$/.test(m.name) ? Number(m.name) : 0));
+  return String(Math.max(0, ...numbers) + 1);
+}
+
+/** The markers with a new one at `seconds`, in time order (unchanged when one is already there). */
+export function withMarker(markers: Marker[], seconds: number): Marker[] {
+  const t = Math.max(0, seconds);
+  if (markers.some((m) => Math.abs(m.seconds - t) < 1e-3)) return markers;
+  return [...markers, { name: nextMarkerName(markers), seconds: t }].sort((a, b) => a.seconds - b.seconds);
 }
 
 /** Frame-time percentiles (ms) of a run of frame durations, for the smoothness measurement. */

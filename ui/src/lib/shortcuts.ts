@@ -7,7 +7,8 @@ export type Action =
   | { kind: "help" }
   | { kind: "escape" }
   | { kind: "play" }
-  | { kind: "fullscreen" };
+  | { kind: "fullscreen" }
+  | { kind: "marker" };
 
 export interface KeyLike {
   key: string;
@@ -32,5 +33,7 @@ export function actionFor(e: KeyLike): Action | null {
   if (!mod && !e.inTextField && e.key === " ") return { kind: "play" };
   // F toggles the Visual screen's full screen (screens that do not listen ignore it).
   if (!mod && !e.altKey && !e.inTextField && (e.key === "f" || e.key === "F")) return { kind: "fullscreen" };
+  // M adds a marker at Ghost Studio's playhead.
+  if (!mod && !e.altKey && !e.inTextField && (e.key === "m" || e.key === "M")) return { kind: "marker" };
   return null;
 }

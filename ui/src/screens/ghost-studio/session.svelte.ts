@@ -6,7 +6,7 @@
 // asked for. The screen makes one GhostSession and hands it to its panels.
 import type { Entry, Knobs, Metronome, ProjectView, TrackEdit } from "../../lib/bindings";
 import { call, commands, get, StudioError, type PresetInfo } from "../../lib/api";
-import { abGain, projectUrl, taskId } from "../../lib/ghost";
+import { abGain, clampTempo, projectUrl, proposedTempo, taskId, type Tempo } from "../../lib/ghost";
 import { EnginePlayer } from "../../lib/multitrack.svelte";
 import { Player } from "../../lib/player.svelte";
 import { errorText, t, toast, toastError } from "../../lib/state.svelte";
@@ -71,6 +71,18 @@ export class GhostSession {
   set tracking(v) { this.here.tracking = v; }
   get selected() { return this.here.selected; }
   set selected(v) { this.here.selected = v; }
+  get tempo() { return this.here.tempo; }
+  set tempo(v) { this.here.tempo = v; }
+  get ruler() { return this.here.ruler; }
+  set ruler(v) { this.here.ruler = v; }
+  get snap() { return this.here.snap; }
+  set snap(v) { this.here.snap = v; }
+  get view() { return this.here.view; }
+  set view(v) { this.here.view = v; }
+  get follow() { return this.here.follow; }
+  set follow(v) { this.here.follow = v; }
+  get markers() { return this.here.markers; }
+  set markers(v) { this.here.markers = v; }
   get form() { return this.here.form; }
 
   projects = $state<ProjectEntry[]>([]);
@@ -301,11 +313,20 @@ export class GhostSession {
     }
   };
 
-  /** The metronome's settings: the demo's tempo and meter as analysed (120 BPM in 4 before). */
+  /** The project's tempo and meter: as set, else what the demo's analysis proposes (120 BPM in 4 before). */
+  projectTempo(): Tempo {
+    return this.tempo ?? proposedTempo(this.analysis);
+  }
+
+  /** Sets the project's tempo and meter (null: the analysis' again); a metronome that is on follows at once. */
+  setTempo = (tempo: Tempo | null) => {
+    this.tempo = tempo === null ? null : clampTempo(tempo);
+    if (this.click.on) void this.setClick();
+  };
+
+  /** The metronome's settings: the project's tempo and meter. */
   metronome(): Metronome {
-    const a = this.analysis;
-    const bpm = a && a.bpm !== null && a.bpm >= 20 && a.bpm <= 300 ? a.bpm : 120;
-    const beats = a && a.meter >= 1 && a.meter <= 16 ? a.meter : 4;
+    const { bpm, beats } = this.projectTempo();
     return { bpm, beats_per_bar: beats, level_db: -12, in_export: this.click.inExport };
   }
 
