@@ -37,6 +37,8 @@ macro_rules! for_each_command {
             ghost::project_spectrum,
             ghost::record_start,
             ghost::record_stop,
+            ghost::project_set_tempo,
+            ghost::project_set_markers,
             ghost::latency_settings,
             ghost::latency_calibrate,
             ghost::latency_set_manual,

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use son1k_app::ghost::{
-    self, latency, Calibration, DemoAnalysis, FrameSink, LatencySettings, LiveOutput, Metronome,
-    Mixing, PlaybackFrame, ProjectView, RecordPlan, RecordedTake, SpectrumView, TakeRecorder,
-    TrackAudio, TrackEdit,
+    self, latency, Calibration, DemoAnalysis, FrameSink, LatencySettings, LiveOutput, Marker,
+    Metronome, Mixing, PlaybackFrame, ProjectTempo, ProjectView, RecordPlan, RecordedTake,
+    SpectrumView, TakeRecorder, TrackAudio, TrackEdit,
 };
 use son1k_app::{AppError, Studio};
 use son1k_core::{Knobs, Quality};
@@ -430,6 +430,38 @@ pub async fn record_stop(
     let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
     blocking("stopping the recording", move || {
         mixer.with(&studio, &project, false, |m| m.record_stop())
+    })
+    .await
+}
+
+/// Sets the project's tempo and time signature (null: the analysis proposes them) and saves.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_set_tempo(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    tempo: Option<ProjectTempo>,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("saving the tempo", move || {
+        mixer.with(&studio, &project, false, |m| m.set_tempo(tempo))
+    })
+    .await
+}
+
+/// Sets the timeline's markers (kept in time order) and saves.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_set_markers(
+    studio: State<'_, Studio>,
+    mixer: State<'_, Mixer>,
+    project: String,
+    markers: Vec<Marker>,
+) -> Result<ProjectView, UiError> {
+    let (studio, mixer) = (studio.inner().clone(), mixer.inner().clone());
+    blocking("saving the markers", move || {
+        mixer.with(&studio, &project, false, |m| m.set_markers(markers))
     })
     .await
 }

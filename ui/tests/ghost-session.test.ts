@@ -18,8 +18,13 @@ function view(folder: string): ProjectView {
     can_undo: false,
     can_redo: false,
     damaged: null,
+    tempo: saved[folder]?.tempo ?? null,
+    markers: saved[folder]?.markers ?? [],
   };
 }
+
+/** What the mocked studio saved per project folder (the tempo and markers commands). */
+let saved: Record<string, { tempo?: ProjectView["tempo"]; markers?: ProjectView["markers"] }> = {};
 
 /** A command that answers at once with `data(args)`. */
 const now = (command: string, data: (...args: unknown[]) => unknown) => (...args: unknown[]): Promise<Answer> => {
@@ -57,6 +62,14 @@ vi.mock("../src/lib/api", async (importOriginal) => {
       projectStop: now("projectStop", () => ({ seconds: 0, playing: false, finished: false, device: "test", deadline_misses: 0, tracks: [], master: [0, 0], events: [] })),
       pickPath: now("pickPath", () => "/picked"),
       cancelTask: now("cancelTask", () => true),
+      projectSetTempo: now("projectSetTempo", (folder, tempo) => {
+        saved[String(folder)] = { ...saved[String(folder)], tempo: tempo as ProjectView["tempo"] };
+        return view(String(folder));
+      }),
+      projectSetMarkers: now("projectSetMarkers", (folder, markers) => {
+        saved[String(folder)] = { ...saved[String(folder)], markers: markers as ProjectView["markers"] };
+        return view(String(folder));
+      }),
     },
   };
 });
@@ -71,6 +84,7 @@ const calls = (command: string) => asked.filter((c) => c.command === command).ma
 
 beforeEach(() => {
   forgetGhostState();
+  saved = {};
   asked.length = 0;
   pending = {};
 });
@@ -248,8 +262,23 @@ describe("Ghost Studio keeps each project's own state", () => {
     expect(s.tempo).toBeNull();
     await s.openProject(A);
     expect(s.projectTempo()).toEqual({ bpm: 140, beats: 4 });
+    expect(calls("projectSetTempo")).toEqual([[A, { bpm: 140, beats: 4 }]]);
     s.setTempo(null);
     expect(s.metronome()).toMatchObject({ bpm: 96, beats_per_bar: 3 });
+  });
+
+  it("saves the markers with the project", async () => {
+    const s = new GhostSession();
+    await s.create("a");
+    s.markers = [{ name: "1", seconds: 4 }];
+    // Shown at once, and saved.
+    expect(s.markers).toEqual([{ name: "1", seconds: 4 }]);
+    await tick();
+    expect(calls("projectSetMarkers")).toEqual([[A, [{ name: "1", seconds: 4 }]]]);
+    await s.create("b");
+    expect(s.markers).toEqual([]);
+    await s.openProject(A);
+    expect(s.markers).toEqual([{ name: "1", seconds: 4 }]);
   });
 
   it("forgets the A/B player's decoded takes for another project", async () => {

@@ -48,6 +48,13 @@ pub struct ProjectDoc {
     /// The user's own master effects (after the knob chain).
     #[serde(default)]
     pub master_fx: Vec<son1k_audio::fx::FxSpec>,
+    /// The project's tempo and time signature as the musician set them (absent: the demo's
+    /// analysis proposes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tempo: Option<ProjectTempo>,
+    /// Markers on the timeline, in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
     /// Milliseconds since the Unix epoch of the last save.
     #[serde(default)]
     pub saved_ms: i64,
@@ -57,6 +64,94 @@ pub struct ProjectDoc {
     /// stays small. A history that cannot be read is dropped, never the project.
     #[serde(skip)]
     pub history: History,
+}
+
+/// A project's tempo and time signature, checked when made or read (20–300 BPM, 1–16 beats).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProjectTempo {
+    /// Beats per minute.
+    pub bpm: f64,
+    /// Beats in a bar.
+    pub beats: u32,
+}
+
+impl<'de> Deserialize<'de> for ProjectTempo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The values as written, checked by [`ProjectTempo::new`].
+        #[derive(Deserialize)]
+        struct Written {
+            bpm: f64,
+            beats: u32,
+        }
+        let w = Written::deserialize(d)?;
+        ProjectTempo::new(w.bpm, w.beats).map_err(serde::de::Error::custom)
+    }
+}
+
+impl ProjectTempo {
+    /// A tempo after checking its range.
+    pub fn new(bpm: f64, beats: u32) -> Result<Self, AppError> {
+        if !(bpm.is_finite() && (20.0..=300.0).contains(&bpm)) {
+            return Err(AppError::Invalid(son1k_core::ValidationError::new(
+                "bpm",
+                bpm.to_string(),
+                "must be 20–300 beats per minute",
+            )));
+        }
+        if !(1..=16).contains(&beats) {
+            return Err(AppError::Invalid(son1k_core::ValidationError::new(
+                "beats",
+                beats.to_string(),
+                "must be 1–16 beats in a bar",
+            )));
+        }
+        Ok(ProjectTempo { bpm, beats })
+    }
+}
+
+/// A named place on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Marker {
+    /// Its name (1–60 characters).
+    pub name: String,
+    /// Where, seconds (0 or later).
+    pub seconds: f64,
+}
+
+/// Most markers a project keeps.
+pub const MAX_MARKERS: usize = 999;
+
+/// `markers` checked (names 1–60 characters, times 0–86 400 s, at most [`MAX_MARKERS`]) and in
+/// time order.
+pub fn checked_markers(mut markers: Vec<Marker>) -> Result<Vec<Marker>, AppError> {
+    let bad = |v: String, why: &str| {
+        AppError::Invalid(son1k_core::ValidationError::new("markers", v, why))
+    };
+    if markers.len() > MAX_MARKERS {
+        return Err(bad(
+            markers.len().to_string(),
+            "a project keeps at most 999 markers",
+        ));
+    }
+    for m in &mut markers {
+        m.name = m.name.trim().to_string();
+        if m.name.is_empty() || m.name.chars().count() > 60 {
+            return Err(bad(
+                m.name.clone(),
+                "a marker's name must be 1–60 characters",
+            ));
+        }
+        if !(m.seconds.is_finite() && (0.0..=86_400.0).contains(&m.seconds)) {
+            return Err(bad(
+                m.seconds.to_string(),
+                "a marker must be at 0 s or later",
+            ));
+        }
+    }
+    markers.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    Ok(markers)
 }
 
 /// How many undo (and redo) steps a project keeps when it is closed.
@@ -106,6 +201,8 @@ impl ProjectDoc {
             lyrics: String::new(),
             session: empty_session(),
             master_fx: Vec::new(),
+            tempo: None,
+            markers: Vec::new(),
             saved_ms: 0,
             history: History::default(),
         }

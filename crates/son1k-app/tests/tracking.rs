@@ -271,3 +271,45 @@ fn bad_plans_are_refused_before_anything_opens() {
     assert!(e.to_string().contains("nothing is being recorded"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_tempo_and_markers_stay_with_the_project() {
+    let (dir, studio) = studio("tempo");
+    let (folder, _) = studio.create_project("Tempo").unwrap();
+    let project = folder.to_string_lossy().into_owned();
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    assert_eq!(m.view().tempo, None);
+    let tempo = ghost::ProjectTempo::new(96.0, 3).unwrap();
+    m.set_tempo(Some(tempo)).unwrap();
+    let marker = |name: &str, seconds: f64| ghost::Marker {
+        name: name.into(),
+        seconds,
+    };
+    let v = m
+        .set_markers(vec![marker(" coro ", 30.0), marker("verso", 8.0)])
+        .unwrap();
+    // Kept in time order, names trimmed.
+    assert_eq!(v.markers, vec![marker("verso", 8.0), marker("coro", 30.0)]);
+    drop(m);
+    // Reopened, the project has them.
+    let v = ghost::view(&studio, &project).unwrap();
+    assert_eq!(v.tempo, Some(tempo));
+    assert_eq!(v.markers.len(), 2);
+    // Out of range is refused and changes nothing.
+    assert!(ghost::ProjectTempo::new(400.0, 4).is_err());
+    assert!(ghost::ProjectTempo::new(120.0, 0).is_err());
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    assert!(m.set_markers(vec![marker("", 1.0)]).is_err());
+    assert!(m.set_markers(vec![marker("x", -1.0)]).is_err());
+    assert_eq!(m.view().markers.len(), 2);
+    // A file whose tempo is out of range reads as damaged: the last good copy comes back.
+    let file = folder.join("project.json");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("96.0", "960.0");
+    std::fs::write(&file, text).unwrap();
+    let v = m.reload().unwrap();
+    assert!(v.damaged.is_some(), "{v:?}");
+    assert_eq!(v.tempo, Some(tempo));
+    let _ = std::fs::remove_dir_all(&dir);
+}

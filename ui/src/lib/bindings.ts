@@ -91,6 +91,10 @@ export const commands = {
 	 *  clocks and the latency compensation, a punch only in its region, a loop's passes as takes.
 	 */
 	recordStop: (project: string) => typedError<RecordedTake_Serialize, UiError_Serialize>(__TAURI_INVOKE("record_stop", { project })),
+	/**  Sets the project's tempo and time signature (null: the analysis proposes them) and saves. */
+	projectSetTempo: (project: string, tempo: ProjectTempo | null) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_set_tempo", { project, tempo })),
+	/**  Sets the timeline's markers (kept in time order) and saves. */
+	projectSetMarkers: (project: string, markers: Marker[]) => typedError<ProjectView_Serialize, UiError_Serialize>(__TAURI_INVOKE("project_set_markers", { project, markers })),
 	/**  The latency compensation in force: the calibrations measured and the manual nudge. */
 	latencySettings: () => typedError<LatencySettings_Serialize, UiError_Serialize>(__TAURI_INVOKE("latency_settings")),
 	/**
@@ -1347,6 +1351,14 @@ export type LyricsText = {
 	retry: boolean,
 };
 
+/**  A named place on the timeline. */
+export type Marker = {
+	/**  Its name (1–60 characters). */
+	name: string,
+	/**  Where, seconds (0 or later). */
+	seconds: number | null,
+};
+
 /**  How a platform counts a text's length. */
 export type Measure = 
 /**  Unicode characters (scalar values). */
@@ -1946,6 +1958,14 @@ export type PresetInfo_Serialize = {
 	knobs: Knobs_Serialize,
 };
 
+/**  A project's tempo and time signature, checked when made or read (20–300 BPM, 1–16 beats). */
+export type ProjectTempo = {
+	/**  Beats per minute. */
+	bpm: number | null,
+	/**  Beats in a bar. */
+	beats: number,
+};
+
 /**  A project as the Ghost Studio screen shows it. */
 export type ProjectView = ProjectView_Serialize | ProjectView_Deserialize;
 
@@ -1969,6 +1989,10 @@ export type ProjectView_Deserialize = {
 	can_redo: boolean,
 	/**  Set when the project file was damaged and its last good version was restored. */
 	damaged?: string | null,
+	/**  The tempo and time signature the musician set (null: the analysis proposes them). */
+	tempo?: ProjectTempo | null,
+	/**  The timeline's markers, in time order. */
+	markers: Marker[],
 };
 
 /**  A project as the Ghost Studio screen shows it. */
@@ -1991,6 +2015,10 @@ export type ProjectView_Serialize = {
 	can_redo: boolean,
 	/**  Set when the project file was damaged and its last good version was restored. */
 	damaged: string | null,
+	/**  The tempo and time signature the musician set (null: the analysis proposes them). */
+	tempo: ProjectTempo | null,
+	/**  The timeline's markers, in time order. */
+	markers: Marker[],
 };
 
 /**  Everything the prompt builder reads. Text fields are untrusted user input. */

@@ -510,6 +510,22 @@ impl Mixing {
         Ok(track)
     }
 
+    /// Sets the project's tempo and time signature (`None`: the analysis proposes them again)
+    /// and saves; not an undo step (nothing in the session changes).
+    pub fn set_tempo(
+        &mut self,
+        tempo: Option<project::ProjectTempo>,
+    ) -> Result<ProjectView, AppError> {
+        self.project.doc.tempo = tempo;
+        self.save()
+    }
+
+    /// Sets the timeline's markers (checked, put in time order) and saves; not an undo step.
+    pub fn set_markers(&mut self, markers: Vec<project::Marker>) -> Result<ProjectView, AppError> {
+        self.project.doc.markers = project::checked_markers(markers)?;
+        self.save()
+    }
+
     /// Sets the knobs (the master chain follows), as one undoable edit.
     pub fn set_knobs(&mut self, knobs: Knobs) -> Result<ProjectView, AppError> {
         self.commit(Edit::Knobs(knobs))

@@ -32,6 +32,7 @@ mod recorder;
 mod tracking;
 mod views;
 
+pub use crate::project::{Marker, ProjectTempo};
 pub use export::{render_tracks, MIX, TRACK_RENDERS};
 pub use latency::{Calibration, LatencySettings, Measured};
 pub use live::{

@@ -58,6 +58,10 @@ pub struct ProjectView {
     pub can_redo: bool,
     /// Set when the project file was damaged and its last good version was restored.
     pub damaged: Option<String>,
+    /// The tempo and time signature the musician set (null: the analysis proposes them).
+    pub tempo: Option<crate::project::ProjectTempo>,
+    /// The timeline's markers, in time order.
+    pub markers: Vec<crate::project::Marker>,
 }
 
 /// One track of the session.
@@ -216,5 +220,7 @@ pub(super) fn view_of(
         can_undo: history.0 > 0,
         can_redo: history.1 > 0,
         damaged: None,
+        tempo: doc.tempo,
+        markers: doc.markers.clone(),
     }
 }

@@ -255,7 +255,7 @@ export const en = {
   "ghost.markerAddHint": "Add a marker at the playhead",
   "ghost.markerSeek": "Move the playhead to this marker",
   "ghost.markerDelete": "Delete marker",
-  "ghost.transportHint": "Ctrl+wheel zooms the timeline and Shift+wheel scrolls it; M adds a marker at the playhead (markers are kept while the app runs, not saved with the project yet).",
+  "ghost.transportHint": "Ctrl+wheel zooms the timeline and Shift+wheel scrolls it; M adds a marker at the playhead (markers and the tempo are saved with the project).",
   "fx.add": "Add effect",
   "fx.up": "Move up",
   "fx.down": "Move down",

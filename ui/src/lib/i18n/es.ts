@@ -255,7 +255,7 @@ export const es: Record<MessageKey, string> = {
   "ghost.markerAddHint": "Añadir un marcador en el cabezal",
   "ghost.markerSeek": "Llevar el cabezal a este marcador",
   "ghost.markerDelete": "Borrar marcador",
-  "ghost.transportHint": "Ctrl+rueda acerca o aleja la línea de tiempo y Mayús+rueda la desplaza; M añade un marcador en el cabezal (los marcadores se conservan mientras la app está abierta, todavía no se guardan con el proyecto).",
+  "ghost.transportHint": "Ctrl+rueda acerca o aleja la línea de tiempo y Mayús+rueda la desplaza; M añade un marcador en el cabezal (los marcadores y el tempo se guardan con el proyecto).",
   "fx.add": "Añadir efecto",
   "fx.up": "Subir",
   "fx.down": "Bajar",

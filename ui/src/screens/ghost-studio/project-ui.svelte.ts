@@ -3,7 +3,7 @@
 // project folder, so opening another project starts from that project's own state (fresh
 // defaults the first time) and coming back to a project finds it as it was left.
 import type { DemoAnalysis, Quality, SpectrumView } from "../../lib/bindings";
-import type { GhostAb, Marker, SnapGrid, Tempo, TimelineView } from "../../lib/ghost";
+import type { GhostAb, SnapGrid, TimelineView } from "../../lib/ghost";
 
 /** The fields a project's panels type into. */
 export interface ProjectForm {
@@ -31,9 +31,6 @@ export interface ProjectUi {
    * recording into the take lane. */
   tracking: { armed: string[]; mode: "take" | "punch" | "loop" };
   selected: { track: string; clip: number } | null;
-  /** The project's tempo and meter (null: what the demo's analysis proposes); the ruler, the
-   * snap grid, the metronome and the count-in follow it. */
-  tempo: Tempo | null;
   /** What the ruler counts: bars and beats, or seconds. */
   ruler: "bars" | "seconds";
   /** The grid clip moves, trims and the loop region snap to. */
@@ -42,8 +39,6 @@ export interface ProjectUi {
   view: TimelineView | null;
   /** Whether the view pages with the playhead while the project plays. */
   follow: boolean;
-  /** The timeline's markers, in time order (kept while the app runs, not saved with the project yet). */
-  markers: Marker[];
   /** The id of the project's running production (its progress is in the task store). */
   job: string | null;
   form: ProjectForm;
@@ -61,12 +56,10 @@ export function freshProjectUi(): ProjectUi {
     click: { on: false, inExport: false, countIn: 0 },
     tracking: { armed: [], mode: "take" },
     selected: null,
-    tempo: null,
     ruler: "bars",
     snap: "off",
     view: null,
     follow: true,
-    markers: [],
     job: null,
     form: { importPath: "", producePrompt: "", seed: "1", quality: "standard", exportDir: "", normalize: false },
   };

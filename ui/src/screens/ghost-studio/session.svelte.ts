@@ -6,7 +6,7 @@
 // asked for. The screen makes one GhostSession and hands it to its panels.
 import type { Entry, Knobs, Metronome, ProjectView, TrackEdit } from "../../lib/bindings";
 import { call, commands, get, StudioError, type PresetInfo } from "../../lib/api";
-import { abGain, clampTempo, projectUrl, proposedTempo, taskId, type Tempo } from "../../lib/ghost";
+import { abGain, clampTempo, projectUrl, proposedTempo, taskId, type Marker, type Tempo } from "../../lib/ghost";
 import { EnginePlayer } from "../../lib/multitrack.svelte";
 import { Player } from "../../lib/player.svelte";
 import { errorText, t, toast, toastError } from "../../lib/state.svelte";
@@ -71,8 +71,8 @@ export class GhostSession {
   set tracking(v) { this.here.tracking = v; }
   get selected() { return this.here.selected; }
   set selected(v) { this.here.selected = v; }
-  get tempo() { return this.here.tempo; }
-  set tempo(v) { this.here.tempo = v; }
+  /** The tempo and meter the musician set for the project (saved with it; null: the analysis'). */
+  get tempo(): Tempo | null { return kept.project?.tempo ?? null; }
   get ruler() { return this.here.ruler; }
   set ruler(v) { this.here.ruler = v; }
   get snap() { return this.here.snap; }
@@ -81,8 +81,14 @@ export class GhostSession {
   set view(v) { this.here.view = v; }
   get follow() { return this.here.follow; }
   set follow(v) { this.here.follow = v; }
-  get markers() { return this.here.markers; }
-  set markers(v) { this.here.markers = v; }
+  /** The timeline's markers, saved with the project (shown at once, then as saved). */
+  get markers(): Marker[] { return kept.project?.markers ?? []; }
+  set markers(markers: Marker[]) {
+    const p = kept.project;
+    if (!p) return;
+    kept.project = { ...p, markers };
+    void call(() => commands.projectSetMarkers(p.folder, markers)).then(this.update).catch(toastError);
+  }
   get form() { return this.here.form; }
 
   projects = $state<ProjectEntry[]>([]);
@@ -320,8 +326,12 @@ export class GhostSession {
 
   /** Sets the project's tempo and meter (null: the analysis' again); a metronome that is on follows at once. */
   setTempo = (tempo: Tempo | null) => {
-    this.tempo = tempo === null ? null : clampTempo(tempo);
+    const p = kept.project;
+    if (!p) return;
+    const next = tempo === null ? null : clampTempo(tempo);
+    kept.project = { ...p, tempo: next };
     if (this.click.on) void this.setClick();
+    void call(() => commands.projectSetTempo(p.folder, next)).then(this.update).catch(toastError);
   };
 
   /** The metronome's settings: the project's tempo and meter. */
