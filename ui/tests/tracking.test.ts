@@ -6,7 +6,8 @@ const metronome = { bpm: 120, beats_per_bar: 4, level_db: -12, in_export: false 
 describe("tracking", () => {
   it("records a new take from the playhead onto a new track when nothing is armed", () => {
     const p = recordPlan({ from: 3.5, countIn: 1, metronome, loop: { start: 8, end: 12 }, mode: "take", armed: [] });
-    expect(p).toEqual({ from: 3.5, count_in: 1, metronome, punch: null, cycle: null, arms: [] });
+    expect(p).toEqual({ from: 3.5, count_in: 1, metronome, punch: null, cycle: null, arms: [], monitor: false });
+    expect(recordPlan({ from: 0, countIn: 0, metronome, loop: null, mode: "take", armed: [], monitor: true }).monitor).toBe(true);
   });
 
   it("punches on the loop region with a bar of pre-roll, and loops from the region's start", () => {

@@ -38,6 +38,7 @@ fn plan(from: f64, count_in: u32, m: Option<Metronome>) -> RecordPlan {
         punch: None,
         cycle: None,
         arms: Vec::new(),
+        monitor: false,
     }
 }
 
@@ -311,5 +312,78 @@ fn the_tempo_and_markers_stay_with_the_project() {
     let v = m.reload().unwrap();
     assert!(v.damaged.is_some(), "{v:?}");
     assert_eq!(v.tempo, Some(tempo));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// RMS of interleaved stereo.
+fn rms(x: &[f32]) -> f32 {
+    (x.iter().map(|s| s * s).sum::<f32>() / x.len().max(1) as f32).sqrt()
+}
+
+#[test]
+fn input_monitoring_plays_the_input_over_the_session() {
+    let (dir, studio) = studio("monitor");
+    let (folder, _) = studio.create_project("Monitor").unwrap();
+    let project = folder.to_string_lossy().into_owned();
+    // Something for the input to hear: a tone on the default output, whose monitor is the
+    // default input here.
+    let tone: Vec<f32> = (0..6 * 48_000)
+        .map(|i| 0.3 * (i as f32 * 440.0 * std::f32::consts::TAU / 48_000.0).sin())
+        .collect();
+    let file = dir.join("tone.wav");
+    son1k_audio::write_file(
+        &file,
+        &AudioBuffer::new(48_000, vec![tone.clone(), tone]).unwrap(),
+        son1k_audio::SampleFormat::F32,
+    )
+    .unwrap();
+    let session = son1k_ghost::Session {
+        sample_rate: 48_000,
+        tracks: vec![son1k_audio::mixdown::Track::new(
+            "tone",
+            vec![Clip::whole(&file, 0.0)],
+        )],
+        master: Vec::new(),
+    };
+    let _source = ghost::LivePlayer::start(
+        &session,
+        &dir,
+        LiveOutput::Default,
+        0.0,
+        None,
+        true,
+        Arc::new(|_| {}),
+    )
+    .unwrap();
+    let mut m = Mixing::open(&studio, &project).unwrap();
+    let mut heard = Vec::new();
+    for monitor in [false, true] {
+        // The take's own playback goes to a virtual device, whose monitor keeps what it played:
+        // the (empty) session, plus the input when monitored.
+        let device = ghost::VirtualOutput::new("monitored", 256);
+        let played = device.monitor();
+        let mut p = plan(0.0, 0, None);
+        p.monitor = monitor;
+        m.record_start(
+            &studio,
+            p,
+            LiveOutput::Virtual(device),
+            |_| {},
+            Arc::new(|_| {}),
+        )
+        .unwrap();
+        assert!(played.wait_for(48_000, Duration::from_secs(5)));
+        let at = played.frames();
+        let level = rms(&played.range(at - 24_000, at));
+        m.record_stop().unwrap();
+        println!(
+            "input monitoring {monitor}: the output's level {:.1} dBFS",
+            20.0 * level.max(1e-9).log10()
+        );
+        heard.push(level);
+    }
+    assert!(heard[0] < 1e-4, "{heard:?}");
+    // The tone, as the input heard it (0.3 peak ≈ −13.5 dBFS RMS, less the sound server's mix).
+    assert!(heard[1] > 0.05, "{heard:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

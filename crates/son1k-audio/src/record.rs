@@ -260,6 +260,17 @@ impl Recording {
 
 /// Starts recording the default input into `path` (WAV, 32-bit float).
 pub fn record(path: &Path) -> Result<Recording, AudioError> {
+    record_monitored(path, None, None)
+}
+
+/// [`record`] at `rate` when the device offers it (its default rate otherwise: see
+/// [`Recording::format`]), also handing every captured sample to `monitor` (input
+/// monitoring: what does not fit is dropped, never waited for).
+pub fn record_monitored(
+    path: &Path,
+    rate: Option<u32>,
+    mut monitor: Option<crate::engine::MonitorSender>,
+) -> Result<Recording, AudioError> {
     let host = cpal::default_host();
     let device = host.default_input_device().ok_or_else(|| {
         AudioError::Device(format!(
@@ -273,8 +284,20 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
             "no usable audio input device found ({name}: {e}); connect a microphone or interface"
         ))
     })?;
+    let offered = |r: u32| {
+        device.supported_input_configs().is_ok_and(|mut all| {
+            all.any(|c| {
+                c.channels() == config.channels()
+                    && c.min_sample_rate().0 <= r
+                    && r <= c.max_sample_rate().0
+                    && c.sample_format() == cpal::SampleFormat::F32
+            })
+        })
+    };
     let format = TakeFormat {
-        sample_rate: config.sample_rate().0,
+        sample_rate: rate
+            .filter(|&r| r != config.sample_rate().0 && offered(r))
+            .unwrap_or(config.sample_rate().0),
         channels: config.channels(),
     };
     let mut writer = TakeWriter::create(path, format)?;
@@ -312,6 +335,12 @@ pub fn record(path: &Path) -> Result<Recording, AudioError> {
                 let n = tx.slots().min(data.len());
                 if let Ok(chunk) = tx.write_chunk_uninit(n) {
                     chunk.fill_from_iter(data.iter().copied());
+                }
+                if let Some(m) = monitor.as_mut() {
+                    let k = m.slots().min(data.len());
+                    if let Ok(chunk) = m.write_chunk_uninit(k) {
+                        chunk.fill_from_iter(data.iter().copied());
+                    }
                 }
                 if n < data.len() {
                     cb_over.fetch_add((data.len() - n) as u64, Ordering::Relaxed);

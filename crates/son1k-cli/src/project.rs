@@ -94,6 +94,9 @@ pub(crate) enum ProjectAction {
         /// Keep the metronome clicking while recording.
         #[arg(long)]
         click: bool,
+        /// Hear the input through the engine while recording (headphones).
+        #[arg(long)]
+        monitor: bool,
     },
     /// Measure the output-to-input round trip with chirps (connect the output to the input:
     /// a loopback cable or the interface's loopback) so takes land on the beat.
@@ -204,6 +207,7 @@ pub(crate) fn run(
             punch,
             cycle,
             click,
+            monitor,
         } => {
             let metronome = Metronome::new(bpm, beats, -12.0, false)?;
             let arms = tracks.iter().map(|t| arm_of(t)).collect::<Result<_, _>>()?;
@@ -215,6 +219,7 @@ pub(crate) fn run(
                 punch: pair(punch),
                 cycle: pair(cycle),
                 arms,
+                monitor,
             };
             record(studio, &name, plan, seconds, click, out)?
         }

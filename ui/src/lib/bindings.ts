@@ -2137,6 +2137,11 @@ export type RecordPlan_Deserialize = {
 	cycle?: [number | null, number | null] | null,
 	/**  The armed tracks; none: one new stereo track. */
 	arms: Arm_Deserialize[],
+	/**
+	 *  Hear the input through the engine over the session while recording (use headphones:
+	 *  speakers the microphone hears feed back). Needs the input at the session's rate.
+	 */
+	monitor?: boolean,
 };
 
 /**  How a take is recorded. */
@@ -2153,6 +2158,11 @@ export type RecordPlan_Serialize = {
 	cycle: [number | null, number | null] | null,
 	/**  The armed tracks; none: one new stereo track. */
 	arms: Arm_Serialize[],
+	/**
+	 *  Hear the input through the engine over the session while recording (use headphones:
+	 *  speakers the microphone hears feed back). Needs the input at the session's rate.
+	 */
+	monitor: boolean,
 };
 
 /**  What recording a take did. */

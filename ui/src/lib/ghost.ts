@@ -467,6 +467,7 @@ export function recordPlan(o: {
   loop: { start: number; end: number } | null;
   mode: "take" | "punch" | "loop";
   armed: string[];
+  monitor?: boolean;
 }): RecordPlan {
   const region: [number, number] | null = o.loop ? [o.loop.start, o.loop.end] : null;
   const punch = o.mode === "punch" ? region : null;
@@ -481,6 +482,7 @@ export function recordPlan(o: {
     punch,
     cycle,
     arms: o.armed.map((track, i) => ({ track, channel: o.armed.length > 1 ? i + 1 : null })),
+    monitor: o.monitor ?? false,
   };
 }
 

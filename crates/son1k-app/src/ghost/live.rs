@@ -245,6 +245,14 @@ impl LivePlayer {
         self.playback.handle.latency()
     }
 
+    /// Mixes `tap` (the input, monitored) into what plays, or stops monitoring (`None`).
+    pub fn set_input_tap(
+        &mut self,
+        tap: Option<son1k_audio::engine::InputTap>,
+    ) -> Result<(), AppError> {
+        Ok(self.playback.handle.set_input_tap(tap)?)
+    }
+
     /// The engine's published state (its clock places what it played in time).
     pub fn shared_meters(&self) -> Arc<Meters> {
         self.playback.handle.shared_meters()

@@ -65,6 +65,17 @@ impl TakeRecorder {
     /// crash left there; `on_level` as for [`TakeRecorder::start`].
     pub fn start_in(
         dir: &Path,
+        on_level: impl FnMut(InputLevel) + Send + 'static,
+    ) -> Result<TakeRecorder, AppError> {
+        Self::start_in_with(dir, None, None, on_level)
+    }
+
+    /// [`TakeRecorder::start_in`] at `rate` when the input offers it, handing the input to
+    /// `monitor` as well (input monitoring; see son1k-audio's `record_monitored`).
+    pub fn start_in_with(
+        dir: &Path,
+        rate: Option<u32>,
+        monitor: Option<son1k_audio::engine::MonitorSender>,
         mut on_level: impl FnMut(InputLevel) + Send + 'static,
     ) -> Result<TakeRecorder, AppError> {
         let dir = dir.to_path_buf();
@@ -84,7 +95,7 @@ impl TakeRecorder {
         let worker = std::thread::Builder::new()
             .name("son1k-take".into())
             .spawn(move || {
-                let rec = match son1k_audio::record::record(&path) {
+                let rec = match son1k_audio::record::record_monitored(&path, rate, monitor) {
                     Ok(r) => {
                         let _ = ready_tx.send(Ok((r.device.clone(), r.clock(), r.format)));
                         r

@@ -63,6 +63,10 @@ pub struct RecordPlan {
     pub cycle: Option<(f64, f64)>,
     /// The armed tracks; none: one new stereo track.
     pub arms: Vec<Arm>,
+    /// Hear the input through the engine over the session while recording (use headphones:
+    /// speakers the microphone hears feed back). Needs the input at the session's rate.
+    #[serde(default)]
+    pub monitor: bool,
 }
 
 /// A take being recorded into an open project.
@@ -254,9 +258,32 @@ impl Mixing {
         let session = self.recording_session(&plan, pre)?;
         // The engine's stream goes first: a device (or a virtual one's monitor) takes one.
         self.live = None;
-        let recorder =
-            TakeRecorder::start_in(&self.folder().join("audio"), on_level)?.wait_for_audio()?;
+        // The input at the session's rate when it offers it (no resampling between the two
+        // streams), feeding the engine too when monitored.
+        let (monitor, heard) = match plan.monitor {
+            true => {
+                let (tx, rx) = son1k_audio::engine::monitor_ring(rate, 8, 0.5);
+                (Some(tx), Some(rx))
+            }
+            false => (None, None),
+        };
+        let recorder = TakeRecorder::start_in_with(
+            &self.folder().join("audio"),
+            Some(rate),
+            monitor,
+            on_level,
+        )?
+        .wait_for_audio()?;
         let channels = recorder.format().channels;
+        if plan.monitor && recorder.format().sample_rate != rate {
+            let input_rate = recorder.format().sample_rate;
+            let _ = recorder.stop();
+            return Err(invalid(
+                "monitor",
+                format!("{input_rate} Hz"),
+                &format!("input monitoring needs the input at the session's {rate} Hz, and this input records at {input_rate} Hz: monitor on the interface, or record without monitoring"),
+            ));
+        }
         if let Some(bad) = arms
             .iter()
             .find(|a| a.channel.is_some_and(|c| c == 0 || c > channels))
@@ -285,6 +312,11 @@ impl Mixing {
         )?;
         if let Some((a, b)) = plan.cycle {
             player.set_loop(Some((a + pre, b + pre)))?;
+        }
+        if let Some(rx) = heard {
+            // At most 20 ms waiting beyond a callback's own: the monitor never lags further.
+            let tap = son1k_audio::engine::InputTap::new(rx, channels, 0.0, rate as usize / 50);
+            player.set_input_tap(Some(tap))?;
         }
         let align = Alignment::start(&player, recorder.clock(), offset)?;
         let device = recorder.device().to_string();

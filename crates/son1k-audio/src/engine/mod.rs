@@ -12,6 +12,7 @@
 
 mod status;
 mod stream;
+mod tap;
 mod virtual_out;
 
 pub use status::{EngineEvent, EngineStatus, Meters};
@@ -19,6 +20,7 @@ pub use stream::{
     default_output, play, play_on, CpalBackend, DataCallback, ErrorCallback, OpenedStream,
     OutputBackend, Playback, SupervisorOptions,
 };
+pub use tap::{monitor_ring, InputTap, MonitorReceiver, MonitorSender};
 pub use virtual_out::{Monitor, VirtualOutput};
 
 use std::sync::atomic::Ordering;
@@ -85,12 +87,15 @@ enum Msg {
         target: FxTarget,
         chain: Vec<Box<dyn Effect>>,
     },
+    /// Input monitoring to mix into the output from now on (or none).
+    Tap(Option<Box<InputTap>>),
 }
 
 /// What the audio thread hands back to be freed on the control side.
 enum Garbage {
     Effect(#[allow(dead_code)] Box<dyn Effect>),
     Chain(#[allow(dead_code)] Vec<Box<dyn Effect>>),
+    Tap(#[allow(dead_code)] Box<InputTap>),
 }
 
 /// The part of the engine that lives in the audio callback.
@@ -108,6 +113,8 @@ pub struct EngineCore {
     frame_secs: f64,
     /// Frames served before the callback being processed (for the transport's origin).
     served: u64,
+    /// Input monitoring, when on.
+    tap: Option<Box<InputTap>>,
 }
 
 /// The control side: send commands and effect changes, read meters, status and events.
@@ -255,6 +262,12 @@ impl EngineHandle {
         })
     }
 
+    /// Mixes `tap` (input monitoring) into the output from the next callback on, or stops
+    /// (`None`); the tap it replaces is freed off the audio thread.
+    pub fn set_input_tap(&mut self, tap: Option<InputTap>) -> Result<(), AudioError> {
+        self.push(Msg::Tap(tap.map(Box::new)))
+    }
+
     /// Frees the effects the audio thread has replaced (also done on every send).
     pub fn collect_garbage(&mut self) -> usize {
         let mut n = 0;
@@ -317,6 +330,7 @@ pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
             right: vec![0.0; SCRATCH],
             frame_secs,
             served: 0,
+            tap: None,
         },
         EngineHandle {
             commands: tx,
@@ -367,6 +381,11 @@ impl EngineCore {
                 };
                 self.give_back(Garbage::Effect(back));
             }
+            Msg::Tap(next) => {
+                if let Some(old) = std::mem::replace(&mut self.tap, next) {
+                    self.give_back(Garbage::Tap(old));
+                }
+            }
             Msg::Chain { target, chain } => {
                 let back = match self.renderer.replace_chain(target, chain) {
                     Ok(old) => old,
@@ -395,7 +414,7 @@ impl EngineCore {
         loop {
             let swap_blocked = self.garbage.is_full();
             match self.commands.peek() {
-                Ok(Msg::Fx { .. } | Msg::Chain { .. }) if swap_blocked => break,
+                Ok(Msg::Fx { .. } | Msg::Chain { .. } | Msg::Tap(_)) if swap_blocked => break,
                 Ok(_) => {}
                 Err(_) => break,
             }
@@ -434,7 +453,6 @@ impl EngineCore {
                 if pos >= end {
                     self.playing = false;
                     self.meters.finished.store(true, Ordering::Relaxed);
-                    self.meters.origin.store(i64::MIN, Ordering::Relaxed);
                     continue;
                 }
                 n = n.min(end - pos);
@@ -458,6 +476,9 @@ impl EngineCore {
             done += n;
         }
         out[frames * channels..].fill(0.0);
+        if let Some(tap) = self.tap.as_mut() {
+            tap.mix_into(&mut out[..frames * channels], channels);
+        }
         let m = &self.meters;
         m.position
             .store(self.renderer.position() as u64, Ordering::Relaxed);

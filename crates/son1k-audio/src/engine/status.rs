@@ -103,8 +103,8 @@ pub struct Meters {
     /// When the frames handed to the device are heard (see [`crate::clock`]).
     pub(super) clock: StreamClock,
     /// The renderer's position minus the frames served when the transport last started or
-    /// jumped (loop wraps leave it alone: the timeline it maps is unrolled); `i64::MIN` while
-    /// stopped.
+    /// jumped (loop wraps leave it alone: the timeline it maps is unrolled; reaching the end
+    /// leaves it too); `i64::MIN` once stopped.
     pub(super) origin: AtomicI64,
     last_error: Mutex<Option<String>>,
     device: Mutex<Option<(String, u32)>>,
@@ -235,7 +235,8 @@ impl Meters {
     }
     /// The served frame (counted as [`Meters::frames_served`] counts) at which the renderer's
     /// frame `position` comes out, while the transport plays without jumping since it started
-    /// (a loop's later passes are `position` plus whole loop lengths); `None` while stopped.
+    /// (a loop's later passes are `position` plus whole loop lengths; after the end, where it
+    /// would have); `None` before it started and once stopped.
     pub fn served_frame_of(&self, position: u64) -> Option<i64> {
         match self.origin.load(Ordering::Relaxed) {
             i64::MIN => None,

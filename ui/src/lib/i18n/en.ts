@@ -215,6 +215,8 @@ export const en = {
   "ghost.countingIn": "Counting in…",
   "ghost.stopRecord": "Stop recording",
   "ghost.recording": "Recording from",
+  "ghost.monitor": "Monitor input",
+  "ghost.monitorHint": "Hear the input over the session while recording: use headphones (speakers the microphone hears feed back). Needs the input at the session's sample rate.",
   "ghost.recordMode": "Take",
   "ghost.mode.take": "new take at the playhead",
   "ghost.mode.punch": "punch in/out on the loop",

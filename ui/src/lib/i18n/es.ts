@@ -215,6 +215,8 @@ export const es: Record<MessageKey, string> = {
   "ghost.countingIn": "Contando…",
   "ghost.stopRecord": "Detener grabación",
   "ghost.recording": "Grabando desde",
+  "ghost.monitor": "Escuchar la entrada",
+  "ghost.monitorHint": "Oye la entrada sobre la sesión mientras grabas: usa auriculares (unos altavoces que el micrófono oye se realimentan). La entrada debe ir a la frecuencia de muestreo de la sesión.",
   "ghost.recordMode": "Toma",
   "ghost.mode.take": "toma nueva en el cursor",
   "ghost.mode.punch": "pinchar en el bucle",

@@ -29,7 +29,7 @@ export interface ProjectUi {
   /** Tracking: the armed tracks (one input channel each when several; stereo when one) and
    * what a take does — a new take from the playhead, a punch on the loop region, or loop
    * recording into the take lane. */
-  tracking: { armed: string[]; mode: "take" | "punch" | "loop" };
+  tracking: { armed: string[]; mode: "take" | "punch" | "loop"; monitor: boolean };
   selected: { track: string; clip: number } | null;
   /** What the ruler counts: bars and beats, or seconds. */
   ruler: "bars" | "seconds";
@@ -54,7 +54,7 @@ export function freshProjectUi(): ProjectUi {
     exported: [],
     loop: null,
     click: { on: false, inExport: false, countIn: 0 },
-    tracking: { armed: [], mode: "take" },
+    tracking: { armed: [], mode: "take", monitor: false },
     selected: null,
     ruler: "bars",
     snap: "off",
