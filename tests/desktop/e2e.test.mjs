@@ -253,8 +253,16 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     }, 15000, 100);
     if (recorder === "recording") {
       await sleep(3000);
+      const saidBefore = new Set(await toastTexts());
       await wd.click(await wd.find('[data-testid="ghost-record-stop"]'));
-      await waitFor("the take's track", () => wd.find('[data-track="take"]'), 20000);
+      await waitFor("the take's track", async () => {
+        const track = await wd.find('[data-track="take"]').catch(() => null);
+        if (track) return track;
+        // A take the studio refused says why in a new toast: fail with its words.
+        const refused = (await toastTexts()).find((x) => !saidBefore.has(x) && !/(Take placed on|Toma colocada en)/.test(x));
+        if (refused) throw new Error(`the take was not placed: ${refused}`);
+        return null;
+      }, 20000);
       const placed = await waitFor("the take's note", async () => (await toastTexts()).find((x) => /(Take placed on|Toma colocada en) take/.test(x)) ?? null, 10000);
       console.log(`a take was recorded onto a new track: ${placed}`);
       // Calibrated, the take is placed by the calibration or by its own count-in.

@@ -49,6 +49,22 @@ fn record(m: &mut Mixing, studio: &Studio, p: RecordPlan, secs: f64) -> ghost::R
     m.record_stop().unwrap()
 }
 
+/// A stereo sine of `hz` for `seconds` at 48 kHz and `amp` peak, written into `dir`.
+fn tone_file(dir: &Path, hz: f32, seconds: usize, amp: f32) -> std::path::PathBuf {
+    let tone: Vec<f32> = (0..seconds * 48_000)
+        .map(|i| amp * (i as f32 * hz * std::f32::consts::TAU / 48_000.0).sin())
+        .collect();
+    std::fs::create_dir_all(dir).unwrap();
+    let file = dir.join(format!("tone-{hz}.wav"));
+    son1k_audio::write_file(
+        &file,
+        &AudioBuffer::new(48_000, vec![tone.clone(), tone]).unwrap(),
+        son1k_audio::SampleFormat::F32,
+    )
+    .unwrap();
+    file
+}
+
 fn clip_audio(folder: &Path, c: &Clip) -> AudioBuffer {
     son1k_audio::decode_file(&folder.join(&c.file)).unwrap()
 }
@@ -124,16 +140,7 @@ fn a_punch_replaces_only_its_region_and_loop_recording_keeps_each_pass() {
     let (folder, _) = studio.create_project("Punch").unwrap();
     let project = folder.to_string_lossy().into_owned();
     // An armed track already holding a 5 s tone.
-    let tone: Vec<f32> = (0..5 * 48_000)
-        .map(|i| 0.2 * (i as f32 * 220.0 * std::f32::consts::TAU / 48_000.0).sin())
-        .collect();
-    let file = dir.join("tone.wav");
-    son1k_audio::write_file(
-        &file,
-        &AudioBuffer::new(48_000, vec![tone.clone(), tone]).unwrap(),
-        son1k_audio::SampleFormat::F32,
-    )
-    .unwrap();
+    let file = tone_file(&dir, 220.0, 5, 0.2);
     let mut m = Mixing::open(&studio, &project).unwrap();
     let name = m.import(&file).unwrap();
     let before = son1k_audio::mixdown::render(m.session(), &folder).unwrap();
@@ -327,16 +334,7 @@ fn input_monitoring_plays_the_input_over_the_session() {
     let project = folder.to_string_lossy().into_owned();
     // Something for the input to hear: a tone on the default output, whose monitor is the
     // default input here.
-    let tone: Vec<f32> = (0..6 * 48_000)
-        .map(|i| 0.3 * (i as f32 * 440.0 * std::f32::consts::TAU / 48_000.0).sin())
-        .collect();
-    let file = dir.join("tone.wav");
-    son1k_audio::write_file(
-        &file,
-        &AudioBuffer::new(48_000, vec![tone.clone(), tone]).unwrap(),
-        son1k_audio::SampleFormat::F32,
-    )
-    .unwrap();
+    let file = tone_file(&dir, 440.0, 6, 0.3);
     let session = son1k_ghost::Session {
         sample_rate: 48_000,
         tracks: vec![son1k_audio::mixdown::Track::new(
