@@ -94,10 +94,14 @@ impl Mixing {
     }
 
     pub(super) fn save(&mut self) -> Result<ProjectView, AppError> {
+        // Heard first, then written: the playing session changes without waiting for the
+        // disk (a save flushes the project and its history to disk). A player that could not
+        // follow (its device gone) still lets the edit be saved; its error comes after.
+        let heard = self.sync_live();
         self.project.doc.set_editor(&self.editor);
         self.project.doc = project::save(&self.project.folder, &self.project.doc)?;
         self.editor.mark_saved();
-        self.sync_live()?;
+        heard?;
         Ok(self.view())
     }
 
