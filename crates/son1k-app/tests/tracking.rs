@@ -15,6 +15,13 @@ use son1k_app::{Paths, Studio};
 use son1k_audio::mixdown::Clip;
 use son1k_audio::AudioBuffer;
 
+/// The default output and input are one loopback shared by every test here: a tone or chirps
+/// one test plays would be heard by another's recording, so they take turns.
+fn devices() -> std::sync::MutexGuard<'static, ()> {
+    static DEVICES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    DEVICES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn studio(tag: &str) -> (std::path::PathBuf, Studio) {
     let dir = std::env::temp_dir().join(format!("son1k-tracking-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -71,6 +78,7 @@ fn clip_audio(folder: &Path, c: &Clip) -> AudioBuffer {
 
 #[test]
 fn a_calibrated_take_after_a_count_in_starts_on_the_bar() {
+    let _turn = devices();
     let (dir, studio) = studio("bar");
     let (folder, _) = studio.create_project("Pista").unwrap();
     let project = folder.to_string_lossy().into_owned();
@@ -136,6 +144,7 @@ fn a_calibrated_take_after_a_count_in_starts_on_the_bar() {
 
 #[test]
 fn a_punch_replaces_only_its_region_and_loop_recording_keeps_each_pass() {
+    let _turn = devices();
     let (dir, studio) = studio("punch");
     let (folder, _) = studio.create_project("Punch").unwrap();
     let project = folder.to_string_lossy().into_owned();
@@ -240,6 +249,7 @@ fn a_punch_replaces_only_its_region_and_loop_recording_keeps_each_pass() {
 
 #[test]
 fn bad_plans_are_refused_before_anything_opens() {
+    let _turn = devices();
     let (dir, studio) = studio("bad");
     let (folder, _) = studio.create_project("Mal").unwrap();
     let mut m = Mixing::open(&studio, &folder.to_string_lossy()).unwrap();
@@ -329,6 +339,7 @@ fn rms(x: &[f32]) -> f32 {
 
 #[test]
 fn input_monitoring_plays_the_input_over_the_session() {
+    let _turn = devices();
     let (dir, studio) = studio("monitor");
     let (folder, _) = studio.create_project("Monitor").unwrap();
     let project = folder.to_string_lossy().into_owned();
