@@ -530,9 +530,10 @@ impl Mixing {
 }
 
 /// The round trip measured on the take's own count-in, seconds (what the clocks do not see):
-/// each click looked for near where the clocks place it (within 45 % of a beat, 300 ms at
-/// most); the mean of those that agree with the median to within a millisecond, or `None`
-/// unless at least three — and three in four of the clicks — do.
+/// each of the count-in's last three clicks — the nearest to the take, after any change a
+/// sound server made while the stream started — looked for near where the clocks place it
+/// (within 45 % of a beat, 300 ms at most); their mean when all three are found clearly and
+/// agree to within a millisecond, else `None`.
 fn count_in_offset(t: &Tracking, audio: &AudioBuffer) -> Option<f64> {
     let m = t.plan.metronome.filter(|_| t.plan.count_in > 0)?;
     let rate_in = audio.sample_rate;
@@ -545,8 +546,11 @@ fn count_in_offset(t: &Tracking, audio: &AudioBuffer) -> Option<f64> {
     let click = (0.03 * r) as usize;
     let reach = (0.45 * beat).min(0.3);
     let beats = m.beats_per_bar * t.plan.count_in;
-    let mut readings = Vec::with_capacity(beats as usize);
-    for k in 0..beats {
+    if beats < 3 {
+        return None;
+    }
+    let mut readings = Vec::with_capacity(3);
+    for k in beats - 3..beats {
         let timeline = t.plan.start() - t.pre + f64::from(k) * beat;
         let frame = ((timeline + t.pre) * f64::from(t.rate)).round();
         let predicted = t.align.clock_seconds(frame)?;
@@ -555,22 +559,13 @@ fn count_in_offset(t: &Tracking, audio: &AudioBuffer) -> Option<f64> {
         let reference = bar.channels[0].get(at..at + click)?;
         let from = ((predicted - reach) * r).max(0.0) as usize;
         let to = ((predicted + reach) * r).max(0.0) as usize;
-        if let Some((pos, score)) = latency::find(&mono, reference, from, to) {
-            if score > 0.6 {
-                readings.push(pos / r - predicted);
-            }
+        match latency::find(&mono, reference, from, to) {
+            Some((pos, score)) if score > 0.6 => readings.push(pos / r - predicted),
+            _ => return None,
         }
     }
-    // The clicks that agree with the median to within a millisecond (a sound server can place
-    // the first frames of a new stream a few milliseconds off): at least three, and three in
-    // four of the count-in's clicks.
-    let (median, _) = latency::median_spread(&readings);
-    let inliers: Vec<f64> = readings
-        .into_iter()
-        .filter(|x| (x - median).abs() <= 0.001)
-        .collect();
-    let enough = (beats as usize * 3).div_ceil(4).max(3);
-    (inliers.len() >= enough).then(|| inliers.iter().sum::<f64>() / inliers.len() as f64)
+    let (_, spread) = latency::median_spread(&readings);
+    (spread <= 0.001).then(|| readings.iter().sum::<f64>() / readings.len() as f64)
 }
 
 /// Channel `channel` (from 1) of `audio` as mono, or its first two channels (`None`).
