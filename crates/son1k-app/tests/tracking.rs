@@ -287,6 +287,9 @@ fn bad_plans_are_refused_before_anything_opens() {
     }];
     assert!(start(p).contains("channels 1–"));
     assert!(!m.is_recording());
+    // The refused take left no file behind.
+    let takes = std::fs::read_dir(folder.join("audio")).map_or(0, |d| d.count());
+    assert_eq!(takes, 0);
     let e = m.record_stop().unwrap_err();
     assert!(e.to_string().contains("nothing is being recorded"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -277,7 +277,7 @@ impl Mixing {
         let channels = recorder.format().channels;
         if plan.monitor && recorder.format().sample_rate != rate {
             let input_rate = recorder.format().sample_rate;
-            let _ = recorder.stop();
+            discard(recorder);
             return Err(invalid(
                 "monitor",
                 format!("{input_rate} Hz"),
@@ -288,7 +288,7 @@ impl Mixing {
             .iter()
             .find(|a| a.channel.is_some_and(|c| c == 0 || c > channels))
         {
-            let _ = recorder.stop();
+            discard(recorder);
             return Err(invalid(
                 "channel",
                 format!("{} for {}", bad.channel.unwrap_or(0), bad.track),
@@ -566,6 +566,13 @@ fn count_in_offset(t: &Tracking, audio: &AudioBuffer) -> Option<f64> {
     }
     let (_, spread) = latency::median_spread(&readings);
     (spread <= 0.001).then(|| readings.iter().sum::<f64>() / readings.len() as f64)
+}
+
+/// Stops a take that will not be placed and removes its file.
+fn discard(recorder: TakeRecorder) {
+    if let Ok(file) = recorder.stop() {
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 /// Channel `channel` (from 1) of `audio` as mono, or its first two channels (`None`).
