@@ -613,12 +613,36 @@ impl Mixing {
         let Some(m) = self.metronome else {
             return Ok(session);
         };
-        let seconds = self.session_seconds()? + m.bar_seconds();
+        let seconds = (self.session_seconds()? + m.bar_seconds()).ceil();
+        let rel = self.metronome_file(&m, seconds, 0, session.sample_rate)?;
+        session.tracks.push(son1k_audio::mixdown::Track::new(
+            METRONOME_TRACK,
+            vec![Clip::whole(rel, 0.0)],
+        ));
+        Ok(session)
+    }
+
+    /// A file of `metronome`'s clicks under `renders/metronome/` (relative to the project
+    /// folder): `seconds` of them, or with `count_in` bars above 0 that count-in alone; written
+    /// once per setting and reused after.
+    pub(super) fn metronome_file(
+        &self,
+        m: &Metronome,
+        seconds: f64,
+        count_in: u32,
+        rate: u32,
+    ) -> Result<PathBuf, AppError> {
         let dir = self.project.folder.join("renders").join("metronome");
-        let name = format!(
-            "{:.3}-{}-{:.1}-{:.0}.wav",
-            m.bpm, m.beats_per_bar, m.level_db, seconds
-        );
+        let name = match count_in {
+            0 => format!(
+                "{:.3}-{}-{:.1}-{:.0}-{rate}.wav",
+                m.bpm, m.beats_per_bar, m.level_db, seconds
+            ),
+            bars => format!(
+                "count-in-{:.3}-{}-{:.1}-{bars}-{rate}.wav",
+                m.bpm, m.beats_per_bar, m.level_db
+            ),
+        };
         let file = dir.join(&name);
         if !file.is_file() {
             std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
@@ -626,15 +650,13 @@ impl Mixing {
                 path: dir.clone(),
                 source,
             })?;
-            let clicks = m.clicks(seconds.ceil(), session.sample_rate);
+            let clicks = match count_in {
+                0 => m.clicks(seconds, rate),
+                bars => m.count_in(bars, rate)?,
+            };
             son1k_audio::write_file(&file, &clicks, SampleFormat::F32)?;
         }
-        let rel = PathBuf::from("renders").join("metronome").join(name);
-        session.tracks.push(son1k_audio::mixdown::Track::new(
-            METRONOME_TRACK,
-            vec![Clip::whole(rel, 0.0)],
-        ));
-        Ok(session)
+        Ok(PathBuf::from("renders").join("metronome").join(name))
     }
 
     /// The session renders and exports use: the project's, with the metronome when it is on

@@ -14,7 +14,7 @@
 //!
 //! [`TrackEdit::UseTake`]: super::TrackEdit::UseTake
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -344,23 +344,9 @@ impl Mixing {
     ) -> Result<son1k_ghost::Session, AppError> {
         let mut session = self.editor.session().clone();
         let rate = session.sample_rate;
-        let dir = self.project.folder.join("renders").join("metronome");
-        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
-            action: "could not create",
-            path: dir.clone(),
-            source,
-        })?;
-        let write = |name: String, audio: &AudioBuffer| -> Result<PathBuf, AppError> {
-            son1k_audio::write_file(&dir.join(&name), audio, SampleFormat::F32)?;
-            Ok(PathBuf::from("renders").join("metronome").join(name))
-        };
         if let Some(m) = self.metronome {
-            let seconds = self.session_seconds()?.max(plan.start()) + CLICK_TAIL;
-            let clicks = m.clicks(seconds, rate);
-            let file = write(
-                format!("recording-{}.wav", crate::project::now_ms()),
-                &clicks,
-            )?;
+            let seconds = (self.session_seconds()?.max(plan.start()) + CLICK_TAIL).ceil();
+            let file = self.metronome_file(&m, seconds, 0, rate)?;
             // From the take's start on; the count-in clicks before it.
             let mut clip = Clip::whole(file, plan.start());
             clip.trim_start = plan.start();
@@ -372,11 +358,7 @@ impl Mixing {
             }
         }
         if let (Some(m), true) = (plan.metronome, plan.count_in > 0) {
-            let clicks = m.count_in(plan.count_in, rate)?;
-            let file = write(
-                format!("count-in-{}.wav", crate::project::now_ms()),
-                &clicks,
-            )?;
+            let file = self.metronome_file(&m, 0.0, plan.count_in, rate)?;
             session.tracks.push(Track::new(
                 COUNT_IN_TRACK,
                 vec![Clip::whole(file, plan.start())],
