@@ -104,7 +104,19 @@ fn a_calibrated_take_after_a_count_in_starts_on_the_bar() {
     // Two bars of count-in: the last clicks, which measure the round trip, come well after the
     // stream starts (PulseAudio moves a new stream's first second by a few milliseconds).
     for (from, count_in) in [(2.0, 2), (0.0, 2), (1.0, 0)] {
-        let took = record(&mut m, &studio, plan(from, count_in, Some(metronome)), 3.3);
+        // A sound server that moves its latency while the count-in plays (PulseAudio on a
+        // loaded machine) leaves the count-in unmeasured: the take falls back on the
+        // calibration, says so, and the musician records again — so does the test, up to
+        // three times.
+        let mut took = record(&mut m, &studio, plan(from, count_in, Some(metronome)), 3.3);
+        for _ in 0..2 {
+            if count_in == 0 || took.compensation == ghost::Compensation::CountIn {
+                break;
+            }
+            println!("take from {from} s: the count-in was not measured ({took:?}); again");
+            m.undo().unwrap();
+            took = record(&mut m, &studio, plan(from, count_in, Some(metronome)), 3.3);
+        }
         assert_eq!(took.tracks.len(), 1);
         assert!((took.start - from).abs() < 1e-9, "{took:?}");
         let track = &took.project.tracks[0];

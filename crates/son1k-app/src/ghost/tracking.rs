@@ -511,43 +511,79 @@ impl Mixing {
     }
 }
 
-/// The round trip measured on the take's own count-in, seconds (what the clocks do not see):
-/// each of the count-in's last three clicks — the nearest to the take, after any change a
-/// sound server made while the stream started — looked for near where the clocks place it
-/// (within 45 % of a beat, 300 ms at most); their mean when all three are found clearly and
-/// agree to within a millisecond, else `None`.
+/// The round trip measured on the take's own count-in, seconds (what the clocks do not see);
+/// see [`heard_offset`].
 fn count_in_offset(t: &Tracking, audio: &AudioBuffer) -> Option<f64> {
     let m = t.plan.metronome.filter(|_| t.plan.count_in > 0)?;
-    let rate_in = audio.sample_rate;
-    let r = f64::from(rate_in);
+    let beat = m.beat_seconds();
+    let predicted = (0..m.beats_per_bar * t.plan.count_in)
+        .map(|k| {
+            let timeline = t.plan.start() - t.pre + f64::from(k) * beat;
+            t.align
+                .clock_seconds(((timeline + t.pre) * f64::from(t.rate)).round())
+        })
+        .collect::<Option<Vec<f64>>>()?;
+    heard_offset(&m, &predicted, audio)
+}
+
+/// How far after where the clocks place them (`predicted`: each count-in click, seconds into
+/// `audio`) the input heard the count-in's clicks. Each of the last three clicks — the nearest
+/// to the take, after any change a sound server made while the stream started — is looked for
+/// near its prediction (within 45 % of a beat, 300 ms at most). When they are not all there
+/// (a sound server that grew its buffer while the stream started moves them further, and
+/// clicks repeat every beat, so a wider search would be ambiguous), the first click, the first
+/// sound after the silence before the count-in, says how far they moved, and the last three
+/// are looked for again within 20 ms of that. Their mean when all three are found clearly and
+/// agree to within a millisecond, else `None`.
+fn heard_offset(m: &Metronome, predicted: &[f64], audio: &AudioBuffer) -> Option<f64> {
+    let n = predicted.len();
+    if n < 3 || audio.frames() == 0 {
+        return None;
+    }
+    let rate = audio.sample_rate;
+    let r = f64::from(rate);
     let mono: Vec<f32> = (0..audio.frames())
         .map(|i| audio.channels.iter().map(|c| c[i]).sum::<f32>())
         .collect();
     let beat = m.beat_seconds();
-    let bar = m.clicks(m.bar_seconds(), rate_in);
+    let bar = m.clicks(m.bar_seconds(), rate);
     let click = (0.03 * r) as usize;
-    let reach = (0.45 * beat).min(0.3);
-    let beats = m.beats_per_bar * t.plan.count_in;
-    if beats < 3 {
-        return None;
-    }
-    let mut readings = Vec::with_capacity(3);
-    for k in beats - 3..beats {
-        let timeline = t.plan.start() - t.pre + f64::from(k) * beat;
-        let frame = ((timeline + t.pre) * f64::from(t.rate)).round();
-        let predicted = t.align.clock_seconds(frame)?;
-        let j = k % m.beats_per_bar;
-        let at = (f64::from(j) * beat * r).round() as usize;
-        let reference = bar.channels[0].get(at..at + click)?;
-        let from = ((predicted - reach) * r).max(0.0) as usize;
-        let to = ((predicted + reach) * r).max(0.0) as usize;
-        match latency::find(&mono, reference, from, to) {
-            Some((pos, score)) if score > 0.6 => readings.push(pos / r - predicted),
-            _ => return None,
+    let reference = |k: usize| {
+        let j = k % m.beats_per_bar as usize;
+        let at = (j as f64 * beat * r).round() as usize;
+        bar.channels[0].get(at..at + click)
+    };
+    let frame = |seconds: f64| (seconds * r).max(0.0) as usize;
+    let measure = |shift: f64, reach: f64| -> Option<f64> {
+        let mut readings = Vec::with_capacity(3);
+        for (k, &p) in predicted.iter().enumerate().skip(n - 3) {
+            let at = p + shift;
+            match latency::find(&mono, reference(k)?, frame(at - reach), frame(at + reach)) {
+                Some((pos, score)) if score > 0.6 => readings.push(pos / r - p),
+                _ => return None,
+            }
         }
-    }
-    let (_, spread) = latency::median_spread(&readings);
-    (spread <= 0.001).then(|| readings.iter().sum::<f64>() / readings.len() as f64)
+        let (_, spread) = latency::median_spread(&readings);
+        (spread <= 0.001).then(|| readings.iter().sum::<f64>() / readings.len() as f64)
+    };
+    measure(0.0, (0.45 * beat).min(0.3)).or_else(|| {
+        // The first click: the first sample past a third of the count-in's peak, matched to
+        // the accent within a few milliseconds of it.
+        let end = frame(predicted[n - 1] + beat + 0.3).min(mono.len());
+        let peak = mono[..end].iter().fold(0.0f32, |a, &x| a.max(x.abs()));
+        if peak <= 1e-4 {
+            return None;
+        }
+        let onset = mono[..end].iter().position(|&x| x.abs() > peak / 3.0)?;
+        let (pos, score) = latency::find(
+            &mono,
+            reference(0)?,
+            onset.saturating_sub(frame(0.01)),
+            onset + frame(0.005),
+        )?;
+        (score > 0.6).then_some(())?;
+        measure(pos / r - predicted[0], 0.02)
+    })
 }
 
 /// Stops a take that will not be placed and removes its file.
@@ -568,4 +604,58 @@ fn pick_channels(audio: &AudioBuffer, channel: Option<u16>) -> Result<AudioBuffe
         None => audio.channels.iter().take(2).cloned().collect(),
     };
     Ok(AudioBuffer::new(audio.sample_rate, chans)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A recording at 48 kHz: `silence` seconds of nothing, then two bars of count-in and the
+    /// metronome going on (clicks every beat from there), `noise` added throughout.
+    fn heard(m: &Metronome, silence: f64, seconds: f64, noise: f32) -> AudioBuffer {
+        let rate = 48_000;
+        let clicks = m.clicks(seconds - silence, rate);
+        let lead = (silence * 48_000.0).round() as usize;
+        let mut seed = 0x2545_f491_u32;
+        let mut out = vec![0.0f32; lead + clicks.frames()];
+        for (i, s) in out.iter_mut().enumerate() {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let n = noise * (seed as f32 / u32::MAX as f32 - 0.5);
+            *s = n + i.checked_sub(lead).map_or(0.0, |j| clicks.channels[0][j]);
+        }
+        AudioBuffer::new(rate, vec![out]).unwrap()
+    }
+
+    fn predicted(m: &Metronome, first: f64) -> Vec<f64> {
+        (0..2 * m.beats_per_bar)
+            .map(|k| first + f64::from(k) * m.beat_seconds())
+            .collect()
+    }
+
+    #[test]
+    fn the_count_in_is_found_near_the_clocks_and_far_from_them() {
+        let m = Metronome::new(240.0, 4, -6.0, false).unwrap();
+        // The clocks place the first click at 0.5 s; it was heard 3 ms, 180 ms later and
+        // 200 ms earlier (more than 45 % of a beat: the near search alone would miss it).
+        for moved in [0.003, -0.004, 0.18, -0.2] {
+            let audio = heard(&m, 0.5 + moved, 5.0, 0.002);
+            let got = heard_offset(&m, &predicted(&m, 0.5), &audio).unwrap();
+            assert!((got - moved).abs() < 1e-4, "moved {moved}: {got}");
+        }
+    }
+
+    #[test]
+    fn no_count_in_heard_measures_nothing() {
+        let m = Metronome::new(240.0, 4, -6.0, false).unwrap();
+        // Noise alone, silence, and clicks at another tempo.
+        let noise = heard(&m, 10.0, 5.0, 0.3);
+        assert_eq!(heard_offset(&m, &predicted(&m, 0.5), &noise), None);
+        let silent = AudioBuffer::new(48_000, vec![vec![0.0; 240_000]]).unwrap();
+        assert_eq!(heard_offset(&m, &predicted(&m, 0.5), &silent), None);
+        let other = Metronome::new(97.0, 4, -6.0, false).unwrap();
+        let wrong = heard(&other, 0.5, 5.0, 0.0);
+        assert_eq!(heard_offset(&m, &predicted(&m, 0.5), &wrong), None);
+    }
 }
