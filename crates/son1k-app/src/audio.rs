@@ -215,6 +215,7 @@ pub fn play_file(path: &Path, buffer: Option<u32>) -> Result<PlaybackHandle, App
             vec![son1k_audio::mixdown::Clip::whole(path, 0.0)],
         )],
         master: vec![],
+        returns: Vec::new(),
     };
     let renderer = son1k_audio::mixdown::Renderer::new(&session, Path::new("."))?;
     Ok(PlaybackHandle(son1k_audio::engine::play(renderer, buffer)?))

@@ -242,6 +242,7 @@ fn empty_session() -> Session {
         sample_rate: 48_000,
         tracks: Vec::new(),
         master: Vec::new(),
+        returns: Vec::new(),
     }
 }
 

@@ -483,7 +483,8 @@ fn effects_on_tracks_and_master_change_what_is_rendered() {
             fx: FxSpec::Reverb {
                 room: 3.0,
                 damping: 0.5,
-                wet: 0.5
+                wet: 0.5,
+                dry: None,
             },
         })
         .unwrap_err()

@@ -103,6 +103,30 @@ fn live_playback_on_the_virtual_device_is_the_offline_render_bit_for_bit() {
         },
     })
     .unwrap();
+    // A shared room: the first two tracks send to it (the muted third's send stays silent).
+    m.apply(&TrackEdit::AddReturn {
+        name: "Sala".into(),
+        fx: vec![FxSpec::Reverb {
+            room: 0.8,
+            damping: 0.4,
+            wet: 1.0,
+            dry: Some(0.0),
+        }],
+    })
+    .unwrap();
+    for (name, db) in names.iter().zip([-6.0, -9.0, 0.0]) {
+        m.apply(&TrackEdit::Send {
+            track: name.clone(),
+            to: "Sala".into(),
+            level_db: Some(db),
+        })
+        .unwrap();
+    }
+    m.apply(&TrackEdit::ReturnGain {
+        name: "Sala".into(),
+        db: -3.0,
+    })
+    .unwrap();
     let out = dir.join("offline.wav");
     m.render(&out, son1k_audio::SampleFormat::F32).unwrap();
     let offline = son1k_audio::decode_file(&out).unwrap();
@@ -182,11 +206,28 @@ fn window_after(monitor: &ghost::Monitor, from: u64, ms: u64) -> Vec<f32> {
 }
 
 #[test]
-fn turning_trash_or_muting_while_playing_is_heard_within_100_ms() {
+fn turning_trash_a_send_or_muting_while_playing_is_heard_within_100_ms() {
     let dir = home("trash");
     let (studio, project) = project_with(&dir, &[(220.0, 0.3, 6.0)]);
     let mut m = Mixing::open(&studio, &project).unwrap();
     let track = m.view().tracks[0].name.clone();
+    // An echo return with the track's send all but off (a send made while playing would
+    // reload the session; its level then moves live).
+    m.apply(&TrackEdit::AddReturn {
+        name: "Eco".into(),
+        fx: vec![FxSpec::Delay {
+            time_ms: 30.0,
+            feedback: 0.6,
+            mix: 1.0,
+        }],
+    })
+    .unwrap();
+    m.apply(&TrackEdit::Send {
+        track: track.clone(),
+        to: "Eco".into(),
+        level_db: Some(-120.0),
+    })
+    .unwrap();
     let device = VirtualOutput::new("test output", 256);
     let monitor = device.monitor();
     let (sink, _) = frames_sink();
@@ -218,6 +259,28 @@ fn turning_trash_or_muting_while_playing_is_heard_within_100_ms() {
         "crest back to {:.2} dB, was {:.2} dB",
         clean.1,
         before.1
+    );
+
+    // A send raised while playing (the return was made before): heard within 100 ms, and
+    // without a reload (the playhead runs on).
+    let f3 = monitor.frames();
+    let dry = level_and_crest(&monitor.range(f3 - u64::from(RATE) / 20, f3));
+    let meters = m.player().unwrap().shared_meters();
+    m.apply(&TrackEdit::Send {
+        track: track.clone(),
+        to: "Eco".into(),
+        level_db: Some(6.0),
+    })
+    .unwrap();
+    let echoed = level_and_crest(&window_after(&monitor, f3, 100));
+    println!(
+        "send to the echo −60 → +6 dB, 50–100 ms after the call: level {:.2} → {:.2} dB RMS",
+        dry.0, echoed.0
+    );
+    assert!(echoed.0 - dry.0 > 1.0, "{dry:?} → {echoed:?}");
+    assert!(
+        Arc::ptr_eq(&meters, &m.player().unwrap().shared_meters()),
+        "the same engine plays on"
     );
 
     let f2 = monitor.frames();

@@ -370,6 +370,7 @@ fn input_monitoring_plays_the_input_over_the_session() {
             vec![Clip::whole(&file, 0.0)],
         )],
         master: Vec::new(),
+        returns: Vec::new(),
     };
     let _source = ghost::LivePlayer::start(
         &session,

@@ -1,5 +1,5 @@
-//! Sessions (tracks of clips with per-track gain, pan, mute/solo and effects, plus a master
-//! chain) and the [`Renderer`] that plays them: block by block, without allocating, so the
+//! Sessions (tracks of clips with per-track gain, pan, mute/solo, effects and sends to return
+//! buses, plus a master chain) and the [`Renderer`] that plays them: block by block, without allocating, so the
 //! real-time engine and offline mixdown run the very same code and produce the same samples.
 
 use son1k_core::Progress;
@@ -24,6 +24,39 @@ pub struct Session {
     /// Effects on the stereo master bus.
     #[serde(default)]
     pub master: Vec<FxSpec>,
+    /// Return buses (a shared reverb, a delay): what the tracks send them runs through their
+    /// effects and joins the master bus.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<ReturnBus>,
+}
+
+/// Most return buses a session holds.
+pub const MAX_RETURNS: usize = 8;
+
+/// A return bus: the sum of what tracks send it, through its effects, at its gain, into the
+/// master bus (before the master's effects), lined up with the tracks' dry sound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReturnBus {
+    /// Its name, unique in the session (sends name it).
+    pub name: String,
+    /// Its level into the master bus, dB (−120 … 24).
+    #[serde(default)]
+    pub gain_db: f32,
+    /// Effects, in order (typically a reverb or a delay, fully wet).
+    #[serde(default)]
+    pub fx: Vec<FxSpec>,
+}
+
+/// A track's send to a return bus: the track's sound after its fader and pan (so a muted or
+/// faded-out track sends nothing), at `level_db`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrackSend {
+    /// The return bus's name.
+    pub to: String,
+    /// The send's level, dB (−120 … 12).
+    pub level_db: f32,
 }
 
 fn default_rate() -> u32 {
@@ -58,6 +91,9 @@ pub struct Track {
     /// first, for comping (a region of one is copied into `clips`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub takes: Vec<Clip>,
+    /// Sends to the session's return buses, one per bus at most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sends: Vec<TrackSend>,
 }
 
 /// A region of an audio file placed on the timeline.
@@ -112,6 +148,7 @@ impl Track {
             fx: Vec::new(),
             clips,
             takes: Vec::new(),
+            sends: Vec::new(),
         }
     }
 }
@@ -173,6 +210,41 @@ impl Session {
                     return bad(format!("{name}: clip gain must be −120–24 dB"));
                 }
             }
+            for (k, send) in t.sends.iter().enumerate() {
+                if !self.returns.iter().any(|r| r.name == send.to) {
+                    return bad(format!(
+                        "{name}: sends to \"{}\", which is not one of the session's return buses",
+                        send.to
+                    ));
+                }
+                if t.sends[..k].iter().any(|o| o.to == send.to) {
+                    return bad(format!("{name}: sends to \"{}\" twice", send.to));
+                }
+                if !(-120.0..=12.0).contains(&send.level_db) {
+                    return bad(format!(
+                        "{name}: a send's level must be −120–12 dB, not {}",
+                        send.level_db
+                    ));
+                }
+            }
+        }
+        if self.returns.len() > MAX_RETURNS {
+            return bad(format!(
+                "a session holds at most {MAX_RETURNS} return buses, not {}",
+                self.returns.len()
+            ));
+        }
+        for (i, r) in self.returns.iter().enumerate() {
+            if r.name.trim().is_empty() || self.returns[..i].iter().any(|o| o.name == r.name) {
+                return bad(format!(
+                    "return bus {} needs a name of its own, not \"{}\"",
+                    i + 1,
+                    r.name
+                ));
+            }
+            if !(-120.0..=24.0).contains(&r.gain_db) {
+                return bad(format!("{}: return gain must be −120–24 dB", r.name));
+            }
         }
         Ok(())
     }
@@ -184,8 +256,86 @@ struct ReadyClip {
     audio: [Vec<f32>; 2],
 }
 
+/// A gain that glides to a new value over a few milliseconds (a live change does not click).
+#[derive(Debug, Clone, Copy)]
+struct Glide {
+    now: f32,
+    target: f32,
+    step: f32,
+    left: usize,
+}
+
+impl Glide {
+    fn at(gain: f32) -> Glide {
+        Glide {
+            now: gain,
+            target: gain,
+            step: 0.0,
+            left: 0,
+        }
+    }
+
+    fn retarget(&mut self, gain: f32, frames: usize) {
+        self.target = gain;
+        if gain == self.now {
+            self.left = 0;
+            return;
+        }
+        let n = frames.max(1);
+        self.step = (gain - self.now) / n as f32;
+        self.left = n;
+    }
+
+    /// The gain for the next frame.
+    fn next(&mut self) -> f32 {
+        if self.left > 0 {
+            self.left -= 1;
+            self.now = if self.left == 0 {
+                self.target
+            } else {
+                self.now + self.step
+            };
+        }
+        self.now
+    }
+}
+
+/// A track's send, resolved to its bus.
+struct ReadySend {
+    bus: usize,
+    gain: Glide,
+}
+
+/// A return bus ready to mix.
+struct ReadyReturn {
+    fx: Vec<Box<dyn Effect>>,
+    gain: Glide,
+    /// What the tracks sent it this block.
+    input: [Vec<f32>; 2],
+    /// Delay that lines this bus up with the bus of largest effect latency.
+    comp: Vec<[f32; 2]>,
+    comp_pos: usize,
+}
+
+/// Delays `l`/`r` by the length of `line` (a ring of frames, `pos` its read/write point).
+fn delay_through(line: &mut [[f32; 2]], pos: &mut usize, l: &mut [f32], r: &mut [f32]) {
+    let len = line.len();
+    if len == 0 {
+        return;
+    }
+    for (a, b) in l.iter_mut().zip(r.iter_mut()) {
+        let slot = &mut line[*pos];
+        let out = *slot;
+        *slot = [*a, *b];
+        *a = out[0];
+        *b = out[1];
+        *pos = (*pos + 1) % len;
+    }
+}
+
 struct ReadyTrack {
     clips: Vec<ReadyClip>,
+    sends: Vec<ReadySend>,
     fx: Vec<Box<dyn Effect>>,
     gain_db: f32,
     pan: f32,
@@ -244,6 +394,8 @@ pub enum FxTarget {
     Track(usize),
     /// The master bus chain.
     Master,
+    /// The chain of the return bus at this index.
+    Return(usize),
 }
 
 /// Plays a session block by block. Everything is allocated in [`Renderer::new`]; [`Renderer::render`]
@@ -253,6 +405,11 @@ pub struct Renderer {
     sample_rate: u32,
     tracks: Vec<ReadyTrack>,
     master: Vec<Box<dyn Effect>>,
+    returns: Vec<ReadyReturn>,
+    /// Delays the tracks' dry sum by the slowest return chain's latency (when there are
+    /// returns), so the wet sound lines up with it.
+    dry_comp: Vec<[f32; 2]>,
+    dry_pos: usize,
     bus: [Vec<f32>; 2],
     scratch: [Vec<f32>; 2],
     pos: usize,
@@ -345,8 +502,21 @@ impl Renderer {
             for c in &clips {
                 length = length.max(c.start + c.audio[0].len());
             }
+            let sends = t
+                .sends
+                .iter()
+                .map(|s| ReadySend {
+                    bus: session
+                        .returns
+                        .iter()
+                        .position(|r| r.name == s.to)
+                        .unwrap_or(usize::MAX),
+                    gain: Glide::at(db_to_gain(s.level_db)),
+                })
+                .collect();
             let mut track = ReadyTrack {
                 clips,
+                sends,
                 fx: build_fx(&t.fx, rate)?,
                 gain_db: t.gain_db,
                 pan: t.pan,
@@ -369,12 +539,32 @@ impl Renderer {
         for t in &mut tracks {
             t.comp = vec![[0.0; 2]; max_latency - fx_latency(&t.fx)];
         }
+        let mut returns = session
+            .returns
+            .iter()
+            .map(|r| {
+                Ok(ReadyReturn {
+                    fx: build_fx(&r.fx, rate)?,
+                    gain: Glide::at(db_to_gain(r.gain_db)),
+                    input: [vec![0.0; MAX_BLOCK], vec![0.0; MAX_BLOCK]],
+                    comp: Vec::new(),
+                    comp_pos: 0,
+                })
+            })
+            .collect::<Result<Vec<_>, AudioError>>()?;
+        let wet_latency = returns.iter().map(|r| fx_latency(&r.fx)).max().unwrap_or(0);
+        for r in &mut returns {
+            r.comp = vec![[0.0; 2]; wet_latency - fx_latency(&r.fx)];
+        }
         let master = build_fx(&session.master, rate)?;
-        let latency = max_latency + fx_latency(&master);
+        let latency = max_latency + wet_latency + fx_latency(&master);
         Ok(Renderer {
             sample_rate: rate,
             tracks,
             master,
+            returns,
+            dry_comp: vec![[0.0; 2]; wet_latency],
+            dry_pos: 0,
             bus: [vec![0.0; MAX_BLOCK], vec![0.0; MAX_BLOCK]],
             scratch: [vec![0.0; MAX_BLOCK], vec![0.0; MAX_BLOCK]],
             pos: 0,
@@ -423,6 +613,15 @@ impl Renderer {
             t.comp.fill([0.0; 2]);
             t.comp_pos = 0;
         }
+        for r in &mut self.returns {
+            for e in &mut r.fx {
+                e.reset();
+            }
+            r.comp.fill([0.0; 2]);
+            r.comp_pos = 0;
+        }
+        self.dry_comp.fill([0.0; 2]);
+        self.dry_pos = 0;
     }
 
     /// Number of tracks.
@@ -436,8 +635,37 @@ impl Renderer {
         let fx = match target {
             FxTarget::Track(i) => &self.tracks.get(i)?.fx,
             FxTarget::Master => &self.master,
+            FxTarget::Return(i) => &self.returns.get(i)?.fx,
         };
         Some(fx.iter().map(|e| e.latency()).collect())
+    }
+
+    /// Number of return buses.
+    pub fn return_count(&self) -> usize {
+        self.returns.len()
+    }
+
+    /// How many sends each track has, in track order.
+    pub fn send_counts(&self) -> Vec<usize> {
+        self.tracks.iter().map(|t| t.sends.len()).collect()
+    }
+
+    /// Sets the level of a track's send (its `send`-th, in the session's order) in dB, gliding
+    /// over 5 ms; ignored for a send that does not exist.
+    pub fn set_send(&mut self, track: usize, send: usize, db: f32) {
+        let ramp = self.ramp_frames;
+        if let Some(s) = self.tracks.get_mut(track).and_then(|t| t.sends.get_mut(send)) {
+            s.gain.retarget(db_to_gain(db), ramp);
+        }
+    }
+
+    /// Sets a return bus's level into the master in dB, gliding over 5 ms; ignored for a bus
+    /// that does not exist.
+    pub fn set_return_gain(&mut self, bus: usize, db: f32) {
+        let ramp = self.ramp_frames;
+        if let Some(r) = self.returns.get_mut(bus) {
+            r.gain.retarget(db_to_gain(db), ramp);
+        }
     }
 
     /// Sets a track's gain in dB (glides over 5 ms; ignored for a track that does not exist).
@@ -501,6 +729,10 @@ impl Renderer {
                 Some(t) => &mut t.fx,
                 None => return Err(effect),
             },
+            FxTarget::Return(i) => match self.returns.get_mut(i) {
+                Some(r) => &mut r.fx,
+                None => return Err(effect),
+            },
             FxTarget::Master => &mut self.master,
         };
         match fx.get_mut(slot) {
@@ -511,15 +743,22 @@ impl Renderer {
 
     /// Puts a whole new chain in place of `target`'s and hands back the old one (to be dropped
     /// off the audio thread): the way a change of the knobs, whose chain differs in length and
-    /// kind, reaches a playing master. A track's new chain must keep its latency (the tracks'
-    /// alignment is fixed while playing); the master's may change it (the output then lags the
-    /// timeline by the new amount). A track that does not exist, or a track chain of another
-    /// latency, is refused: `Err` gives `chain` back untouched. Moves only: no allocation.
+    /// kind, reaches a playing master. A track's or a return's new chain must keep its latency
+    /// (their alignment is fixed while playing); the master's may change it (the output then
+    /// lags the timeline by the new amount). A track or return that does not exist, or a chain
+    /// of another latency, is refused: `Err` gives `chain` back untouched. Moves only: no
+    /// allocation.
     pub fn replace_chain(&mut self, target: FxTarget, chain: FxChain) -> Result<FxChain, FxChain> {
         match target {
             FxTarget::Track(i) => match self.tracks.get_mut(i) {
                 Some(t) if fx_latency(&t.fx) == fx_latency(&chain) => {
                     Ok(std::mem::replace(&mut t.fx, chain))
+                }
+                _ => Err(chain),
+            },
+            FxTarget::Return(i) => match self.returns.get_mut(i) {
+                Some(r) if fx_latency(&r.fx) == fx_latency(&chain) => {
+                    Ok(std::mem::replace(&mut r.fx, chain))
                 }
                 _ => Err(chain),
             },
@@ -561,6 +800,11 @@ impl Renderer {
         let [bl, br] = &mut self.bus;
         bl[..n].fill(0.0);
         br[..n].fill(0.0);
+        let returns = &mut self.returns;
+        for r in returns.iter_mut() {
+            r.input[0][..n].fill(0.0);
+            r.input[1][..n].fill(0.0);
+        }
         for t in &mut self.tracks {
             let [sl, sr] = &mut self.scratch;
             sl[..n].fill(0.0);
@@ -585,17 +829,8 @@ impl Renderer {
                 let mut block: [&mut [f32]; 2] = [&mut sl[..n], &mut sr[..n]];
                 run_fx(&mut t.fx, &mut block);
             }
-            if !t.comp.is_empty() {
-                let len = t.comp.len();
-                for i in 0..n {
-                    let slot = &mut t.comp[t.comp_pos];
-                    let out = *slot;
-                    *slot = [sl[i], sr[i]];
-                    sl[i] = out[0];
-                    sr[i] = out[1];
-                    t.comp_pos = (t.comp_pos + 1) % len;
-                }
-            }
+            delay_through(&mut t.comp, &mut t.comp_pos, &mut sl[..n], &mut sr[..n]);
+            let sending = !t.sends.is_empty() && (t.audible || t.ramp_left > 0);
             if t.ramp_left > 0 {
                 // A live change glides frame by frame to its target.
                 let mut peak = t.peak;
@@ -612,20 +847,73 @@ impl Renderer {
                     peak = peak.max(l.abs()).max(r.abs());
                     bl[i] += l;
                     br[i] += r;
+                    sl[i] = l;
+                    sr[i] = r;
                 }
                 t.peak = peak;
             } else if t.audible {
                 let (gl, gr) = t.gains;
                 let (mut pl, mut pr) = (0.0f32, 0.0f32);
-                for (b, s) in bl[..n].iter_mut().zip(&sl[..n]) {
+                for (b, s) in bl[..n].iter_mut().zip(&mut sl[..n]) {
                     pl = pl.max(s.abs());
-                    *b += s * gl;
+                    *s *= gl;
+                    *b += *s;
                 }
-                for (b, s) in br[..n].iter_mut().zip(&sr[..n]) {
+                for (b, s) in br[..n].iter_mut().zip(&mut sr[..n]) {
                     pr = pr.max(s.abs());
-                    *b += s * gr;
+                    *s *= gr;
+                    *b += *s;
                 }
                 t.peak = t.peak.max(pl * gl.abs()).max(pr * gr.abs());
+            }
+            if sending {
+                // Post-fader: what the track put on the bus, at each send's level.
+                for s in &mut t.sends {
+                    let Some(r) = returns.get_mut(s.bus) else {
+                        continue;
+                    };
+                    let [il, ir] = &mut r.input;
+                    if s.gain.left == 0 {
+                        let g = s.gain.now;
+                        if g == 0.0 {
+                            continue;
+                        }
+                        for (d, x) in il[..n].iter_mut().zip(&sl[..n]) {
+                            *d += x * g;
+                        }
+                        for (d, x) in ir[..n].iter_mut().zip(&sr[..n]) {
+                            *d += x * g;
+                        }
+                    } else {
+                        for i in 0..n {
+                            let g = s.gain.next();
+                            il[i] += sl[i] * g;
+                            ir[i] += sr[i] * g;
+                        }
+                    }
+                }
+            }
+        }
+        if !returns.is_empty() {
+            delay_through(
+                &mut self.dry_comp,
+                &mut self.dry_pos,
+                &mut bl[..n],
+                &mut br[..n],
+            );
+            for r in returns.iter_mut() {
+                let [il, ir] = &mut r.input;
+                // Effects run on silence too: a reverb's tail rings on after the sends stop.
+                {
+                    let mut block: [&mut [f32]; 2] = [&mut il[..n], &mut ir[..n]];
+                    run_fx(&mut r.fx, &mut block);
+                }
+                delay_through(&mut r.comp, &mut r.comp_pos, &mut il[..n], &mut ir[..n]);
+                for i in 0..n {
+                    let g = r.gain.next();
+                    bl[i] += il[i] * g;
+                    br[i] += ir[i] * g;
+                }
             }
         }
         let mut block: [&mut [f32]; 2] = [&mut bl[..n], &mut br[..n]];

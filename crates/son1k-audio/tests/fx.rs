@@ -173,6 +173,7 @@ fn reverb_leaves_a_decaying_tail() {
             room: 0.8,
             damping: 0.3,
             wet: 0.5,
+            dry: None,
         },
         imp,
     );

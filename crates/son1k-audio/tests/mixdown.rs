@@ -112,8 +112,11 @@ fn block_by_block_equals_offline() {
     let s = session(
         r#"{"tracks":[
             {"gain_db":-3,"fx":[{"type":"eq","kind":"peak","freq":1000,"gain_db":4},{"type":"compressor","threshold_db":-20,"ratio":4}],
-             "clips":[{"file":"a.wav","fade_in":0.05,"fade_out":0.1}]},
-            {"pan":0.3,"fx":[{"type":"reverb","room":0.5,"damping":0.5,"wet":0.3}],"clips":[{"file":"b.wav","offset":0.1}]}],
+             "clips":[{"file":"a.wav","fade_in":0.05,"fade_out":0.1}],"sends":[{"to":"room","level_db":-8}]},
+            {"pan":0.3,"fx":[{"type":"reverb","room":0.5,"damping":0.5,"wet":0.3}],"clips":[{"file":"b.wav","offset":0.1}],
+             "sends":[{"to":"echo","level_db":-3},{"to":"room","level_db":-12}]}],
+          "returns":[{"name":"room","gain_db":-2,"fx":[{"type":"reverb","room":0.8,"damping":0.3,"wet":1,"dry":0}]},
+                     {"name":"echo","fx":[{"type":"delay","time_ms":90,"feedback":0.5,"mix":1},{"type":"limiter","ceiling_db":-3}]}],
           "master":[{"type":"limiter","ceiling_db":-1,"true_peak":true}]}"#,
     );
     let offline = render(&s, &d).unwrap();
@@ -247,4 +250,118 @@ fn trims_and_fades_shape_each_clip_and_the_render_is_the_sum_of_its_parts() {
         .iter()
         .all(|s| *s == 0.0));
     std::fs::remove_dir_all(d).unwrap();
+}
+
+/// The left channel's peak position and value.
+fn peak(c: &[f32]) -> (usize, f32) {
+    c.iter().enumerate().fold(
+        (0, 0.0f32),
+        |m, (i, s)| if s.abs() > m.1 { (i, s.abs()) } else { m },
+    )
+}
+
+#[test]
+fn a_send_reaches_its_return_after_the_fader_lined_up_with_the_dry_sound() {
+    let d = dir("sends");
+    click_file(&d, "c.wav", 1000, 8000);
+    // A click hard left, sent at −6 dB to a return whose limiter delays it (look-ahead): the
+    // dry click is delayed as much, so both land on frame 1000, summed.
+    let with = |track: &str, send: &str, ret_gain: f32| {
+        session(&format!(
+            r#"{{"tracks":[{{"pan":-1,{track}"clips":[{{"file":"c.wav"}}]{send}}}],
+                "returns":[{{"name":"bus","gain_db":{ret_gain},"fx":[{{"type":"limiter","ceiling_db":-1}}]}}]}}"#
+        ))
+    };
+    let send = r#","sends":[{"to":"bus","level_db":-6}]"#;
+    let alone = render(&with("", "", 0.0), &d).unwrap();
+    assert_eq!(peak(&alone.channels[0]), (1000, 0.5));
+    let sent = render(&with("", send, 0.0), &d).unwrap();
+    let (at, v) = peak(&sent.channels[0]);
+    let wet = 0.5 * 10f32.powf(-6.0 / 20.0);
+    assert_eq!(at, 1000);
+    assert!((v - (0.5 + wet)).abs() < 1e-4, "{v}");
+    // Nothing else sounds: the wet click is not a second click beside the dry one.
+    let rest: f32 = sent.channels[0]
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != 1000)
+        .map(|(_, s)| s.abs())
+        .fold(0.0, f32::max);
+    assert!(rest < 1e-6, "{rest}");
+    // The return's gain sets the wet level; after the fader: a muted or faded-out track sends
+    // nothing.
+    let quieter = render(&with("", send, -6.0), &d).unwrap();
+    let v2 = peak(&quieter.channels[0]).1;
+    assert!((v2 - (0.5 + wet * 10f32.powf(-6.0 / 20.0))).abs() < 1e-4, "{v2}");
+    let muted = render(&with(r#""mute":true,"#, send, 0.0), &d).unwrap();
+    assert!(peak(&muted.channels[0]).1 < 1e-9);
+    let down = render(&with(r#""gain_db":-120,"#, send, 0.0), &d).unwrap();
+    assert!(peak(&down.channels[0]).1 < 1e-5);
+    // The same track and return played block by block with the send turned down live: the
+    // level glides there within 5 ms.
+    let mut r = Renderer::new(&with("", send, 0.0), &d).unwrap();
+    let (mut l, mut rr) = (vec![0.0; 500], vec![0.0; 500]);
+    r.render(&mut l, &mut rr);
+    r.set_send(0, 0, -120.0);
+    r.set_send(0, 5, 0.0);
+    r.set_return_gain(7, 0.0);
+    let total = r.length() + r.latency() - 500;
+    let (mut l, mut rr) = (vec![0.0; total], vec![0.0; total]);
+    r.render(&mut l, &mut rr);
+    let (at, v) = peak(&l);
+    assert_eq!(at + 500, 1000 + r.latency());
+    assert!((v - 0.5).abs() < 1e-4, "the send is off: {v}");
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn a_reverb_return_adds_only_its_tail() {
+    let d = dir("reverb-return");
+    click_file(&d, "c.wav", 1000, 48_000);
+    let s = |send: &str| {
+        session(&format!(
+            r#"{{"tracks":[{{"pan":-1,"clips":[{{"file":"c.wav"}}]{send}}}],
+                "returns":[{{"name":"room","fx":[{{"type":"reverb","room":0.8,"damping":0.3,"wet":1,"dry":0}}]}}]}}"#
+        ))
+    };
+    let dry = render(&s(""), &d).unwrap();
+    let wet = render(&s(r#","sends":[{"to":"room","level_db":0}]"#), &d).unwrap();
+    // The click itself is as loud as without the send (the return adds no dry sound) …
+    assert_eq!(wet.channels[0][1000], dry.channels[0][1000]);
+    // … and the room rings after it, on both sides (the reverb spreads the hard-left click).
+    let tail = |c: &[f32]| rms(&c[2000..40_000]);
+    assert_eq!(tail(&dry.channels[0]), 0.0);
+    assert!(tail(&wet.channels[0]) > 1e-4, "{}", tail(&wet.channels[0]));
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn sends_and_returns_are_checked() {
+    let bad = |json: &str, says: &str| {
+        let s: Session = serde_json::from_str(json).unwrap();
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.contains(says), "{e}");
+    };
+    bad(
+        r#"{"tracks":[{"name":"gtr","clips":[],"sends":[{"to":"nowhere","level_db":0}]}]}"#,
+        "not one of the session's return buses",
+    );
+    bad(
+        r#"{"tracks":[{"name":"gtr","clips":[],"sends":[{"to":"r","level_db":0},{"to":"r","level_db":-3}]}],
+            "returns":[{"name":"r"}]}"#,
+        "twice",
+    );
+    bad(
+        r#"{"tracks":[{"name":"gtr","clips":[],"sends":[{"to":"r","level_db":20}]}],"returns":[{"name":"r"}]}"#,
+        "−120–12 dB",
+    );
+    bad(
+        r#"{"tracks":[],"returns":[{"name":"r"},{"name":"r"}]}"#,
+        "a name of its own",
+    );
+    let many: Vec<String> = (0..9).map(|i| format!(r#"{{"name":"r{i}"}}"#)).collect();
+    bad(
+        &format!(r#"{{"tracks":[],"returns":[{}]}}"#, many.join(",")),
+        "at most 8 return buses",
+    );
 }

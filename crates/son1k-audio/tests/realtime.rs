@@ -88,7 +88,10 @@ fn heavy_session(d: &std::path::Path) -> Session {
     }
     let track = |i: usize, fx: &str| {
         format!(
-            r#"{{"name":"t{i}","gain_db":-6,"fx":[{fx}],"clips":[{{"file":"t{i}.wav","offset":0.1,"fade_in":0.05}}]}}"#
+            r#"{{"name":"t{i}","gain_db":-6,"fx":[{fx}],"clips":[{{"file":"t{i}.wav","offset":0.1,"fade_in":0.05}}],
+                "sends":[{{"to":"room","level_db":-{}}}{}]}}"#,
+            4 + 3 * i,
+            if i == 1 { r#",{"to":"echo","level_db":-6}"# } else { "" }
         )
     };
     let tracks = [
@@ -115,7 +118,9 @@ fn heavy_session(d: &std::path::Path) -> Session {
             {{"type":"eq","kind":"high_shelf","freq":7000,"gain_db":-4}},{{"type":"eq","kind":"low_pass","freq":9000,"q":0.8}},
             {{"type":"noise","level_db":-60,"pink":true}},{{"type":"reverb","room":0.15,"damping":0.7,"wet":0.15}},
             {{"type":"chorus","depth":0.3,"rate_hz":0.5,"mix":0.3}},{{"type":"ring_mod","freq":200,"mix":0.1}},
-            {{"type":"compressor","threshold_db":-16,"ratio":3,"makeup_db":2}},{{"type":"limiter","ceiling_db":-1,"true_peak":true}}]}}"#,
+            {{"type":"compressor","threshold_db":-16,"ratio":3,"makeup_db":2}},{{"type":"limiter","ceiling_db":-1,"true_peak":true}}],
+            "returns":[{{"name":"room","gain_db":-3,"fx":[{{"type":"reverb","room":0.8,"damping":0.3,"wet":1,"dry":0}}]}},
+            {{"name":"echo","fx":[{{"type":"delay","time_ms":250,"feedback":0.4,"mix":1}},{{"type":"limiter","ceiling_db":-6,"true_peak":true}}]}}]}}"#,
         tracks.join(",")
     ))
 }
@@ -199,6 +204,7 @@ fn the_callback_never_allocates_while_playing_seeking_looping_and_mixing() {
                         room: 0.5,
                         damping: 0.5,
                         wet: (step % 10) as f32 / 10.0,
+                        dry: None,
                     },
                 )
                 .unwrap(),
@@ -217,6 +223,31 @@ fn the_callback_never_allocates_while_playing_seeking_looping_and_mixing() {
                 }
                 h.set_chain(FxTarget::Master, &chain).unwrap()
             }
+            // A send and a return turned, and the echo's time changed.
+            19 => h
+                .send(Command::Send {
+                    track: step / 20 % 4,
+                    send: 0,
+                    db: -30.0 + (step % 13) as f32,
+                })
+                .unwrap(),
+            11 => h
+                .send(Command::ReturnGain {
+                    bus: step / 20 % 2,
+                    db: -(step % 9) as f32,
+                })
+                .unwrap(),
+            9 => h
+                .set_fx(
+                    FxTarget::Return(1),
+                    0,
+                    &FxSpec::Delay {
+                        time_ms: 100.0 + (step % 300) as f32,
+                        feedback: 0.4,
+                        mix: 1.0,
+                    },
+                )
+                .unwrap(),
             16 if step % 80 == 16 => h.send(Command::Loop(None)).unwrap(),
             18 if step % 100 == 18 => h.send(Command::Stop).unwrap(),
             _ => {}

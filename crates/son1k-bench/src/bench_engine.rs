@@ -1,13 +1,11 @@
 //! `son1k-bench engine`: the real-time engine under a studio-sized session — N stereo tracks,
-//! each with a two-band EQ and a compressor, and a knob chain at full tilt on the master — at
+//! each with a two-band EQ, a compressor and a send to a shared reverb return, and a knob chain
+//! at full tilt on the master — at
 //! 128- and 256-frame buffers: callback cost (deadline misses, median, 99th percentile and worst
 //! callback as % of the buffer's time budget) on the offline backend run flat out, on a paced
 //! clock (the thread sleeping until each next buffer is due, as a device's audio thread does),
 //! and on the paced default device; and sox mixing the same files through the same per-track
-//! chain as a throughput peer.
-//!
-//! The engine has no send/return buses, so the issue's "one send per track" is not part of the
-//! chain (said in the output).
+//! chain (and one reverb on the sum, the return) as a throughput peer.
 
 use std::path::Path;
 use std::process::Command;
@@ -17,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use son1k_audio::engine::{engine, play, Command as Transport, Meters};
 use son1k_audio::fx::{FilterKind, FxSpec};
-use son1k_audio::mixdown::{render_with, Clip, Renderer, Session, Track};
+use son1k_audio::mixdown::{render_with, Clip, Renderer, ReturnBus, Session, Track, TrackSend};
 use son1k_audio::{write_file, AudioBuffer, SampleFormat};
 use son1k_core::Knobs;
 
@@ -95,6 +93,9 @@ fn knob_master() -> Vec<FxSpec> {
     fx
 }
 
+/// The return bus every track sends to.
+const RETURN: &str = "room";
+
 fn session(tracks: usize) -> Session {
     Session {
         sample_rate: RATE,
@@ -105,10 +106,24 @@ fn session(tracks: usize) -> Session {
                 t.gain_db = -12.0;
                 t.pan = (i as f32 / tracks.max(2) as f32) * 1.6 - 0.8;
                 t.fx = track_fx();
+                t.sends = vec![TrackSend {
+                    to: RETURN.into(),
+                    level_db: -12.0,
+                }];
                 t
             })
             .collect(),
         master: knob_master(),
+        returns: vec![ReturnBus {
+            name: RETURN.into(),
+            gain_db: -6.0,
+            fx: vec![FxSpec::Reverb {
+                room: 0.8,
+                damping: 0.4,
+                wet: 1.0,
+                dry: Some(0.0),
+            }],
+        }],
     }
 }
 
@@ -136,12 +151,10 @@ fn engine_in(dir: &Path, opts: &EngineBenchOptions) -> Result<(), String> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "son1k-bench engine — {} stereo tracks × {CLIP_SECONDS} s at {RATE} Hz, each EQ (2 bands) + compressor; \
+         one send each (−12 dB, after the fader) to a shared reverb return; \
          master: the knob chain at full tilt ({} effects, true-peak limiter last); {cores} cores",
         opts.tracks,
         knob_master().len()
-    );
-    println!(
-        "no sends: the engine has no send/return buses, so the per-track send is not measured"
     );
     eprintln!("generating test material in {} …", dir.display());
     for i in 0..opts.tracks {
@@ -225,7 +238,7 @@ fn engine_in(dir: &Path, opts: &EngineBenchOptions) -> Result<(), String> {
     );
     match sox_peer(dir, opts.tracks) {
         Ok(sox) => println!(
-            "sox   same per-track chain (bass −2, equalizer +3, compand), mixed, compand limiter: {sox:.2} s\n\
+            "sox   same per-track chain (bass −2, equalizer +3, compand), mixed, compand limiter, one reverb on the sum: {sox:.2} s\n\
              ratio sox/ours {:.2}× (sox has none of the master's knob stages: ours does more work)",
             sox / ours
         ),
@@ -268,6 +281,11 @@ fn sox_peer(dir: &Path, tracks: usize) -> Result<f64, String> {
         processed.push(out);
     }
     total += run(&mut crate::bench::sox_mix(&processed, &dir.join("sox.wav")))?;
+    // The return: one reverb over the sum (sox has no sends; this is its share of the work).
+    total += run(Command::new("sox")
+        .arg(dir.join("sox.wav"))
+        .arg(dir.join("sox-room.wav"))
+        .args(["reverb", "-w", "80", "40"]))?;
     Ok(total.as_secs_f64())
 }
 

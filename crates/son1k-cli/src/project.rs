@@ -136,6 +136,16 @@ pub(crate) enum ProjectAction {
         #[arg(long)]
         json: bool,
     },
+    /// Apply one edit as the Ghost Studio screen sends it (one undoable step), given as JSON:
+    /// the mix, clips, tracks, effect chains, return buses and sends, e.g.
+    /// '{"kind":"add_return","name":"Reverb","fx":[{"type":"reverb","room":0.8,"damping":0.4,"wet":1,"dry":0}]}'
+    /// or '{"kind":"send","track":"Voz","to":"Reverb","level_db":-12}'.
+    Edit {
+        /// The project's name.
+        name: String,
+        /// The edit, as JSON.
+        edit: String,
+    },
 }
 
 /// Runs one `son1k project` action.
@@ -250,6 +260,34 @@ pub(crate) fn run(
             for f in files {
                 writeln!(out, "{}", f.display())?;
             }
+        }
+        ProjectAction::Edit { name, edit } => {
+            let edit: ghost::TrackEdit = serde_json::from_str(&edit).map_err(|e| {
+                AppError::Invalid(son1k_core::ValidationError::new(
+                    "edit",
+                    edit.chars().take(200).collect::<String>(),
+                    format!("not an edit the studio knows: {e}"),
+                ))
+            })?;
+            let view = Mixing::open(studio, &name)?.apply(&edit)?;
+            writeln!(
+                out,
+                "{name}: {} tracks, {} return buses{}",
+                view.tracks.len(),
+                view.returns.len(),
+                view.tracks
+                    .iter()
+                    .filter(|t| !t.sends.is_empty())
+                    .map(|t| {
+                        let sends: Vec<String> = t
+                            .sends
+                            .iter()
+                            .map(|x| format!("{} {:+.1} dB", x.to, x.level_db))
+                            .collect();
+                        format!("; {} sends to {}", t.name, sends.join(", "))
+                    })
+                    .collect::<String>()
+            )?;
         }
         ProjectAction::List { json } => {
             let projects = studio.projects()?;

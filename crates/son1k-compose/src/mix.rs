@@ -266,23 +266,16 @@ pub fn section_dynamics(st: &mut Stereo, score: &Score, sr: u32) {
 /// Reverb return for the send bus (long room, no dry signal).
 pub fn reverb_return(send: &mut Stereo, mood: u8, sr: u32) -> Result<(), ComposeError> {
     let e = mood as f32 / 100.0;
-    let dry = [send[0].clone(), send[1].clone()];
     run_chain(
         &[FxSpec::Reverb {
             room: 0.55 + 0.25 * (1.0 - e),
             damping: 0.5,
             wet: 1.0,
+            dry: Some(0.0),
         }],
         send,
         sr,
-    )?;
-    // The room effect keeps half the dry signal at full wet: take it out again.
-    for (ch, d) in send.iter_mut().zip(dry.iter()) {
-        for (x, y) in ch.iter_mut().zip(d.iter()) {
-            *x -= 0.5 * y;
-        }
-    }
-    Ok(())
+    )
 }
 
 /// Wraps a stereo pair as an [`AudioBuffer`].

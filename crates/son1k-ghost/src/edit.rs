@@ -108,6 +108,43 @@ pub enum TrackEdit {
         /// New name.
         name: String,
     },
+    /// Adds a return bus: a shared effect (a reverb, a delay) the tracks send to, its output
+    /// joining the master bus.
+    AddReturn {
+        /// Its name (unique among the returns).
+        name: String,
+        /// Its effects, in order.
+        fx: Vec<FxSpec>,
+    },
+    /// Removes a return bus and every track's send to it.
+    DeleteReturn {
+        /// The return's name.
+        name: String,
+    },
+    /// A return bus's level into the master, dB (−120 … 24).
+    ReturnGain {
+        /// The return's name.
+        name: String,
+        /// dB.
+        db: f32,
+    },
+    /// Replaces a return bus's effects.
+    ReturnFx {
+        /// The return's name.
+        name: String,
+        /// Its effects, in order.
+        fx: Vec<FxSpec>,
+    },
+    /// Sets the level of `track`'s send to the return bus `to` (dB, −120 … 12; the send is
+    /// made when the track has none to it), or removes the send (`level_db: null`).
+    Send {
+        /// Track name.
+        track: String,
+        /// The return's name.
+        to: String,
+        /// dB, or null to remove the send.
+        level_db: Option<f32>,
+    },
     /// Inserts an effect (at the end when `at` is null).
     FxAdd {
         /// Track name; null for the master.

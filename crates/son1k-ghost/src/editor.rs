@@ -7,7 +7,7 @@
 //! [`State`], so undo restores exactly what was there.
 
 use son1k_audio::fx::FxSpec;
-use son1k_audio::mixdown::{Clip, Session, Track};
+use son1k_audio::mixdown::{Clip, ReturnBus, Session, Track, TrackSend};
 use son1k_core::Knobs;
 
 pub use crate::edit::TrackEdit;
@@ -458,6 +458,58 @@ impl Editor {
                     Ok(())
                 })
             }
+            TrackEdit::AddReturn { name, fx } => self.edit(|s| {
+                if name.trim().is_empty() || name.chars().count() > MAX_NAME {
+                    return err(format!(
+                        "a return's name must be 1–{MAX_NAME} characters, not {name:?}"
+                    ));
+                }
+                if s.returns.iter().any(|r| r.name == name) {
+                    return err(format!("a return named {name:?} exists"));
+                }
+                Self::check_chain(&fx, s.sample_rate)?;
+                s.returns.push(ReturnBus {
+                    name,
+                    gain_db: 0.0,
+                    fx,
+                });
+                Ok(())
+            }),
+            TrackEdit::DeleteReturn { name } => self.edit(|s| {
+                Self::return_mut(s, &name)?;
+                s.returns.retain(|r| r.name != name);
+                for t in &mut s.tracks {
+                    t.sends.retain(|x| x.to != name);
+                }
+                Ok(())
+            }),
+            TrackEdit::ReturnGain { name, db } => self.edit(|s| {
+                Self::return_mut(s, &name)?.gain_db = db;
+                Ok(())
+            }),
+            TrackEdit::ReturnFx { name, fx } => self.edit(|s| {
+                Self::check_chain(&fx, s.sample_rate)?;
+                Self::return_mut(s, &name)?.fx = fx;
+                Ok(())
+            }),
+            TrackEdit::Send {
+                track,
+                to,
+                level_db,
+            } => self.edit(|s| {
+                Self::return_mut(s, &to)?;
+                let t = Self::track_mut(s, &track)?;
+                let at = t.sends.iter().position(|x| x.to == to);
+                match (level_db, at) {
+                    (Some(db), Some(i)) => t.sends[i].level_db = db,
+                    (Some(db), None) => t.sends.push(TrackSend { to, level_db: db }),
+                    (None, Some(i)) => {
+                        t.sends.remove(i);
+                    }
+                    (None, None) => {}
+                }
+                Ok(())
+            }),
             TrackEdit::Gain { track, db } => self.edit_track(&track, |t| t.gain_db = db),
             TrackEdit::Pan { track, pan } => self.edit_track(&track, |t| t.pan = pan),
             TrackEdit::Mute { track, on } => self.edit_track(&track, |t| t.mute = on),
@@ -655,6 +707,24 @@ impl Editor {
             }
             Ok(())
         })
+    }
+
+    fn return_mut<'a>(s: &'a mut Session, name: &str) -> Result<&'a mut ReturnBus, GhostError> {
+        s.returns
+            .iter_mut()
+            .find(|r| r.name == name)
+            .ok_or_else(|| GhostError::Edit(format!("no return bus named {name:?}")))
+    }
+
+    /// A chain a return may hold: at most [`MAX_FX`] effects, each valid.
+    fn check_chain(fx: &[FxSpec], rate: u32) -> Result<(), GhostError> {
+        if fx.len() > MAX_FX {
+            return err(format!("a return holds at most {MAX_FX} effects"));
+        }
+        for spec in fx {
+            spec.build(rate, 2)?;
+        }
+        Ok(())
     }
 
     fn check_index(target: &FxTarget, chain: &[FxSpec], i: usize) -> Result<(), GhostError> {

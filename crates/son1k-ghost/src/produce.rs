@@ -157,6 +157,7 @@ pub fn produce(
         sample_rate: sr,
         tracks,
         master: crate::knobs::chain(&opts.knobs, opts.seed),
+        returns: Vec::new(),
     };
     session.validate()?;
     progress(Progress::new(1.0, "done"));

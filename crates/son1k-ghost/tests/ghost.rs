@@ -177,6 +177,7 @@ fn undo_redo_and_rejected_edits() {
         sample_rate: 48_000,
         tracks: vec![],
         master: vec![],
+        returns: Vec::new(),
     };
     let mut ed = Editor::new(session.clone());
     ed.apply(new_track("demo")).unwrap();
@@ -236,6 +237,7 @@ fn a_render_is_the_sum_of_its_parts() {
         sample_rate: a.sample_rate,
         tracks: vec![],
         master: vec![],
+        returns: Vec::new(),
     });
     ed.apply(new_track("a")).unwrap();
     ed.apply(Edit::AddClip {
@@ -334,6 +336,7 @@ fn knobs_outside_their_range_are_refused_and_the_knobs_drive_the_master() {
         sample_rate: 48_000,
         tracks: vec![],
         master: vec![],
+        returns: Vec::new(),
     });
     // Knobs out of range cannot be made at all (a `KnobValue` is 0–100); an edit the session
     // cannot take is refused and not recorded.
@@ -365,6 +368,7 @@ fn clip_edits_from_the_screen_need_the_file_length() {
         sample_rate: 48_000,
         tracks: vec![],
         master: vec![],
+        returns: Vec::new(),
     });
     ed.apply(new_track("voz")).unwrap();
     ed.apply(Edit::AddClip {
@@ -399,4 +403,88 @@ fn clip_edits_from_the_screen_need_the_file_length() {
     let c = &ed.session().tracks[0].clips[0];
     assert_eq!((c.trim_start, c.length), (0.5, Some(1.0)));
     assert_eq!(ed.undo_len(), before + 1);
+}
+
+#[test]
+fn returns_and_sends_are_edits_like_any_other() {
+    let mut ed = Editor::new(Session {
+        sample_rate: 48_000,
+        tracks: vec![],
+        master: vec![],
+        returns: Vec::new(),
+    });
+    ed.apply(new_track("voz")).unwrap();
+    ed.apply(new_track("bajo")).unwrap();
+    let room = vec![FxSpec::Reverb {
+        room: 0.8,
+        damping: 0.4,
+        wet: 1.0,
+        dry: Some(0.0),
+    }];
+    let add = |name: &str| {
+        screen(TrackEdit::AddReturn {
+            name: name.into(),
+            fx: room.clone(),
+        })
+    };
+    let send = |track: &str, to: &str, db: Option<f32>| {
+        screen(TrackEdit::Send {
+            track: track.into(),
+            to: to.into(),
+            level_db: db,
+        })
+    };
+    // A send needs its return; a return needs a free name and effects that build.
+    assert!(ed.apply(send("voz", "Sala", Some(-6.0))).is_err());
+    ed.apply(add("Sala")).unwrap();
+    let e = ed.apply(add("Sala")).unwrap_err().to_string();
+    assert!(e.contains("exists"), "{e}");
+    let broken = screen(TrackEdit::AddReturn {
+        name: "Eco".into(),
+        fx: vec![FxSpec::Delay {
+            time_ms: 99_999.0,
+            feedback: 0.5,
+            mix: 1.0,
+        }],
+    });
+    assert!(ed.apply(broken).is_err());
+    ed.apply(send("voz", "Sala", Some(-6.0))).unwrap();
+    ed.apply(send("bajo", "Sala", Some(-20.0))).unwrap();
+    // Setting it again changes the level (one send per bus); out of range is refused.
+    ed.apply(send("voz", "Sala", Some(-3.0))).unwrap();
+    assert!(ed.apply(send("voz", "Sala", Some(40.0))).is_err());
+    let s = ed.session();
+    assert_eq!(s.tracks[0].sends.len(), 1);
+    assert_eq!(s.tracks[0].sends[0].level_db, -3.0);
+    ed.apply(screen(TrackEdit::ReturnGain {
+        name: "Sala".into(),
+        db: -4.0,
+    }))
+    .unwrap();
+    assert_eq!(ed.session().returns[0].gain_db, -4.0);
+    // Removing the return removes every send to it; one undo brings them all back.
+    let before = ed.session().clone();
+    ed.apply(screen(TrackEdit::DeleteReturn {
+        name: "Sala".into(),
+    }))
+    .unwrap();
+    assert!(ed.session().returns.is_empty());
+    assert!(ed.session().tracks.iter().all(|t| t.sends.is_empty()));
+    assert!(ed.undo());
+    assert_eq!(ed.session(), &before);
+    // A send removed (level null); the effects replaced whole.
+    ed.apply(send("bajo", "Sala", None)).unwrap();
+    assert!(ed.session().tracks[1].sends.is_empty());
+    ed.apply(screen(TrackEdit::ReturnFx {
+        name: "Sala".into(),
+        fx: vec![],
+    }))
+    .unwrap();
+    assert!(ed.session().returns[0].fx.is_empty());
+    assert!(ed
+        .apply(screen(TrackEdit::ReturnGain {
+            name: "nada".into(),
+            db: 0.0,
+        }))
+        .is_err());
 }

@@ -71,6 +71,7 @@ pub fn chain(knobs: &Knobs, seed: u64) -> Vec<FxSpec> {
             room: 0.15,
             damping: 0.7,
             wet: 0.12 + 0.1 * x,
+            dry: None,
         });
     }
     // Trash: saturation and aggression.

@@ -1,6 +1,6 @@
 // Ghost Studio's screen logic, kept out of the component so it can be tested: project file URLs,
 // the timeline's layout, A/B between the demo and the mix, and small formatting helpers.
-import type { ClipView, FxSpec, Knobs, Metronome, RecordPlan } from "./bindings";
+import type { ClipView, FxSpec, Knobs, Metronome, RecordPlan, TrackEdit } from "./bindings";
 import type { MessageKey } from "./i18n";
 
 /** The URL the webview reads a project file from (the shell's son1k-project:// scheme). */
@@ -493,4 +493,62 @@ export function compRegion(take: ClipView, loop: { start: number; end: number } 
   const end = take.offset + (take.length ?? 0);
   if (loop && loop.start >= start - 1e-6 && loop.end <= end + 1e-6 && loop.end > loop.start) return [loop.start, loop.end];
   return [start, end];
+}
+
+// ---- Return buses and sends ----
+
+/** The two kinds of return bus the mixer adds: a room reverb and an echo, both fully wet. */
+export type ReturnKind = "reverb" | "delay";
+
+/** A new return's effects: only the effect's own sound (the tracks' dry sound reaches the master on its own). */
+export function returnFx(kind: ReturnKind): FxSpec[] {
+  return kind === "reverb"
+    ? [{ type: "reverb", room: 0.8, damping: 0.4, wet: 1, dry: 0 }]
+    : [{ type: "delay", time_ms: 375, feedback: 0.35, mix: 1 }];
+}
+
+/** `base`, or `base 2`, `base 3`… : the first that no return in `taken` is called. */
+export function freeName(base: string, taken: string[]): string {
+  if (!taken.includes(base)) return base;
+  for (let i = 2; ; i++) if (!taken.includes(`${base} ${i}`)) return `${base} ${i}`;
+}
+
+/** Lowest level a send slider shows; at it the send is removed. */
+export const SEND_OFF_DB = -60;
+
+/** The level of `track`'s send to `to`, dB, or `SEND_OFF_DB` when it has none. */
+export function sendLevel(sends: { to: string; level_db: number }[], to: string): number {
+  return sends.find((x) => x.to === to)?.level_db ?? SEND_OFF_DB;
+}
+
+/** The edit a send slider at `db` makes: the level, or the send removed at the slider's bottom. */
+export function sendEdit(track: string, to: string, db: number): TrackEdit {
+  return { kind: "send", track, to, level_db: db <= SEND_OFF_DB ? null : db };
+}
+
+/**
+ * The chain an effect edit (as the effect-chain panel sends it) leaves `chain` as: a return's
+ * chain is replaced whole (`return_fx`). Any other edit, or an index out of range, leaves it as it is.
+ */
+export function chainAfter(chain: FxSpec[], e: TrackEdit): FxSpec[] {
+  const next = [...chain];
+  switch (e.kind) {
+    case "fx_add":
+      next.splice(e.at === null || e.at === undefined ? next.length : Math.min(e.at, next.length), 0, e.fx);
+      return next;
+    case "fx_remove":
+      if (e.index < next.length) next.splice(e.index, 1);
+      return next;
+    case "fx_move": {
+      if (e.from >= next.length || e.to >= next.length) return next;
+      const [fx] = next.splice(e.from, 1);
+      next.splice(e.to, 0, fx);
+      return next;
+    }
+    case "fx_set":
+      if (e.index < next.length) next[e.index] = e.fx;
+      return next;
+    default:
+      return next;
+  }
 }

@@ -129,6 +129,7 @@ pub fn render_tracks(folder: &Path, session: &Session) -> Result<Vec<TrackAudio>
             sample_rate: session.sample_rate,
             tracks: vec![alone],
             master: Vec::new(),
+            returns: Vec::new(),
         };
         let key = serde_json::to_vec(&alone).map_err(|e| AppError::JobFailed {
             kind: "render".into(),

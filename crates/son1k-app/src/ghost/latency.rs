@@ -318,6 +318,7 @@ pub fn calibrate(
         sample_rate,
         tracks: vec![Track::new("chirps", vec![Clip::whole(file.clone(), 0.0)])],
         master: Vec::new(),
+        returns: Vec::new(),
     };
     let result = (|| {
         let rec = TakeRecorder::start_in(&dir, |_| {})?.wait_for_audio()?;

@@ -310,8 +310,9 @@ impl LivePlayer {
         Ok(())
     }
 
-    /// Brings the playing session to `next`: gain, pan, mute and solo as live commands, a
-    /// changed track or master chain swapped in whole. Changed tracks or clips (or a track
+    /// Brings the playing session to `next`: gain, pan, mute, solo, send levels and return
+    /// gains as live commands, a changed track, return or master chain swapped in whole.
+    /// Changed tracks or clips, sends made or removed, returns added or removed (or a track
     /// chain of another latency) answer [`Update::Reload`] and change nothing.
     pub fn update(&mut self, next: &Session) -> Result<Update, AppError> {
         let now = &self.session;
@@ -321,7 +322,16 @@ impl LivePlayer {
                 .tracks
                 .iter()
                 .zip(&next.tracks)
-                .all(|(a, b)| a.name == b.name && a.clips == b.clips);
+                .all(|(a, b)| {
+                    a.name == b.name
+                        && a.clips == b.clips
+                        && a.sends.iter().map(|s| &s.to).eq(b.sends.iter().map(|s| &s.to))
+                })
+            && now
+                .returns
+                .iter()
+                .map(|r| &r.name)
+                .eq(next.returns.iter().map(|r| &r.name));
         if !same_shape {
             return Ok(Update::Reload);
         }
@@ -329,6 +339,28 @@ impl LivePlayer {
         for (i, (a, b)) in now.tracks.iter().zip(&next.tracks).enumerate() {
             if a.fx != b.fx && h.set_chain(FxTarget::Track(i), &b.fx).is_err() {
                 return Ok(Update::Reload);
+            }
+        }
+        for (i, (a, b)) in now.returns.iter().zip(&next.returns).enumerate() {
+            if a.fx != b.fx && h.set_chain(FxTarget::Return(i), &b.fx).is_err() {
+                return Ok(Update::Reload);
+            }
+            if a.gain_db != b.gain_db {
+                h.send(Command::ReturnGain {
+                    bus: i,
+                    db: b.gain_db.clamp(-120.0, 24.0),
+                })?;
+            }
+        }
+        for (i, (a, b)) in now.tracks.iter().zip(&next.tracks).enumerate() {
+            for (k, (x, y)) in a.sends.iter().zip(&b.sends).enumerate() {
+                if x.level_db != y.level_db {
+                    h.send(Command::Send {
+                        track: i,
+                        send: k,
+                        db: y.level_db.clamp(-120.0, 12.0),
+                    })?;
+                }
             }
         }
         for (i, (a, b)) in now.tracks.iter().zip(&next.tracks).enumerate() {

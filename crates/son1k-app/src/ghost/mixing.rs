@@ -236,14 +236,41 @@ impl Mixing {
         Ok(())
     }
 
-    /// Sounds a gain, pan, mute or solo change on the playing session at once without making
-    /// an edit (while a slider moves; [`Mixing::apply`] then keeps the value). Other edits, an
-    /// unknown track, or nothing playing: nothing happens.
+    /// Sounds a gain, pan, mute or solo change, a send's new level or a return's gain on the
+    /// playing session at once without making an edit (while a slider moves; [`Mixing::apply`]
+    /// then keeps the value). Other edits, an unknown track, a send not made yet, or nothing
+    /// playing: nothing happens.
     pub fn preview(&mut self, edit: &TrackEdit) -> Result<(), AppError> {
         let Some(p) = self.live.as_mut() else {
             return Ok(());
         };
         let mut next = p.session().clone();
+        match edit {
+            TrackEdit::Send {
+                track,
+                to,
+                level_db: Some(db),
+            } => {
+                let send = next
+                    .tracks
+                    .iter_mut()
+                    .find(|t| &t.name == track)
+                    .and_then(|t| t.sends.iter_mut().find(|s| &s.to == to));
+                if let Some(send) = send {
+                    send.level_db = db.clamp(-120.0, 12.0);
+                    p.update(&next)?;
+                }
+                return Ok(());
+            }
+            TrackEdit::ReturnGain { name, db } => {
+                if let Some(r) = next.returns.iter_mut().find(|r| &r.name == name) {
+                    r.gain_db = db.clamp(-120.0, 24.0);
+                    p.update(&next)?;
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
         let name = match edit {
             TrackEdit::Gain { track, .. }
             | TrackEdit::Pan { track, .. }

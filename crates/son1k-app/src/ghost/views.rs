@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use son1k_audio::fx::FxSpec;
+use son1k_audio::mixdown::{ReturnBus, TrackSend};
 use son1k_core::Knobs;
 use son1k_ghost::editor::State;
 
@@ -50,6 +51,8 @@ pub struct ProjectView {
     pub knobs: Knobs,
     /// The session's tracks, in order.
     pub tracks: Vec<TrackView>,
+    /// The return buses the tracks send to (a shared reverb or delay), in order.
+    pub returns: Vec<ReturnBus>,
     /// The user's master effects (they follow the knobs' chain).
     pub master_fx: Vec<FxSpec>,
     /// Whether an edit can be undone / redone.
@@ -85,6 +88,8 @@ pub struct TrackView {
     /// Its take lane: each full pass of a loop recording, oldest first (not played; comping
     /// plays a region of one).
     pub takes: Vec<ClipView>,
+    /// Its sends to the return buses (after its fader and pan).
+    pub sends: Vec<TrackSend>,
 }
 
 fn clip_view(folder: &Path, c: &son1k_audio::mixdown::Clip) -> ClipView {
@@ -214,8 +219,10 @@ pub(super) fn view_of(
                 fx: t.fx.clone(),
                 clips: t.clips.iter().map(|c| clip_view(folder, c)).collect(),
                 takes: t.takes.iter().map(|c| clip_view(folder, c)).collect(),
+                sends: t.sends.clone(),
             })
             .collect(),
+        returns: state.session.returns.clone(),
         master_fx: state.master_fx.clone(),
         can_undo: history.0 > 0,
         can_redo: history.1 > 0,

@@ -71,6 +71,22 @@ pub enum Command {
         /// Soloed.
         on: bool,
     },
+    /// The level of a track's send (its `send`-th) in dB (−120 … 12), gliding over 5 ms.
+    Send {
+        /// Track index.
+        track: usize,
+        /// Send index, in the track's order.
+        send: usize,
+        /// Level in dB.
+        db: f32,
+    },
+    /// A return bus's level into the master in dB (−120 … 24), gliding over 5 ms.
+    ReturnGain {
+        /// Return bus index.
+        bus: usize,
+        /// Gain in dB.
+        db: f32,
+    },
 }
 
 /// What travels through the command ring.
@@ -123,8 +139,13 @@ pub struct EngineHandle {
     garbage: rtrb::Consumer<Garbage>,
     meters: Arc<Meters>,
     sample_rate: u32,
-    /// Effect latencies per track, then the master's: what a replacement must match.
+    /// Effect latencies per track, then the master's, then each return bus's: what a
+    /// replacement must match.
     layout: Vec<Vec<usize>>,
+    /// Tracks in the session.
+    tracks: usize,
+    /// Sends on each track.
+    sends: Vec<usize>,
 }
 
 /// Commands that can wait in the ring at once.
@@ -134,13 +155,15 @@ impl EngineHandle {
     /// Sends a command; refuses a track that does not exist or a value out of range, and fails
     /// if [`QUEUE`] (1024) messages are already waiting.
     pub fn send(&mut self, c: Command) -> Result<(), AudioError> {
-        let tracks = self.layout.len() - 1;
+        let tracks = self.tracks;
+        let returns = self.layout.len() - tracks - 1;
         let bad = |m: String| Err(AudioError::Invalid(m));
         match c {
             Command::Gain { track, .. }
             | Command::Pan { track, .. }
             | Command::Mute { track, .. }
             | Command::Solo { track, .. }
+            | Command::Send { track, .. }
                 if track >= tracks =>
             {
                 return bad(format!(
@@ -153,6 +176,26 @@ impl EngineHandle {
             }
             Command::Pan { position, .. } if !(-1.0..=1.0).contains(&position) => {
                 return bad(format!("pan must be −1–1, not {position}"));
+            }
+            Command::Send { track, send, .. } if send >= self.sends[track] => {
+                return bad(format!(
+                    "track {} has {} sends; there is no send {}",
+                    track + 1,
+                    self.sends[track],
+                    send + 1
+                ));
+            }
+            Command::Send { db, .. } if !(-120.0..=12.0).contains(&db) => {
+                return bad(format!("a send's level must be −120–12 dB, not {db}"));
+            }
+            Command::ReturnGain { bus, .. } if bus >= returns => {
+                return bad(format!(
+                    "return bus {} does not exist (the session has {returns})",
+                    bus + 1
+                ));
+            }
+            Command::ReturnGain { db, .. } if !(-120.0..=24.0).contains(&db) => {
+                return bad(format!("return gain must be −120–24 dB, not {db}"));
             }
             _ => {}
         }
@@ -171,16 +214,7 @@ impl EngineHandle {
         slot: usize,
         spec: &FxSpec,
     ) -> Result<(), AudioError> {
-        let chain = match target {
-            FxTarget::Track(i) if i + 1 < self.layout.len() => &self.layout[i],
-            FxTarget::Track(i) => {
-                return Err(AudioError::Invalid(format!(
-                    "track {} does not exist",
-                    i + 1
-                )))
-            }
-            FxTarget::Master => &self.layout[self.layout.len() - 1],
-        };
+        let chain = &self.layout[self.index(target)?];
         let Some(&latency) = chain.get(slot) else {
             return Err(AudioError::Invalid(format!(
                 "the chain has {} effects; there is no effect {}",
@@ -208,26 +242,16 @@ impl EngineHandle {
     /// track's chain must keep its latency (refused otherwise: stop playback to apply it); the
     /// master's may change it.
     pub fn set_chain(&mut self, target: FxTarget, specs: &[FxSpec]) -> Result<(), AudioError> {
-        let tracks = self.layout.len() - 1;
-        let index = match target {
-            FxTarget::Track(i) if i < tracks => i,
-            FxTarget::Track(i) => {
-                return Err(AudioError::Invalid(format!(
-                    "track {} does not exist (the session has {tracks})",
-                    i + 1
-                )))
-            }
-            FxTarget::Master => tracks,
-        };
+        let index = self.index(target)?;
         let chain = specs
             .iter()
             .map(|s| s.build(self.sample_rate, 2))
             .collect::<Result<Vec<_>, _>>()?;
         let latencies: Vec<usize> = chain.iter().map(|e| e.latency()).collect();
         let total: usize = latencies.iter().sum();
-        if index < tracks && total != self.layout[index].iter().sum::<usize>() {
+        if target != FxTarget::Master && total != self.layout[index].iter().sum::<usize>() {
             return Err(AudioError::Invalid(
-                "this change alters the track's latency; stop playback to apply it".into(),
+                "this change alters the chain's latency; stop playback to apply it".into(),
             ));
         }
         self.push(Msg::Chain { target, chain })?;
@@ -235,19 +259,33 @@ impl EngineHandle {
         Ok(())
     }
 
-    /// Frames the output lags the timeline by: the slowest track chain's latency plus the
-    /// master's (what an offline render trims from its start).
+    /// Where `target`'s latencies are in the layout.
+    fn index(&self, target: FxTarget) -> Result<usize, AudioError> {
+        let tracks = self.tracks;
+        let returns = self.layout.len() - tracks - 1;
+        match target {
+            FxTarget::Track(i) if i < tracks => Ok(i),
+            FxTarget::Track(i) => Err(AudioError::Invalid(format!(
+                "track {} does not exist (the session has {tracks})",
+                i + 1
+            ))),
+            FxTarget::Master => Ok(tracks),
+            FxTarget::Return(i) if i < returns => Ok(tracks + 1 + i),
+            FxTarget::Return(i) => Err(AudioError::Invalid(format!(
+                "return bus {} does not exist (the session has {returns})",
+                i + 1
+            ))),
+        }
+    }
+
+    /// Frames the output lags the timeline by: the slowest track chain's latency, plus the
+    /// slowest return's, plus the master's (what an offline render trims from its start).
     pub fn latency(&self) -> usize {
-        let (master, tracks) = self
-            .layout
-            .split_last()
-            .map_or((0, &[][..]), |(m, t)| (m.iter().sum::<usize>(), t));
-        tracks
-            .iter()
-            .map(|t| t.iter().sum::<usize>())
-            .max()
-            .unwrap_or(0)
-            + master
+        let sum = |c: &Vec<usize>| c.iter().sum::<usize>();
+        let (tracks, rest) = self.layout.split_at(self.tracks.min(self.layout.len()));
+        let master = rest.first().map_or(0, sum);
+        let wet = rest.iter().skip(1).map(sum).max().unwrap_or(0);
+        tracks.iter().map(sum).max().unwrap_or(0) + wet + master
     }
 
     /// The published state, shareable with a thread that reports it (meters, status, events).
@@ -318,6 +356,13 @@ pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
         })
         .collect();
     layout.push(renderer.fx_latencies(FxTarget::Master).unwrap_or_default());
+    layout.extend((0..renderer.return_count()).map(|i| {
+        renderer
+            .fx_latencies(FxTarget::Return(i))
+            .unwrap_or_default()
+    }));
+    let tracks = renderer.track_count();
+    let sends = renderer.send_counts();
     (
         EngineCore {
             renderer,
@@ -338,6 +383,8 @@ pub fn engine(renderer: Renderer) -> (EngineCore, EngineHandle) {
             meters,
             sample_rate: rate,
             layout,
+            tracks,
+            sends,
         },
     )
 }
@@ -369,6 +416,8 @@ impl EngineCore {
                 Command::Pan { track, position } => self.renderer.set_pan(track, position),
                 Command::Mute { track, on } => self.renderer.set_mute(track, on),
                 Command::Solo { track, on } => self.renderer.set_solo(track, on),
+                Command::Send { track, send, db } => self.renderer.set_send(track, send, db),
+                Command::ReturnGain { bus, db } => self.renderer.set_return_gain(bus, db),
             },
             Msg::Fx {
                 target,

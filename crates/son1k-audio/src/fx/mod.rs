@@ -137,6 +137,10 @@ pub enum FxSpec {
         damping: f32,
         /// Wet level 0–1.
         wet: f32,
+        /// Level of the unprocessed sound, 0–1; null: 1 − wet/2. A return bus's reverb sets
+        /// 0 (only the reverb: the tracks' dry sound reaches the master on its own).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dry: Option<f32>,
     },
     /// Soft-clipping saturation.
     Saturation {
@@ -301,14 +305,21 @@ impl FxSpec {
                     sr, ceiling_db, release_ms, true_peak, channels,
                 ))
             }
-            FxSpec::Reverb { room, damping, wet } => {
+            FxSpec::Reverb {
+                room,
+                damping,
+                wet,
+                dry,
+            } => {
                 check(
                     (0.0..=1.0).contains(&room)
                         && (0.0..=1.0).contains(&damping)
-                        && (0.0..=1.0).contains(&wet),
+                        && (0.0..=1.0).contains(&wet)
+                        && dry.is_none_or(|d| (0.0..=1.0).contains(&d)),
                     "reverb values must be 0–1",
                 )?;
-                Box::new(Reverb::new(sr, room, damping, wet, channels))
+                let dry = dry.unwrap_or(1.0 - wet * 0.5);
+                Box::new(Reverb::new(sr, room, damping, wet, channels).with_dry(dry))
             }
             FxSpec::Saturation { drive_db, mix } => {
                 check(

@@ -29,6 +29,7 @@ pub struct Reverb {
     feedback: f32,
     damp: f32,
     wet: f32,
+    dry: f32,
 }
 
 impl Reverb {
@@ -60,7 +61,14 @@ impl Reverb {
             feedback: 0.7 + 0.28 * room,
             damp: damping * 0.4,
             wet,
+            dry: 1.0 - wet * 0.5,
         }
+    }
+
+    /// The same reverb with the unprocessed sound at `dry` (0–1) instead of 1 − wet/2.
+    pub fn with_dry(mut self, dry: f32) -> Self {
+        self.dry = dry;
+        self
     }
 }
 
@@ -90,7 +98,7 @@ impl Effect for Reverb {
                     }
                     out = b - out;
                 }
-                *s = *s * (1.0 - self.wet * 0.5) + out * self.wet * 3.0;
+                *s = *s * self.dry + out * self.wet * 3.0;
             }
         }
     }
