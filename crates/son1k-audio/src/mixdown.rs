@@ -55,8 +55,18 @@ pub struct ReturnBus {
 pub struct TrackSend {
     /// The return bus's name.
     pub to: String,
-    /// The send's level, dB (−120 … 12).
+    /// The send's level, dB (−120 … 12; −120 sends nothing at all).
     pub level_db: f32,
+}
+
+/// A send's linear gain: exactly 0 at the floor (−120 dB), so a send kept at its lowest stays
+/// silent (a reverb return fed at 10⁻⁶ would still ring faintly).
+fn send_gain(db: f32) -> f32 {
+    if db <= -120.0 {
+        0.0
+    } else {
+        db_to_gain(db)
+    }
 }
 
 fn default_rate() -> u32 {
@@ -511,7 +521,7 @@ impl Renderer {
                         .iter()
                         .position(|r| r.name == s.to)
                         .unwrap_or(usize::MAX),
-                    gain: Glide::at(db_to_gain(s.level_db)),
+                    gain: Glide::at(send_gain(s.level_db)),
                 })
                 .collect();
             let mut track = ReadyTrack {
@@ -654,8 +664,12 @@ impl Renderer {
     /// over 5 ms; ignored for a send that does not exist.
     pub fn set_send(&mut self, track: usize, send: usize, db: f32) {
         let ramp = self.ramp_frames;
-        if let Some(s) = self.tracks.get_mut(track).and_then(|t| t.sends.get_mut(send)) {
-            s.gain.retarget(db_to_gain(db), ramp);
+        if let Some(s) = self
+            .tracks
+            .get_mut(track)
+            .and_then(|t| t.sends.get_mut(send))
+        {
+            s.gain.retarget(send_gain(db), ramp);
         }
     }
 

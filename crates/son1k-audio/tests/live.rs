@@ -99,7 +99,6 @@ fn two_tone_session(d: &std::path::Path, extra: &str) -> Session {
             {{"fx":[{{"type":"saturation","drive_db":6,"mix":0.5}},{{"type":"eq","kind":"peak","freq":900,"q":1,"gain_db":3}}],"clips":[{{"file":"a.wav"}}]}},
             {{"pan":-0.3,"fx":[{{"type":"compressor","threshold_db":-18,"ratio":3}}],"clips":[{{"file":"b.wav"}}]}}]{extra}}}"#
     ))
-    returns: Vec::new(),
 }
 
 /// Plays `s` live, sending `c` at frame `at`, and checks that from `at` + 5 ms on the output

@@ -292,7 +292,10 @@ fn a_send_reaches_its_return_after_the_fader_lined_up_with_the_dry_sound() {
     // nothing.
     let quieter = render(&with("", send, -6.0), &d).unwrap();
     let v2 = peak(&quieter.channels[0]).1;
-    assert!((v2 - (0.5 + wet * 10f32.powf(-6.0 / 20.0))).abs() < 1e-4, "{v2}");
+    assert!(
+        (v2 - (0.5 + wet * 10f32.powf(-6.0 / 20.0))).abs() < 1e-4,
+        "{v2}"
+    );
     let muted = render(&with(r#""mute":true,"#, send, 0.0), &d).unwrap();
     assert!(peak(&muted.channels[0]).1 < 1e-9);
     let down = render(&with(r#""gain_db":-120,"#, send, 0.0), &d).unwrap();

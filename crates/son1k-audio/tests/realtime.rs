@@ -91,7 +91,11 @@ fn heavy_session(d: &std::path::Path) -> Session {
             r#"{{"name":"t{i}","gain_db":-6,"fx":[{fx}],"clips":[{{"file":"t{i}.wav","offset":0.1,"fade_in":0.05}}],
                 "sends":[{{"to":"room","level_db":-{}}}{}]}}"#,
             4 + 3 * i,
-            if i == 1 { r#",{"to":"echo","level_db":-6}"# } else { "" }
+            if i == 1 {
+                r#",{"to":"echo","level_db":-6}"#
+            } else {
+                ""
+            }
         )
     };
     let tracks = [
@@ -224,7 +228,7 @@ fn the_callback_never_allocates_while_playing_seeking_looping_and_mixing() {
                 h.set_chain(FxTarget::Master, &chain).unwrap()
             }
             // A send and a return turned, and the echo's time changed.
-            19 => h
+            3 => h
                 .send(Command::Send {
                     track: step / 20 % 4,
                     send: 0,
@@ -234,7 +238,7 @@ fn the_callback_never_allocates_while_playing_seeking_looping_and_mixing() {
             11 => h
                 .send(Command::ReturnGain {
                     bus: step / 20 % 2,
-                    db: -(step % 9) as f32,
+                    db: -((step % 9) as f32),
                 })
                 .unwrap(),
             9 => h

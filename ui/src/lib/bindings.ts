@@ -778,7 +778,12 @@ room: number | null;
 /**  High-frequency damping 0–1. */
 damping: number | null; 
 /**  Wet level 0–1. */
-wet: number | null } | 
+wet: number | null; 
+/**
+ *  Level of the unprocessed sound, 0–1; null: 1 − wet/2. A return bus's reverb sets
+ *  0 (only the reverb: the tracks' dry sound reaches the master on its own).
+ */
+dry?: number | null } | 
 /**  Soft-clipping saturation. */
 { type: "saturation"; 
 /**  Drive in dB before the curve. */
@@ -873,7 +878,12 @@ room: number | null;
 /**  High-frequency damping 0–1. */
 damping: number | null; 
 /**  Wet level 0–1. */
-wet: number | null } | 
+wet: number | null; 
+/**
+ *  Level of the unprocessed sound, 0–1; null: 1 − wet/2. A return bus's reverb sets
+ *  0 (only the reverb: the tracks' dry sound reaches the master on its own).
+ */
+dry?: number | null } | 
 /**  Soft-clipping saturation. */
 { type: "saturation"; 
 /**  Drive in dB before the curve. */
@@ -1981,6 +1991,8 @@ export type ProjectView_Deserialize = {
 	knobs: Knobs_Deserialize,
 	/**  The session's tracks, in order. */
 	tracks: TrackView_Deserialize[],
+	/**  The return buses the tracks send to (a shared reverb or delay), in order. */
+	returns: ReturnBus_Deserialize[],
 	/**  The user's master effects (they follow the knobs' chain). */
 	master_fx: FxSpec_Deserialize[],
 	/**  Whether an edit can be undone / redone. */
@@ -2007,6 +2019,8 @@ export type ProjectView_Serialize = {
 	knobs: Knobs_Serialize,
 	/**  The session's tracks, in order. */
 	tracks: TrackView_Serialize[],
+	/**  The return buses the tracks send to (a shared reverb or delay), in order. */
+	returns: ReturnBus_Serialize[],
 	/**  The user's master effects (they follow the knobs' chain). */
 	master_fx: FxSpec_Serialize[],
 	/**  Whether an edit can be undone / redone. */
@@ -2228,6 +2242,38 @@ export type ResultKind =
 "transform" | 
 /**  Converted to a voice profile ([`convert_in_folder`]). */
 "convert";
+
+/**
+ *  A return bus: the sum of what tracks send it, through its effects, at its gain, into the
+ *  master bus (before the master's effects), lined up with the tracks' dry sound.
+ */
+export type ReturnBus = ReturnBus_Serialize | ReturnBus_Deserialize;
+
+/**
+ *  A return bus: the sum of what tracks send it, through its effects, at its gain, into the
+ *  master bus (before the master's effects), lined up with the tracks' dry sound.
+ */
+export type ReturnBus_Deserialize = {
+	/**  Its name, unique in the session (sends name it). */
+	name: string,
+	/**  Its level into the master bus, dB (−120 … 24). */
+	gain_db?: number | null,
+	/**  Effects, in order (typically a reverb or a delay, fully wet). */
+	fx?: FxSpec_Deserialize[],
+};
+
+/**
+ *  A return bus: the sum of what tracks send it, through its effects, at its gain, into the
+ *  master bus (before the master's effects), lined up with the tracks' dry sound.
+ */
+export type ReturnBus_Serialize = {
+	/**  Its name, unique in the session (sends name it). */
+	name: string,
+	/**  Its level into the master bus, dB (−120 … 24). */
+	gain_db: number | null,
+	/**  Effects, in order (typically a reverb or a delay, fully wet). */
+	fx: FxSpec_Serialize[],
+};
 
 /**  A rewritten line and how its count compares with the original's. */
 export type Rewrite = {
@@ -2631,6 +2677,42 @@ track: string } |
 track: string; 
 /**  New name. */
 name: string } | 
+/**
+ *  Adds a return bus: a shared effect (a reverb, a delay) the tracks send to, its output
+ *  joining the master bus.
+ */
+{ kind: "add_return"; 
+/**  Its name (unique among the returns). */
+name: string; 
+/**  Its effects, in order. */
+fx: FxSpec_Deserialize[] } | 
+/**  Removes a return bus and every track's send to it. */
+{ kind: "delete_return"; 
+/**  The return's name. */
+name: string } | 
+/**  A return bus's level into the master, dB (−120 … 24). */
+{ kind: "return_gain"; 
+/**  The return's name. */
+name: string; 
+/**  dB. */
+db: number | null } | 
+/**  Replaces a return bus's effects. */
+{ kind: "return_fx"; 
+/**  The return's name. */
+name: string; 
+/**  Its effects, in order. */
+fx: FxSpec_Deserialize[] } | 
+/**
+ *  Sets the level of `track`'s send to the return bus `to` (dB, −120 … 12; the send is
+ *  made when the track has none to it), or removes the send (`level_db: null`).
+ */
+{ kind: "send"; 
+/**  Track name. */
+track: string; 
+/**  The return's name. */
+to: string; 
+/**  dB, or null to remove the send. */
+level_db?: number | null } | 
 /**  Inserts an effect (at the end when `at` is null). */
 { kind: "fx_add"; 
 /**  Track name; null for the master. */
@@ -2757,6 +2839,42 @@ track: string } |
 track: string; 
 /**  New name. */
 name: string } | 
+/**
+ *  Adds a return bus: a shared effect (a reverb, a delay) the tracks send to, its output
+ *  joining the master bus.
+ */
+{ kind: "add_return"; 
+/**  Its name (unique among the returns). */
+name: string; 
+/**  Its effects, in order. */
+fx: FxSpec_Serialize[] } | 
+/**  Removes a return bus and every track's send to it. */
+{ kind: "delete_return"; 
+/**  The return's name. */
+name: string } | 
+/**  A return bus's level into the master, dB (−120 … 24). */
+{ kind: "return_gain"; 
+/**  The return's name. */
+name: string; 
+/**  dB. */
+db: number | null } | 
+/**  Replaces a return bus's effects. */
+{ kind: "return_fx"; 
+/**  The return's name. */
+name: string; 
+/**  Its effects, in order. */
+fx: FxSpec_Serialize[] } | 
+/**
+ *  Sets the level of `track`'s send to the return bus `to` (dB, −120 … 12; the send is
+ *  made when the track has none to it), or removes the send (`level_db: null`).
+ */
+{ kind: "send"; 
+/**  Track name. */
+track: string; 
+/**  The return's name. */
+to: string; 
+/**  dB, or null to remove the send. */
+level_db: number | null } | 
 /**  Inserts an effect (at the end when `at` is null). */
 { kind: "fx_add"; 
 /**  Track name; null for the master. */
@@ -2796,6 +2914,17 @@ export type TrackLevel = {
 	peak: number | null,
 };
 
+/**
+ *  A track's send to a return bus: the track's sound after its fader and pan (so a muted or
+ *  faded-out track sends nothing), at `level_db`.
+ */
+export type TrackSend = {
+	/**  The return bus's name. */
+	to: string,
+	/**  The send's level, dB (−120 … 12; −120 sends nothing at all). */
+	level_db: number | null,
+};
+
 /**  One track of the session. */
 export type TrackView = TrackView_Serialize | TrackView_Deserialize;
 
@@ -2820,6 +2949,8 @@ export type TrackView_Deserialize = {
 	 *  plays a region of one).
 	 */
 	takes: ClipView_Deserialize[],
+	/**  Its sends to the return buses (after its fader and pan). */
+	sends: TrackSend[],
 };
 
 /**  One track of the session. */
@@ -2843,6 +2974,8 @@ export type TrackView_Serialize = {
 	 *  plays a region of one).
 	 */
 	takes: ClipView_Serialize[],
+	/**  Its sends to the return buses (after its fader and pan). */
+	sends: TrackSend[],
 };
 
 /**  The controls of a transform. `Default` is the identity (no change). */

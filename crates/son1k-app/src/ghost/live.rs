@@ -318,15 +318,14 @@ impl LivePlayer {
         let now = &self.session;
         let same_shape = now.sample_rate == next.sample_rate
             && now.tracks.len() == next.tracks.len()
-            && now
-                .tracks
-                .iter()
-                .zip(&next.tracks)
-                .all(|(a, b)| {
-                    a.name == b.name
-                        && a.clips == b.clips
-                        && a.sends.iter().map(|s| &s.to).eq(b.sends.iter().map(|s| &s.to))
-                })
+            && now.tracks.iter().zip(&next.tracks).all(|(a, b)| {
+                a.name == b.name
+                    && a.clips == b.clips
+                    && a.sends
+                        .iter()
+                        .map(|s| &s.to)
+                        .eq(b.sends.iter().map(|s| &s.to))
+            })
             && now
                 .returns
                 .iter()
