@@ -196,8 +196,8 @@ fn engine_in(dir: &Path, opts: &EngineBenchOptions) -> Result<(), String> {
 
     let hogs = Hogs::start(opts.hog);
     println!(
-        "\n## Callback cost on a paced clock: exact buffer sizes, the thread sleeping until each \
-         next buffer is due, {CLIP_SECONDS} s each{}",
+        "\n## Callback cost on a paced clock: exact buffer sizes, the thread (at normal priority) \
+         sleeping until each next buffer is due, {CLIP_SECONDS} s each{}",
         hogs.label()
     );
     for buffer in BUFFERS {
@@ -318,12 +318,17 @@ fn device_runs(dir: &Path, s: &Session, opts: &EngineBenchOptions) -> Result<(),
                 let served = m.frames_served() as f64;
                 println!(
                     "{buffer:>4} frames asked, {:.0} per callback given by the device ({} at {} Hz); \
-                     it took {:.1} s of audio in {secs:.1} s ({:.0}% of real time)\n      {}; stream errors {}, restarts {}",
+                     it took {:.1} s of audio in {secs:.1} s ({:.0}% of real time), audio thread {}\n      {}; stream errors {}, restarts {}",
                     served / st.callbacks.max(1) as f64,
                     p.device,
                     p.sample_rate,
                     served / f64::from(RATE),
                     served / f64::from(RATE) / secs * 100.0,
+                    match st.realtime {
+                        Some(true) => "at real-time priority (SCHED_FIFO)",
+                        Some(false) => "at normal priority (real-time refused)",
+                        None => "scheduled by the system",
+                    },
                     line("", m).trim_start_matches(": "),
                     st.stream_errors,
                     st.restarts

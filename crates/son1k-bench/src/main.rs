@@ -31,9 +31,9 @@ enum What {
     Generate,
     /// The DSP voice transform against sox; kNN-VC in Candle against PyTorch.
     Voice,
-    /// The real-time engine: 32 tracks with EQ + compressor and the knob chain on the master at
-    /// 128/256-frame buffers, offline and on the paced device (seconds = per buffer size, default
-    /// 30); sox as the throughput peer.
+    /// The real-time engine: 32 tracks with EQ + compressor + a send to a reverb return and the
+    /// knob chain on the master at 128/256-frame buffers, offline and on the paced device
+    /// (seconds = per buffer size, default 30); sox as the throughput peer.
     Engine,
     /// Nexus Visual's video export (180 s song, 1080p30 H.264/AAC) against ffmpeg's
     /// showspectrum + avectorscope graph (rounds = --tracks, default 2).

@@ -10,6 +10,7 @@
 //! callback load and stream errors leave through atomics and a third ring ([`EngineStatus`],
 //! [`EngineEvent`]).
 
+mod priority;
 mod status;
 mod stream;
 mod tap;

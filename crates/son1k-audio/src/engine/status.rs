@@ -2,7 +2,7 @@
 //! the events and last error the stream supervisor (a control thread) adds for the UI.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
@@ -77,6 +77,11 @@ pub struct EngineStatus {
     pub device: Option<String>,
     /// The stream's sample rate, if a device stream is running.
     pub sample_rate: Option<u32>,
+    /// Whether the device's audio thread runs at real-time priority: `true` when the engine
+    /// raised it (SCHED_FIFO on Linux), `false` when the system refused (it then competes with
+    /// every other busy thread), `null` before the first callback or where the system's audio
+    /// service schedules its thread itself (macOS, Windows).
+    pub realtime: Option<bool>,
 }
 
 /// State the engine publishes, readable from any thread. The audio thread only touches the
@@ -100,6 +105,8 @@ pub struct Meters {
     pub(super) restarts: AtomicU64,
     /// Callbacks answered with silence because the core was being handed to a new stream.
     pub(super) skipped: AtomicU64,
+    /// The callback thread's priority: 0 not known, 1 real-time, 2 refused.
+    pub(super) realtime: AtomicU8,
     /// When the frames handed to the device are heard (see [`crate::clock`]).
     pub(super) clock: StreamClock,
     /// The renderer's position minus the frames served when the transport last started or
@@ -128,6 +135,7 @@ impl Default for Meters {
             stream_errors: AtomicU64::new(0),
             restarts: AtomicU64::new(0),
             skipped: AtomicU64::new(0),
+            realtime: AtomicU8::new(0),
             clock: StreamClock::new(Direction::Output, 48_000),
             origin: AtomicI64::new(i64::MIN),
             last_error: Mutex::new(None),
@@ -274,6 +282,11 @@ impl Meters {
             last_error: self.last_error(),
             sample_rate: device.as_ref().map(|d| d.1),
             device: device.map(|d| d.0),
+            realtime: match self.realtime.load(Ordering::Relaxed) {
+                1 => Some(true),
+                2 => Some(false),
+                _ => None,
+            },
         }
     }
 

@@ -254,7 +254,18 @@ impl<B: OutputBackend> Supervisor<B> {
             let _ = etx.push(e);
         });
         let (core, m) = (self.core.clone(), self.meters.clone());
+        let mut raised = !super::priority::wanted();
         let data: DataCallback = Box::new(move |out: &mut [f32], channels| {
+            if !raised {
+                // The first callback of this stream runs on its audio thread: raise it.
+                raised = true;
+                let state = match super::priority::promote_current_thread() {
+                    Some(true) => 1,
+                    Some(false) => 2,
+                    None => 0,
+                };
+                m.realtime.store(state, Ordering::Relaxed);
+            }
             match core.try_lock() {
                 Ok(mut c) => c.process(out, channels),
                 // Only while a stream hands over to the next (or after a panic): silence.
