@@ -16,6 +16,7 @@ import {
   trimmedRight,
   visiblePart,
   withMarker,
+  renamedMarker,
   zoomedView,
 } from "../src/lib/ghost";
 
@@ -167,5 +168,20 @@ describe("markers", () => {
     ]);
     expect(withMarker(two, 4.0001)).toBe(two);
     expect(withMarker([], -1)).toEqual([{ name: "1", seconds: 0 }]);
+  });
+
+  it("renames a marker, trimmed to the file's 60 characters, and refuses an empty name", () => {
+    const marks = [
+      { name: "1", seconds: 0 },
+      { name: "2", seconds: 8 },
+    ];
+    expect(renamedMarker(marks, 1, "  Estribillo ")).toEqual([
+      { name: "1", seconds: 0 },
+      { name: "Estribillo", seconds: 8 },
+    ]);
+    expect(renamedMarker(marks, 0, "ñ".repeat(80))[0].name).toBe("ñ".repeat(60));
+    expect(renamedMarker(marks, 0, "   ")).toBe(marks);
+    expect(renamedMarker(marks, 5, "Puente")).toBe(marks);
+    expect(renamedMarker(marks, 1, "2")).toBe(marks);
   });
 });

@@ -342,6 +342,19 @@ export function withMarker(markers: Marker[], seconds: number): Marker[] {
   return [...markers, { name: nextMarkerName(markers), seconds: t }].sort((a, b) => a.seconds - b.seconds);
 }
 
+/** Longest marker name the project file takes. */
+export const MAX_MARKER_NAME = 60;
+
+/**
+ * The markers with marker `index` called `name` (trimmed, at most 60 characters); unchanged
+ * for an empty name or an index out of range.
+ */
+export function renamedMarker(markers: Marker[], index: number, name: string): Marker[] {
+  const n = [...name.trim()].slice(0, MAX_MARKER_NAME).join("");
+  if (!n || index < 0 || index >= markers.length || markers[index].name === n) return markers;
+  return markers.map((m, i) => (i === index ? { ...m, name: n } : m));
+}
+
 /** Frame-time percentiles (ms) of a run of frame durations, for the smoothness measurement. */
 export function percentiles(ms: number[], ps: number[] = [50, 95, 99]): Record<string, number> {
   const s = [...ms].sort((a, b) => a - b);

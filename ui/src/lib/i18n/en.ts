@@ -264,7 +264,7 @@ export const en = {
   "ghost.follow": "Follow playhead",
   "ghost.markerAdd": "Marker (M)",
   "ghost.markerAddHint": "Add a marker at the playhead",
-  "ghost.markerSeek": "Move the playhead to this marker",
+  "ghost.markerSeek": "Move the playhead to this marker (double-click to rename it)",
   "ghost.markerDelete": "Delete marker",
   "ghost.transportHint": "Ctrl+wheel zooms the timeline and Shift+wheel scrolls it; M adds a marker at the playhead (markers and the tempo are saved with the project).",
   "fx.add": "Add effect",

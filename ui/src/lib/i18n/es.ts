@@ -264,7 +264,7 @@ export const es: Record<MessageKey, string> = {
   "ghost.follow": "Seguir el cabezal",
   "ghost.markerAdd": "Marcador (M)",
   "ghost.markerAddHint": "Añadir un marcador en el cabezal",
-  "ghost.markerSeek": "Llevar el cabezal a este marcador",
+  "ghost.markerSeek": "Llevar el cabezal a este marcador (doble clic para renombrarlo)",
   "ghost.markerDelete": "Borrar marcador",
   "ghost.transportHint": "Ctrl+rueda acerca o aleja la línea de tiempo y Mayús+rueda la desplaza; M añade un marcador en el cabezal (los marcadores y el tempo se guardan con el proyecto).",
   "fx.add": "Añadir efecto",
