@@ -218,6 +218,16 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     await wd.click(await wd.find('[data-testid="fx-chain"] [data-testid="fx-kind"] option[value="eq"]'));
     await wd.click(await wd.find('[data-testid="fx-chain"] [data-testid="fx-add"]'));
     await waitFor("the EQ on the track", async () => /FX 1/.test(await wd.text(await wd.find('[data-track="phone demo"] [data-testid="track-fx"]'))));
+    // A reverb return, fed from the demo's track by its send slider (saved with the project).
+    await wd.click(await wd.find('[data-testid="add-reverb-return"]'));
+    await waitFor("the reverb return", () => wd.find('[data-testid="ghost-returns"] [data-return]'));
+    await waitFor("the track's send slider", () => wd.find('[data-track="phone demo"] [data-testid="track-send"]'));
+    await wd.exec(`const el = document.querySelector('[data-track="phone demo"] [data-testid="track-send"]'); el.value = "-12"; el.dispatchEvent(new Event("change", { bubbles: true }));`);
+    const sendLabel = await waitFor("the send at −12 dB", async () => {
+      const text = await wd.exec(`return document.querySelector('[data-track="phone demo"] [data-testid="track-send"]').parentElement.textContent;`);
+      return /−12\.0 dB/.test(text) ? text.trim() : null;
+    });
+    console.log(`send: ${sendLabel}`);
     // The tracks play live: the clock runs and the track's meter moves.
     await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
     const meterSeen = await waitFor("the playing tracks", async () => {

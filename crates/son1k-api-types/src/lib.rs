@@ -299,6 +299,49 @@ pub struct PublicKey {
     pub public_key_hex: String,
 }
 
+/// What the root lease key signs to endorse a rotated key: this context, then the key's 32
+/// bytes. A desktop pins the root key once and trusts every key it endorsed.
+pub const LEASE_KEY_ENDORSEMENT_CONTEXT: &[u8] = b"son1k-lease-key-endorsement-v1\0";
+
+/// A key that verifies leases, as `GET /api/leases/public-keys` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(ToSchema))]
+pub struct PublishedKey {
+    /// `root` for `SON1K_LEASE_KEY`, else the rotated key's random id.
+    pub id: String,
+    /// Always `ed25519`.
+    pub algorithm: String,
+    /// The 32-byte public key, base64url without padding.
+    pub public_key: String,
+    /// The same key in hex.
+    pub public_key_hex: String,
+    /// When it began signing (Unix seconds; 0 for the root key).
+    pub created_at: i64,
+    /// When a newer key replaced it; `None` for the key that signs now.
+    pub retired_at: Option<i64>,
+    /// Until when leases it signed may still be valid (`retired_at` + the lease lifetime);
+    /// `None` for the key that signs now.
+    pub verify_until: Option<i64>,
+    /// For a rotated key: the root key's Ed25519 signature (base64url without padding) of
+    /// [`LEASE_KEY_ENDORSEMENT_CONTEXT`] followed by this key's 32 bytes, so a client that
+    /// pinned the root key trusts it whoever serves the list; `None` for the root key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsement: Option<String>,
+}
+
+/// Every key that verifies a lease valid now, the signing one first, and the root key that
+/// endorses them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(ToSchema))]
+pub struct PublicKeys {
+    /// The keys, newest first; the first one signs new leases.
+    pub keys: Vec<PublishedKey>,
+    /// The root key (base64url without padding): it endorses every rotated key, and it is the
+    /// one a client pins. Empty from a server older than endorsements.
+    #[serde(default)]
+    pub root_public_key: String,
+}
+
 /// Asks for a lease for one device.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(ToSchema))]

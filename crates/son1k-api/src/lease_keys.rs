@@ -12,6 +12,9 @@
 //! `GET /api/leases/public-keys` for [`LEASE_TTL`] after it was replaced, the longest a lease it
 //! signed can live, so every lease issued before a rotation stays verifiable until it expires;
 //! [`verify_lease_with_any`](crate::leases::verify_lease_with_any) checks a lease against that set.
+//! Each rotated key is published with the root key's **endorsement** ([`endorse`]): a desktop
+//! pins the root key once (`root_public_key`) and trusts the keys it endorsed, so a rotation
+//! never strands a desktop, and a server without the root key cannot sign leases it accepts.
 //!
 //! Sealing: `wrapped = seed XOR HMAC-SHA256(w, "stream\0" ‖ id)` and
 //! `tag = HMAC-SHA256(w, "tag\0" ‖ id ‖ "\0" ‖ wrapped)`, with
@@ -20,7 +23,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use ed25519_dalek::{SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -32,32 +35,7 @@ use crate::leases::LEASE_TTL;
 /// The id of the root key (`SON1K_LEASE_KEY`).
 pub const ROOT_KEY_ID: &str = "root";
 
-/// A key that verifies leases, as `GET /api/leases/public-keys` lists it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct PublishedKey {
-    /// `root` for `SON1K_LEASE_KEY`, else the rotated key's random id.
-    pub id: String,
-    /// Always `ed25519`.
-    pub algorithm: String,
-    /// The 32-byte public key, base64url without padding.
-    pub public_key: String,
-    /// The same key in hex.
-    pub public_key_hex: String,
-    /// When it began signing (Unix seconds; 0 for the root key).
-    pub created_at: i64,
-    /// When a newer key replaced it; `None` for the key that signs now.
-    pub retired_at: Option<i64>,
-    /// Until when leases it signed may still be valid (`retired_at` + the lease lifetime);
-    /// `None` for the key that signs now.
-    pub verify_until: Option<i64>,
-}
-
-/// Every key that verifies a lease valid now, the signing one first.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct PublicKeys {
-    /// The keys, newest first; the first one signs new leases.
-    pub keys: Vec<PublishedKey>,
-}
+pub use son1k_api_types::{PublicKeys, PublishedKey, LEASE_KEY_ENDORSEMENT_CONTEXT};
 
 /// Why the signing key could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -159,9 +137,18 @@ pub async fn ring(db: &Db, keys: &Keys) -> Result<Vec<RingEntry>, KeyError> {
     Ok(out)
 }
 
+/// The root key's endorsement of `public` (base64url): its signature of
+/// [`LEASE_KEY_ENDORSEMENT_CONTEXT`] followed by the key's bytes.
+pub fn endorse(root: &SigningKey, public: &VerifyingKey) -> String {
+    let mut message = LEASE_KEY_ENDORSEMENT_CONTEXT.to_vec();
+    message.extend_from_slice(&public.to_bytes());
+    B64.encode(root.sign(&message).to_bytes())
+}
+
 /// The keys of `ring` (oldest first) that verify a lease valid at `now`, newest first: the last
-/// one, and each replaced one until [`LEASE_TTL`] after its replacement.
-pub fn published(ring: &[RingEntry], now: i64) -> Vec<PublishedKey> {
+/// one, and each replaced one until [`LEASE_TTL`] after its replacement; each rotated key
+/// endorsed by `root`.
+pub fn published(ring: &[RingEntry], now: i64, root: &SigningKey) -> Vec<PublishedKey> {
     let mut out = Vec::new();
     for (i, key) in ring.iter().enumerate() {
         let retired_at = ring.get(i + 1).map(|next| next.created_at);
@@ -178,6 +165,7 @@ pub fn published(ring: &[RingEntry], now: i64) -> Vec<PublishedKey> {
             created_at: key.created_at,
             retired_at,
             verify_until,
+            endorsement: (key.id != ROOT_KEY_ID).then(|| endorse(root, &key.public)),
         });
     }
     out.reverse();
@@ -234,5 +222,6 @@ pub async fn rotate(db: &Db, keys: &Keys) -> Result<PublishedKey, KeyError> {
         created_at,
         retired_at: None,
         verify_until: None,
+        endorsement: Some(endorse(&keys.lease, &public)),
     })
 }

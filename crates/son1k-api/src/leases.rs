@@ -192,6 +192,7 @@ pub async fn public_keys(
 ) -> Result<axum::Json<crate::lease_keys::PublicKeys>, LeaseError> {
     let ring = crate::lease_keys::ring(&state.db, &state.keys).await?;
     Ok(axum::Json(crate::lease_keys::PublicKeys {
-        keys: crate::lease_keys::published(&ring, now()),
+        keys: crate::lease_keys::published(&ring, now(), &state.keys.lease),
+        root_public_key: B64.encode(state.keys.lease.verifying_key().to_bytes()),
     }))
 }

@@ -314,3 +314,50 @@ fn logout_forgets_the_session_and_the_lease() {
     assert!(s.signed_in && s.lease.is_some());
     server.stop();
 }
+
+#[test]
+fn after_a_key_rotation_the_desktop_trusts_the_new_key_through_the_pinned_root_key_only() {
+    let sh = Home::blocking();
+    let server = Server::start(&sh);
+    let (_home, root) = tmp();
+    let studio = studio(&root, &server.base_url());
+    let status = studio
+        .account_signup(&email(), "correct horse battery")
+        .unwrap();
+    let user = status.user_id.unwrap();
+    // What the desktop pinned on first use: the root key, which endorses every rotated one.
+    let store = son1k_store::Store::open(&studio.paths().library_db()).unwrap();
+    let pinned = store.setting("lease_public_key").unwrap().unwrap();
+    let client = son1k_sync::Client::new(&server.base_url()).unwrap();
+    assert_eq!(pinned, client.public_keys().unwrap().root_public_key);
+
+    // The operator rotates the key: the next lease is signed by the new one. The desktop
+    // renews it, checks the new key's endorsement against its pin and keeps its tier.
+    let rotated = son1k_testkit::rotate_lease_key(&sh);
+    assert_ne!(rotated.public_key, pinned);
+    assert_eq!(server.webhook(&upgrade_event(&user, "PRO")).status(), 200);
+    let status = studio.refresh_lease().unwrap();
+    assert_eq!(status.tier, Tier::Pro, "{:?}", status.message);
+    let kept = store.setting("lease_endorsed_keys").unwrap().unwrap();
+    assert!(kept.contains(&rotated.public_key), "{kept}");
+    // Offline, the saved lease (signed by the rotated key) still grants PRO.
+    server.stop();
+    let status = studio.account_status().unwrap();
+    assert!(!status.online);
+    assert_eq!(status.tier, Tier::Pro, "{:?}", status.message);
+
+    // A key whose endorsement the pinned key did not make is not trusted: the device is FREE.
+    let forged = serde_json::json!([{
+        "public_key": rotated.public_key,
+        "endorsement": URL_SAFE_NO_PAD.encode([7u8; 64]),
+    }]);
+    store
+        .set_setting("lease_endorsed_keys", &forged.to_string())
+        .unwrap();
+    let status = studio.account_status().unwrap();
+    assert_eq!(status.tier, Tier::Free);
+    assert!(
+        status.message.unwrap().contains("signature check"),
+        "a lease only a forged key vouches for is refused"
+    );
+}

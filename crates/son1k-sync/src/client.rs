@@ -10,8 +10,8 @@ use std::time::Duration;
 use crate::types::{
     CheckoutRequest, CheckoutSession, ClaimRequest, Claimed, Credentials, DeviceStart,
     DeviceStartRequest, DeviceTokenRequest, ErrorBody, Lease, LeaseRequest, Me, PoolPage,
-    PublicKey, RankingPage, Reaction, RefreshRequest, Tokens, UsageRecorded, UsageRequest,
-    UserLimits,
+    PublicKey, PublicKeys, RankingPage, Reaction, RefreshRequest, Tokens, UsageRecorded,
+    UsageRequest, UserLimits,
 };
 use crate::SyncError;
 
@@ -250,6 +250,12 @@ impl Client {
     /// The server's lease-signing public key (to pin on first use).
     pub fn public_key(&self) -> Result<PublicKey, SyncError> {
         self.get("/api/leases/public-key", None)
+    }
+
+    /// Every key that verifies a lease valid now, each rotated one with the root key's
+    /// endorsement, and the root key itself (the one to pin).
+    pub fn public_keys(&self) -> Result<PublicKeys, SyncError> {
+        self.get("/api/leases/public-keys", None)
     }
 
     /// A fresh signed entitlement lease for this device.

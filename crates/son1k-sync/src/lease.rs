@@ -8,7 +8,7 @@ use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use son1k_core::Tier;
 
-use crate::types::{Lease, LeasePayload};
+use crate::types::{Lease, LeasePayload, LEASE_KEY_ENDORSEMENT_CONTEXT};
 
 /// How long after its expiry a lease still grants its tier offline: 3 days.
 pub const GRACE_SECS: i64 = 3 * 24 * 3600;
@@ -116,6 +116,28 @@ pub fn verify_signature(
     serde_json::from_slice(&bytes).map_err(|_| LeaseError::Tampered)
 }
 
+/// A rotated lease key the pinned `root` key vouches for: `public_key` (as
+/// [`parse_public_key`] reads it) with `endorsement`, the root's Ed25519 signature (base64url)
+/// of [`LEASE_KEY_ENDORSEMENT_CONTEXT`] followed by the key's 32 bytes. A key whose
+/// endorsement does not verify is [`LeaseError::Tampered`]: a server that does not hold the
+/// root key cannot introduce one.
+pub fn endorsed_key(
+    root: &VerifyingKey,
+    public_key: &str,
+    endorsement: &str,
+) -> Result<VerifyingKey, LeaseError> {
+    let key = parse_public_key(public_key)?;
+    let sig = URL_SAFE_NO_PAD
+        .decode(endorsement.trim().trim_end_matches('='))
+        .map_err(|_| LeaseError::Tampered)?;
+    let sig = Signature::from_slice(&sig).map_err(|_| LeaseError::Tampered)?;
+    let mut message = LEASE_KEY_ENDORSEMENT_CONTEXT.to_vec();
+    message.extend_from_slice(&key.to_bytes());
+    root.verify_strict(&message, &sig)
+        .map_err(|_| LeaseError::Tampered)?;
+    Ok(key)
+}
+
 /// Checks a lease at `now`: authentic (signed by `key`), for `user` when given, and not past
 /// its expiry plus [`GRACE_SECS`].
 pub fn check(
@@ -124,7 +146,21 @@ pub fn check(
     user: Option<&str>,
     now: i64,
 ) -> Result<CheckedLease, LeaseError> {
-    let payload = verify_signature(key, lease)?;
+    check_any(std::slice::from_ref(key), lease, user, now)
+}
+
+/// [`check`] against several trusted keys (the pinned one and those it endorsed): authentic
+/// when one of them signed it.
+pub fn check_any(
+    keys: &[VerifyingKey],
+    lease: &SavedLease,
+    user: Option<&str>,
+    now: i64,
+) -> Result<CheckedLease, LeaseError> {
+    let payload = keys
+        .iter()
+        .find_map(|k| verify_signature(k, lease).ok())
+        .ok_or(LeaseError::Tampered)?;
     if user.is_some_and(|u| u != payload.user_id) {
         return Err(LeaseError::OtherAccount);
     }
@@ -221,5 +257,54 @@ mod tests {
             assert_eq!(parse_public_key(&text).expect("parse"), vk, "{text}");
         }
         assert_eq!(parse_public_key("nope").expect_err("bad").code(), "bad_key");
+    }
+
+    #[test]
+    fn a_rotated_key_is_trusted_only_with_the_roots_endorsement() {
+        let root = SigningKey::from_bytes(&[1; 32]);
+        let rotated = SigningKey::from_bytes(&[2; 32]);
+        let stranger = SigningKey::from_bytes(&[3; 32]);
+        let endorse = |by: &SigningKey, key: &SigningKey| {
+            let mut m = LEASE_KEY_ENDORSEMENT_CONTEXT.to_vec();
+            m.extend_from_slice(&key.verifying_key().to_bytes());
+            URL_SAFE_NO_PAD.encode(by.sign(&m).to_bytes())
+        };
+        let public = URL_SAFE_NO_PAD.encode(rotated.verifying_key().to_bytes());
+        let trusted = endorsed_key(&root.verifying_key(), &public, &endorse(&root, &rotated))
+            .expect("endorsed by the root");
+        assert_eq!(trusted, rotated.verifying_key());
+        // Endorsed by another key, or an endorsement of another key: refused.
+        let by_stranger = endorse(&stranger, &rotated);
+        assert_eq!(
+            endorsed_key(&root.verifying_key(), &public, &by_stranger),
+            Err(LeaseError::Tampered)
+        );
+        let of_stranger = endorse(&root, &stranger);
+        assert_eq!(
+            endorsed_key(&root.verifying_key(), &public, &of_stranger),
+            Err(LeaseError::Tampered)
+        );
+        assert_eq!(
+            endorsed_key(&root.verifying_key(), &public, "not base64 at all!"),
+            Err(LeaseError::Tampered)
+        );
+        // A lease the rotated key signed checks against the root and its endorsed keys, and
+        // against neither alone.
+        let lease = signed(&rotated, 1_000);
+        let keys = [root.verifying_key(), trusted];
+        assert_eq!(
+            check_any(&keys, &lease, Some("u1"), 0).expect("ok").tier,
+            Tier::Creator
+        );
+        assert_eq!(
+            check(&root.verifying_key(), &lease, None, 0),
+            Err(LeaseError::Tampered)
+        );
+        assert_eq!(check_any(&[], &lease, None, 0), Err(LeaseError::Tampered));
+        // The other checks still apply after the signature.
+        assert_eq!(
+            check_any(&keys, &lease, Some("someone-else"), 0),
+            Err(LeaseError::OtherAccount)
+        );
     }
 }

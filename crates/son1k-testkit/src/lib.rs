@@ -297,6 +297,23 @@ impl TestServer {
 
 type Started = Result<(SocketAddr, tokio::sync::oneshot::Sender<()>), String>;
 
+/// Rotates the lease signing key of the servers on `home`, as `son1k-api rotate-lease-key` does
+/// beside a running fleet (they sign with the new key from their next lease on), and returns
+/// the new key as published. For plain (blocking) tests.
+pub fn rotate_lease_key(home: &Home) -> son1k_api::lease_keys::PublishedKey {
+    let config = home.config();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let state = son1k_api::AppState::open(config).await.expect("state");
+        son1k_api::ops::rotate_lease_key(&state)
+            .await
+            .expect("rotate")
+    })
+}
+
 /// `son1k-api` on 127.0.0.1 port 0 on its own thread and tokio runtime, so that plain tests and
 /// blocking clients can call it. It is told to stop when dropped; [`BlockingServer::stop`] also
 /// waits for it.

@@ -105,6 +105,34 @@ async fn rotation_keeps_old_leases_valid_and_signs_new_ones_with_the_new_key() {
     let keys = published(&app).await;
     let ids: Vec<&str> = keys.iter().map(|k| k["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [third.id.as_str(), new.id.as_str(), "root"]);
+    // Each rotated key carries the root key's endorsement (what a desktop that pinned the root
+    // key checks before trusting it); the root key itself needs none.
+    let doc = json(app.get("/api/leases/public-keys", None).await).await;
+    let root = key_of(doc["root_public_key"].as_str().unwrap());
+    assert_eq!(root, k1);
+    for k in &keys {
+        let public = key_of(k["public_key"].as_str().unwrap());
+        match k["endorsement"].as_str() {
+            None => assert_eq!(k["id"], "root"),
+            Some(e) => {
+                let sig: [u8; 64] = B64.decode(e).unwrap().try_into().unwrap();
+                let mut message = lease_keys::LEASE_KEY_ENDORSEMENT_CONTEXT.to_vec();
+                message.extend_from_slice(&public.to_bytes());
+                assert!(root
+                    .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&sig))
+                    .is_ok());
+                // Not a signature of some other key.
+                message[lease_keys::LEASE_KEY_ENDORSEMENT_CONTEXT.len()] ^= 1;
+                assert!(root
+                    .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&sig))
+                    .is_err());
+            }
+        }
+    }
+    assert_eq!(
+        third.endorsement.as_deref(),
+        keys[0]["endorsement"].as_str()
+    );
     let set: Vec<VerifyingKey> = keys
         .iter()
         .map(|k| key_of(k["public_key"].as_str().unwrap()))
@@ -113,10 +141,11 @@ async fn rotation_keeps_old_leases_valid_and_signs_new_ones_with_the_new_key() {
 
     // A lease lifetime after a key was replaced, it is no longer published.
     let ring = lease_keys::ring(&state.db, &state.keys).await.unwrap();
-    let later = lease_keys::published(&ring, third.created_at + LEASE_TTL);
+    let later = lease_keys::published(&ring, third.created_at + LEASE_TTL, &state.keys.lease);
     let ids: Vec<&str> = later.iter().map(|k| k.id.as_str()).collect();
     assert_eq!(ids, [third.id.as_str()]);
-    let just_before = lease_keys::published(&ring, new.created_at + LEASE_TTL - 1);
+    let just_before =
+        lease_keys::published(&ring, new.created_at + LEASE_TTL - 1, &state.keys.lease);
     assert_eq!(just_before.len(), 3);
 }
 

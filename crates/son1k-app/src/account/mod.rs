@@ -33,6 +33,9 @@ use crate::{AppError, Studio};
 
 const SET_API_URL: &str = "api_url";
 const SET_PUBLIC_KEY: &str = "lease_public_key";
+/// Rotated lease keys the pinned key endorsed, as last fetched (JSON list of key and
+/// endorsement; each endorsement is checked again whenever the list is read).
+const SET_ENDORSED: &str = "lease_endorsed_keys";
 const SET_DEVICE: &str = "device_id";
 const SET_LEASE: &str = "account.lease";
 const SET_BASELINE: &str = "account.baseline";

@@ -24,8 +24,18 @@ impl Studio {
         let fresh = self.authed(client, &creds, &mut session, |t| client.lease(t, &device))?;
         let key = self.pinned_key_or_fetch(store, client)?;
         let saved = SavedLease::from(&fresh);
-        // Refuse a lease the pinned key does not vouch for: a server other than the one pinned.
-        let checked = lease::check(&key, &saved, Some(&session.user_id), unix_now())
+        // Refuse a lease the pinned key does not vouch for (a server other than the one
+        // pinned), itself or through a rotated key it endorsed; after a rotation the new key's
+        // endorsement is fetched once.
+        let user = Some(session.user_id.as_str());
+        let checked =
+            match lease::check_any(&self.trusted_keys(store, &key)?, &saved, user, unix_now()) {
+                Err(LeaseError::Tampered) => {
+                    self.fetch_endorsed(store, client, &key)?;
+                    lease::check_any(&self.trusted_keys(store, &key)?, &saved, user, unix_now())
+                }
+                other => other,
+            }
             .map_err(SyncError::from)?;
         store.set_setting(SET_LEASE, &json_text(&saved))?;
         store.set_setting(
@@ -116,10 +126,64 @@ impl Studio {
         if let Some(k) = self.pinned_key(store)? {
             return Ok(k);
         }
-        let served = client.public_key()?;
-        let key = lease::parse_public_key(&served.public_key).map_err(SyncError::from)?;
-        store.set_setting(SET_PUBLIC_KEY, &served.public_key)?;
+        // The root key, which endorses every rotated key (a server older than endorsements
+        // names none: then the key that signs now).
+        let root = client
+            .public_keys()
+            .ok()
+            .map(|k| k.root_public_key)
+            .filter(|k| !k.trim().is_empty());
+        let served = match root {
+            Some(k) => k,
+            None => client.public_key()?.public_key,
+        };
+        let key = lease::parse_public_key(&served).map_err(SyncError::from)?;
+        store.set_setting(SET_PUBLIC_KEY, &served)?;
         Ok(key)
+    }
+
+    /// The pinned key and every rotated key it endorsed (as last fetched; an endorsement that
+    /// does not verify is left out).
+    pub(super) fn trusted_keys(
+        &self,
+        store: &Store,
+        pinned: &ed25519_dalek::VerifyingKey,
+    ) -> Result<Vec<ed25519_dalek::VerifyingKey>, AppError> {
+        let endorsed: Vec<EndorsedKey> = store
+            .setting(SET_ENDORSED)?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let mut keys = vec![*pinned];
+        keys.extend(
+            endorsed
+                .iter()
+                .filter_map(|e| lease::endorsed_key(pinned, &e.public_key, &e.endorsement).ok()),
+        );
+        Ok(keys)
+    }
+
+    /// Fetches the server's keys and keeps those the pinned key endorsed.
+    pub(super) fn fetch_endorsed(
+        &self,
+        store: &Store,
+        client: &Client,
+        pinned: &ed25519_dalek::VerifyingKey,
+    ) -> Result<(), AppError> {
+        let keys = client.public_keys()?;
+        let endorsed: Vec<EndorsedKey> = keys
+            .keys
+            .into_iter()
+            .filter_map(|k| {
+                let endorsement = k.endorsement?;
+                lease::endorsed_key(pinned, &k.public_key, &endorsement).ok()?;
+                Some(EndorsedKey {
+                    public_key: k.public_key,
+                    endorsement,
+                })
+            })
+            .collect();
+        store.set_setting(SET_ENDORSED, &json_text(&endorsed))?;
+        Ok(())
     }
 
     pub(super) fn checked_lease(
@@ -132,6 +196,16 @@ impl Studio {
         let key = self
             .pinned_key(store)?
             .ok_or(SyncError::Lease(LeaseError::Tampered))?;
-        Ok(lease::check(&key, saved, user, now).map_err(SyncError::from)?)
+        Ok(
+            lease::check_any(&self.trusted_keys(store, &key)?, saved, user, now)
+                .map_err(SyncError::from)?,
+        )
     }
+}
+
+/// A rotated lease key and the pinned key's endorsement of it, as kept in the settings.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct EndorsedKey {
+    public_key: String,
+    endorsement: String,
 }
