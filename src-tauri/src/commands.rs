@@ -24,6 +24,9 @@ pub struct UiError {
     pub message: String,
     /// The offending field, for invalid input.
     pub field: Option<String>,
+    /// Named values (`path`, `model`, `kind`…) the UI needs to say the error in its own
+    /// language from `code`; `message` stays the English sentence, shown as its detail.
+    pub params: std::collections::BTreeMap<String, String>,
     /// What the user can do about it, most useful first: the UI offers each as a button.
     pub next: Vec<NextStep>,
 }
@@ -34,6 +37,7 @@ impl From<AppError> for UiError {
             code: e.code().to_string(),
             message: e.summary(),
             field: e.field().map(String::from),
+            params: e.params(),
             next: e.next_steps(),
         }
     }
@@ -45,6 +49,7 @@ impl UiError {
             code: code.into(),
             message,
             field: None,
+            params: Default::default(),
             next: Vec::new(),
         }
     }

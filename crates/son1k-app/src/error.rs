@@ -164,6 +164,94 @@ impl AppError {
         }
     }
 
+    /// The values a front end needs to say this error in its own language, by name: `path`,
+    /// `field` and `value`, `model`, the quota's `tier`/`limit`/`period`/`resets_at`, and `kind`,
+    /// the finer reason inside a code (the server's code for `account`, `empty`/`unsupported`/
+    /// `corrupt`/`truncated` for `bad-audio`). The desktop renders `code` + these through its
+    /// language tables; [`AppError::summary`] stays the English sentence (the CLI's, and the
+    /// desktop's detail).
+    pub fn params(&self) -> std::collections::BTreeMap<String, String> {
+        use son1k_audio::AudioError as A;
+        use son1k_lyrics::LyricsError as L;
+        let shown = |p: &std::path::Path| p.display().to_string();
+        let audio = |a: &A| -> Vec<(&'static str, String)> {
+            match a {
+                A::Io { path, .. } => vec![("path", shown(path))],
+                A::Empty { path } => vec![("path", shown(path)), ("kind", "empty".into())],
+                A::Unsupported { path, .. } => {
+                    vec![("path", shown(path)), ("kind", "unsupported".into())]
+                }
+                A::Corrupt { path, .. } => {
+                    vec![("path", shown(path)), ("kind", "corrupt".into())]
+                }
+                A::Truncated {
+                    path,
+                    got,
+                    expected,
+                } => vec![
+                    ("path", shown(path)),
+                    ("kind", "truncated".into()),
+                    ("got", got.to_string()),
+                    ("expected", expected.to_string()),
+                ],
+                A::Invalid(_) | A::Device(_) => Vec::new(),
+            }
+        };
+        let pairs: Vec<(&'static str, String)> = match self {
+            AppError::Invalid(v) => vec![("field", v.field.clone()), ("value", v.value.clone())],
+            AppError::Audio(a) => audio(a),
+            AppError::Analysis(son1k_analysis::AnalysisError::Audio(a)) => audio(a),
+            AppError::Analysis(son1k_analysis::AnalysisError::TooShort(path, seconds)) => vec![
+                ("path", path.clone()),
+                ("seconds", format!("{seconds:.1}")),
+            ],
+            AppError::Compose(son1k_compose::ComposeError::Audio(a)) => audio(a),
+            AppError::QuotaReached {
+                tier,
+                limit,
+                period,
+                resets_at,
+                ..
+            } => vec![
+                ("tier", (*tier).to_string()),
+                ("limit", limit.to_string()),
+                ("period", (*period).to_string()),
+                ("resets_at", resets_at.to_string()),
+            ],
+            AppError::Ml(son1k_ml::MlError::NotInstalled { model, .. }) => {
+                vec![("model", model.clone())]
+            }
+            AppError::Ml(son1k_ml::MlError::UnknownProfile { name }) => {
+                vec![("name", name.clone())]
+            }
+            AppError::Lyrics(L::ModelMissing { model, address, .. }) => {
+                vec![("model", model.clone()), ("address", address.clone())]
+            }
+            AppError::Lyrics(
+                L::Unreachable { address, .. }
+                | L::NoModels { address }
+                | L::Server { address, .. }
+                | L::Protocol { address, .. },
+            ) => vec![("address", address.clone())],
+            AppError::Lyrics(L::Timeout { address, seconds }) => vec![
+                ("address", address.clone()),
+                ("seconds", seconds.to_string()),
+            ],
+            AppError::JobFailed { kind, .. } => vec![("kind", kind.clone())],
+            AppError::Sync(son1k_sync::SyncError::Offline { url, .. }) => {
+                vec![("url", url.clone())]
+            }
+            AppError::Sync(e) => vec![("kind", e.code().to_string())],
+            AppError::Account { code, .. } => vec![("kind", (*code).to_string())],
+            AppError::Io { path, .. } => vec![("path", shown(path))],
+            _ => Vec::new(),
+        };
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
+
     /// The invalid field, for input that broke a product rule.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -307,6 +395,39 @@ mod tests {
         assert_eq!(e.next_steps(), [NextStep::SignIn]);
         assert_eq!(NextStep::SignIn.command(), "son1k account login");
         assert!(AppError::NoHome.next_steps().is_empty());
+    }
+
+    #[test]
+    fn params_carry_what_a_translated_sentence_needs() {
+        let p = quota("FREE").params();
+        assert_eq!(p.get("tier").map(String::as_str), Some("FREE"));
+        assert_eq!(p.get("limit").map(String::as_str), Some("3"));
+        assert_eq!(p.get("period").map(String::as_str), Some("day"));
+        assert_eq!(p.get("resets_at").map(String::as_str), Some("86400"));
+
+        let e = AppError::Audio(son1k_audio::AudioError::Truncated {
+            path: PathBuf::from("/songs/demo.wav"),
+            got: 10,
+            expected: 20,
+        });
+        let p = e.params();
+        assert_eq!(e.code(), "bad-audio");
+        assert_eq!(p.get("kind").map(String::as_str), Some("truncated"));
+        assert_eq!(p.get("path").map(String::as_str), Some("/songs/demo.wav"));
+        assert_eq!(p.get("expected").map(String::as_str), Some("20"));
+
+        let e = AppError::Sync(son1k_sync::SyncError::Api {
+            status: 401,
+            code: "invalid_credentials".into(),
+            message: "invalid email or password".into(),
+        });
+        assert_eq!((e.code(), e.params().get("kind").cloned()), ("account", Some("invalid_credentials".to_string())));
+
+        let e = AppError::Invalid(ValidationError::new("bpm", 300, "BPM must be 40–240"));
+        let p = e.params();
+        assert_eq!(p.get("field").map(String::as_str), Some("bpm"));
+        assert_eq!(p.get("value").map(String::as_str), Some("300"));
+        assert!(AppError::NoHome.params().is_empty());
     }
 
     #[test]

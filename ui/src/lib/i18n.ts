@@ -69,3 +69,38 @@ export function instrumentName(raw: string | null | undefined, lang: Lang): stri
 function shown(raw: string | null | undefined): string {
   return raw && raw.trim() ? raw : "—";
 }
+
+// ---- Progress stages: the engines name them in English; the UI shows them in its language ----
+
+/** Each stage an engine reports (son1k_core::Progress's `stage`), with its message. */
+export const STAGE_KEYS: Record<string, MessageKey> = {
+  queued: "stage.queued",
+  composing: "stage.composing",
+  rendering: "stage.renderingFrames",
+  mixing: "stage.mixing",
+  mastering: "stage.mastering",
+  "writing files": "stage.writingFiles",
+  done: "stage.done",
+  "analysing the demo": "stage.analysingDemo",
+  "aligning the backing": "stage.aligningBacking",
+  listening: "stage.listening",
+  cover: "stage.cover",
+  loading: "vox.stage.loading",
+  encode: "vox.stage.encode",
+  match: "vox.stage.match",
+  vocode: "vox.stage.vocode",
+  writing: "vox.stage.writing",
+};
+
+/**
+ * A progress stage in `lang`: "rendering drums" becomes "sintetizando: batería" in Spanish.
+ * An unknown stage is shown as it came (an engine newer than its table), an empty one as "".
+ */
+export function stageName(raw: string | null | undefined, lang: Lang): string {
+  const stage = (raw ?? "").trim();
+  if (!stage) return "";
+  const part = /^rendering (.+)$/.exec(stage);
+  if (part) return translate(lang, "stage.rendering").replace("{part}", instrumentName(part[1], lang));
+  const key = STAGE_KEYS[stage];
+  return key ? translate(lang, key) : stage;
+}

@@ -1,6 +1,7 @@
 // App-wide UI state: language, current screen, toasts.
 import { initialLang, translate, type Lang, type MessageKey } from "./i18n";
 import { StudioError } from "./api";
+import { errorDetail, errorMessage } from "./errors";
 import type { NextStep } from "./bindings";
 
 export const SCREENS = [
@@ -37,7 +38,7 @@ export const ui = $state({
   generatorLyrics: null as string | null,
   /** Stripe sent the person back (`son1k://checkout/success`): the Account screen refreshes the lease. */
   checkoutReturned: false,
-  toasts: [] as { id: number; text: string; kind: "info" | "error"; next: NextStep[] }[],
+  toasts: [] as { id: number; text: string; kind: "info" | "error"; next: NextStep[]; detail: string }[],
 });
 
 /**
@@ -81,22 +82,26 @@ export function t(key: MessageKey): string {
 
 let nextToast = 1;
 /** Shows a message; `next` are the steps the error offers (a button each, see Toasts.svelte). */
-export function toast(text: string, kind: "info" | "error" = "info", next: NextStep[] = []) {
+export function toast(text: string, kind: "info" | "error" = "info", next: NextStep[] = [], detail = "") {
   const id = nextToast++;
-  ui.toasts.push({ id, text, kind, next });
+  ui.toasts.push({ id, text, kind, next, detail });
   setTimeout(() => dismiss(id), kind === "error" ? (next.length ? 15000 : 8000) : 3000);
 }
 
 /** What a failed call says to the person: the studio's message, or that the page is not the app. */
 export function errorText(e: unknown): string {
-  if (e instanceof StudioError) return e.detail.code === "no-desktop" ? t("common.desktopOnly") : e.detail.message;
+  if (e instanceof StudioError) {
+    return e.detail.code === "no-desktop" ? t("common.desktopOnly") : errorMessage(e.detail, ui.lang);
+  }
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Shows a failed call as an error toast, with a button for each next step the studio offers. */
+/** Shows a failed call as an error toast, with a button for each next step the studio offers;
+ * in another language than English the studio's English sentence is the toast's tooltip. */
 export function toastError(e: unknown, prefix = "") {
   const next = e instanceof StudioError ? (e.detail.next ?? []) : [];
-  toast(prefix ? `${prefix}: ${errorText(e)}` : errorText(e), "error", next);
+  const detail = e instanceof StudioError && e.detail.code !== "no-desktop" ? errorDetail(e.detail, ui.lang) : "";
+  toast(prefix ? `${prefix}: ${errorText(e)}` : errorText(e), "error", next, detail);
 }
 
 export function dismiss(id: number) {

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { STAGE_KEYS, stageName, translate } from "../src/lib/i18n";
+
+const crates = fileURLToPath(new URL("../../crates", import.meta.url));
+
+/** Every Rust source file under `dir` outside tests. */
+function rustFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === "tests" || name === "target" ? [] : rustFiles(p);
+    return name.endsWith(".rs") ? [p] : [];
+  });
+}
+
+/** The stage literals the engines report: Progress::new(_, "…"), progress_stage(_, Some("…")), report("…".into(), _). */
+function reportedStages(): Set<string> {
+  const found = new Set<string>();
+  const patterns = [
+    /Progress::new\([^,()]*(?:\([^()]*\))?[^,()]*,\s*"([^"]+)"\)/g,
+    /progress_stage\([^;]*?Some\("([^"]+)"\)\)/g,
+    /report\("([^"]+)"\.into\(\)/g,
+    /Cow::Borrowed\("([^"]+)"\)/g,
+  ];
+  for (const file of rustFiles(crates)) {
+    // Unit tests sit at the end of a file, after #[cfg(test)]: their stages are not the engines'.
+    const text = readFileSync(file, "utf8").split("#[cfg(test)]")[0];
+    for (const re of patterns) for (const m of text.matchAll(re)) found.add(m[1]);
+  }
+  return found;
+}
+
+describe("progress stages", () => {
+  it("every stage an engine reports has a name in both languages", () => {
+    const stages = reportedStages();
+    // The scan reads the engines: the generator's, Ghost Studio's, the voice's and the video's stages.
+    for (const known of ["composing", "mastering", "analysing the demo", "encode", "cover", "queued"]) {
+      expect(stages, known).toContain(known);
+    }
+    for (const stage of stages) {
+      expect(STAGE_KEYS[stage], `stage "${stage}" has no message`).toBeDefined();
+      expect(stageName(stage, "es")).not.toBe(stage);
+      expect(stageName(stage, "en").length).toBeGreaterThan(0);
+    }
+  });
+
+  it("names the part being rendered in the reader's language", () => {
+    expect(stageName("rendering drums", "es")).toBe("sintetizando: batería");
+    expect(stageName("rendering bass", "en")).toBe("rendering the bass");
+    expect(stageName("analysing the demo", "es")).toBe(translate("es", "stage.analysingDemo"));
+    expect(stageName("vocode", "es")).toBe("sintetizando");
+  });
+
+  it("shows an unknown stage as it came and an empty one as nothing", () => {
+    expect(stageName("warming up", "es")).toBe("warming up");
+    expect(stageName("", "es")).toBe("");
+    expect(stageName(null, "en")).toBe("");
+  });
+});
