@@ -17,6 +17,8 @@ macro_rules! for_each_command {
             commands::cancel_task,
             commands::list_songs,
             commands::reveal_song,
+            commands::audio_settings,
+            commands::set_audio_settings,
             songs::take_rename,
             songs::take_delete,
             songs::take_to_project,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use son1k_app::{
-    AppError, BuiltPrompt, GenerateReport, InstrumentChoice, NextStep, PresetInfo, SongSummary,
+    AppError, AudioSettings, BuiltPrompt, GenerateReport, InstrumentChoice, NextStep, PresetInfo, SongSummary,
     Studio, StudioInfo,
 };
 use son1k_core::{GenerationRequest, Lang, PromptInput, TierLimits};
@@ -161,4 +161,28 @@ pub fn reveal_song(path: PathBuf) -> Result<(), UiError> {
             format!("could not show {} in the file manager: {e}", path.display()),
         )
     })
+}
+
+/// The audio settings in force: the chosen output and input (by name; `null` follows the
+/// system's default) and the output buffer.
+#[tauri::command]
+#[specta::specta]
+pub async fn audio_settings(studio: State<'_, Studio>) -> Result<AudioSettings, UiError> {
+    off_thread(studio, "reading the audio settings", move |studio| {
+        Ok(studio.audio_settings()?)
+    })
+    .await
+}
+
+/// Saves and applies audio settings; returns what was saved (names trimmed, blank as default).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_audio_settings(
+    studio: State<'_, Studio>,
+    settings: AudioSettings,
+) -> Result<AudioSettings, UiError> {
+    off_thread(studio, "saving the audio settings", move |studio| {
+        Ok(studio.set_audio_settings(settings)?)
+    })
+    .await
 }

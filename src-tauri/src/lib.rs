@@ -81,6 +81,10 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // The audio devices and buffer chosen in Settings, for every stream the app opens.
+    if let Err(e) = studio.apply_audio_settings() {
+        eprintln!("son1k-studio: the saved audio settings could not be read, the system's devices are used: {e}");
+    }
     let builder = specta_builder();
     let app = tauri::Builder::default()
         // Single instance first: a second launch (e.g. from a son1k:// link) hands its arguments

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { STAGE_KEYS, stageName, translate } from "../src/lib/i18n";
+import { jobKindName, STAGE_KEYS, stageName, textOr, translate } from "../src/lib/i18n";
 
 const crates = fileURLToPath(new URL("../../crates", import.meta.url));
 
@@ -57,5 +57,33 @@ describe("progress stages", () => {
     expect(stageName("warming up", "es")).toBe("warming up");
     expect(stageName("", "es")).toBe("");
     expect(stageName(null, "en")).toBe("");
+  });
+});
+
+describe("job kinds and engines", () => {
+  const read = (file: string) => readFileSync(join(crates, file), "utf8");
+
+  it("every job kind the studio runs and every engine it lists has names in both languages", () => {
+    const lib = read("son1k-app/src/lib.rs");
+    const works = lib.slice(lib.indexOf("pub fn job_works"), lib.indexOf("pub fn recover_jobs"));
+    const kinds = [...works.matchAll(/\("([a-z-]+)"\.to_string\(\)/g)].map((m) => m[1]);
+    for (const [file, name] of [["son1k-app/src/voice.rs", "CONVERT_JOB"], ["son1k-app/src/visual.rs", "RENDER_JOB"]]) {
+      const m = new RegExp(`pub const ${name}: &str = "([a-z-]+)"`).exec(read(file));
+      expect(m, name).not.toBeNull();
+      kinds.push(m![1]);
+    }
+    expect(kinds.length).toBeGreaterThanOrEqual(4);
+    for (const kind of kinds) {
+      expect(jobKindName(kind, "es"), kind).not.toBe(kind);
+      expect(jobKindName(kind, "en"), kind).not.toBe(kind);
+    }
+    const engines = [...read("son1k-app/src/info.rs").matchAll(/id: "([a-z-]+)"\.into\(\)/g)].map((m) => m[1]);
+    expect(engines).toContain("procedural");
+    for (const id of engines) {
+      for (const part of ["name", "status"]) {
+        expect(textOr("es", `dash.engine.${id}.${part}`, "—"), `${id} ${part}`).not.toBe("—");
+      }
+    }
+    expect(jobKindName("brand-new", "es")).toBe("brand-new");
   });
 });

@@ -22,6 +22,7 @@ pub mod project;
 pub mod prompt;
 pub mod release;
 pub mod scheduler;
+pub mod settings;
 pub mod songs;
 pub mod visual;
 pub mod voice;
@@ -41,6 +42,7 @@ pub use release::{
     ClipFile, EventView, ImportReport, PlanOptions, PlanReport, PostView, Posts, PostsFailure,
     PostsRequest, ReleaseView,
 };
+pub use settings::AudioSettings;
 pub use songs::SongSummary;
 pub use visual::{SceneKind, VisualOptions, VisualReport};
 

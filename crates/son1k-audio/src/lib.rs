@@ -23,7 +23,10 @@ pub mod write;
 
 pub use buffer::AudioBuffer;
 pub use decode::{decode_bytes, decode_file, decode_file_with_info, SourceInfo};
-pub use devices::{probe_devices, AudioReport, DeviceInfo};
+pub use devices::{
+    choose_devices, chosen_devices, probe_devices, AudioReport, DeviceChoice, DeviceInfo,
+    DEFAULT_BUFFER,
+};
 pub use error::AudioError;
 pub use loudness::{measure, normalize, Loudness};
 pub use resample::resample;

@@ -272,7 +272,7 @@ pub fn record_monitored(
     mut monitor: Option<crate::engine::MonitorSender>,
 ) -> Result<Recording, AudioError> {
     let host = cpal::default_host();
-    let device = host.default_input_device().ok_or_else(|| {
+    let device = crate::devices::input_device(&host).ok_or_else(|| {
         AudioError::Device(format!(
             "no audio input device found ({} reports none); connect a microphone or interface",
             host.id().name()

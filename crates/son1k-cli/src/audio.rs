@@ -236,6 +236,18 @@ pub(crate) struct DevicesArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Play on this output device (its name as listed) from now on, in the CLI and the desktop.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) output: Option<String>,
+    /// Record from this input device (its name as listed) from now on.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) input: Option<String>,
+    /// Frames per callback asked of the output: a power of two from 32 to 4096, or `system`.
+    #[arg(long, value_name = "FRAMES|system")]
+    pub(crate) buffer: Option<String>,
+    /// Forget the chosen devices and buffer: follow the system's default devices, 256 frames.
+    #[arg(long, conflicts_with_all = ["output", "input", "buffer"])]
+    pub(crate) reset: bool,
 }
 
 /// `son1k devices`.
@@ -244,20 +256,69 @@ pub(crate) fn devices(
     args: DevicesArgs,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let DevicesArgs { json } = args;
+    let DevicesArgs {
+        json,
+        output,
+        input,
+        buffer,
+        reset,
+    } = args;
+    let mut settings = studio.audio_settings()?;
+    if reset {
+        settings = son1k_app::AudioSettings::default();
+    }
+    if let Some(name) = output {
+        settings.output = Some(name);
+    }
+    if let Some(name) = input {
+        settings.input = Some(name);
+    }
+    if let Some(b) = buffer {
+        settings.buffer = match b.trim() {
+            "system" => None,
+            n => Some(n.parse().map_err(|_| Failure {
+                code: 2,
+                message: format!(
+                    "--buffer {b:?}: give a number of frames (a power of two from 32 to 4096) or `system`"
+                ),
+            })?),
+        };
+    }
+    let changed = reset || settings != studio.audio_settings()?;
+    if changed {
+        settings = studio.set_audio_settings(settings)?;
+    }
     let report = studio.devices();
     if json {
-        writeln!(out, "{}", to_json(&report)?)?;
+        let value = serde_json::json!({ "devices": report, "settings": settings });
+        writeln!(out, "{}", to_json(&value)?)?;
     } else {
         writeln!(out, "{} ({})", report.host, report.status)?;
-        for (kind, list) in [("output", &report.outputs), ("input", &report.inputs)] {
+        for (kind, list, chosen) in [
+            ("output", &report.outputs, &settings.output),
+            ("input", &report.inputs, &settings.input),
+        ] {
             for d in list {
                 let rate = d.sample_rate.map_or(String::new(), |r| format!(", {r} Hz"));
                 let ch = d.channels.map_or(String::new(), |c| format!(", {c} ch"));
                 let def = if d.is_default { " (default)" } else { "" };
-                writeln!(out, "  {kind:<6} {}{def}{rate}{ch}", d.name)?;
+                let mine = if chosen.as_deref() == Some(d.name.as_str()) {
+                    " (chosen)"
+                } else {
+                    ""
+                };
+                writeln!(out, "  {kind:<6} {}{def}{mine}{rate}{ch}", d.name)?;
+            }
+            if let Some(name) = chosen {
+                if !list.iter().any(|d| &d.name == name) {
+                    writeln!(out, "  {kind:<6} {name} (chosen, not connected: the default is used)")?;
+                }
             }
         }
+        let buffer = settings
+            .buffer
+            .map_or("the system's choice".to_string(), |b| format!("{b} frames"));
+        writeln!(out, "  buffer {buffer}")?;
         if let Some(m) = &report.message {
             writeln!(out, "  {m}")?;
         }

@@ -221,6 +221,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let studio = Studio::open()?;
+    // The devices and buffer chosen with `son1k devices` (or in the desktop's Settings), for
+    // the commands that open a stream.
+    if matches!(
+        cli.command,
+        Command::Play(_) | Command::Record(_) | Command::Project { .. }
+    ) {
+        if let Err(e) = studio.apply_audio_settings() {
+            eprintln!("son1k: the saved audio settings could not be read, the system's devices are used: {e}");
+        }
+    }
     let studio = &studio;
     let out = &mut std::io::stdout().lock();
     match cli.command {

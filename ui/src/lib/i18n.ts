@@ -104,3 +104,13 @@ export function stageName(raw: string | null | undefined, lang: Lang): string {
   const key = STAGE_KEYS[stage];
   return key ? translate(lang, key) : stage;
 }
+
+/** The text of `key` in `lang` when the tables have it, else `fallback` (what an engine sent). */
+export function textOr(lang: Lang, key: string, fallback: string): string {
+  return Object.prototype.hasOwnProperty.call(en, key) ? translate(lang, key as MessageKey) : fallback;
+}
+
+/** A job's kind (`generate`, `voice-convert`, …) named in `lang`; an unknown kind as it came. */
+export function jobKindName(kind: string, lang: Lang): string {
+  return textOr(lang, `job.kind.${kind}`, kind);
+}

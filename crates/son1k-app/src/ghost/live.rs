@@ -35,16 +35,18 @@ pub const FRAME_EVERY: Duration = Duration::from_millis(33);
 /// device (`SON1K_AUDIO_OUTPUT=virtual`): for machines without sound hardware and their tests.
 pub const OUTPUT_ENV: &str = "SON1K_AUDIO_OUTPUT";
 
-/// Frames per callback asked of the device (about 5 ms at 48 kHz).
-const BUFFER: u32 = 256;
+/// Frames per callback of the virtual device (about 5 ms at 48 kHz).
+const BUFFER: u32 = son1k_audio::DEFAULT_BUFFER;
 
-/// The buffer asked of a real device: [`BUFFER`], another size from `SON1K_AUDIO_BUFFER`, or
-/// the host's own choice with `SON1K_AUDIO_BUFFER=default`.
+/// The buffer asked of a real device: the one chosen in Settings ([`crate::AudioSettings`],
+/// 256 frames unless changed), or `SON1K_AUDIO_BUFFER` when set (a size, or `default` for the
+/// host's own choice).
 fn device_buffer() -> Option<u32> {
+    let chosen = son1k_audio::chosen_devices().buffer;
     match std::env::var("SON1K_AUDIO_BUFFER") {
         Ok(v) if v == "default" => None,
-        Ok(v) => v.parse().ok().or(Some(BUFFER)),
-        Err(_) => Some(BUFFER),
+        Ok(v) => v.parse().ok().or(chosen),
+        Err(_) => chosen,
     }
 }
 

@@ -48,10 +48,11 @@ pub trait OutputBackend: Send + 'static {
     fn default_device(&mut self) -> Option<(String, u32)>;
 }
 
-/// The default output device's name and preferred sample rate, or a clear error.
+/// The output device to play on (the one chosen with [`crate::devices::choose_devices`] when it
+/// is connected, else the system's default) and its preferred configuration, or a clear error.
 pub fn default_output() -> Result<(cpal::Device, cpal::SupportedStreamConfig), AudioError> {
     let host = cpal::default_host();
-    let device = host.default_output_device().ok_or_else(|| {
+    let device = crate::devices::output_device(&host).ok_or_else(|| {
         AudioError::Device(format!(
             "no audio output device found ({} reports none); connect one or choose another in Settings",
             host.id().name()
