@@ -18,7 +18,7 @@ VIRTUAL_AUDIO_PKGS := pulseaudio libasound2-plugins
 # SoundFont rendering test uses too).
 BENCH_PKGS := sox ffmpeg fluidsynth timgm6mb-soundfont
 
-.PHONY: studio test e2e-run test-api-postgres test-api-schemathesis deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench fuzz clean
+.PHONY: studio test e2e-run test-api-postgres test-api-schemathesis deps deps-e2e ui ui-deps bindings e2e screenshot release deb bench bench-app fuzz clean
 
 # Installs only the packages that are missing (dpkg -s is instant; apt runs only when needed).
 define apt_install
@@ -100,6 +100,12 @@ deb: deps ui
 	ui/node_modules/.bin/tauri build --bundles deb
 
 ## Benchmarks: ours against sox/ffmpeg in the same run, printed as ratios.
+## The desktop app's weight and start (idle RSS/PSS of all its processes, first paint) against
+## WebKitGTK's MiniBrowser showing the same UI, release build, medians of 5 cold starts.
+bench-app: deps-e2e ui
+	$(CARGO) build -p son1k-studio --release
+	node scripts/bench-app.mjs
+
 bench: deps
 	$(call apt_install,$(BENCH_PKGS) $(VIRTUAL_AUDIO_PKGS))
 	scripts/virtual-audio.sh

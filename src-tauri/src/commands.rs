@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use son1k_app::{
-    AppError, AudioSettings, BuiltPrompt, GenerateReport, InstrumentChoice, NextStep, PresetInfo, SongSummary,
-    Studio, StudioInfo,
+    AppError, AudioSettings, BuiltPrompt, GenerateReport, InstrumentChoice, NextStep, PresetInfo,
+    SongSummary, Studio, StudioInfo,
 };
 use son1k_core::{GenerationRequest, Lang, PromptInput, TierLimits};
 use tauri::{AppHandle, State};

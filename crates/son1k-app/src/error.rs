@@ -201,10 +201,9 @@ impl AppError {
             AppError::Invalid(v) => vec![("field", v.field.clone()), ("value", v.value.clone())],
             AppError::Audio(a) => audio(a),
             AppError::Analysis(son1k_analysis::AnalysisError::Audio(a)) => audio(a),
-            AppError::Analysis(son1k_analysis::AnalysisError::TooShort(path, seconds)) => vec![
-                ("path", path.clone()),
-                ("seconds", format!("{seconds:.1}")),
-            ],
+            AppError::Analysis(son1k_analysis::AnalysisError::TooShort(path, seconds)) => {
+                vec![("path", path.clone()), ("seconds", format!("{seconds:.1}"))]
+            }
             AppError::Compose(son1k_compose::ComposeError::Audio(a)) => audio(a),
             AppError::QuotaReached {
                 tier,
@@ -246,10 +245,7 @@ impl AppError {
             AppError::Io { path, .. } => vec![("path", shown(path))],
             _ => Vec::new(),
         };
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect()
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
 
     /// The invalid field, for input that broke a product rule.
@@ -421,7 +417,10 @@ mod tests {
             code: "invalid_credentials".into(),
             message: "invalid email or password".into(),
         });
-        assert_eq!((e.code(), e.params().get("kind").cloned()), ("account", Some("invalid_credentials".to_string())));
+        assert_eq!(
+            (e.code(), e.params().get("kind").cloned()),
+            ("account", Some("invalid_credentials".to_string()))
+        );
 
         let e = AppError::Invalid(ValidationError::new("bpm", 300, "BPM must be 40–240"));
         let p = e.params();

@@ -8,7 +8,8 @@ use son1k_app::{AppError, AudioSettings, Paths, Studio};
 use son1k_audio::AudioBuffer;
 
 fn studio(tag: &str) -> (std::path::PathBuf, Studio) {
-    let dir = std::env::temp_dir().join(format!("son1k-audio-settings-{tag}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("son1k-audio-settings-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     (dir.clone(), Studio::with_paths(Paths::under(&dir)))
 }
@@ -26,7 +27,11 @@ fn settings_are_kept_refused_whole_and_followed_by_playback() {
     let saved = s.set_audio_settings(mine).unwrap();
     assert_eq!(saved.output.as_deref(), Some("Scarlett 2i2 USB"));
     assert_eq!(saved.input, None);
-    assert_eq!(son1k_audio::chosen_devices(), saved, "applied to the process at once");
+    assert_eq!(
+        son1k_audio::chosen_devices(),
+        saved,
+        "applied to the process at once"
+    );
 
     // A refused value changes nothing: neither what is saved nor what is in force.
     let e = s
@@ -35,7 +40,10 @@ fn settings_are_kept_refused_whole_and_followed_by_playback() {
             ..saved.clone()
         })
         .unwrap_err();
-    assert!(matches!(&e, AppError::Invalid(v) if v.field == "buffer"), "{e}");
+    assert!(
+        matches!(&e, AppError::Invalid(v) if v.field == "buffer"),
+        "{e}"
+    );
     assert_eq!(e.code(), "invalid-input");
     assert_eq!(s.audio_settings().unwrap(), saved);
     assert_eq!(son1k_audio::chosen_devices(), saved);
@@ -84,7 +92,11 @@ fn settings_are_kept_refused_whole_and_followed_by_playback() {
             s.play(&file, None).is_ok_and(|h| h.device() == n.as_str())
         });
     let Some(other) = other else {
-        assert!(std::env::var("CI").is_err(), "CI=true: no second output device besides {default:?} in {:?}", report.outputs);
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true: no second output device besides {default:?} in {:?}",
+            report.outputs
+        );
         eprintln!("SKIPPED the choice of another device: only {default:?} plays here");
         return;
     };
@@ -92,6 +104,10 @@ fn settings_are_kept_refused_whole_and_followed_by_playback() {
     choose(&other);
     assert_eq!(s.play(&file, None).unwrap().device(), other);
     choose("an interface that is not plugged in");
-    assert_eq!(s.play(&file, None).unwrap().device(), default, "the default stands in");
+    assert_eq!(
+        s.play(&file, None).unwrap().device(),
+        default,
+        "the default stands in"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

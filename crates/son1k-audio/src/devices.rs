@@ -68,7 +68,10 @@ pub fn chosen_devices() -> DeviceChoice {
 
 /// Which of `names` is `chosen` (exactly, else ignoring case and surrounding space): `None`
 /// when nothing is chosen or the chosen device is not among them.
-pub fn pick_device<'a>(names: impl IntoIterator<Item = &'a str>, chosen: Option<&str>) -> Option<usize> {
+pub fn pick_device<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    chosen: Option<&str>,
+) -> Option<usize> {
     let chosen = chosen?.trim();
     if chosen.is_empty() {
         return None;

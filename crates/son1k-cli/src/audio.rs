@@ -311,7 +311,10 @@ pub(crate) fn devices(
             }
             if let Some(name) = chosen {
                 if !list.iter().any(|d| &d.name == name) {
-                    writeln!(out, "  {kind:<6} {name} (chosen, not connected: the default is used)")?;
+                    writeln!(
+                        out,
+                        "  {kind:<6} {name} (chosen, not connected: the default is used)"
+                    )?;
                 }
             }
         }
