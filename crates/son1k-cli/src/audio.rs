@@ -290,7 +290,17 @@ pub(crate) fn devices(
     }
     let report = studio.devices();
     if json {
-        let value = serde_json::json!({ "devices": report, "settings": settings });
+        // The report as before, with the settings in force beside its lists.
+        let mut value = serde_json::to_value(&report).map_err(|e| Failure {
+            code: 1,
+            message: format!("could not write the device list as JSON: {e}"),
+        })?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert(
+                "settings".into(),
+                serde_json::to_value(&settings).unwrap_or_default(),
+            );
+        }
         writeln!(out, "{}", to_json(&value)?)?;
     } else {
         writeln!(out, "{} ({})", report.host, report.status)?;

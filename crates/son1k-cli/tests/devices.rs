@@ -42,6 +42,50 @@ fn devices_lists_a_default_output_and_input() {
 }
 
 #[test]
+fn devices_chooses_an_output_and_a_buffer_refuses_bad_ones_and_forgets_them() {
+    // Its own home: the other tests here play and record with the default choice.
+    let home = workdir("choose");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_son1k"))
+            .args(args)
+            .env("SON1K_HOME", &home)
+            .output()
+            .unwrap()
+    };
+    let json = |o: &Output| -> serde_json::Value {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let v = json(&run(&["devices", "--output", " pulse ", "--buffer", "128", "--json"]));
+    assert_eq!(v["settings"]["output"], "pulse", "{v}");
+    assert_eq!(v["settings"]["buffer"], 128);
+    assert!(v["outputs"].is_array(), "the list is still there: {v}");
+
+    let o = run(&["devices"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("buffer 128 frames"), "{text}");
+    assert!(
+        text.lines().any(|l| l.contains("pulse") && l.contains("(chosen")),
+        "{text}"
+    );
+
+    for bad in ["100", "fast", "8192"] {
+        let o = run(&["devices", "--buffer", bad]);
+        assert_eq!(o.status.code(), Some(2), "--buffer {bad}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("buffer"));
+    }
+    let v = json(&run(&["devices", "--json"]));
+    assert_eq!(v["settings"]["buffer"], 128, "a refused value changes nothing");
+
+    let v = json(&run(&["devices", "--reset", "--json"]));
+    assert_eq!(v["settings"]["output"], serde_json::Value::Null);
+    assert_eq!(v["settings"]["buffer"], 256);
+    let v = json(&run(&["devices", "--buffer", "system", "--json"]));
+    assert_eq!(v["settings"]["buffer"], serde_json::Value::Null);
+    std::fs::remove_dir_all(home).unwrap();
+}
+
+#[test]
 fn play_runs_the_real_callback_path_in_real_time() {
     let d = workdir("play");
     let f = d.join("tone.wav");

@@ -34,6 +34,13 @@ export const commands = {
 	listSongs: () => typedError<SongSummary_Serialize[], UiError_Serialize>(__TAURI_INVOKE("list_songs")),
 	/**  Shows `path` (a take's folder or file) in the system's file manager. */
 	revealSong: (path: string) => typedError<null, UiError_Serialize>(__TAURI_INVOKE("reveal_song", { path })),
+	/**
+	 *  The audio settings in force: the chosen output and input (by name; `null` follows the
+	 *  system's default) and the output buffer.
+	 */
+	audioSettings: () => typedError<DeviceChoice_Serialize, UiError_Serialize>(__TAURI_INVOKE("audio_settings")),
+	/**  Saves and applies audio settings; returns what was saved (names trimmed, blank as default). */
+	setAudioSettings: (settings: DeviceChoice_Deserialize) => typedError<DeviceChoice_Serialize, UiError_Serialize>(__TAURI_INVOKE("set_audio_settings", { settings })),
 	/**  Renames the take `name` (its folder name) to `title`; the take as listed afterwards. */
 	takeRename: (name: string, title: string) => typedError<SongSummary_Serialize, UiError_Serialize>(__TAURI_INVOKE("take_rename", { name, title })),
 	/**  Deletes the take `name` (its folder name) and nothing else. */
@@ -574,6 +581,44 @@ export type DemoAnalysis_Serialize = {
 	true_peak_db: number | null,
 	/**  Sections (start, end seconds; sections that sound alike share a label). */
 	sections: SectionView[],
+};
+
+/**
+ *  The devices the user chose (in Settings, or `son1k devices --output/--input`), by name, and
+ *  the buffer asked of an output device. A device that is not connected is passed over for the
+ *  system's default until it is back: playback and recording never fail because a chosen
+ *  interface was unplugged.
+ */
+export type DeviceChoice = DeviceChoice_Serialize | DeviceChoice_Deserialize;
+
+/**
+ *  The devices the user chose (in Settings, or `son1k devices --output/--input`), by name, and
+ *  the buffer asked of an output device. A device that is not connected is passed over for the
+ *  system's default until it is back: playback and recording never fail because a chosen
+ *  interface was unplugged.
+ */
+export type DeviceChoice_Deserialize = {
+	/**  The output device's name; `None` follows the system's default output. */
+	output?: string | null,
+	/**  The input device's name; `None` follows the system's default input. */
+	input?: string | null,
+	/**  Frames per callback asked of the output device; `None` lets the system choose. */
+	buffer?: number | null,
+};
+
+/**
+ *  The devices the user chose (in Settings, or `son1k devices --output/--input`), by name, and
+ *  the buffer asked of an output device. A device that is not connected is passed over for the
+ *  system's default until it is back: playback and recording never fail because a chosen
+ *  interface was unplugged.
+ */
+export type DeviceChoice_Serialize = {
+	/**  The output device's name; `None` follows the system's default output. */
+	output: string | null,
+	/**  The input device's name; `None` follows the system's default input. */
+	input: string | null,
+	/**  Frames per callback asked of the output device; `None` lets the system choose. */
+	buffer: number | null,
 };
 
 /**  One input or output device. */
@@ -3065,6 +3110,11 @@ export type UiError_Deserialize = {
 	message: string,
 	/**  The offending field, for invalid input. */
 	field?: string | null,
+	/**
+	 *  Named values (`path`, `model`, `kind`…) the UI needs to say the error in its own
+	 *  language from `code`; `message` stays the English sentence, shown as its detail.
+	 */
+	params: { [key in string]: string },
 	/**  What the user can do about it, most useful first: the UI offers each as a button. */
 	next: NextStep[],
 };
@@ -3080,6 +3130,11 @@ export type UiError_Serialize = {
 	message: string,
 	/**  The offending field, for invalid input. */
 	field: string | null,
+	/**
+	 *  Named values (`path`, `model`, `kind`…) the UI needs to say the error in its own
+	 *  language from `code`; `message` stays the English sentence, shown as its detail.
+	 */
+	params: { [key in string]: string },
 	/**  What the user can do about it, most useful first: the UI offers each as a button. */
 	next: NextStep[],
 };

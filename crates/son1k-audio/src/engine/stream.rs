@@ -9,7 +9,7 @@ use std::sync::{mpsc, Arc, Mutex, TryLockError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::traits::{DeviceTrait, StreamTrait};
 
 use super::{engine, Command, EngineCore, EngineEvent, EngineHandle, Meters};
 use crate::mixdown::Renderer;
