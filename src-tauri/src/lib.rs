@@ -72,6 +72,12 @@ fn serve_folder(
     tauri::async_runtime::spawn_blocking(move || responder.respond(songs::serve(&root, &path)));
 }
 
+/// The script that hands the system's language to the UI (`window.__SON1K_SYSTEM_LANG`).
+fn language_script(lang: Option<String>) -> String {
+    let value = serde_json::to_string(&lang).unwrap_or_else(|_| "null".into());
+    format!("window.__SON1K_SYSTEM_LANG = {value};")
+}
+
 /// Starts the desktop app. Exits with a message if the studio's folders cannot be found.
 pub fn run() {
     let studio = match Studio::open() {
@@ -100,6 +106,13 @@ pub fn run() {
                 .collect();
             forward_links(app, links);
         }))
+        // The system's language for the UI's first choice of language, before the page's
+        // scripts run (WebKitGTK's navigator.language ignores a locale that is not installed).
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("son1k-language")
+                .js_init_script(language_script(son1k_app::info::system_language()))
+                .build(),
+        )
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())

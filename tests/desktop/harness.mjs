@@ -125,9 +125,10 @@ export class WebDriver {
 
 /**
  * Starts Xvfb, tauri-driver and a WebDriver session on the app (with a fresh SON1K_HOME), all
- * stopped when the test ends. Returns the driver, the home folder and the collected logs.
+ * stopped when the test ends; `env` adds to or overrides the app's environment. Returns the
+ * driver, the home folder and the collected logs.
  */
-export async function launch(t) {
+export async function launch(t, { env: extra = {} } = {}) {
   assert.ok(existsSync(app), `build the app first (cargo build -p son1k-studio): ${app} is missing`);
   const home = mkdtempSync(join(tmpdir(), "son1k-e2e-"));
   const children = [];
@@ -162,6 +163,13 @@ export async function launch(t) {
     WEBKIT_DISABLE_COMPOSITING_MODE: "1",
     OLLAMA_HOST: "127.0.0.1:9", // nothing listens there: the Dashboard must say so, not hang
     SON1K_API_URL: "http://127.0.0.1:9", // nor here: the Account screen must say FREE and offline quickly
+    // No language from the machine running the tests: the app starts in English unless a test
+    // gives it a system language (`extra`).
+    LANGUAGE: "",
+    LC_ALL: "",
+    LC_MESSAGES: "",
+    LANG: "C.UTF-8",
+    ...extra,
   };
   // The app runs with a fresh HOME; it keeps the caller's sound set-up (the ALSA default and
   // the PulseAudio cookie and server that scripts/virtual-audio.sh provides), so playback and

@@ -69,7 +69,7 @@ const LAYOUT_FAULTS = `
     const c = card.getBoundingClientRect();
     if (c.width === 0) continue;
     if (c.right > page.right + 1) faults.push("card past the page's right edge by " + Math.round(c.right - page.right) + " px: " + name(card));
-    for (const el of card.querySelectorAll("button, input, select, textarea, progress, [role=progressbar], .bar")) {
+    for (const el of card.querySelectorAll("button, input, select, textarea, progress, [role=progressbar]")) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       const style = getComputedStyle(el);
@@ -81,7 +81,7 @@ const LAYOUT_FAULTS = `
         if (o === "auto" || o === "scroll" || o === "hidden") { box = p.getBoundingClientRect(); break; }
       }
       if (r.right > box.right + 1 || r.left < box.left - 1) faults.push(name(el) + " sticks out of its card by " + Math.round(Math.max(r.right - box.right, box.left - r.left)) + " px");
-      if ((el.matches("progress, [role=progressbar], .bar")) && r.width < 8) faults.push(name(el) + " is " + Math.round(r.width) + " px wide");
+      if (el.matches("progress, [role=progressbar]") && r.width < 8) faults.push(name(el) + " is " + Math.round(r.width) + " px wide");
     }
   }
   return faults;
@@ -89,18 +89,28 @@ const LAYOUT_FAULTS = `
 
 test("in Spanish at 1024×700 every screen speaks Spanish and keeps its controls inside their cards", { timeout: 600000 }, async (t) => {
   assert.ok(existsSync(cli), `build the CLI first (cargo build --workspace --bins): ${cli} is missing`);
-  // The system's language is Spanish: the app must start in Spanish with nothing chosen.
-  process.env.LANG = "es_ES.UTF-8";
-  process.env.LANGUAGE = "es_ES:es";
-  const { wd, home, logs } = await launch(t);
+  // The system's language is Spanish (a locale this machine need not have installed): the app
+  // must start in Spanish with nothing chosen.
+  const { wd, home, logs } = await launch(t, { env: { LANG: "es_ES.UTF-8" } });
   const fragments = englishFragments();
   try {
     // One song in the library, so the Generator, Release and Visual screens have a take to show.
-    const gen = spawnSync(cli, ["generate", "bolero romántico en La menor", "--seconds", "6", "--seed", "2"], {
+    const take = join(home, "son1k", "data", "songs", "bolero-1");
+    const gen = spawnSync(cli, ["generate", "bolero romántico en La menor", "--seconds", "6", "--seed", "2", "-o", take], {
       env: { ...process.env, SON1K_HOME: join(home, "son1k") },
       encoding: "utf8",
     });
     assert.equal(gen.status, 0, `son1k generate: ${gen.stderr}`);
+    // And a Ghost Studio project of its stems with a reverb return and a send, to walk the mixer.
+    const cliIn = (args) => {
+      const r = spawnSync(cli, args, { env: { ...process.env, SON1K_HOME: join(home, "son1k") }, encoding: "utf8" });
+      assert.equal(r.status, 0, `son1k ${args.join(" ")}: ${r.stderr}`);
+    };
+    cliIn(["project", "new", "maqueta"]);
+    for (const stem of ["drums", "bass", "keys"]) {
+      if (existsSync(join(take, "stems", `${stem}.wav`))) cliIn(["project", "add", "maqueta", join(take, "stems", `${stem}.wav`)]);
+    }
+    cliIn(["project", "edit", "maqueta", JSON.stringify({ kind: "add_return", name: "Reverb", fx: [{ type: "reverb", room: 0.8, damping: 0.4, wet: 1, dry: 0 }] })]);
 
     await wd.newSession(app);
     await waitFor("first paint", () => wd.find('[data-nav="dashboard"]'), 60000, 50);
@@ -115,10 +125,7 @@ test("in Spanish at 1024×700 every screen speaks Spanish and keeps its controls
     const screens = await wd.exec(`return [...document.querySelectorAll("[data-nav]")].map((b) => b.dataset.nav);`);
     assert.ok(screens.length >= 10, `screens: ${screens}`);
     const problems = [];
-    for (const screen of screens) {
-      await wd.click(await wd.find(`[data-nav="${screen}"]`));
-      // Each screen loads what it shows (the library, the devices, the account) on arrival.
-      await sleep(1500);
+    const look = async (screen) => {
       const lines = await wd.exec(VISIBLE_TEXT);
       for (const line of lines) {
         const hit = fragments.find((f) => line.includes(f));
@@ -130,7 +137,21 @@ test("in Spanish at 1024×700 every screen speaks Spanish and keeps its controls
         if (words.size >= 2) problems.push(`${screen}: reads as English (${[...words].join(", ")}): "${line.slice(0, 120)}"`);
       }
       for (const fault of await wd.exec(LAYOUT_FAULTS)) problems.push(`${screen}: ${fault}`);
+    };
+    for (const screen of screens) {
+      await wd.click(await wd.find(`[data-nav="${screen}"]`));
+      // Each screen loads what it shows (the library, the devices, the account) on arrival.
+      await sleep(1500);
+      await look(screen);
     }
+    // Ghost Studio with the project open (from the Dashboard's library): its tracks, mixer,
+    // sends, return and transport.
+    await wd.click(await wd.find('[data-nav="dashboard"]'));
+    const open = await waitFor("the project in the library", () => wd.find('[data-testid="library-entry"][data-type="project"] button'), 15000);
+    await wd.click(open);
+    await waitFor("the project's tracks", async () => (await wd.req("POST", wd.s("/elements"), { using: "css selector", value: "[data-track]" })).length >= 2, 30000);
+    await sleep(1500);
+    await look("ghost (project open)");
     assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
   } catch (e) {
     console.error(logs.slice(-40).join(""));

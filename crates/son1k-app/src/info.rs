@@ -101,3 +101,79 @@ pub fn gather(paths: &Paths) -> StudioInfo {
         audio,
     }
 }
+
+/// The system's language as a tag (`es-ES`, `en`), from the POSIX locale variables in their
+/// order of precedence (`LANGUAGE`'s first entry, `LC_ALL`, `LC_MESSAGES`, `LANG`); `None` when
+/// none names a language (unset, `C` or `POSIX`: then the webview's own `navigator.language`
+/// decides, which on Windows and macOS follows the system). WebKitGTK does not read these when
+/// the locale is not installed, so the desktop hands this to the UI at start.
+pub fn system_language() -> Option<String> {
+    language_from(|name| std::env::var(name).ok())
+}
+
+/// [`system_language`] over any source of variables (tests pass their own).
+pub fn language_from(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    for name in ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        let Some(value) = var(name) else { continue };
+        let first = value.split(':').next().unwrap_or_default().trim();
+        // `es_ES.UTF-8@euro` → `es-ES`.
+        let tag = first
+            .split(['.', '@'])
+            .next()
+            .unwrap_or_default()
+            .replace('_', "-");
+        if tag.is_empty() {
+            continue;
+        }
+        if tag == "C" || tag == "POSIX" {
+            return None;
+        }
+        if tag.len() <= 35 && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Some(tag);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::language_from;
+
+    fn with(pairs: &[(&str, &str)]) -> Option<String> {
+        language_from(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_string())
+        })
+    }
+
+    #[test]
+    fn the_locale_variables_name_the_language_in_their_order() {
+        assert_eq!(with(&[("LANG", "es_ES.UTF-8")]).as_deref(), Some("es-ES"));
+        assert_eq!(
+            with(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "es_MX.UTF-8@euro")]).as_deref(),
+            Some("es-MX")
+        );
+        assert_eq!(
+            with(&[("LANGUAGE", "es:en"), ("LANG", "en_GB.UTF-8")]).as_deref(),
+            Some("es")
+        );
+        assert_eq!(
+            with(&[("LANGUAGE", ""), ("LANG", "fr_FR.UTF-8")]).as_deref(),
+            Some("fr-FR")
+        );
+        assert_eq!(
+            with(&[("LC_ALL", "C"), ("LANG", "es_ES.UTF-8")]),
+            None,
+            "C overrides"
+        );
+        assert_eq!(with(&[("LANG", "C.UTF-8")]), None);
+        assert_eq!(with(&[]), None);
+        assert_eq!(
+            with(&[("LANG", "es\"><script>")]),
+            None,
+            "only a tag's characters"
+        );
+    }
+}

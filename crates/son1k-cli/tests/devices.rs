@@ -56,7 +56,9 @@ fn devices_chooses_an_output_and_a_buffer_refuses_bad_ones_and_forgets_them() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         serde_json::from_slice(&o.stdout).unwrap()
     };
-    let v = json(&run(&["devices", "--output", " pulse ", "--buffer", "128", "--json"]));
+    let v = json(&run(&[
+        "devices", "--output", " pulse ", "--buffer", "128", "--json",
+    ]));
     assert_eq!(v["settings"]["output"], "pulse", "{v}");
     assert_eq!(v["settings"]["buffer"], 128);
     assert!(v["outputs"].is_array(), "the list is still there: {v}");
@@ -65,7 +67,8 @@ fn devices_chooses_an_output_and_a_buffer_refuses_bad_ones_and_forgets_them() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("buffer 128 frames"), "{text}");
     assert!(
-        text.lines().any(|l| l.contains("pulse") && l.contains("(chosen")),
+        text.lines()
+            .any(|l| l.contains("pulse") && l.contains("(chosen")),
         "{text}"
     );
 
@@ -75,7 +78,10 @@ fn devices_chooses_an_output_and_a_buffer_refuses_bad_ones_and_forgets_them() {
         assert!(String::from_utf8_lossy(&o.stderr).contains("buffer"));
     }
     let v = json(&run(&["devices", "--json"]));
-    assert_eq!(v["settings"]["buffer"], 128, "a refused value changes nothing");
+    assert_eq!(
+        v["settings"]["buffer"], 128,
+        "a refused value changes nothing"
+    );
 
     let v = json(&run(&["devices", "--reset", "--json"]));
     assert_eq!(v["settings"]["output"], serde_json::Value::Null);

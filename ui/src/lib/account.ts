@@ -122,3 +122,28 @@ export function isOffline(e: unknown): boolean {
   const detail = (e as { detail?: { code?: string } } | null)?.detail;
   return detail?.code === "offline";
 }
+
+/** The parts of the account status a notice is made from. */
+export interface NoticeSource {
+  message?: string | null;
+  message_kind?: string | null;
+  tier: Tier;
+  api_url: string;
+  lease?: { grace_until: number } | null;
+}
+
+/**
+ * What the Account screen says about the device's standing in `lang`: the studio's English
+ * sentence in English; in Spanish the sentence of its kind with the values filled in (the English
+ * one for a kind this UI does not know yet, rather than nothing). Null when there is nothing to say.
+ */
+export function accountNotice(s: NoticeSource, lang: "en" | "es", tr: (key: string) => string | null): string | null {
+  if (!s.message) return null;
+  if (lang === "en" || !s.message_kind) return s.message;
+  const text = tr(`acct.notice.${s.message_kind}`);
+  if (!text) return s.message;
+  return text
+    .replace("{url}", s.api_url || "?")
+    .replace("{tier}", s.tier)
+    .replace("{until}", s.lease ? formatUnix(s.lease.grace_until, lang) : "—");
+}

@@ -279,6 +279,12 @@ export type AccountStatus_Deserialize = {
 	pending_uploads: number,
 	/**  Something the person should know (offline, lease rejected or about to lapse). */
 	message?: string | null,
+	/**
+	 *  What [`AccountStatus::message`] is about, for a front end that says it in its own
+	 *  language: `lease-invalid`, `lease-grace`, `offline-lease` or `offline-free` (the values
+	 *  it needs are in the status: `tier`, `lease.grace_until`, `api_url`).
+	 */
+	message_kind?: string | null,
 };
 
 /**  The account as the studio sees it now. */
@@ -303,6 +309,12 @@ export type AccountStatus_Serialize = {
 	pending_uploads: number,
 	/**  Something the person should know (offline, lease rejected or about to lapse). */
 	message: string | null,
+	/**
+	 *  What [`AccountStatus::message`] is about, for a front end that says it in its own
+	 *  language: `lease-invalid`, `lease-grace`, `offline-lease` or `offline-free` (the values
+	 *  it needs are in the status: `tier`, `lease.grace_until`, `api_url`).
+	 */
+	message_kind: string | null,
 };
 
 /**  What a clip was cut around. */

@@ -26,8 +26,15 @@ function savedLang(): string | null {
   }
 }
 
+/** The system's language: the shell's reading of the locale when it has one, else the webview's. */
+function systemLang(): string | undefined {
+  const shell = (globalThis as { __SON1K_SYSTEM_LANG?: unknown }).__SON1K_SYSTEM_LANG;
+  if (typeof shell === "string" && shell) return shell;
+  return typeof navigator === "undefined" ? undefined : navigator.language;
+}
+
 export const ui = $state({
-  lang: initialLang(savedLang(), typeof navigator === "undefined" ? undefined : navigator.language) as Lang,
+  lang: initialLang(savedLang(), systemLang()) as Lang,
   screen: "dashboard" as Screen,
   showHelp: false,
   /** The file the Generator handed to Ghost Studio ("Open in Ghost Studio"). */

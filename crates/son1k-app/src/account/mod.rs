@@ -69,6 +69,10 @@ pub struct AccountStatus {
     pub pending_uploads: usize,
     /// Something the person should know (offline, lease rejected or about to lapse).
     pub message: Option<String>,
+    /// What [`AccountStatus::message`] is about, for a front end that says it in its own
+    /// language: `lease-invalid`, `lease-grace`, `offline-lease` or `offline-free` (the values
+    /// it needs are in the status: `tier`, `lease.grace_until`, `api_url`).
+    pub message_kind: Option<String>,
 }
 
 /// The lease in force.
@@ -373,8 +377,10 @@ impl Studio {
         let usage = self.usage_of(store, &standing, now)?;
         let pending = self.pending_usage(store)?.len();
         let mut message = standing.lease_error.as_ref().map(ToString::to_string);
+        let mut message_kind = message.as_ref().map(|_| "lease-invalid");
         if let Some(l) = &standing.lease {
             if l.in_grace && message.is_none() {
+                message_kind = Some("lease-grace");
                 message = Some(format!(
                     "the entitlement lease expired; {} stays in force offline until {} (Unix time) — go online and run `son1k sync` to renew it",
                     l.tier.name(),
@@ -384,6 +390,11 @@ impl Studio {
         }
         if !online && message.is_none() {
             let url = client.map_or_else(|| "?".to_string(), |c| c.base_url().to_string());
+            message_kind = Some(if standing.lease.is_some() {
+                "offline-lease"
+            } else {
+                "offline-free"
+            });
             message = Some(if standing.lease.is_some() {
                 format!("offline: the Son1k API at {url} cannot be reached; the saved lease applies (set SON1K_API_URL to use another server)")
             } else {
@@ -406,6 +417,7 @@ impl Studio {
             usage,
             pending_uploads: pending,
             message,
+            message_kind: message_kind.map(String::from),
         })
     }
 }
