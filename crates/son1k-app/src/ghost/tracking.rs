@@ -391,7 +391,7 @@ impl Mixing {
 
     fn place(&mut self, t: &mut Tracking, file: &Path) -> Result<RecordedTake, AppError> {
         let audio = son1k_audio::decode_file(file)?;
-        let compensation = match count_in_offset(t, &audio) {
+        let compensation = match count_in_offset(t, &audio, self.metronome) {
             Some(measured) => {
                 t.align.set_offset(measured + t.manual);
                 Compensation::CountIn
@@ -512,18 +512,85 @@ impl Mixing {
 }
 
 /// The round trip measured on the take's own count-in, seconds (what the clocks do not see);
-/// see [`heard_offset`].
-fn count_in_offset(t: &Tracking, audio: &AudioBuffer) -> Option<f64> {
+/// see [`heard_offset`]. When the metronome (`playing`) goes on clicking into the take at the
+/// count-in's beat, its first three clicks inside the take are looked for too, near where the
+/// count-in says: a sound server can change its latency between the count-in and the take (it
+/// grows its buffer by a fragment after an underrun), and those clicks are what the take holds.
+fn count_in_offset(t: &Tracking, audio: &AudioBuffer, playing: Option<Metronome>) -> Option<f64> {
     let m = t.plan.metronome.filter(|_| t.plan.count_in > 0)?;
     let beat = m.beat_seconds();
+    let place = |timeline: f64| {
+        t.align
+            .clock_seconds(((timeline + t.pre) * f64::from(t.rate)).round())
+    };
     let predicted = (0..m.beats_per_bar * t.plan.count_in)
-        .map(|k| {
-            let timeline = t.plan.start() - t.pre + f64::from(k) * beat;
-            t.align
-                .clock_seconds(((timeline + t.pre) * f64::from(t.rate)).round())
-        })
+        .map(|k| place(t.plan.start() - t.pre + f64::from(k) * beat))
         .collect::<Option<Vec<f64>>>()?;
-    heard_offset(&m, &predicted, audio)
+    let counted = heard_offset(&m, &predicted, audio)?;
+    let in_take = playing
+        .filter(|p| (p.beat_seconds() - beat).abs() < 1e-9 && p.beats_per_bar == m.beats_per_bar)
+        .and_then(|p| {
+            // The session's metronome clicks from the timeline's zero, accented on its bars.
+            let first = (t.plan.start() / beat - 1e-6).ceil().max(0.0);
+            let clicks = (0..3)
+                .map(|j| {
+                    let n = first + f64::from(j);
+                    let beat_in_bar = (n as u64 % u64::from(p.beats_per_bar)) as usize;
+                    Some((place(n * beat)?, beat_in_bar))
+                })
+                .collect::<Option<Vec<(f64, usize)>>>()?;
+            let mono = mono_of(audio);
+            // Within the near search's reach of the count-in's figure (less than half a beat:
+            // the clicks repeat every beat).
+            measure_clicks(
+                &p,
+                &mono,
+                audio.sample_rate,
+                &clicks,
+                counted,
+                (0.45 * beat).min(0.3),
+            )
+        });
+    Some(in_take.unwrap_or(counted))
+}
+
+/// All of `audio`'s channels summed.
+fn mono_of(audio: &AudioBuffer) -> Vec<f32> {
+    (0..audio.frames())
+        .map(|i| audio.channels.iter().map(|c| c[i]).sum::<f32>())
+        .collect()
+}
+
+/// Looks for `clicks` (each: where the clocks place it, seconds into `mono`, and its beat in the
+/// bar) within `reach` of that place moved by `shift`: how far after their places they were
+/// heard, the mean, when every one is found clearly and they agree to within a millisecond.
+fn measure_clicks(
+    m: &Metronome,
+    mono: &[f32],
+    rate: u32,
+    clicks: &[(f64, usize)],
+    shift: f64,
+    reach: f64,
+) -> Option<f64> {
+    let r = f64::from(rate);
+    let bar = m.clicks(m.bar_seconds(), rate);
+    let length = (0.03 * r) as usize;
+    let frame = |seconds: f64| (seconds * r).max(0.0) as usize;
+    let mut readings = Vec::with_capacity(clicks.len());
+    for &(p, beat_in_bar) in clicks {
+        let at = (beat_in_bar as f64 * m.beat_seconds() * r).round() as usize;
+        let reference = bar.channels[0].get(at..at + length)?;
+        let near = p + shift;
+        match latency::find(mono, reference, frame(near - reach), frame(near + reach)) {
+            Some((pos, score)) if score > 0.6 => readings.push(pos / r - p),
+            _ => return None,
+        }
+    }
+    if readings.is_empty() {
+        return None;
+    }
+    let (_, spread) = latency::median_spread(&readings);
+    (spread <= 0.001).then(|| readings.iter().sum::<f64>() / readings.len() as f64)
 }
 
 /// How far after where the clocks place them (`predicted`: each count-in click, seconds into
@@ -542,31 +609,17 @@ fn heard_offset(m: &Metronome, predicted: &[f64], audio: &AudioBuffer) -> Option
     }
     let rate = audio.sample_rate;
     let r = f64::from(rate);
-    let mono: Vec<f32> = (0..audio.frames())
-        .map(|i| audio.channels.iter().map(|c| c[i]).sum::<f32>())
-        .collect();
+    let mono = mono_of(audio);
     let beat = m.beat_seconds();
-    let bar = m.clicks(m.bar_seconds(), rate);
-    let click = (0.03 * r) as usize;
-    let reference = |k: usize| {
-        let j = k % m.beats_per_bar as usize;
-        let at = (j as f64 * beat * r).round() as usize;
-        bar.channels[0].get(at..at + click)
-    };
+    let bpb = m.beats_per_bar as usize;
+    let last: Vec<(f64, usize)> = predicted
+        .iter()
+        .enumerate()
+        .skip(n - 3)
+        .map(|(k, &p)| (p, k % bpb))
+        .collect();
     let frame = |seconds: f64| (seconds * r).max(0.0) as usize;
-    let measure = |shift: f64, reach: f64| -> Option<f64> {
-        let mut readings = Vec::with_capacity(3);
-        for (k, &p) in predicted.iter().enumerate().skip(n - 3) {
-            let at = p + shift;
-            match latency::find(&mono, reference(k)?, frame(at - reach), frame(at + reach)) {
-                Some((pos, score)) if score > 0.6 => readings.push(pos / r - p),
-                _ => return None,
-            }
-        }
-        let (_, spread) = latency::median_spread(&readings);
-        (spread <= 0.001).then(|| readings.iter().sum::<f64>() / readings.len() as f64)
-    };
-    measure(0.0, (0.45 * beat).min(0.3)).or_else(|| {
+    measure_clicks(m, &mono, rate, &last, 0.0, (0.45 * beat).min(0.3)).or_else(|| {
         // The first click: the first sample past a third of the count-in's peak, matched to
         // the accent within a few milliseconds of it.
         let end = frame(predicted[n - 1] + beat + 0.3).min(mono.len());
@@ -575,14 +628,16 @@ fn heard_offset(m: &Metronome, predicted: &[f64], audio: &AudioBuffer) -> Option
             return None;
         }
         let onset = mono[..end].iter().position(|&x| x.abs() > peak / 3.0)?;
+        let bar = m.clicks(m.bar_seconds(), rate);
+        let accent = bar.channels[0].get(..(0.03 * r) as usize)?;
         let (pos, score) = latency::find(
             &mono,
-            reference(0)?,
+            accent,
             onset.saturating_sub(frame(0.01)),
             onset + frame(0.005),
         )?;
         (score > 0.6).then_some(())?;
-        measure(pos / r - predicted[0], 0.02)
+        measure_clicks(m, &mono, rate, &last, pos / r - predicted[0], 0.02)
     })
 }
 
@@ -644,6 +699,46 @@ mod tests {
             let got = heard_offset(&m, &predicted(&m, 0.5), &audio).unwrap();
             assert!((got - moved).abs() < 1e-4, "moved {moved}: {got}");
         }
+    }
+
+    #[test]
+    fn the_takes_own_clicks_measure_a_latency_that_moved_after_the_count_in() {
+        let m = Metronome::new(240.0, 4, -6.0, false).unwrap();
+        let (rate, lead, moved) = (48_000u32, 0.5, 0.026);
+        let clicks = m.clicks(5.0, rate);
+        let mut out = vec![0.0f32; 6 * 48_000];
+        // Two bars of count-in where the clocks place them, then the take's clicks 26 ms
+        // later (the sound server grew its buffer by a fragment in between).
+        let split = (2.0 * m.bar_seconds() * 48_000.0) as usize;
+        for (i, &x) in clicks.channels[0].iter().enumerate() {
+            let shift = if i < split { lead } else { lead + moved };
+            let at = i + (shift * 48_000.0f64).round() as usize;
+            if let Some(o) = out.get_mut(at) {
+                *o += x;
+            }
+        }
+        let audio = AudioBuffer::new(rate, vec![out]).unwrap();
+        let counted = heard_offset(&m, &predicted(&m, lead), &audio).unwrap();
+        assert!(
+            counted.abs() < 1e-4,
+            "the count-in as the clocks placed it: {counted}"
+        );
+        let take: Vec<(f64, usize)> = (0..3)
+            .map(|j| {
+                (
+                    lead + 2.0 * m.bar_seconds() + f64::from(j) * m.beat_seconds(),
+                    j as usize,
+                )
+            })
+            .collect();
+        let got = measure_clicks(&m, &mono_of(&audio), rate, &take, counted, 0.11).unwrap();
+        assert!((got - moved).abs() < 1e-4, "the take's clicks: {got}");
+        // Clicks that are not in the take (nothing there) measure nothing.
+        let silent = AudioBuffer::new(rate, vec![vec![0.0; 6 * 48_000]]).unwrap();
+        assert_eq!(
+            measure_clicks(&m, &mono_of(&silent), rate, &take, 0.0, 0.11),
+            None
+        );
     }
 
     #[test]
