@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, root, sleep, waitFor, WebDriver } from "../tests/desktop/harness.mjs";
+import { appEnv, freePort, privateDisplay, root, sleep, waitFor, WebDriver } from "../tests/desktop/harness.mjs";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const IDLE_MS = 5000;
@@ -54,24 +54,11 @@ const median = (xs) => {
 /** One private X display and a WebDriver server (tauri-driver for ours, WebKitWebDriver for the peer). */
 async function withDriver(kind, fn) {
   const home = mkdtempSync(join(tmpdir(), "son1k-bench-app-"));
-  const display = 90 + Math.floor(Math.random() * 400);
   const children = [];
   try {
-    children.push(spawn("Xvfb", [`:${display}`, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "ignore" }));
-    await waitFor("Xvfb", () => existsSync(`/tmp/.X11-unix/X${display}`), 15000);
+    const display = await privateDisplay((_, child) => children.push(child));
     const port = await freePort();
-    const env = {
-      ...process.env,
-      DISPLAY: `:${display}`,
-      HOME: home,
-      XDG_DATA_HOME: join(home, "share"),
-      SON1K_HOME: join(home, "son1k"),
-      WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1",
-      WEBKIT_DISABLE_DMABUF_RENDERER: "1",
-      WEBKIT_DISABLE_COMPOSITING_MODE: "1",
-      OLLAMA_HOST: "127.0.0.1:9",
-      SON1K_API_URL: "http://127.0.0.1:9",
-    };
+    const env = appEnv(home, display);
     const driver =
       kind === "ours"
         ? spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(await freePort())], { env, stdio: "ignore" })

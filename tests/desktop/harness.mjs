@@ -123,6 +123,38 @@ export class WebDriver {
   }
 }
 
+/** Starts a private Xvfb display (handing the process to `keep`) and returns its number. */
+export async function privateDisplay(keep) {
+  const display = 90 + Math.floor(Math.random() * 400);
+  keep("xvfb", spawn("Xvfb", [`:${display}`, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "pipe" }));
+  await waitFor("Xvfb", () => existsSync(`/tmp/.X11-unix/X${display}`), 15000);
+  return display;
+}
+
+/** The app's environment for a test run: a private display and home, no services, no locale. */
+export function appEnv(home, display, extra = {}) {
+  return {
+    ...process.env,
+    DISPLAY: `:${display}`,
+    HOME: home,
+    XDG_DATA_HOME: join(home, "share"),
+    SON1K_HOME: join(home, "son1k"),
+    // Test-only switches for WebKitGTK inside a VM as root; never set in the shipped app.
+    WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1",
+    WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+    WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+    OLLAMA_HOST: "127.0.0.1:9", // nothing listens there: the Dashboard must say so, not hang
+    SON1K_API_URL: "http://127.0.0.1:9", // nor here: the Account screen must say FREE and offline quickly
+    // No language from the machine running the tests: the app starts in English unless a test
+    // gives it a system language (`extra`).
+    LANGUAGE: "",
+    LC_ALL: "",
+    LC_MESSAGES: "",
+    LANG: "C.UTF-8",
+    ...extra,
+  };
+}
+
 /**
  * Starts Xvfb, tauri-driver and a WebDriver session on the app (with a fresh SON1K_HOME), all
  * stopped when the test ends; `env` adds to or overrides the app's environment. Returns the
@@ -144,33 +176,10 @@ export async function launch(t, { env: extra = {} } = {}) {
     return child;
   };
 
-  // A private X display.
-  const display = 90 + Math.floor(Math.random() * 400);
-  keep("xvfb", spawn("Xvfb", [`:${display}`, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "pipe" }));
-  await waitFor("Xvfb", () => existsSync(`/tmp/.X11-unix/X${display}`), 15000);
-
+  const display = await privateDisplay((name, child) => keep(name, child));
   const port = await freePort();
   const nativePort = await freePort();
-  const env = {
-    ...process.env,
-    DISPLAY: `:${display}`,
-    HOME: home,
-    XDG_DATA_HOME: join(home, "share"),
-    SON1K_HOME: join(home, "son1k"),
-    // Test-only switches for WebKitGTK inside a VM as root; never set in the shipped app.
-    WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS: "1",
-    WEBKIT_DISABLE_DMABUF_RENDERER: "1",
-    WEBKIT_DISABLE_COMPOSITING_MODE: "1",
-    OLLAMA_HOST: "127.0.0.1:9", // nothing listens there: the Dashboard must say so, not hang
-    SON1K_API_URL: "http://127.0.0.1:9", // nor here: the Account screen must say FREE and offline quickly
-    // No language from the machine running the tests: the app starts in English unless a test
-    // gives it a system language (`extra`).
-    LANGUAGE: "",
-    LC_ALL: "",
-    LC_MESSAGES: "",
-    LANG: "C.UTF-8",
-    ...extra,
-  };
+  const env = appEnv(home, display, extra);
   // The app runs with a fresh HOME; it keeps the caller's sound set-up (the ALSA default and
   // the PulseAudio cookie and server that scripts/virtual-audio.sh provides), so playback and
   // recording reach the same virtual device.

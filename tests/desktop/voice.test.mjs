@@ -133,8 +133,9 @@ test("Voice: a recorded take, and a real conversion cancelled then finished, in 
     await wd.click(await wd.find('[data-nav="dashboard"]'));
     // (Finished jobs sit in a collapsed list, so read the rows' text and status directly.)
     const rows = await waitFor("the conversion jobs on the Dashboard", async () => {
-      const r = await wd.exec(`return [...document.querySelectorAll('[data-testid="dash-jobs"] li')].map((li) => [li.dataset.status, li.textContent]);`);
-      const voice = (r ?? []).filter(([, text]) => /voice-convert/.test(text));
+      const r = await wd.exec(`return [...document.querySelectorAll('[data-testid="dash-jobs"] li')].map((li) => [li.dataset.status, li.textContent, li.dataset.kind]);`);
+      // The kind's id, and its name as the Dashboard shows it.
+      const voice = (r ?? []).filter(([, text, kind]) => kind === "voice-convert" && /Voice conversion|Conversión de voz/.test(text));
       return voice.length >= 2 ? voice : null;
     }, 20000);
     const statuses = rows.map(([status]) => status).sort();
