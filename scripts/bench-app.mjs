@@ -11,6 +11,7 @@
 //
 // SON1K_BENCH_APP picks the binary (default: the release build if there is one, else debug).
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,25 @@ const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 const release = join(target, "release", "son1k-studio");
 const app = process.env.SON1K_BENCH_APP ?? (existsSync(release) ? release : join(target, "debug", "son1k-studio"));
 const miniBrowser = ["/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser", "/usr/libexec/webkit2gtk-4.1/MiniBrowser"].find(existsSync);
-const page = join(root, "ui", "dist", "index.html");
+const dist = join(root, "ui", "dist");
+const page = join(dist, "index.html");
+
+/** The built UI over loopback HTTP (WebKit refuses module scripts from file://). */
+function serveDist() {
+  const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2" };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? "/").split("?")[0]);
+    const file = join(dist, path === "/" ? "index.html" : path);
+    if (!file.startsWith(dist) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+let pageUrl = "";
 
 const WATCHED = /^(son1k-studio|MiniBrowser|WebKitWebProces|WebKitNetworkPr|WebKitGPUProces)/;
 
@@ -36,9 +55,11 @@ function memory() {
       const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
       if (!WATCHED.test(comm)) continue;
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      pss += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
-      names.push(comm);
+      const r = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const p = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+      rss += r;
+      pss += p;
+      names.push(`${comm} ${(r / 1024).toFixed(0)}/${(p / 1024).toFixed(0)}`);
     } catch {
       /* the process ended meanwhile */
     }
@@ -84,7 +105,7 @@ async function round(kind) {
         capabilities: { alwaysMatch: { "webkitgtk:browserOptions": { binary: miniBrowser, args: ["--automation"] } } },
       });
       wd.sid = v.sessionId;
-      await wd.req("POST", wd.s("/url"), { url: `file://${page}` });
+      await wd.req("POST", wd.s("/url"), { url: pageUrl });
     }
     await waitFor("first paint", () => wd.find('[data-nav="dashboard"]'), 60000, 20);
     const firstPaint = performance.now() - started;
@@ -100,6 +121,8 @@ async function main() {
   if (!existsSync(page)) throw new Error(`build the UI first (make ui): ${page} is missing`);
   if (memory().names.length) throw new Error(`close the running ${memory().names.join(", ")} first: they would be counted`);
   console.log(`app: ${app}`);
+  const server = await serveDist();
+  pageUrl = `http://127.0.0.1:${server.address().port}/`;
   const sides = [["ours", "Son1k Studio"]];
   if (miniBrowser) sides.push(["peer", "MiniBrowser (same UI)"]);
   else console.log("MiniBrowser not found (Debian: libwebkit2gtk-4.1-0 ships it): no peer figures");
@@ -109,7 +132,7 @@ async function main() {
     for (const [kind, name] of sides) {
       const r = await round(kind);
       results[kind].push(r);
-      console.log(`round ${i + 1} ${name}: first paint ${r.firstPaint.toFixed(0)} ms, RSS ${(r.rss / 1024).toFixed(0)} MiB, PSS ${(r.pss / 1024).toFixed(0)} MiB (${r.names.join(", ")})`);
+      console.log(`round ${i + 1} ${name}: first paint ${r.firstPaint.toFixed(0)} ms, RSS ${(r.rss / 1024).toFixed(0)} MiB, PSS ${(r.pss / 1024).toFixed(0)} MiB (RSS/PSS MiB: ${r.names.join(", ")})`);
     }
   }
   const sum = (kind) => ({
@@ -124,6 +147,7 @@ async function main() {
     console.log(`median MiniBrowser:   first paint ${peer.paint.toFixed(0)} ms, idle RSS ${peer.rss.toFixed(0)} MiB, PSS ${peer.pss.toFixed(0)} MiB`);
     console.log(`ours/MiniBrowser: first paint ${(ours.paint / peer.paint).toFixed(2)}×, RSS ${(ours.rss / peer.rss).toFixed(2)}×, PSS ${(ours.pss / peer.pss).toFixed(2)}×`);
   }
+  server.close();
 }
 
 main().catch((e) => {
