@@ -241,21 +241,23 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     // is the default input here: a loopback), then a take recorded after a one-bar count-in
     // while the project plays lands on a new track, placed by the latency compensation; undo
     // takes it away again. With no input at all the screen must say why.
-    const toastTexts = async () => {
-      const toasts = await wd.req("POST", wd.s("/elements"), { using: "css selector", value: ".toast span" });
-      return Promise.all(toasts.map((el) => wd.text(Object.values(el)[0])));
-    };
+    // Each toast's text, with the studio's English detail when the toast is in Spanish (its tooltip).
+    const toastTexts = () =>
+      wd.exec(`return [...document.querySelectorAll(".toast")].map((t) => t.querySelector("span").textContent + (t.title ? " [" + t.title + "]" : ""));`);
+    const clearToasts = () => wd.exec(`for (const b of document.querySelectorAll(".toast button[aria-label]")) b.click();`);
     // Whatever the calibration says (a measured figure, or why not: no loopback, no device, a
     // sound server whose latency moved meanwhile — then, as the message asks, again) comes as
     // a toast once the button is enabled again.
     let calibrated = "";
     for (let attempt = 0; attempt < 3 && !/(Latency|Latencia): -?[0-9.]+ ms/.test(calibrated); attempt++) {
-      const seen = new Set(await toastTexts());
+      // (The same answer twice is a new toast with the same words: start from none.)
+      await clearToasts();
+      await waitFor("no toasts", async () => (await toastTexts()).length === 0, 5000, 50);
       await wd.click(await wd.find('[data-testid="ghost-calibrate"]'));
       calibrated = await waitFor("the calibration", async () => {
         const button = await wd.text(await wd.find('[data-testid="ghost-calibrate"]'));
         if (/Calibrating|Calibrando/.test(button)) return null;
-        return (await toastTexts()).filter((x) => !seen.has(x)).join(" | ") || null;
+        return (await toastTexts()).join(" | ") || null;
       }, 60000, 200);
       console.log(`calibration: ${calibrated}`);
     }
@@ -264,7 +266,7 @@ test("the Generator's prompt follows a knob and a song is generated in the real 
     await wd.click(await wd.find('[data-testid="ghost-record"]'));
     const recorder = await waitFor("the recorder", async () => {
       if (await wd.find('[data-testid="ghost-record-stop"]').catch(() => null)) return "recording";
-      return (await toastTexts()).find((x) => /input device/.test(x)) ?? null;
+      return (await toastTexts()).find((x) => /input device|dispositivo de audio/.test(x)) ?? null;
     }, 15000, 100);
     if (recorder === "recording") {
       await sleep(3000);

@@ -1,19 +1,13 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { rustFiles } from "./rust-sources";
 import { errorDetail, errorKey, errorMessage } from "../src/lib/errors";
 import { messages } from "../src/lib/i18n";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 
-function rustFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === "tests" || name === "target" ? [] : rustFiles(p);
-    return name.endsWith(".rs") ? [p] : [];
-  });
-}
 
 /** The codes the desktop can receive: AppError::code's and LyricsError::code's arms, the shell's UiError::new. */
 function shellCodes(): Set<string> {

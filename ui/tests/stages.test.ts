@@ -1,19 +1,12 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { rustFiles } from "./rust-sources";
 import { jobKindName, STAGE_KEYS, stageName, textOr, translate } from "../src/lib/i18n";
 
 const crates = fileURLToPath(new URL("../../crates", import.meta.url));
 
-/** Every Rust source file under `dir` outside tests. */
-function rustFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === "tests" || name === "target" ? [] : rustFiles(p);
-    return name.endsWith(".rs") ? [p] : [];
-  });
-}
 
 /** The stage literals the engines report: Progress::new(_, "…"), progress_stage(_, Some("…")), report("…".into(), _). */
 function reportedStages(): Set<string> {
