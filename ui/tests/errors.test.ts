@@ -74,6 +74,12 @@ describe("errors in the UI's language", () => {
     expect(quota).not.toMatch(/\{|\}/);
   });
 
+  it("tells a silent input from a missing device", () => {
+    const silent = { code: "audio-device", message: "the input sent no audio within 5 s of opening", params: { kind: "no-audio" } };
+    expect(errorMessage(silent, "es")).toMatch(/^La entrada no envió audio/);
+    expect(errorMessage({ code: "audio-device", message: "no audio input device found", params: {} }, "es")).toMatch(/^No hay un dispositivo de audio/);
+  });
+
   it("an unknown code is said in Spanish with the code, never in the English sentence", () => {
     const m = errorMessage({ code: "brand-new", message: "an English sentence", params: {} }, "es");
     expect(m).toBe("Algo salió mal (brand-new).");

@@ -111,6 +111,10 @@ pub enum AppError {
         /// What happened and what to do.
         message: String,
     },
+    /// The input opened but sent no audio (a microphone unplugged, muted or not allowed): code
+    /// `audio-device`, kind `no-audio`.
+    #[error("{0}")]
+    NoAudio(String),
     /// No home directory could be found and `SON1K_HOME` is not set.
     #[error("no home directory found for this user; set SON1K_HOME to the folder Son1k Studio should use")]
     NoHome,
@@ -153,6 +157,7 @@ impl AppError {
             AppError::Ml(son1k_ml::MlError::Cancelled) => "cancelled",
             AppError::Ml(m) if m.is_user_error() => "invalid-input",
             AppError::Ml(_) => "model",
+            AppError::NoAudio(_) => "audio-device",
             AppError::NoHome => "no-home",
             AppError::Sync(e) if e.is_offline() => "offline",
             AppError::Sync(son1k_sync::SyncError::Lease(_)) => "lease",
@@ -237,6 +242,7 @@ impl AppError {
                 ("seconds", seconds.to_string()),
             ],
             AppError::JobFailed { kind, .. } => vec![("kind", kind.clone())],
+            AppError::NoAudio(_) => vec![("kind", "no-audio".into())],
             AppError::Sync(son1k_sync::SyncError::Offline { url, .. }) => {
                 vec![("url", url.clone())]
             }
@@ -427,6 +433,11 @@ mod tests {
         assert_eq!(p.get("field").map(String::as_str), Some("bpm"));
         assert_eq!(p.get("value").map(String::as_str), Some("300"));
         assert!(AppError::NoHome.params().is_empty());
+        let e = AppError::NoAudio("the input sent no audio".into());
+        assert_eq!(
+            (e.code(), e.params().get("kind").cloned()),
+            ("audio-device", Some("no-audio".to_string()))
+        );
     }
 
     #[test]

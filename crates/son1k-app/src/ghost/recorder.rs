@@ -161,10 +161,10 @@ impl TakeRecorder {
         while self.recorded.load(std::sync::atomic::Ordering::Relaxed) == 0 {
             if waited.elapsed() > INPUT_START_TIMEOUT {
                 let _ = self.stop();
-                return Err(AppError::Audio(son1k_audio::AudioError::Device(format!(
+                return Err(AppError::NoAudio(format!(
                     "the input sent no audio within {} s of opening (is the microphone connected and allowed?)",
                     INPUT_START_TIMEOUT.as_secs()
-                ))));
+                )));
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
@@ -207,9 +207,9 @@ impl TakeRecorder {
             Ok(a) if a.frames() > 0 => Ok(path),
             _ => {
                 let _ = std::fs::remove_file(&path);
-                Err(AppError::Audio(son1k_audio::AudioError::Device(
+                Err(AppError::NoAudio(
                     "nothing was recorded: the input sent no audio (is the microphone connected and allowed?)".into(),
-                )))
+                ))
             }
         }
     }

@@ -536,6 +536,7 @@ export const en = {
   "err.invalid-arguments": "The screen sent a request the studio could not read; reload the window.",
   "err.io": "Could not read or write {path}.",
   "err.audio-device": "No usable audio device: connect one or choose it in the system's sound settings.",
+  "err.audio-device.no-audio": "The input sent no audio: check that the microphone is connected, not muted, and that the system lets the studio use it.",
   "err.bad-audio": "This audio cannot be read.",
   "err.bad-audio.empty": "{path} is empty.",
   "err.bad-audio.unsupported": "{path} is not in an audio format the studio reads (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A).",

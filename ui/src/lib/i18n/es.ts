@@ -536,6 +536,7 @@ export const es: Record<MessageKey, string> = {
   "err.invalid-arguments": "La pantalla envió una petición que el estudio no pudo leer; recarga la ventana.",
   "err.io": "No se pudo leer o escribir {path}.",
   "err.audio-device": "No hay un dispositivo de audio utilizable: conecta uno o elígelo en los ajustes de sonido del sistema.",
+  "err.audio-device.no-audio": "La entrada no envió audio: comprueba que el micrófono esté conectado y sin silenciar, y que el sistema permita al estudio usarlo.",
   "err.bad-audio": "No se puede leer este audio.",
   "err.bad-audio.empty": "{path} está vacío.",
   "err.bad-audio.unsupported": "{path} no está en un formato de audio que el estudio lea (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A).",
