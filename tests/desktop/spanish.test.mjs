@@ -2,7 +2,8 @@
 // language is Spanish, in a 1024×700 window, with one song already generated. Every screen is
 // visited; on each, no text the page shows (text, placeholders, the options of its menus) may be
 // an English sentence from the UI's own tables or read as English, and no control may stick out
-// of its card, nor a card out of the page.
+// of its card, nor a card out of the page. Then another output device is chosen in Settings and
+// Ghost Studio plays on it.
 //
 // Run with `make e2e` (builds the app and the CLI first).
 import { test } from "node:test";
@@ -87,7 +88,7 @@ const LAYOUT_FAULTS = `
   return faults;
 `;
 
-test("in Spanish at 1024×700 every screen speaks Spanish and keeps its controls inside their cards", { timeout: 600000 }, async (t) => {
+test("in Spanish at 1024×700 every screen speaks Spanish and keeps its controls inside their cards; an output chosen in Settings plays Ghost Studio", { timeout: 600000 }, async (t) => {
   assert.ok(existsSync(cli), `build the CLI first (cargo build --workspace --bins): ${cli} is missing`);
   // The system's language is Spanish (a locale this machine need not have installed): the app
   // must start in Spanish with nothing chosen.
@@ -153,6 +154,31 @@ test("in Spanish at 1024×700 every screen speaks Spanish and keeps its controls
     await sleep(1500);
     await look("ghost (project open)");
     assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
+
+    // Settings: another output device chosen by name is the one Ghost Studio then plays on
+    // (ALSA's "pulse" beside its "default" on the PulseAudio machine scripts/virtual-audio.sh makes).
+    await wd.click(await wd.find('[data-nav="settings"]'));
+    const outputs = await waitFor("the output menu", async () => {
+      const o = await wd.exec(`return [...document.querySelectorAll('[data-testid="settings-output"] option')].map((o) => o.value);`);
+      return o.length > 1 ? o : null;
+    }, 15000);
+    if (!outputs.includes("pulse")) {
+      assert.ok(!process.env.CI, `CI: no "pulse" output to choose among ${outputs}`);
+      console.log(`no "pulse" output here (${outputs.join(", ")}): the device choice is not checked`);
+      return;
+    }
+    await wd.exec(`const s = document.querySelector('[data-testid="settings-output"]'); s.value = "pulse"; s.dispatchEvent(new Event("change", { bubbles: true }));`);
+    await waitFor("the choice saved", async () => /pulse/.test(await wd.text(await wd.find('[data-testid="settings-in-use"]'))), 10000);
+    await wd.click(await wd.find('[data-nav="ghost"]'));
+    await wd.click(await waitFor("the play button", () => wd.find('[data-testid="ghost-play-tracks"]'), 10000));
+    const device = await waitFor("playback on the chosen device", async () => {
+      const d = await wd.exec(`return globalThis.__son1kEngineLast?.device ?? null;`);
+      return d === "pulse" ? d : null;
+    }, 20000).catch(async (e) => {
+      throw new Error(`${e.message}: the engine says ${JSON.stringify(await wd.exec(`return globalThis.__son1kEngineLast ?? null;`))}`);
+    });
+    console.log(`Settings chose the output "pulse"; Ghost Studio plays on ${device}`);
+    await wd.click(await wd.find('[data-testid="ghost-play-tracks"]'));
   } catch (e) {
     console.error(logs.slice(-40).join(""));
     throw e;
