@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { translate, type MessageKey } from "../src/lib/i18n";
 import {
   accountNotice,
   credentialsReady,
@@ -115,7 +114,6 @@ describe("correctionKeys", () => {
 });
 
 describe("the Account screen's notice", () => {
-  const tr = (key: string) => (translate("es", key as MessageKey) === undefined ? null : translate("es", key as MessageKey));
   const offline = {
     message: "offline: the Son1k API at http://127.0.0.1:9 cannot be reached; FREE applies (set SON1K_API_URL to use another server)",
     message_kind: "offline-free",
@@ -125,15 +123,15 @@ describe("the Account screen's notice", () => {
   };
 
   it("is the studio's sentence in English and its kind's sentence in Spanish", () => {
-    expect(accountNotice(offline, "en", tr)).toBe(offline.message);
-    expect(accountNotice(offline, "es", tr)).toBe("Sin conexión: no se puede contactar con el servidor de Son1k en http://127.0.0.1:9; se aplica FREE.");
+    expect(accountNotice(offline, "en")).toBe(offline.message);
+    expect(accountNotice(offline, "es")).toBe("Sin conexión: no se puede contactar con el servidor de Son1k en http://127.0.0.1:9; se aplica FREE.");
     const grace = { ...offline, message: "the entitlement lease expired; PRO stays…", message_kind: "lease-grace", tier: "PRO" as const, lease: { grace_until: 1_800_000_000 } };
-    const es = accountNotice(grace, "es", tr) ?? "";
+    const es = accountNotice(grace, "es") ?? "";
     expect(es).toMatch(/^La licencia del plan caducó; PRO sigue vigente sin conexión hasta el .*2027/);
   });
 
   it("keeps the studio's sentence for a kind it does not know, and says nothing when there is nothing", () => {
-    expect(accountNotice({ ...offline, message_kind: "brand-new" }, "es", () => null)).toBe(offline.message);
-    expect(accountNotice({ ...offline, message: null }, "es", tr)).toBeNull();
+    expect(accountNotice({ ...offline, message_kind: "brand-new" }, "es")).toBe(offline.message);
+    expect(accountNotice({ ...offline, message: null }, "es")).toBeNull();
   });
 });

@@ -263,7 +263,8 @@ pub(crate) fn devices(
         buffer,
         reset,
     } = args;
-    let mut settings = studio.audio_settings()?;
+    let saved = studio.audio_settings()?;
+    let mut settings = saved.clone();
     if reset {
         settings = son1k_app::AudioSettings::default();
     }
@@ -284,7 +285,7 @@ pub(crate) fn devices(
             })?),
         };
     }
-    let changed = reset || settings != studio.audio_settings()?;
+    let changed = reset || settings != saved;
     if changed {
         settings = studio.set_audio_settings(settings)?;
     }

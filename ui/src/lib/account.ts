@@ -2,7 +2,7 @@
 // lease dates, upgrade choices with prices, the checkout-success link, voice file URLs and the
 // transform controls.
 import type { Tier, TierLimits } from "./bindings";
-import { keyName } from "./i18n";
+import { keyName, textOr } from "./i18n";
 
 const ORDER: Tier[] = ["FREE", "CREATOR", "PRO", "STUDIO"];
 
@@ -137,10 +137,10 @@ export interface NoticeSource {
  * sentence in English; in Spanish the sentence of its kind with the values filled in (the English
  * one for a kind this UI does not know yet, rather than nothing). Null when there is nothing to say.
  */
-export function accountNotice(s: NoticeSource, lang: "en" | "es", tr: (key: string) => string | null): string | null {
+export function accountNotice(s: NoticeSource, lang: "en" | "es"): string | null {
   if (!s.message) return null;
   if (lang === "en" || !s.message_kind) return s.message;
-  const text = tr(`acct.notice.${s.message_kind}`);
+  const text = textOr(lang, `acct.notice.${s.message_kind}`, "");
   if (!text) return s.message;
   return text
     .replace("{url}", s.api_url || "?")

@@ -2,8 +2,8 @@
 // named values (params) and the engine's English sentence; English readers get that sentence as
 // it is (it is the most specific), other languages a sentence made from the code and the values,
 // with the English one kept as the detail (the toast's tooltip).
-import { translate, type Lang, type MessageKey } from "./i18n";
-import { en } from "./i18n/en";
+import { formatUnix } from "./account";
+import { isMessageKey as has, translate, type Lang, type MessageKey } from "./i18n";
 
 /** The parts of a UiError this module reads. */
 export interface ErrorDetail {
@@ -11,8 +11,6 @@ export interface ErrorDetail {
   message: string;
   params?: Partial<Record<string, string>> | null;
 }
-
-const has = (key: string): key is MessageKey => Object.prototype.hasOwnProperty.call(en, key);
 
 /** The message key for an error: `err.<code>.<kind>` when the finer reason has one, else `err.<code>`. */
 export function errorKey(detail: ErrorDetail): MessageKey | null {
@@ -37,11 +35,7 @@ function shownParam(name: string, value: string, lang: Lang): string {
   }
   if (name === "resets_at") {
     const secs = Number(value);
-    if (!Number.isFinite(secs)) return value;
-    return new Date(secs * 1000).toLocaleString(lang === "es" ? "es-ES" : "en-GB", {
-      dateStyle: "medium",
-      timeStyle: "short",
-    });
+    return Number.isFinite(secs) ? formatUnix(secs, lang) : value;
   }
   return value;
 }

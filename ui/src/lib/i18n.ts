@@ -105,9 +105,14 @@ export function stageName(raw: string | null | undefined, lang: Lang): string {
   return key ? translate(lang, key) : stage;
 }
 
+/** Whether the tables have a text for `key` (keys made from what an engine sent). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
 /** The text of `key` in `lang` when the tables have it, else `fallback` (what an engine sent). */
 export function textOr(lang: Lang, key: string, fallback: string): string {
-  return Object.prototype.hasOwnProperty.call(en, key) ? translate(lang, key as MessageKey) : fallback;
+  return isMessageKey(key) ? translate(lang, key) : fallback;
 }
 
 /** A job's kind (`generate`, `voice-convert`, …) named in `lang`; an unknown kind as it came. */

@@ -512,7 +512,7 @@ impl Mixing {
 }
 
 /// The round trip measured on the take's own count-in, seconds (what the clocks do not see);
-/// see [`heard_offset`]. When the metronome (`playing`) goes on clicking into the take at the
+/// see [`heard_in`]. When the metronome (`playing`) goes on clicking into the take at the
 /// count-in's beat, its first three clicks inside the take are looked for too, near where the
 /// count-in says: a sound server can change its latency between the count-in and the take (it
 /// grows its buffer by a fragment after an underrun), and those clicks are what the take holds.
@@ -526,7 +526,8 @@ fn count_in_offset(t: &Tracking, audio: &AudioBuffer, playing: Option<Metronome>
     let predicted = (0..m.beats_per_bar * t.plan.count_in)
         .map(|k| place(t.plan.start() - t.pre + f64::from(k) * beat))
         .collect::<Option<Vec<f64>>>()?;
-    let counted = heard_offset(&m, &predicted, audio)?;
+    let mono = mono_of(audio);
+    let counted = heard_in(&m, &predicted, &mono, audio.sample_rate)?;
     let in_take = playing
         .filter(|p| (p.beat_seconds() - beat).abs() < 1e-9 && p.beats_per_bar == m.beats_per_bar)
         .and_then(|p| {
@@ -539,7 +540,6 @@ fn count_in_offset(t: &Tracking, audio: &AudioBuffer, playing: Option<Metronome>
                     Some((place(n * beat)?, beat_in_bar))
                 })
                 .collect::<Option<Vec<(f64, usize)>>>()?;
-            let mono = mono_of(audio);
             // Within the near search's reach of the count-in's figure (less than half a beat:
             // the clicks repeat every beat).
             measure_clicks(
@@ -594,7 +594,7 @@ fn measure_clicks(
 }
 
 /// How far after where the clocks place them (`predicted`: each count-in click, seconds into
-/// `audio`) the input heard the count-in's clicks. Each of the last three clicks — the nearest
+/// `mono`, the recording at `rate` summed to mono) the input heard the count-in's clicks. Each of the last three clicks — the nearest
 /// to the take, after any change a sound server made while the stream started — is looked for
 /// near its prediction (within 45 % of a beat, 300 ms at most). When they are not all there
 /// (a sound server that grew its buffer while the stream started moves them further, and
@@ -602,14 +602,12 @@ fn measure_clicks(
 /// sound after the silence before the count-in, says how far they moved, and the last three
 /// are looked for again within 20 ms of that. Their mean when all three are found clearly and
 /// agree to within a millisecond, else `None`.
-fn heard_offset(m: &Metronome, predicted: &[f64], audio: &AudioBuffer) -> Option<f64> {
+fn heard_in(m: &Metronome, predicted: &[f64], mono: &[f32], rate: u32) -> Option<f64> {
     let n = predicted.len();
-    if n < 3 || audio.frames() == 0 {
+    if n < 3 || mono.is_empty() {
         return None;
     }
-    let rate = audio.sample_rate;
     let r = f64::from(rate);
-    let mono = mono_of(audio);
     let beat = m.beat_seconds();
     let bpb = m.beats_per_bar as usize;
     let last: Vec<(f64, usize)> = predicted
@@ -619,7 +617,7 @@ fn heard_offset(m: &Metronome, predicted: &[f64], audio: &AudioBuffer) -> Option
         .map(|(k, &p)| (p, k % bpb))
         .collect();
     let frame = |seconds: f64| (seconds * r).max(0.0) as usize;
-    measure_clicks(m, &mono, rate, &last, 0.0, (0.45 * beat).min(0.3)).or_else(|| {
+    measure_clicks(m, mono, rate, &last, 0.0, (0.45 * beat).min(0.3)).or_else(|| {
         // The first click: the first sample past a third of the count-in's peak, matched to
         // the accent within a few milliseconds of it.
         let end = frame(predicted[n - 1] + beat + 0.3).min(mono.len());
@@ -631,14 +629,20 @@ fn heard_offset(m: &Metronome, predicted: &[f64], audio: &AudioBuffer) -> Option
         let bar = m.clicks(m.bar_seconds(), rate);
         let accent = bar.channels[0].get(..(0.03 * r) as usize)?;
         let (pos, score) = latency::find(
-            &mono,
+            mono,
             accent,
             onset.saturating_sub(frame(0.01)),
             onset + frame(0.005),
         )?;
         (score > 0.6).then_some(())?;
-        measure_clicks(m, &mono, rate, &last, pos / r - predicted[0], 0.02)
+        measure_clicks(m, mono, rate, &last, pos / r - predicted[0], 0.02)
     })
+}
+
+/// [`heard_in`] on a recording (summed to mono here).
+#[cfg(test)]
+fn heard_offset(m: &Metronome, predicted: &[f64], audio: &AudioBuffer) -> Option<f64> {
+    heard_in(m, predicted, &mono_of(audio), audio.sample_rate)
 }
 
 /// Stops a take that will not be placed and removes its file.
